@@ -1,0 +1,1 @@
+"""一门 (yimen): one door for every kind of social assistance."""

@@ -1,0 +1,1 @@
+"""Adapters: each wraps one technology behind a port from yimen.ports."""

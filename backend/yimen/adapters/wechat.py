@@ -1,0 +1,44 @@
+"""WeChat through wechatpy. The base URL is configurable so local runs and tests talk real HTTP to
+the bundled imitation (web/wechat_imitation.py) with exactly the production code path."""
+
+from wechatpy import WeChatClient
+from wechatpy.exceptions import WeChatClientException
+
+from ..domain.errors import NotAuthenticated, YimenError
+
+REAL_API = "https://api.weixin.qq.com/"
+
+
+class _Client(WeChatClient):
+    def __init__(self, appid: str, secret: str, api_base: str, timeout: float):
+        super().__init__(appid, secret, timeout=timeout)
+        self._api_base = api_base
+        self.API_BASE_URL = api_base + "cgi-bin/"
+        self.wxa.API_BASE_URL = api_base
+
+    def fetch_access_token(self):
+        return self._fetch_access_token(
+            url=self._api_base + "cgi-bin/token",
+            params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
+        )
+
+
+class WeChatGateway:
+    def __init__(self, appid: str, secret: str, api_base: str = REAL_API, timeout: float = 5.0):
+        self.appid, self.secret, self.api_base = appid, secret, api_base.rstrip("/") + "/"
+        self.client = _Client(appid, secret, self.api_base, timeout)
+
+    def code_to_openid(self, code: str) -> str:
+        """wx.login code -> openid (code2Session)."""
+        try:
+            return self.client.wxa.code_to_session(code)["openid"]
+        except WeChatClientException as exc:
+            raise NotAuthenticated("WECHAT_CODE_INVALID", "微信登录凭证无效或已过期，请重新进入小程序") from exc
+        except OSError as exc:
+            raise YimenError("WECHAT_UNAVAILABLE", "暂时连不上微信服务，请稍后再试", status=503) from exc
+
+    def send_subscribe_message(self, openid: str, template_id: str, data: dict, page: str | None = None) -> dict:
+        return self.client.wxa.send_subscribe_message(openid, template_id, data, page=page)
+
+    def send_template_message(self, openid: str, template_id: str, data: dict, url: str | None = None) -> dict:
+        return self.client.message.send_template(openid, template_id, data, url=url)

@@ -1,0 +1,88 @@
+"""The `yimen` command. Capability modules add their commands through COMMANDS."""
+
+import importlib
+import os
+import sys
+
+import click
+
+from .config import load_config
+
+# "module:attribute" of click commands added by capability modules.
+COMMANDS: list[str] = []
+
+
+def _services(data_dir: str | None):
+    from .bootstrap import build_services
+
+    return build_services(load_config(data_dir))
+
+
+@click.group(help="一门：县级社会救助一体化平台")
+def main() -> None:
+    pass
+
+
+@main.command(help="启动网页、接口、工作人员后台和本地微信模拟接口")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--data-dir", default=None, help="数据目录（默认 ./var）")
+def serve(host: str, port: int, data_dir: str | None) -> None:
+    from werkzeug.serving import run_simple
+
+    from .web.app import create_app
+
+    overrides = {}
+    if "YIMEN_WECHAT_API_BASE" not in os.environ:
+        overrides["WECHAT_API_BASE"] = f"http://{host}:{port}/wx-sim/"
+    if "YIMEN_PUBLIC_BASE_URL" not in os.environ:
+        overrides["PUBLIC_BASE_URL"] = f"http://{host}:{port}"
+    app = create_app(load_config(data_dir, **overrides))
+    click.echo(f"一门已启动：http://{host}:{port}/   工作人员后台：http://{host}:{port}/staff/")
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@main.command("demo-data", help="生成示范县的虚构数据（已有则不重复生成）")
+@click.option("--households", default=200, show_default=True, type=int)
+@click.option("--data-dir", default=None)
+def demo_data(households: int, data_dir: str | None) -> None:
+    from . import demo
+
+    result = demo.seed(_services(data_dir), households=households)
+    if result["created"]:
+        click.echo(f"已生成示范县数据：{result['households']} 户（全部为虚构人员）。")
+    else:
+        click.echo("示范县数据已存在，未重复生成。")
+    click.echo(f"工作人员登录（密码均为 {demo.DEMO_PASSWORD}）：")
+    for username, display, role, area, _ in demo.staff_accounts():
+        click.echo(f"  {username:<11} {role.value:<5} {display}（辖区 {area}）")
+
+
+@main.group(help="审计日志（全程留痕）")
+def audit() -> None:
+    pass
+
+
+@audit.command("verify", help="校验审计哈希链；有被改动或删除的事件时退出码为 1")
+@click.option("--data-dir", default=None)
+def audit_verify(data_dir: str | None) -> None:
+    from .domain.audit import first_broken
+
+    services = _services(data_dir)
+    with services.uow() as uow:
+        events = list(uow.audit.iter_all())
+    broken = first_broken(events)
+    if broken:
+        event, why = broken
+        click.echo(f"审计链断裂：第 {event.seq} 号事件（{event.action} {event.object_type}/{event.object_id}）：{why}")
+        sys.exit(1)
+    click.echo(f"审计链完整：共 {len(events)} 个事件。")
+
+
+def _register() -> None:
+    for path in COMMANDS:
+        module, _, name = path.partition(":")
+        main.add_command(getattr(importlib.import_module(module), name))
+
+
+_register()

@@ -1,0 +1,1 @@
+"""Domain core: plain Python, no framework, database or cloud imports."""

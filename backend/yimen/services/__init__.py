@@ -1,0 +1,1 @@
+"""Use cases over ports; nothing here imports Flask, sqlite3 or boto3."""

@@ -1,0 +1,1 @@
+"""Flask entry points: one blueprint per audience, all thin."""

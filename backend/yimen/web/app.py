@@ -1,0 +1,88 @@
+"""create_app: the Flask application factory (no app object at import time)."""
+
+import importlib
+import logging
+from pathlib import Path
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from ..bootstrap import Services, build_services
+from ..config import load_config
+from ..domain.errors import YimenError
+from ..services.auth import AuthService
+from .common import RateLimiter, handle_http_error, handle_yimen_error
+
+TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+# One blueprint per audience or capability, imported when the app is created.
+BLUEPRINTS = [
+    "yimen.web.api_auth:bp",
+    "yimen.web.api_households:bp",
+    "yimen.web.h5:bp",
+    "yimen.web.staff:bp",
+    "yimen.web.wechat_imitation:bp",
+    "yimen.web.openapi:bp",
+]
+
+
+def _load(path: str):
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def create_app(config: dict | None = None, services: Services | None = None) -> Flask:
+    config = config or load_config()
+    app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=str(TEMPLATES / "static"),
+                static_url_path="/static")
+    app.config.update(SECRET_KEY=config["SECRET_KEY"], MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES + 64 * 1024,
+                      SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", JSON_AS_ASCII=False)
+    app.json.ensure_ascii = False
+    services = services or build_services(config)
+    services.extras.setdefault("auth", AuthService(services))
+    services.extras.setdefault("rate_limiter", RateLimiter())
+    app.extensions["yimen"] = services
+    for path in BLUEPRINTS:
+        app.register_blueprint(_load(path))
+    app.register_error_handler(YimenError, handle_yimen_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, _unexpected)
+    app.add_url_rule("/healthz", "healthz", _healthz)
+    app.after_request(_log_request)
+    _register_filters(app)
+    return app
+
+
+def _log_request(response):
+    # The route pattern, never the concrete path or query: those may carry ID numbers or names.
+    rule = request.url_rule.rule if request.url_rule else "(no route)"
+    logging.getLogger("yimen.http").info("%s %s -> %s", request.method, rule, response.status_code)
+    return response
+
+
+def _healthz():
+    return jsonify(status="ok")
+
+
+_healthz.api_doc = {"summary": "健康检查", "auth": None, "body": None, "tags": ["system"]}
+
+
+def _unexpected(exc: Exception):
+    # Log the type and place only: request data may hold personal data.
+    logging.getLogger("yimen").error("unhandled %s", type(exc).__name__, exc_info=exc)
+    return handle_http_error(_Internal())
+
+
+class _Internal(HTTPException):
+    code = 500
+
+
+def _register_filters(app: Flask) -> None:
+    from ..domain import masking, money
+
+    app.add_template_filter(masking.mask_id_number, "mask_id")
+    app.add_template_filter(masking.mask_phone, "mask_phone")
+    app.add_template_filter(masking.mask_bank_card, "mask_card")
+    app.add_template_filter(masking.mask_name, "mask_name")
+    app.add_template_filter(money.yuan, "yuan")

@@ -1,0 +1,124 @@
+"""What every blueprint shares: the error format, auth decorators, JSON parsing, OpenAPI metadata."""
+
+import functools
+import threading
+import time
+from collections import defaultdict, deque
+
+from flask import current_app, g, jsonify, request, session
+from werkzeug.exceptions import HTTPException
+
+from ..domain.errors import NotAuthenticated, RateLimited, ValidationError, YimenError
+
+HTTP_MESSAGES = {
+    400: ("BAD_REQUEST", "请求格式不正确"),
+    404: ("NOT_FOUND", "找不到您要的内容"),
+    405: ("METHOD_NOT_ALLOWED", "不支持这种请求方式"),
+    413: ("TOO_LARGE", "上传的内容太大了"),
+    429: ("RATE_LIMITED", "操作太频繁，请稍后再试"),
+    500: ("INTERNAL_ERROR", "系统出了点问题，请稍后再试"),
+}
+
+
+def services():
+    return current_app.extensions["yimen"]
+
+
+def error_response(code: str, message: str, status: int, details: dict | None = None):
+    body = {"code": code, "message": message}
+    if details:
+        body["details"] = details
+    return jsonify(error=body), status
+
+
+def handle_yimen_error(exc: YimenError):
+    return error_response(exc.code, exc.message, exc.status, exc.details)
+
+
+def handle_http_error(exc: HTTPException):
+    code, message = HTTP_MESSAGES.get(exc.code, ("HTTP_ERROR", "请求无法处理"))
+    return error_response(code, message, exc.code or 500)
+
+
+def api_doc(summary: str, auth: str | None = None, body: dict | None = None, tags: tuple[str, ...] = ()):
+    """Attach OpenAPI metadata to a view; web/openapi.py builds the document from it."""
+
+    def decorate(view):
+        view.api_doc = {"summary": summary, "auth": auth, "body": body, "tags": list(tags)}
+        return view
+
+    return decorate
+
+
+def current_actor():
+    """The citizen (Bearer token) or staff user (console session) making this request, or None."""
+    header = request.headers.get("Authorization", "")
+    auth = services().extras["auth"]
+    if header.startswith("Bearer "):
+        return auth.citizen_from_token(header.removeprefix("Bearer ").strip())
+    if session.get("staff"):
+        return auth.staff_actor(session["staff"])
+    if session.get("citizen_token"):
+        return auth.citizen_from_token(session["citizen_token"])
+    return None
+
+
+def login_required(*kinds: str):
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            actor = current_actor()
+            if actor is None or actor.kind not in kinds:
+                raise NotAuthenticated("LOGIN_REQUIRED", "请先登录")
+            g.actor = actor
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def json_body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ValidationError("BAD_JSON", "请求内容不是有效的 JSON 对象")
+    return data
+
+
+def require_fields(data: dict, **types) -> None:
+    """require_fields(body, code=str, households=int): missing or wrongly typed fields -> 400."""
+    for name, kind in types.items():
+        if name not in data or data[name] in (None, ""):
+            raise ValidationError("MISSING_FIELD", f"缺少必填项：{name}", details={"field": name})
+        if not isinstance(data[name], kind) or (kind is int and isinstance(data[name], bool)):
+            raise ValidationError("WRONG_TYPE", f"字段 {name} 的类型不正确", details={"field": name})
+
+
+class RateLimiter:
+    """Sliding window per (bucket, client) in this process; enough for one machine or a warm Lambda."""
+
+    def __init__(self):
+        self._hits: dict[tuple, deque] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def check(self, bucket: str, client: str, limit: int, per_seconds: float) -> None:
+        now = time.monotonic()
+        with self._lock:
+            hits = self._hits[(bucket, client)]
+            while hits and hits[0] <= now - per_seconds:
+                hits.popleft()
+            if len(hits) >= limit:
+                raise RateLimited("RATE_LIMITED", "操作太频繁，请稍后再试")
+            hits.append(now)
+
+
+def rate_limit(bucket: str, limit: int, per_seconds: float = 60):
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            services().extras["rate_limiter"].check(bucket, request.remote_addr or "-", limit, per_seconds)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,59 @@
+"""OpenAPI 3 document built from the registered routes and their @api_doc metadata."""
+
+import re
+
+from flask import Blueprint, current_app, jsonify
+
+bp = Blueprint("openapi", __name__)
+
+SECURITY = {"citizen": [{"wechatBearer": []}], "staff": [{"staffSession": []}],
+            "any": [{"wechatBearer": []}, {"staffSession": []}]}
+
+
+def _path(rule: str) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+def build_document(app) -> dict:
+    paths: dict = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        doc = getattr(app.view_functions[rule.endpoint], "api_doc", None) or {}
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            paths.setdefault(_path(rule.rule), {})[method.lower()] = _operation(rule, doc)
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "一门 yimen API", "version": "1"},
+        "components": {"securitySchemes": {
+            "wechatBearer": {"type": "http", "scheme": "bearer"},
+            "staffSession": {"type": "apiKey", "in": "cookie", "name": "session"},
+        }},
+        "paths": paths,
+    }
+
+
+def _operation(rule, doc: dict) -> dict:
+    op = {
+        "operationId": rule.endpoint,
+        "summary": doc.get("summary", ""),
+        "tags": doc.get("tags", []),
+        "parameters": [{"name": arg, "in": "path", "required": True, "schema": {"type": "string"}}
+                       for arg in sorted(rule.arguments)],
+        "responses": {"200": {"description": "成功"},
+                      "4XX": {"description": "错误：{\"error\": {\"code\", \"message\"}}"}},
+    }
+    if doc.get("body"):
+        op["requestBody"] = {"content": {"application/json": {"schema": {
+            "type": "object", "properties": {k: {"type": v} for k, v in doc["body"].items()}}}}}
+    if doc.get("auth"):
+        op["security"] = SECURITY[doc["auth"]]
+    return op
+
+
+@bp.get("/api/openapi.json")
+def openapi_json():
+    return jsonify(build_document(current_app))
+
+
+openapi_json.api_doc = {"summary": "OpenAPI 文档", "auth": None, "body": None, "tags": ["system"]}
