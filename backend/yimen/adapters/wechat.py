@@ -1,12 +1,13 @@
 """WeChat through wechatpy. The base URL is configurable so local runs and tests talk real HTTP to
 the bundled imitation (web/wechat_imitation.py) with exactly the production code path."""
 
-from wechatpy import WeChatClient
-from wechatpy.exceptions import WeChatClientException
+from wechatpy import WeChatClient, WeChatOAuth
+from wechatpy.exceptions import WeChatClientException, WeChatOAuthException
 
 from ..domain.errors import NotAuthenticated, YimenError
 
 REAL_API = "https://api.weixin.qq.com/"
+REAL_OAUTH = "https://open.weixin.qq.com/connect/"
 
 
 class _Client(WeChatClient):
@@ -34,6 +35,25 @@ class WeChatGateway:
             return self.client.wxa.code_to_session(code)["openid"]
         except WeChatClientException as exc:
             raise NotAuthenticated("WECHAT_CODE_INVALID", "微信登录凭证无效或已过期，请重新进入小程序") from exc
+        except OSError as exc:
+            raise YimenError("WECHAT_UNAVAILABLE", "暂时连不上微信服务，请稍后再试", status=503) from exc
+
+    def _oauth(self, redirect_uri: str, state: str = "") -> WeChatOAuth:
+        oauth = WeChatOAuth(self.appid, self.secret, redirect_uri, scope="snsapi_base", state=state)
+        oauth.API_BASE_URL = self.api_base
+        # The imitation serves the authorize page too; the real one lives on open.weixin.qq.com.
+        oauth.OAUTH_BASE_URL = REAL_OAUTH if self.api_base == REAL_API else self.api_base + "connect/"
+        return oauth
+
+    def web_authorize_url(self, redirect_uri: str, state: str) -> str:
+        """H5 pages in WeChat's browser: where to send the user for web OAuth (snsapi_base)."""
+        return self._oauth(redirect_uri, state).authorize_url
+
+    def web_code_to_openid(self, code: str) -> str:
+        try:
+            return self._oauth("").fetch_access_token(code)["openid"]
+        except WeChatOAuthException as exc:
+            raise NotAuthenticated("WECHAT_CODE_INVALID", "微信授权已失效，请重新打开页面") from exc
         except OSError as exc:
             raise YimenError("WECHAT_UNAVAILABLE", "暂时连不上微信服务，请稍后再试", status=503) from exc
 

@@ -1,13 +1,58 @@
 """H5 citizen pages (server-rendered, no build step; work in WeChat's in-app browser)."""
 
-from flask import Blueprint, render_template
+import functools
+import secrets
+from urllib.parse import quote
 
-from .common import api_doc
+from flask import Blueprint, abort, redirect, render_template, request, session
+
+from .common import api_doc, services
 
 bp = Blueprint("h5", __name__)
 
 
+def _doc(summary: str):
+    return api_doc(summary, tags=("h5",))
+
+
+def citizen_page(view):
+    """H5 pages that need to know who is asking send the user through WeChat web OAuth first."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not session.get("citizen_token"):
+            return redirect("/login?next=" + quote(request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 @bp.get("/")
-@api_doc("首页：一门能帮您办什么", tags=("h5",))
+@_doc("首页：一门能帮您办什么")
 def home():
     return render_template("h5/home.html")
+
+
+@bp.get("/login")
+@_doc("微信网页授权登录（本地为模拟）")
+def login():
+    state = secrets.token_urlsafe(12)
+    session["oauth_state"] = state
+    session["after_login"] = _safe_next(request.args.get("next"))
+    callback = services().config["PUBLIC_BASE_URL"].rstrip("/") + "/oauth/callback"
+    return redirect(services().wechat.web_authorize_url(callback, state))
+
+
+@bp.get("/oauth/callback")
+@_doc("微信网页授权回调")
+def oauth_callback():
+    if not request.args.get("state") or request.args["state"] != session.pop("oauth_state", None):
+        abort(400)
+    result = services().extras["auth"].web_login(request.args.get("code", ""))
+    session["citizen_token"] = result["token"]
+    return redirect(session.pop("after_login", "/"))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: never bounce a freshly logged-in user to another site."""
+    return target if target and target.startswith("/") and not target.startswith("//") else "/"

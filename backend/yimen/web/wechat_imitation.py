@@ -5,6 +5,7 @@ messages) with WeChat's JSON shapes and error codes, records every message it re
 told to fail (HTTP 500, timeouts, errcodes) so retries and fallbacks are exercised over real HTTP."""
 
 import hashlib
+import secrets
 import threading
 import time
 from urllib.parse import urlencode
@@ -68,20 +69,25 @@ def code2session():
 @bp.get("/connect/oauth2/authorize")
 @api_doc("微信模拟：网页授权（立即同意）", tags=("wechat-imitation",))
 def oauth_authorize():
-    """Web OAuth: the real page asks the user; the imitation approves at once with a code."""
-    code = request.args.get("state") or "h5-" + hashlib.sha256(request.remote_addr.encode()).hexdigest()[:8]
-    target = request.args["redirect_uri"]
-    return redirect(f"{target}{'&' if '?' in target else '?'}{urlencode({'code': code, 'state': code})}")
+    """The real page asks the user; the imitation approves at once. A cookie stands for the WeChat
+    account on this browser, so the same browser always gets the same openid."""
+    user = request.cookies.get("wxsim_user") or secrets.token_hex(8)
+    target, state = request.args["redirect_uri"], request.args.get("state", "")
+    query = urlencode({"code": f"web-{user}-{secrets.token_hex(4)}", "state": state})
+    response = redirect(f"{target}{'&' if '?' in target else '?'}{query}")
+    response.set_cookie("wxsim_user", user, httponly=True, samesite="Lax")
+    return response
 
 
 @bp.get("/sns/oauth2/access_token")
 @api_doc("微信模拟：网页授权 code 换 openid", tags=("wechat-imitation",))
 def oauth_access_token():
     code = request.args.get("code", "")
-    if not code:
+    if not code.startswith("web-"):
         return jsonify(errcode=40029, errmsg="invalid code")
-    return jsonify(access_token="sim-web-token", expires_in=7200, openid=_openid(request.args["appid"], code),
-                   scope="snsapi_base")
+    user = code.split("-")[1]  # one WeChat account per browser, whatever the one-time code
+    return jsonify(access_token="sim-web-token", refresh_token="sim-refresh", expires_in=7200,
+                   openid=_openid(request.args["appid"], user), scope="snsapi_base")
 
 
 def _check_fields(data: dict) -> str | None:
