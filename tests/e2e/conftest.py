@@ -1,0 +1,71 @@
+"""Browser tests: the whole app on a real port, driven by Playwright in Debian's headless Chromium
+at a phone's size. Any console error fails the test; screenshots go to test-artifacts/screenshots/."""
+
+import shutil
+import socket
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.conftest import LiveServer
+from yimen import demo
+from yimen.adapters.clock import FixedClock
+from yimen.bootstrap import build_services
+from yimen.config import load_config
+from yimen.web.app import create_app
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    config = load_config(tmp_path_factory.mktemp("site"), WECHAT_API_BASE=f"{base}/wx-sim/", PUBLIC_BASE_URL=base)
+    services = build_services(config, clock=FixedClock(datetime(2026, 11, 25, 10, 0)))
+    demo.seed(services, households=30)
+    server = LiveServer(create_app(config, services), port)
+    server.services = services
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make test` installs it with apt-get (scripts/apt-packages.txt)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1,
+                                  locale="zh-CN", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, f"console errors: {errors}"
+
+
+def shot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
