@@ -31,7 +31,7 @@ run: $(STAMP)
 	$(BIN)/yimen serve --data-dir $(DATA_DIR) --host 127.0.0.1 --port 8000
 
 test: $(STAMP) apt node-deps
-	$(BIN)/ruff check backend tests benchmarks functions
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 	@if [ -f miniprogram/package.json ]; then bash scripts/test-miniprogram.sh; fi
 
@@ -39,4 +39,4 @@ bench: $(STAMP)
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 lint: $(STAMP)
-	$(BIN)/ruff check backend tests benchmarks functions
+	$(BIN)/ruff check .
