@@ -1,0 +1,161 @@
+"""申请 / 我的申请 / 查进度 / 我要反映 / 我的幸福清单 as H5 pages. Thin: every rule lives in the services;
+these pages keep what was typed, and show each error in plain Chinese next to its field."""
+
+import base64
+import secrets
+
+from flask import Blueprint, g, redirect, render_template, request, session
+
+from ..demo import regions
+from ..domain.errors import YimenError
+from ..domain.model import RegionLevel
+from ..domain.policy import catalogue
+from ..services.applications import ApplicationService, application_view
+from ..services.happiness import HappinessService
+from ..services.idcard_check import check_image, load_upload
+from .api_ocr import _engine as ocr_engine
+from .common import api_doc, current_actor, services
+from .h5 import citizen_page
+
+bp = Blueprint("h5_apply", __name__)
+
+# Which form field an error belongs next to; anything else shows at the top of the form.
+FIELD_OF = {"BAD_NAME": "name", "BAD_ID_NUMBER": "id_number", "BAD_VILLAGE": "village_code",
+            "ITEMS_REQUIRED": "items", "UNKNOWN_ITEM": "items", "MATERIALS_REQUIRED": "materials",
+            "SIGNATURE_REQUIRED": "materials", "ID_NUMBER_TAKEN": "id_number", "NOT_AN_IDCARD": "id_photo",
+            "IDCARD_BACK_SIDE": "id_photo"}
+# Photo warnings worth a second look before submitting; the person may still confirm and go on.
+PHOTO_BLOCKERS = {"EXPECTED_NAME_MISMATCH", "EXPECTED_ID_MISMATCH", "GREYSCALE_COPY", "CARD_CUT_OFF"}
+
+
+def _doc(summary: str):
+    return api_doc(summary, tags=("h5",))
+
+
+def _villages() -> list[tuple[str, str]]:
+    names = {r.code: r.name for r in regions()}
+    return [(r.code, f"{names[r.parent_code]}{r.name}") for r in regions() if r.level == RegionLevel.VILLAGE]
+
+
+def _service() -> ApplicationService:
+    return ApplicationService(services())
+
+
+def _actor():
+    g.actor = current_actor()
+    return g.actor
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@_doc("我要申请：填写信息、拍身份证、签名")
+@citizen_page
+def apply():
+    form = request.form if request.method == "POST" else {"items": request.args.get("items", "")}
+    errors: dict[str, str] = {}
+    ocr = None
+    if request.method == "POST":
+        try:
+            body, ocr = _body_from_form(request.form, request.files)
+            blockers = [w for w in ocr["warnings"] if w["code"] in PHOTO_BLOCKERS]
+            if blockers and not request.form.get("photo_confirmed"):
+                errors["id_photo"] = "；".join(w["message"] for w in blockers)
+            else:
+                app, _ = _service().submit(_actor(), body, request.form.get("idempotency_key", ""))
+                return redirect(f"/my/{app.id}?new=1")
+        except YimenError as exc:
+            field = "id_photo" if exc.code.startswith("IMAGE_") else FIELD_OF.get(exc.code, "form")
+            errors[field] = exc.message
+    chosen = set(filter(None, (form.getlist("items") if hasattr(form, "getlist") else form["items"].split(","))))
+    return render_template("h5/apply.html", form=form, errors=errors, ocr=ocr, villages=_villages(),
+                           items=list(catalogue().items.values()), chosen=chosen,
+                           idempotency_key=request.form.get("idempotency_key") or secrets.token_urlsafe(16))
+
+
+def _body_from_form(form, files) -> tuple[dict, dict]:
+    """The citizen API's JSON body from the H5 form; the ID photo is cleaned (EXIF gone) and checked."""
+    upload = files.get("id_photo")
+    if upload is None or not upload.filename:
+        raise YimenError("MATERIALS_REQUIRED", "请拍摄或选择身份证人像面照片")
+    clean = load_upload(upload.read())
+    name, number = form.get("name", "").strip(), form.get("id_number", "").strip().upper()
+    ocr = check_image(clean.image, ocr_engine(), name or None, number or None)
+    materials = {"id_photo": base64.b64encode(clean.jpeg_bytes()).decode()}
+    signature = form.get("signature", "")
+    if signature.startswith("data:image/png;base64,"):
+        materials["signature"] = signature.split(",", 1)[1]
+    for kind in ("application_letter", "authorisation"):
+        photo = files.get(kind)
+        if photo and photo.filename:
+            materials[kind] = base64.b64encode(load_upload(photo.read()).jpeg_bytes()).decode()
+    body = {
+        "items": form.getlist("items"),
+        "household": {"village_code": form.get("village_code", ""), "address": form.get("address", ""),
+                      "phone": form.get("phone", ""), "members": [{"name": name, "id_number": number}]},
+        "materials": materials,
+    }
+    return body, ocr
+
+
+@bp.get("/my")
+@_doc("我的申请")
+@citizen_page
+def my_applications():
+    today = services().clock.today()
+    apps = [application_view(a, today) for a in _service().mine(_actor())]
+    return render_template("h5/my.html", apps=apps)
+
+
+@bp.get("/my/<app_id>")
+@_doc("申请进度（时间线）")
+@citizen_page
+def my_application(app_id: str):
+    app = application_view(_service().get_for_citizen(_actor(), app_id), services().clock.today())
+    return render_template("h5/timeline.html", app=app, new=request.args.get("new"))
+
+
+@bp.post("/my/<app_id>/withdraw")
+@_doc("撤回申请")
+@citizen_page
+def withdraw(app_id: str):
+    _service().withdraw(_actor(), app_id, request.form.get("reason", ""))
+    return redirect(f"/my/{app_id}")
+
+
+@bp.route("/status", methods=["GET", "POST"])
+@_doc("查进度：身份证号 + 姓名（只显示办理环节）")
+def status():
+    result, error = None, None
+    if request.method == "POST":
+        try:
+            services().extras["rate_limiter"].check("status-lookup", request.remote_addr or "-", 10, 60)
+            result = _service().status_lookup(request.form.get("id_number", ""), request.form.get("name", ""))
+        except YimenError as exc:
+            error = exc.message
+    logged_in = bool(session.get("citizen_token"))
+    return render_template("h5/status.html", result=result, error=error, form=request.form, logged_in=logged_in)
+
+
+@bp.route("/complaint", methods=["GET", "POST"])
+@_doc("我要反映：在线举报（纪委监督受理）")
+@citizen_page
+def complaint():
+    error, done = None, None
+    if request.method == "POST":
+        try:
+            done = _service().complain(_actor(), request.form.get("content", ""),
+                                       application_id=request.form.get("application_id") or None,
+                                       contact=request.form.get("contact"),
+                                       anonymous=request.form.get("anonymous") == "1")
+        except YimenError as exc:
+            error = exc.message
+    return render_template("h5/complaint.html", error=error, done=done, form=request.form)
+
+
+@bp.get("/happiness")
+@_doc("我家的幸福清单（本人登录）")
+@citizen_page
+def my_happiness():
+    lists = HappinessService(services()).mine(_actor())
+    if len(lists) == 1:
+        return redirect(lists[0][1].replace(services().config["PUBLIC_BASE_URL"].rstrip("/"), ""))
+    return render_template("h5/happiness_mine.html", lists=lists)
