@@ -56,3 +56,19 @@ def oauth_callback():
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: never bounce a freshly logged-in user to another site."""
     return target if target and target.startswith("/") and not target.startswith("//") else "/"
+
+
+@bp.route("/ask", methods=["GET", "POST"])
+@_doc("问政策：像聊天一样提问（本页会话内保留最近 10 条）")
+def ask():
+    from ..services.policy_qa import policy_qa  # loads jieba's dictionary: only when someone asks
+
+    chat = session.get("chat", [])
+    question = request.form.get("question", "").strip()[:200] if request.method == "POST" else ""
+    if question:
+        services().extras["rate_limiter"].check("policy-ask", request.remote_addr or "-", 30, 60)
+        answer = policy_qa().ask(question)
+        chat = [*chat, {"q": question, "a": answer.body, "url": f"/policy/{answer.item_code}"
+                        if answer.item_code else None, "item": answer.item_name}][-10:]
+        session["chat"] = chat
+    return render_template("h5/ask.html", chat=chat)
