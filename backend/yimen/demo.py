@@ -38,6 +38,13 @@ def regions() -> list[Region]:
     return out
 
 
+def villages() -> list[dict]:
+    """Villages with their township, for the forms' village picker."""
+    names = {r.code: r.name for r in regions()}
+    return [{"code": r.code, "name": r.name, "township": names[r.parent_code]}
+            for r in regions() if r.level == RegionLevel.VILLAGE]
+
+
 def region_name(code: str) -> str:
     names = {r.code: r.name for r in regions()}
     return "".join(names.get(code[:n], "") for n in (6, 9, 12) if len(code) >= n)

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, g, jsonify, request
 
+from ..demo import villages
 from ..services.households import HouseholdService, household_view
 from .common import api_doc, login_required, services
 
@@ -36,3 +37,9 @@ def get_household(household_id: str):
 def my_households():
     today = services().clock.today()
     return jsonify(items=[household_view(h, today, unmasked=True) for h in _service().owned_by(g.actor.id)])
+
+
+@bp.get("/regions/villages")
+@api_doc("本县的村（社区）列表，供申请表选择", tags=("regions",))
+def list_villages():
+    return jsonify(villages=villages())

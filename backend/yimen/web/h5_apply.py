@@ -6,9 +6,8 @@ import secrets
 
 from flask import Blueprint, g, redirect, render_template, request, session
 
-from ..demo import regions
+from ..demo import villages
 from ..domain.errors import YimenError
-from ..domain.model import RegionLevel
 from ..domain.policy import catalogue
 from ..services.applications import ApplicationService, application_view
 from ..services.happiness import HappinessService
@@ -33,8 +32,7 @@ def _doc(summary: str):
 
 
 def _villages() -> list[tuple[str, str]]:
-    names = {r.code: r.name for r in regions()}
-    return [(r.code, f"{names[r.parent_code]}{r.name}") for r in regions() if r.level == RegionLevel.VILLAGE]
+    return [(v["code"], v["township"] + v["name"]) for v in villages()]
 
 
 def _service() -> ApplicationService:

@@ -1,0 +1,105 @@
+const { basePage, showError } = require('../../utils/page');
+const { shapeTimeline, statusLine, dueLine } = require('../../utils/timeline');
+const { listRow, itemRows } = require('../../utils/applications');
+const { correctionBody } = require('../../utils/apply');
+
+Page(basePage({
+  data: {
+    fresh: false, title: '', status: '', due: '', items: [], assistant: null, steps: [], open: false,
+    correction: false, loading: true, withdrawing: false,
+    fixNote: '', fixPhoto: '', fixError: '', resubmitting: false,
+  },
+
+  onLoad(options) {
+    this.id = options.id;
+    this.setData({ fresh: options.fresh === '1' });
+    return this.load();
+  },
+
+  onPullDownRefresh() {
+    return this.load().then(() => wx.stopPullDownRefresh());
+  },
+
+  async load() {
+    try {
+      const app = await getApp().api.application(this.id);
+      this.setData({
+        title: listRow(app).title,
+        status: statusLine(app),
+        due: dueLine(app),
+        items: itemRows(app),
+        assistant: app.assistant || null,
+        steps: shapeTimeline(app.timeline, app.stage),
+        open: Boolean(app.open),
+        correction: Boolean(app.correction_requested),
+      });
+    } catch (e) {
+      showError(e);
+    } finally {
+      this.setData({ loading: false });
+    }
+  },
+
+  /* ---- 补正: say what was fixed, optionally with a new ID photo, and send it back ---- */
+  onFixNote(e) {
+    this.setData({ fixNote: e.detail.value, fixError: '' });
+  },
+
+  onFixPhoto() {
+    wx.chooseMedia({
+      count: 1,
+      mediaType: ['image'],
+      sourceType: ['camera', 'album'],
+      sizeType: ['compressed'],
+      success: (r) => this.setData({ fixPhoto: r.tempFiles[0].tempFilePath, fixError: '' }),
+    });
+  },
+
+  async onResubmit() {
+    const photo = this.data.fixPhoto ? wx.getFileSystemManager().readFileSync(this.data.fixPhoto, 'base64') : '';
+    const { body, error } = correctionBody(this.data.fixNote, photo);
+    if (error) {
+      this.setData({ fixError: error });
+      return;
+    }
+    this.setData({ resubmitting: true });
+    try {
+      await getApp().api.resubmit(this.id, body);
+      this.setData({ fixNote: '', fixPhoto: '' });
+      wx.showToast({ title: '已重新提交', icon: 'success' });
+      await this.load();
+    } catch (e) {
+      showError(e);
+    } finally {
+      this.setData({ resubmitting: false });
+    }
+  },
+
+  /* Withdrawing is final, so it asks once in plain words; a resident withdrawing an assistant's
+   * application also revokes the assistant's authorisation (backend rule). */
+  onWithdraw() {
+    wx.showModal({
+      title: '撤回申请',
+      content: '撤回后这次申请就不再办理了。确定要撤回吗？',
+      confirmText: '确定撤回',
+      cancelText: '不撤回',
+      success: (r) => (r.confirm ? this.withdraw() : undefined),
+    });
+  },
+
+  async withdraw() {
+    this.setData({ withdrawing: true });
+    try {
+      await getApp().api.withdraw(this.id, '申请人在小程序撤回');
+      await this.load();
+    } catch (e) {
+      showError(e);
+    } finally {
+      this.setData({ withdrawing: false });
+    }
+  },
+
+  onHome() {
+    wx.reLaunch({ url: '/pages/home/index' });
+  },
+}));

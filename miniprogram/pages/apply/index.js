@@ -1,0 +1,308 @@
+const { basePage, showError } = require('../../utils/page');
+const config = require('../../utils/config');
+const { todayIso } = require('../../utils/format');
+const {
+  validateApplicationForm, memberErrors, hasErrors, RELATIONS, PROXY_REASONS,
+} = require('../../utils/validate');
+const {
+  STEPS, stepIndex, ocrFeedback, buildApplicationPayload, reviewRows, materialTooLarge, assistedRecord,
+} = require('../../utils/apply');
+const { ASSISTED_KEY } = require('../../utils/applications');
+const { villageOptions } = require('../../utils/regions');
+const { createStrokeRecorder } = require('../../utils/signature');
+const { newIdempotencyKey } = require('../../utils/ids');
+
+const EMPTY_PHOTO = { path: '', status: 'none', feedback: null, error: '' };
+const MEMBER_RELATIONS = RELATIONS.filter((r) => r !== '户主');
+
+Page(basePage({
+  data: {
+    assistant: false,
+    steps: STEPS,
+    step: 'form',
+    form: { name: '', idNumber: '', phone: '', villageCode: '', address: '', items: [], members: [], assistant: null },
+    errors: {},
+    memberErrors: [],
+    catalogue: [],
+    villages: [],
+    villageLabel: '',
+    relations: MEMBER_RELATIONS,
+    proxyReasons: PROXY_REASONS,
+    useCamera: true,
+    photo: EMPTY_PHOTO,
+    signed: false,
+    signError: '',
+    rows: [],
+    agree: false,
+    submitting: false,
+  },
+
+  onLoad(options) {
+    const assistant = Boolean(options && options.mode === 'assistant');
+    const app = getApp();
+    const suggested = app.globalData.suggestedItems || [];
+    app.globalData.suggestedItems = [];
+    this.recorder = createStrokeRecorder();
+    this.setData({ assistant, 'form.items': suggested, 'form.assistant': assistant ? { name: '', reason: '' } : null });
+    if (assistant) wx.setNavigationBarTitle({ title: '协理员代办' });
+    return Promise.all([this.loadCatalogue(suggested), this.loadVillages()]);
+  },
+
+  async loadVillages() {
+    try {
+      this.setData({ villages: villageOptions(await getApp().api.villages()) });
+    } catch (e) {
+      // The form still opens; the village field then says why it cannot be chosen.
+      this.setData({ 'errors.villageCode': '暂时选不了村（社区），请稍后再试或到乡镇窗口办理' });
+    }
+  },
+
+  async loadCatalogue(selected) {
+    try {
+      const data = await getApp().api.policyItems();
+      this.names = {};
+      const catalogue = (data.items || []).map((i) => {
+        this.names[i.code] = i.name;
+        return { code: i.code, name: i.name, checked: selected.includes(i.code) };
+      });
+      this.setData({ catalogue });
+    } catch (e) {
+      showError(e);
+    }
+  },
+
+  goStep(step) {
+    this.setData({ step });
+    wx.pageScrollTo({ scrollTop: 0, duration: 0 });
+  },
+
+  onStepBack() {
+    // Editing after review means a different application: the old retry key must not be reused.
+    this.key = null;
+    this.goStep(STEPS[Math.max(0, stepIndex(this.data.step) - 1)].key);
+  },
+
+  /* ---- step 1: the form ---- */
+
+  /* Error keys are flat ("members.0.name"), so they are removed from a copy, not by setData path. */
+  withoutError(key, changes) {
+    if (this.data.errors[key]) {
+      const errors = Object.assign({}, this.data.errors);
+      delete errors[key];
+      Object.assign(changes, this.errorData(errors));
+    }
+    this.setData(changes);
+  },
+
+  errorData(errors) {
+    return { errors, memberErrors: memberErrors(errors, this.data.form.members.length) };
+  },
+
+  /* data-field is the form path; data-error the error key when it differs (assistant.name). */
+  onField(e) {
+    const { field, error } = e.currentTarget.dataset;
+    this.withoutError(error || field, { [`form.${field}`]: e.detail.value });
+  },
+
+  onItems(e) {
+    this.withoutError('items', { 'form.items': e.detail.value });
+  },
+
+  onVillage(e) {
+    const village = this.data.villages[Number(e.detail.value)];
+    this.withoutError('villageCode', { 'form.villageCode': village.code, villageLabel: village.label });
+  },
+
+  onReason(e) {
+    this.withoutError('assistantReason', { 'form.assistant.reason': e.currentTarget.dataset.value });
+  },
+
+  onAddMember() {
+    this.setData({ 'form.members': this.data.form.members.concat({ name: '', idNumber: '', relation: '' }) });
+  },
+
+  onRemoveMember(e) {
+    const members = this.data.form.members.filter((_, i) => i !== Number(e.currentTarget.dataset.index));
+    this.setData({ 'form.members': members, errors: {}, memberErrors: [] });
+  },
+
+  onMemberField(e) {
+    const { index, field } = e.currentTarget.dataset;
+    this.withoutError(`members.${index}.${field}`, { [`form.members[${index}].${field}`]: e.detail.value });
+  },
+
+  onMemberRelation(e) {
+    const { index } = e.currentTarget.dataset;
+    this.withoutError(`members.${index}.relation`, { [`form.members[${index}].relation`]: MEMBER_RELATIONS[Number(e.detail.value)] });
+  },
+
+  onFormNext() {
+    const errors = validateApplicationForm(this.data.form, todayIso());
+    this.setData(this.errorData(errors));
+    if (hasErrors(errors)) {
+      wx.showToast({ title: `有${Object.keys(errors).length}处要改一下`, icon: 'none' });
+      return;
+    }
+    this.goStep('photo');
+  },
+
+  /* ---- step 2: the ID photo, read at once so problems show while the card is at hand ---- */
+  onCameraError() {
+    // No camera permission or no camera: fall back to the system picker.
+    this.setData({ useCamera: false });
+  },
+
+  onShoot() {
+    wx.createCameraContext().takePhoto({
+      quality: 'normal', // enough for OCR, and stays under the backend's 4 MB material limit
+      success: (r) => this.readPhoto(r.tempImagePath),
+      fail: () => this.setData({ useCamera: false }),
+    });
+  },
+
+  onPick() {
+    wx.chooseMedia({
+      count: 1,
+      mediaType: ['image'],
+      sourceType: ['camera', 'album'],
+      sizeType: ['compressed'],
+      camera: 'back',
+      success: (r) => this.readPhoto(r.tempFiles[0].tempFilePath),
+    });
+  },
+
+  async readPhoto(path) {
+    this.setData({ photo: { path, status: 'reading', feedback: null, error: '' } });
+    const { form } = this.data;
+    try {
+      const result = await getApp().api.ocrIdcard(path, { name: form.name, idNumber: form.idNumber });
+      this.setData({ 'photo.status': 'done', 'photo.feedback': ocrFeedback(result) });
+    } catch (e) {
+      this.setData({ 'photo.status': 'failed', 'photo.error': e.message });
+    }
+  },
+
+  onRetake() {
+    this.setData({ photo: EMPTY_PHOTO });
+  },
+
+  onPhotoNext() {
+    if (this.data.photo.status !== 'done') {
+      this.setData({ 'photo.error': '请先拍一张清楚的身份证正面照片' });
+      return;
+    }
+    this.goStep('signature');
+    // The canvas exists only once the signature step is rendered.
+    wx.nextTick(() => this.initCanvas());
+  },
+
+  /* ---- step 3: signature on a 2d canvas ---- */
+  initCanvas() {
+    wx.createSelectorQuery().select('#sign').fields({ node: true, size: true }).exec((res) => {
+      if (!res || !res[0]) return;
+      const { node, width, height } = res[0];
+      const dpr = wx.getWindowInfo().pixelRatio;
+      node.width = width * dpr;
+      node.height = height * dpr;
+      const ctx = node.getContext('2d');
+      ctx.scale(dpr, dpr);
+      ctx.lineWidth = 5;
+      ctx.lineCap = 'round';
+      ctx.lineJoin = 'round';
+      ctx.strokeStyle = '#111';
+      this.canvas = { node, ctx, width, height };
+      this.recorder.clear();
+      this.setData({ signed: false, signError: '' });
+    });
+  },
+
+  onSignStart(e) {
+    const t = e.touches[0];
+    this.recorder.begin(t.x, t.y);
+  },
+
+  onSignMove(e) {
+    const t = e.touches[0];
+    const prev = this.recorder.move(t.x, t.y);
+    if (!prev || !this.canvas) return;
+    const { ctx } = this.canvas;
+    ctx.beginPath();
+    ctx.moveTo(prev[0], prev[1]);
+    ctx.lineTo(t.x, t.y);
+    ctx.stroke();
+  },
+
+  onSignEnd() {
+    this.setData({ signed: this.recorder.hasInk(), signError: '' });
+  },
+
+  onSignClear() {
+    if (this.canvas) this.canvas.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    this.recorder.clear();
+    this.setData({ signed: false });
+  },
+
+  onSignNext() {
+    if (!this.recorder.hasInk()) {
+      this.setData({ signError: '请用手指在框里写上名字' });
+      return;
+    }
+    wx.canvasToTempFilePath({
+      canvas: this.canvas.node,
+      fileType: 'png',
+      success: (r) => {
+        this.signature = wx.getFileSystemManager().readFileSync(r.tempFilePath, 'base64');
+        this.setData({ rows: reviewRows(this.data.form, this.names || {}, this.data.villageLabel), agree: false });
+        this.goStep('review');
+      },
+      fail: () => this.setData({ signError: '签名没有保存下来，请再签一次' }),
+    });
+  },
+
+  /* ---- step 4: review and submit ---- */
+  onAgree(e) {
+    this.setData({ agree: e.detail.value.length > 0 });
+  },
+
+  onSubmit() {
+    if (!this.data.agree) {
+      wx.showToast({ title: '请先勾选“我保证信息真实”', icon: 'none' });
+      return undefined;
+    }
+    // Must run inside the tap itself (WeChat needs a user gesture), so before any await.
+    if (config.subscribeTemplateIds.length) {
+      wx.requestSubscribeMessage({ tmplIds: config.subscribeTemplateIds, complete: () => {} });
+    }
+    // One key per reviewed draft: a retry after a dropped connection creates no second application.
+    this.key = this.key || newIdempotencyKey();
+    return this.send();
+  },
+
+  async send() {
+    const photo = wx.getFileSystemManager().readFileSync(this.data.photo.path, 'base64');
+    if (materialTooLarge(photo)) {
+      showError({ message: '身份证照片太大了，请回到第2步重新拍一张' });
+      return;
+    }
+    this.setData({ submitting: true });
+    try {
+      const { form } = this.data;
+      const payload = buildApplicationPayload({ form, photo, signature: this.signature });
+      const created = await getApp().api.submitApplication(payload, this.key);
+      this.key = null;
+      if (form.assistant) this.rememberResident(created.id);
+      wx.redirectTo({ url: `/pages/application/index?id=${encodeURIComponent(created.id)}&fresh=1` });
+    } catch (e) {
+      showError(e);
+    } finally {
+      this.setData({ submitting: false });
+    }
+  },
+
+  /* The application view does not name the household; the assistant page lists residents from this. */
+  rememberResident(appId) {
+    const records = wx.getStorageSync(ASSISTED_KEY) || {};
+    records[appId] = assistedRecord(this.data.form);
+    wx.setStorageSync(ASSISTED_KEY, records);
+  },
+}));

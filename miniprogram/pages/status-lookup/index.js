@@ -1,0 +1,35 @@
+const { basePage, showError } = require('../../utils/page');
+const { checkName, checkIdNumber } = require('../../utils/validate');
+const { normalizeIdNumber } = require('../../utils/idcard');
+const { statusLine } = require('../../utils/timeline');
+const { todayIso } = require('../../utils/format');
+
+/* 按身份证号查进度 (as in 达川/临清): for a family member's application made elsewhere. The
+ * server shows only the stage, and only when name and number belong together. */
+Page(basePage({
+  data: { name: '', idNumber: '', errors: {}, result: null, searching: false },
+
+  onField(e) {
+    const { field } = e.currentTarget.dataset;
+    this.setData({ [field]: e.detail.value, errors: {}, result: null });
+  },
+
+  async onSearch() {
+    const errors = {};
+    const nameError = checkName(this.data.name);
+    const idError = checkIdNumber(this.data.idNumber, todayIso());
+    if (nameError) errors.name = nameError;
+    if (idError) errors.idNumber = idError;
+    this.setData({ errors });
+    if (nameError || idError) return;
+    this.setData({ searching: true });
+    try {
+      const data = await getApp().api.statusLookup(normalizeIdNumber(this.data.idNumber), this.data.name.trim());
+      this.setData({ result: { message: data.message, lines: (data.applications || []).map(statusLine) } });
+    } catch (e) {
+      showError(e);
+    } finally {
+      this.setData({ searching: false });
+    }
+  },
+}));
