@@ -54,3 +54,9 @@ def test_pages_render_in_chinese_with_large_type(client):
     assert "进一扇门，解多种难" in html and "大字模式" in html
     css = client.get("/static/yimen.css").get_data(as_text=True)
     assert "font-size: 18px" in css and "html.big { font-size: 22px; }" in css
+
+
+def test_village_list_for_the_forms(client):
+    villages = client.get("/api/v1/regions/villages").get_json()["villages"]
+    assert len(villages) == 10
+    assert {"code": "990101002001", "name": "青山村", "township": "青山乡"} in villages
