@@ -1,7 +1,8 @@
 """The 幸福码 page in a real phone-sized browser: big type, no sideways scrolling, red and gold."""
 
-from tests.e2e.conftest import browser, page, shot, site  # noqa: F401  (fixtures)
 from yimen.services.happiness import ensure_token
+
+from .conftest import shot
 
 
 def _token_with_aid(services) -> str:
@@ -10,7 +11,7 @@ def _token_with_aid(services) -> str:
         return ensure_token(uow, h.id, "2026-11-25T10:00:00")
 
 
-def test_list_page_reads_well_on_a_phone(page, site):  # noqa: F811
+def test_list_page_reads_well_on_a_phone(page, site):
     page.goto(f"{site.url}/h/{_token_with_aid(site.services)}")
     assert page.locator(".hl-hero h1").inner_text().replace(" ", "") == "幸福清单"
     assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('.hl-rec b')).fontSize)") >= 20
