@@ -1,0 +1,423 @@
+"""Policy Q&A: a question as people type it -> a short plain answer from the catalogue or the FAQ.
+
+Pipeline: traditional -> simplified (zhconv), misspelling and dialect rewrites, item detection by
+longest dictionary match (catalogue names and aliases + synonyms such as 五保 -> 特困), intent by
+weighted keywords and question forms, and BM25 retrieval over the catalogue and FAQ when the
+dictionary does not decide.
+Everything is local: no network, no model download. Built once per process (see `policy_qa()`).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import jieba
+import yaml
+import zhconv
+
+from ..domain.policy import Catalogue, Item, catalogue, plain_yuan
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+MAX_ANSWER = 300
+# item-free intents are answered from the FAQ; the rest need an aid item
+GENERAL_INTENTS = ("status", "happiness_list", "report", "review", "proxy")
+NOT_FOUND = "out_of_scope"
+BM25_MIN = 2.5  # below this a retrieval hit shares only common words with the question
+MIN_COVERAGE = 0.5  # and at least half of the question's words must occur in the hit
+STRONG_KEYWORDS = 4  # a keyword score this high is a clear intent
+TOPIC, STATUS, WEAK = 0, 1, 2  # ranks of item phrases, see PolicyQA._aliases
+FAQ_PREFERRED = 6.0  # a FAQ entry this close to the question beats the generic item template
+
+jieba.setLogLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class Answer:
+    answer: str
+    intent: str
+    intent_label: str
+    item_code: str | None = None
+    item_name: str | None = None
+    sources: tuple[dict, ...] = ()
+    confidence: float = 0.0
+
+    @property
+    def body(self) -> str:
+        """The answer without its link line, for pages that show the link as a button."""
+        return self.answer.rsplit("详情：", 1)[0]
+
+    def to_dict(self) -> dict:
+        return {"answer": self.answer, "item_code": self.item_code, "item_name": self.item_name,
+                "intent": self.intent, "intent_label": self.intent_label, "sources": list(self.sources),
+                "confidence": round(self.confidence, 2)}
+
+
+class BM25:
+    """Okapi BM25 over a handful of short documents (k1=1.5, b=0.75)."""
+
+    def __init__(self, docs: list[list[str]], k1: float = 1.5, b: float = 0.75):
+        self.k1, self.b = k1, b
+        self.freqs = [Counter(d) for d in docs]
+        self.lengths = [len(d) for d in docs]
+        self.avg = sum(self.lengths) / max(len(docs), 1)
+        df = Counter(t for d in docs for t in set(d))
+        n = len(docs)
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+
+    def coverage(self, query: list[str], doc: int) -> float:
+        """Share of the question's words found in the document: one shared word is not a topic."""
+        return sum(t in self.freqs[doc] for t in query) / max(len(query), 1)
+
+    def scores(self, query: list[str]) -> list[float]:
+        out = []
+        for freq, length in zip(self.freqs, self.lengths, strict=True):
+            norm = self.k1 * (1 - self.b + self.b * length / self.avg)
+            out.append(sum(self.idf[t] * freq[t] * (self.k1 + 1) / (freq[t] + norm)
+                           for t in query if t in freq))
+        return out
+
+
+def _rewriter(mapping: dict[str, str]):
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(mapping, key=len, reverse=True)))
+    return lambda text: pattern.sub(lambda m: mapping[m.group(0)], text)
+
+
+class PolicyQA:
+    def __init__(self, cat: Catalogue, data_dir: Path = DATA):
+        self.cat = cat
+        lexicon = yaml.safe_load((data_dir / "policy_lexicon.yaml").read_text(encoding="utf-8"))
+        self.faq = yaml.safe_load((data_dir / "policy_faq.yaml").read_text(encoding="utf-8"))
+        self.rewrite = _rewriter(lexicon["rewrite"])
+        self.stopwords = frozenset(lexicon["stopwords"])
+        self._load_intents(lexicon)
+        self.aliases = self._aliases(lexicon["synonyms"], lexicon["status_words"], lexicon["weak_synonyms"])
+        self.longest_alias = max(map(len, self.aliases))
+        self.tokenizer = jieba.Tokenizer()
+        for word in (*self.aliases, *(w for i in self.intents.values() for w in i["words"])):
+            self.tokenizer.add_word(word, freq=20000)
+        self.tokenizer.load_userdict(str(data_dir / "policy_dict.txt"))
+        self.items = list(cat.items.values())
+        self.item_index = BM25([self._tokens(self._item_text(i)) for i in self.items])
+        self.faq_index = BM25([self._tokens(" ".join(f["questions"])) for f in self.faq])
+
+    def _load_intents(self, lexicon: dict) -> None:
+        self.intents = {name: {"label": spec["label"], "words": {str(w): n for w, n in spec["words"].items()}}
+                        for name, spec in lexicon["intents"].items()}
+        self.keywords: dict[str, list[tuple[str, int]]] = {}
+        for name, spec in self.intents.items():
+            for word, weight in spec["words"].items():
+                self.keywords.setdefault(word, []).append((name, weight))
+        # a lookahead finds the longest keyword starting at every position, overlaps included
+        alternatives = "|".join(re.escape(w) for w in sorted(self.keywords, key=len, reverse=True))
+        self.keyword_re = re.compile(f"(?=({alternatives}))")
+        self.patterns = [(intent, re.compile(p["re"]), p["weight"])
+                         for intent, entries in lexicon["patterns"].items() for p in entries]
+        unknown = {intent for intent, _, _ in self.patterns} - set(self.intents)
+        if unknown:
+            raise ValueError(f"policy_lexicon.yaml: patterns for unknown intents {', '.join(sorted(unknown))}")
+
+    def _aliases(self, synonyms: dict[str, str], status: dict[str, str],
+                 weak: dict[str, str]) -> dict[str, tuple[str, int]]:
+        """phrase -> (item code, rank). Rank 0 names the topic; 1 says who is asking (低保户的孩子...);
+        2 is a generic hint that decides only when nothing more specific is named."""
+        aliases: dict[str, tuple[str, int]] = {}
+        for phrase, code in status.items():
+            aliases[str(phrase)] = (code, STATUS)
+        for item in self.cat.items.values():
+            for name in (item.name, item.short_name, *item.aliases):
+                aliases.setdefault(self.normalise(name), (item.code, TOPIC))
+        for table, rank in ((synonyms, TOPIC), (weak, WEAK)):
+            for phrase, code in table.items():
+                aliases.setdefault(str(phrase), (code, rank))
+        unknown = {code for code, _ in aliases.values()} - set(self.cat.items)
+        if unknown:
+            raise ValueError(f"policy_lexicon.yaml names unknown items: {', '.join(sorted(unknown))}")
+        return aliases
+
+    @staticmethod
+    def _item_text(item: Item) -> str:
+        return " ".join((item.name, item.short_name, *item.aliases, item.summary, *item.conditions))
+
+    # ------------------------------------------------------------ understanding
+
+    def normalise(self, text: str) -> str:
+        text = unicodedata.normalize("NFKC", text)  # full-width digits and letters -> ASCII
+        text = zhconv.convert(text, "zh-cn")
+        text = re.sub(r"[\s\u3000,.!?;:，。！？；：、~～…“”\"'（）()【】\[\]]+", "", text).lower()
+        return self.rewrite(text)
+
+    def _tokens(self, text: str) -> list[str]:
+        return self._cut(self.normalise(text))
+
+    def _cut(self, normalised: str) -> list[str]:
+        """Words for retrieval: jieba with the domain dictionary, without the everyday words."""
+        return [t for t in self.tokenizer.lcut(normalised) if t.strip() and t not in self.stopwords]
+
+    def mentions(self, text: str) -> list[tuple[str, int]]:
+        """(item code, rank) for each phrase in the text, in text order, by longest dictionary match."""
+        found, i = [], 0
+        while i < len(text):
+            for size in range(min(self.longest_alias, len(text) - i), 0, -1):
+                hit = self.aliases.get(text[i:i + size])
+                if hit:
+                    found.append(hit)
+                    i += size
+                    break
+            else:
+                i += 1
+        if self._aged_80(text):  # "八十五岁的老人", "85岁": 高龄津贴 is the likely topic
+            found.append(("gaoling", WEAK))
+        return found
+
+    @staticmethod
+    def _aged_80(text: str) -> bool:
+        ages = (int(n) if n.isdigit() else 100 if n.startswith("一百") else _cn_number(n) for n in AGE.findall(text))
+        return any(age >= 80 for age in ages)
+
+    def find_items(self, text: str) -> list[str]:
+        """Item codes, the question's topic first: topic words, then who-is-asking words, then hints."""
+        ranked = sorted(self.mentions(text), key=lambda hit: hit[1])  # stable: text order within a rank
+        return list(dict.fromkeys(code for code, _ in ranked))
+
+    def named_items(self, text: str) -> list[str]:
+        """Items in text order ("特困和残补能一起领吗" compares the two in that order), generic hints last."""
+        hits = self.mentions(text)
+        named = [code for code, rank in hits if rank < WEAK] + [code for code, rank in hits if rank == WEAK]
+        return list(dict.fromkeys(named))
+
+    def _keywords_in(self, text: str) -> list[str]:
+        """Keywords in the text, leaving out those inside a longer one: "还能领" counts for
+        能否同时享受 and not also "能领" for 条件; "能救助多少" counts both "能救助" and "救助多少"."""
+        spans = [(m.start(), m.start() + len(m.group(1)), m.group(1)) for m in self.keyword_re.finditer(text)]
+        return [word for start, end, word in spans
+                if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in spans)]
+
+    def intent_of(self, text: str) -> tuple[str | None, int]:
+        """The intent whose keywords and question forms weigh most (ties: the earlier intent)."""
+        scores = dict.fromkeys(self.intents, 0)
+        for word in self._keywords_in(text):
+            for intent, weight in self.keywords[word]:
+                scores[intent] += weight
+        for intent, pattern, weight in self.patterns:
+            if pattern.search(text):
+                scores[intent] += weight
+        best, best_score = None, 0
+        for name, score in scores.items():  # dicts keep the lexicon's order: ties go to the earlier intent
+            if score > best_score:
+                best, best_score = name, score
+        return best, best_score
+
+    # ------------------------------------------------------------ answering
+
+    def ask(self, question: str) -> Answer:
+        text = self.normalise(question)[:200]
+        codes = self.find_items(text)
+        intent, strength = self.intent_of(text)
+        tokens = self._cut(text)
+        if intent in GENERAL_INTENTS:
+            return self._from_faq(intent, codes, tokens, 0.9)
+        faq = self._best_faq(tokens, intent, codes)
+        if faq:
+            return self._faq_answer(faq, intent or faq["intent"], codes, 0.85)
+        if intent == "combination" and codes:
+            return self._combination(self.named_items(text) or codes)
+        if not codes:
+            codes = self._retrieve_item(tokens)
+            if not codes:
+                return self.not_found()
+            confidence = 0.6
+        else:
+            confidence = 0.9 if strength >= STRONG_KEYWORDS else 0.75
+        item = self.cat.items[codes[0]]
+        chosen = intent if intent in TEMPLATES else "overview"
+        return self._item_answer(item, chosen, confidence, text)
+
+    def _best_faq(self, tokens: list[str], intent: str | None, codes: list[str]) -> dict | None:
+        """A FAQ entry on the same topic that is close to the question.
+
+        With an item named, the FAQ must be about that item and very close (else the item's own page
+        answers better); without one, the FAQ is the only source, so an ordinary match will do.
+        """
+        if not tokens:
+            return None
+        scores = self.faq_index.scores(tokens)
+        threshold = FAQ_PREFERRED if codes else BM25_MIN
+        for i in sorted(range(len(self.faq)), key=lambda i: -scores[i])[:3]:
+            entry = self.faq[i]
+            same_item = entry.get("item") in codes if codes else True
+            same_intent = intent is None or entry["intent"] == intent
+            grounded = bool(codes) or self.faq_index.coverage(tokens, i) >= MIN_COVERAGE
+            if scores[i] >= threshold and same_item and same_intent and grounded:
+                return entry
+        return None
+
+    def _from_faq(self, intent: str, codes: list[str], tokens: list[str], confidence: float) -> Answer:
+        code = codes[0] if codes else None
+        candidates = [f for f in self.faq if f["intent"] == intent]
+        specific = [f for f in candidates if f.get("item") == code] if code else []
+        if len(specific) > 1 or (not specific and len(candidates) > 1):
+            pool = specific or candidates
+            scores = self.faq_index.scores(tokens)
+            entry = max(pool, key=lambda f: scores[self.faq.index(f)])
+        else:
+            entry = (specific or candidates)[0]
+        return self._faq_answer(entry, intent, codes, confidence)
+
+    def _faq_answer(self, entry: dict, intent: str, codes: list[str], confidence: float) -> Answer:
+        code = entry.get("item") or (codes[0] if codes else None)
+        item = self.cat.items.get(code) if code else None
+        link = entry.get("link") or (item.url if item else "/policy")
+        # folded YAML puts a space at each line break; Chinese text has none
+        body = "".join(entry["answer"].split()).format(**self._contact())
+        sources = [{"title": f"常见问题：{entry['questions'][0]}", "url": link, "faq": entry["id"]}]
+        if item:
+            sources += _basis_sources(item)
+        return Answer(fit(body, link), intent, self.intents[intent]["label"], code,
+                      item.name if item else None, tuple(sources), confidence)
+
+    def _retrieve_item(self, tokens: list[str]) -> list[str]:
+        if not tokens:
+            return []
+        scores = self.item_index.scores(tokens)
+        best = max(range(len(scores)), key=lambda i: scores[i])
+        grounded = self.item_index.coverage(tokens, best) >= MIN_COVERAGE
+        return [self.items[best].code] if scores[best] >= BM25_MIN and grounded else []
+
+    def _combination(self, codes: list[str]) -> Answer:
+        item = self.cat.items[codes[0]]
+        label = self.intents["combination"]["label"]
+        if len(codes) >= 2:
+            other = self.cat.items[codes[1]]
+            reason = self.cat.conflicts(item.code, other.code)
+            if reason:
+                body = f"{item.short_name}和{other.short_name}不能同时享受：{reason}。"
+            elif other.code in item.stacks_with or item.code in other.stacks_with:
+                body = f"{item.short_name}和{other.short_name}可以同时享受（可叠加），符合条件的分别申请即可。"
+            else:
+                body = (f"{item.short_name}和{other.short_name}没有“不可同时享受”的规定，"
+                        f"符合各自条件的可以分别申请，以审批为准。")
+        else:
+            nots = "、".join(self.cat.items[c].short_name for c in item.not_with) or "无"
+            stacks = "、".join(self.cat.items[c].short_name for c in item.stacks_with) or "无"
+            body = f"{item.name}可以和{stacks}叠加享受；不能同时享受的：{nots}。"
+        return Answer(fit(body, item.url), "combination", label, item.code, item.name,
+                      tuple(_basis_sources(item)), 0.9)
+
+    def _item_answer(self, item: Item, intent: str, confidence: float, text: str = "") -> Answer:
+        body = TEMPLATES[intent](item, self.cat)
+        amount = parse_amount_fen(text) if intent == "standard" else None
+        band = item.band_for("", amount) if amount else None
+        if band:  # "自付三万能救助多少": answer with the sum, not only the table
+            body = (f"按{item.short_name}分档标准，个人自付 {plain_yuan(amount)} 元可按 {band[0]}% 救助，"
+                    f"约 {plain_yuan(band[1])} 元（示范县演示标准，以审批为准）。" + body)
+        return Answer(fit(body, item.url), intent, self.intents[intent]["label"], item.code, item.name,
+                      tuple(_basis_sources(item)), confidence)
+
+    def search(self, query: str, limit: int = 8) -> list[Item]:
+        """Items for the H5 search box: named items first, then BM25 matches that share real words."""
+        text = self.normalise(query)[:200]
+        codes = self.find_items(text)
+        tokens = self._cut(text)
+        if tokens:
+            scores = self.item_index.scores(tokens)
+            ranked = sorted(range(len(self.items)), key=lambda i: -scores[i])
+            codes += [self.items[i].code for i in ranked
+                      if scores[i] >= BM25_MIN and self.items[i].code not in codes]
+        return [self.cat.items[c] for c in codes[:limit]]
+
+    def _contact(self) -> dict:
+        region = self.cat.region("")
+        return {k: region[k] for k in ("hotline", "window", "report_line", "centre")}
+
+    def not_found(self) -> Answer:
+        c = self._contact()
+        body = (f"没有找到和您的问题相关的救助政策。您可以换个说法再问，或拨打 {c['hotline']}，"
+                f"也可以到{c['window']}当面咨询。")
+        return Answer(fit(body, "/policy"), NOT_FOUND, "没有找到", None, None, (), 0.0)
+
+
+CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+UNITS = {"万": 10000, "千": 1000, "元": 1, "块": 1}
+
+
+def _cn_number(text: str) -> int:
+    """一 .. 九十九 as people write them: 三, 十五, 二十, 三十五."""
+    if "十" not in text:
+        return CN_DIGITS.get(text, 0)
+    tens, _, ones = text.partition("十")
+    return CN_DIGITS.get(tens, 1) * 10 + CN_DIGITS.get(ones, 0)
+
+
+AGE = re.compile(r"(\d{2,3}|[一二三四五六七八九十百]+)多?(?:岁|了)")
+AMOUNT = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)(万|千|元|块)([一二两三四五六七八九\d])?")
+
+
+def parse_amount_fen(text: str) -> int | None:
+    """The first sum of money in a question ("3万", "一万五", "15000元", "两千块") in fen, or None."""
+    match = AMOUNT.search(text)
+    if not match:
+        return None
+    number, unit, tail = match.groups()
+    value = float(number) if number[0].isdigit() else _cn_number(number)
+    yuan_amount = value * UNITS[unit]
+    if tail and unit in ("万", "千"):  # 一万五 = 15000, 两千五 = 2500
+        digit = int(tail) if tail.isdigit() else CN_DIGITS[tail]
+        yuan_amount += digit * UNITS[unit] // 10
+    return int(yuan_amount * 100)
+
+
+def _basis_sources(item: Item) -> list[dict]:
+    return [{"title": f"{b['title']} {b['article']}", "url": item.url} for b in item.basis[:2]]
+
+
+def fit(body: str, link: str | None) -> str:
+    """Chat-bubble sized: at most 300 characters including the link to the item's page."""
+    tail = f"详情：{link}" if link else ""
+    room = MAX_ANSWER - len(tail)
+    if len(body) > room:
+        body = body[: room - 1] + "…"
+    return body + tail
+
+
+def _standard_text(item: Item, cat: Catalogue) -> str:
+    lines = item.standard_lines("")
+    demo = "（示范县演示数值，以当地公布为准）" if lines and lines[0].demo else ""
+    parts = "；".join(f"{line.label} {line.text()}" for line in lines)
+    bands = item.standard_block("").get("bands")
+    if bands:
+        parts += "；" + "，".join(f"自付 {plain_yuan(b['from_fen'])} 元起按 {b['pct']}%" for b in bands["steps"])
+    return f"{item.name}标准{demo}：{parts}。"
+
+
+def _numbered(steps: tuple[str, ...]) -> str:
+    marks = "①②③④⑤⑥⑦⑧"
+    return "".join(f"{marks[i]}{s.rstrip('。')}；" for i, s in enumerate(steps[:8]))
+
+
+TEMPLATES = {
+    "overview": lambda item, cat: f"{item.name}：{item.summary}",
+    "conditions": lambda item, cat: (f"{item.name}的条件：{_numbered(item.conditions)}"
+                                     "可以先在“一门”用“测一测”自查。"),
+    "materials": lambda item, cat: (f"办{item.name}要带：{'、'.join(item.materials)}。"
+                                    "收入、房产、车辆等由平台统一核对，不用另开证明。"),
+    "process": lambda item, cat: (f"{item.name}办理流程：{_numbered(item.process)}"
+                                  f"办理时限 {item.time_limit_days} 个工作日。"),
+    "standard": _standard_text,
+    "time_limit": lambda item, cat: (f"{item.name}办理时限为 {item.time_limit_days} 个工作日（从受理之日算，"
+                                     "节假日不算）。超时的会被督办，您可以随时在“查进度”里看办到哪一步。"),
+    "place": lambda item, cat: (f"{item.name}请到{item.place}办理，主管部门：{item.department}。"
+                                "也可以在“一门”小程序在线申请，或请村协理员代办。"),
+}
+
+
+@functools.cache
+def policy_qa() -> PolicyQA:
+    """One Q&A engine per process: jieba's dictionary and the indexes are built once."""
+    return PolicyQA(catalogue())
