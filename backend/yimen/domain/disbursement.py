@@ -1,0 +1,120 @@
+"""拨付单 (disbursement slips) and bank batches: the only road by which platform money becomes aid.
+
+A slip moves 待审核 -> (救助中心 reviews) 待财政审批 -> (财政 approves) 待拨付 -> (exported in a
+bank batch) 银行处理中 -> 已拨付 | 拨付失败. 财政 may send a slip back to the centre; a failed slip
+goes back to the centre too, which reviews it again (e.g. after the bank card is corrected)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from .errors import Conflict
+
+
+class SlipStatus(StrEnum):
+    PENDING_REVIEW = "待中心审核"
+    PENDING_FINANCE = "待财政审批"
+    SENT_BACK = "财政退回"
+    APPROVED = "待拨付"
+    AT_BANK = "银行处理中"
+    PAID = "已拨付"
+    FAILED = "拨付失败"
+
+
+# Which statuses each action may start from; the centre also re-reviews what came back to it.
+CENTRE_REVIEWABLE = (SlipStatus.PENDING_REVIEW, SlipStatus.SENT_BACK, SlipStatus.FAILED)
+TRANSITIONS = {
+    "review": (CENTRE_REVIEWABLE, SlipStatus.PENDING_FINANCE),
+    "approve": ((SlipStatus.PENDING_FINANCE,), SlipStatus.APPROVED),
+    "send_back": ((SlipStatus.PENDING_FINANCE,), SlipStatus.SENT_BACK),
+    "export": ((SlipStatus.APPROVED,), SlipStatus.AT_BANK),
+    "paid": ((SlipStatus.AT_BANK,), SlipStatus.PAID),
+    "failed": ((SlipStatus.AT_BANK,), SlipStatus.FAILED),
+}
+
+
+def slip_id(application_id: str, item_code: str, period: str | None) -> str:
+    """Derived from what the slip pays for, so approving twice can never create a second slip."""
+    return hashlib.sha256(f"{application_id}|{item_code}|{period or 'once'}".encode()).hexdigest()[:16]
+
+
+@dataclass
+class Slip:
+    application_id: str
+    household_id: str
+    region_code: str
+    item_code: str
+    item_name: str
+    department: str
+    amount_fen: int
+    period: str | None  # YYYY-MM for monthly aid, None for one-off aid
+    due_on: date
+    status: SlipStatus = SlipStatus.PENDING_REVIEW
+    batch_id: str | None = None
+    line_id: str | None = None
+    paid_on: date | None = None
+    note: str | None = None  # why it was sent back or why the bank failed it
+    id: str = ""
+    version: int = 0
+
+    def __post_init__(self):
+        if self.amount_fen <= 0:
+            raise ValueError("a slip pays a positive amount")
+        self.id = self.id or slip_id(self.application_id, self.item_code, self.period)
+
+    def move(self, action: str) -> tuple[SlipStatus, SlipStatus]:
+        allowed, target = TRANSITIONS[action]
+        if self.status not in allowed:
+            raise Conflict("SLIP_STATE", f"拨付单当前状态为“{self.status.value}”，不能执行此操作，请刷新后重试")
+        before, self.status = self.status, target
+        return before, target
+
+
+def months_from(start: date, count: int) -> list[date]:
+    """The first day of `count` consecutive months beginning with start's month."""
+    index = start.year * 12 + start.month - 1
+    return [date((index + k) // 12, (index + k) % 12 + 1, 1) for k in range(count)]
+
+
+@dataclass
+class BatchLine:
+    line_id: str
+    slip_id: str
+    amount_fen: int
+    result: str | None = None  # paid / failed, once the bank's result file is imported
+    reason: str | None = None
+    paid_on: date | None = None
+
+
+@dataclass
+class Batch:
+    """One payment file sent to the bank: the lines are fixed at export time."""
+
+    id: str
+    created_at: datetime
+    created_by: str
+    lines: list[BatchLine] = field(default_factory=list)
+    imported_files: list[str] = field(default_factory=list)  # sha256 of result files already applied
+    version: int = 0
+
+    @property
+    def total_fen(self) -> int:
+        return sum(line.amount_fen for line in self.lines)
+
+    def line(self, line_id: str) -> BatchLine | None:
+        return next((line for line in self.lines if line.line_id == line_id), None)
+
+    def reconciliation(self) -> dict:
+        """exported = paid + failed + still at the bank; balanced once nothing is left at the bank."""
+        sums = {kind: {"count": 0, "fen": 0} for kind in ("paid", "failed", "pending")}
+        for line in self.lines:
+            bucket = sums[line.result or "pending"]
+            bucket["count"] += 1
+            bucket["fen"] += line.amount_fen
+        exported = {"count": len(self.lines), "fen": self.total_fen}
+        balanced = (sums["pending"]["count"] == 0
+                    and exported["fen"] == sums["paid"]["fen"] + sums["failed"]["fen"])
+        return {"batch_id": self.id, "exported": exported, **sums, "balanced": balanced}

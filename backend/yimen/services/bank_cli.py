@@ -1,0 +1,82 @@
+"""`yimen bank export|import|report`: the bank batch round trip from the command line. Every
+command names the staff account it acts as, so role checks and the audit trail apply as on screen."""
+
+from pathlib import Path
+
+import click
+
+from ..domain.errors import YimenError
+from ..domain.money import yuan
+from .disbursement import DisbursementService
+
+_user = click.option("--user", "username", required=True, help="以哪个工作人员账号操作（如 finance）")
+_data_dir = click.option("--data-dir", default=None)
+
+
+def _service_and_actor(data_dir: str | None, username: str):
+    from ..cli import _services
+    from .auth import AuthService
+
+    services = _services(data_dir)
+    return DisbursementService(services), AuthService(services).staff_actor(username)
+
+
+def _fail(exc: YimenError):
+    raise click.ClickException(exc.message) from exc
+
+
+@click.group("bank", help="银行代发：导出代发文件、导入回盘文件、对账")
+def bank_command() -> None:
+    pass
+
+
+@bank_command.command("export", help="把财政已批准的拨付单生成一个代发批次文件（CSV）")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@_user
+@_data_dir
+def export(out: Path, username: str, data_dir: str | None) -> None:
+    service, actor = _service_and_actor(data_dir, username)
+    try:
+        batch, text, skipped = service.export_batch(actor)
+    except YimenError as exc:
+        _fail(exc)
+    out.write_text(text, encoding="utf-8-sig")
+    click.echo(f"批次 {batch.id}：{len(batch.lines)} 笔，合计 {yuan(batch.total_fen)} 元，已写入 {out}")
+    if skipped:
+        click.echo(f"{len(skipped)} 张拨付单因该户没有登记银行卡未导出：{'、'.join(skipped)}")
+
+
+@bank_command.command("import", help="导入银行回盘文件（同一文件重复导入不会重复入账）")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_user
+@_data_dir
+def import_(file: Path, username: str, data_dir: str | None) -> None:
+    service, actor = _service_and_actor(data_dir, username)
+    try:
+        result = service.import_results(actor, file.read_bytes())
+    except YimenError as exc:
+        _fail(exc)
+    if result.already_imported:
+        click.echo(f"批次 {result.batch_id}：该回盘文件已导入过，未作任何改动。")
+        return
+    click.echo(f"批次 {result.batch_id}：成功 {result.paid} 笔，失败 {result.failed} 笔（已退回救助中心），"
+               f"此前已处理 {result.unchanged} 笔。")
+
+
+@bank_command.command("report", help="批次对账：导出 = 成功 + 失败 + 银行处理中")
+@click.argument("batch_id")
+@_user
+@_data_dir
+def report(batch_id: str, username: str, data_dir: str | None) -> None:
+    service, actor = _service_and_actor(data_dir, username)
+    try:
+        data = service.report(actor, batch_id)
+    except YimenError as exc:
+        _fail(exc)
+    for label, key in (("导出", "exported"), ("成功", "paid"), ("失败", "failed"), ("银行处理中", "pending")):
+        click.echo(f"{label}：{data[key]['count']} 笔，{yuan(data[key]['fen'])} 元")
+    click.echo("对账结果：" + ("平衡（导出 = 成功 + 失败）" if data["balanced"] else "未平（尚有未回盘或金额不符）"))
+    for line in data["lines"]:
+        outcome = {"paid": "成功", "failed": f"失败：{line['reason'] or ''}"}.get(line["result"], "处理中")
+        item = " ".join(filter(None, (line["item_name"], line["period"])))
+        click.echo(f"  {line['line_id']} {line['name_masked']} {item} {yuan(line['amount_fen'])} 元 {outcome}")
