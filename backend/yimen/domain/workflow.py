@@ -1,0 +1,293 @@
+"""申请与流程: an application (申请) moves 受理 → 核对 → 督办 → 审批 (per item) → 备案, each stage acted on by
+one staff role with the seeds' standard phrases (规范用语) and a reason, inside a time limit of working days.
+
+Pure: no framework, no storage. Services load an Application, call one transition, and store it back
+with its version, so two clerks acting at once cannot both win.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from .errors import Conflict, ValidationError
+from .model import Role, new_id
+from .workdays import add_working_days
+
+
+class Stage(StrEnum):
+    ACCEPTANCE = "受理"
+    CHECKING = "核对"
+    SUPERVISION = "督办"
+    APPROVAL = "审批"
+    FILING = "备案"
+    CORRECTION = "补正"  # returned to the applicant for missing or wrong materials
+    DONE = "已办结"
+    REJECTED = "不予受理"
+    WITHDRAWN = "已撤回"
+
+
+TERMINAL = frozenset({Stage.DONE, Stage.REJECTED, Stage.WITHDRAWN})
+STAFF_STAGES = (Stage.ACCEPTANCE, Stage.CHECKING, Stage.SUPERVISION, Stage.APPROVAL, Stage.FILING)
+STAGE_ROLE = {
+    Stage.ACCEPTANCE: Role.WINDOW,
+    Stage.CHECKING: Role.CHECKING,
+    Stage.SUPERVISION: Role.SUPERVISION,
+    Stage.APPROVAL: Role.APPROVER,
+    Stage.FILING: Role.CENTRE,
+}
+# Time limits in working days. 核对 3 days is the seed's (达川); the others follow the catalogue's
+# process texts (受理 当场或1个工作日) and leave the approver a week.
+STAGE_LIMIT_DAYS = {
+    Stage.ACCEPTANCE: 1,
+    Stage.CHECKING: 3,
+    Stage.SUPERVISION: 2,
+    Stage.APPROVAL: 5,
+    Stage.FILING: 2,
+}
+GREEN_PAPERWORK_DAYS = 10  # 绿色通道: aid first, paperwork completed within this many working days
+
+ACCEPT, NOT_ACCEPT = "同意受理", "不同意受理"
+GRANT, NOT_GRANT = "同意救助", "不同意救助"
+CHECKED, FORWARD, FILED, RETURN = "核对完成", "同意转审批", "备案", "退回补正"
+# stage -> phrase -> next stage. Phrases are the seeds' 规范用语; a negative one needs a reason.
+STAGE_PHRASES: dict[Stage, dict[str, Stage]] = {
+    Stage.ACCEPTANCE: {ACCEPT: Stage.CHECKING, NOT_ACCEPT: Stage.REJECTED, RETURN: Stage.CORRECTION},
+    Stage.CHECKING: {CHECKED: Stage.SUPERVISION},
+    Stage.SUPERVISION: {FORWARD: Stage.APPROVAL, RETURN: Stage.CORRECTION},
+    Stage.FILING: {FILED: Stage.DONE},
+}
+ITEM_PHRASES = (GRANT, NOT_GRANT)
+NEEDS_REASON = frozenset({NOT_ACCEPT, NOT_GRANT, RETURN})
+WITHDRAWABLE = frozenset({Stage.ACCEPTANCE, Stage.CORRECTION, Stage.CHECKING, Stage.SUPERVISION, Stage.APPROVAL})
+
+
+@dataclass
+class RequestedItem:
+    """One aid item asked for (or proposed by a clerk), decided on its own at 审批."""
+
+    code: str
+    name: str
+    department: str
+    proposed_by: str | None = None  # a clerk's proposal (多元化救助), not the applicant's request
+    decision: str | None = None  # 同意救助 / 不同意救助
+    reason: str | None = None
+    amount_fen: int | None = None
+    monthly: bool = False
+    months: int = 1
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+
+
+@dataclass
+class Step:
+    """One entry of the timeline the applicant sees: what happened, by whom, with which phrase."""
+
+    stage: Stage
+    action: str  # submitted / decided / item_decided / corrected / withdrawn / green_channel / proposed
+    at: datetime
+    actor: str  # label: staff:window1 / citizen:<openid> / system:system
+    actor_name: str = ""
+    phrase: str | None = None
+    reason: str | None = None
+    item_code: str | None = None
+    signature: dict | None = None  # the clerk's e-signature on a decision
+
+
+@dataclass
+class Assistant:
+    """协理员 mode: who applied for whom, with the resident's signed authorisation (授权书)."""
+
+    openid: str
+    name: str
+    authorisation_key: str  # blob key of the signed 授权书 (photo or on-screen signature)
+    signed_on: date
+    revoked_at: datetime | None = None
+
+
+@dataclass
+class GreenChannel:
+    """绿色通道: emergency aid granted at once; the paperwork stays pending until 备案."""
+
+    granted_at: datetime
+    granted_by: str
+    item_code: str
+    amount_fen: int
+    reason: str
+    paperwork_due: date
+    paperwork_due_approximate: bool = False
+    completed_at: datetime | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.completed_at is None
+
+
+@dataclass
+class Application:
+    household_id: str
+    village_code: str
+    applicant_openid: str  # the citizen who submitted: the resident, or the assistant for them
+    items: list[RequestedItem]
+    submitted_at: datetime
+    stage: Stage = Stage.ACCEPTANCE
+    stage_due: date | None = None
+    stage_due_approximate: bool = False  # the limit crosses a year chinese-calendar doesn't know yet
+    history: list[Step] = field(default_factory=list)
+    materials: dict[str, str] = field(default_factory=dict)  # kind -> blob key
+    assistant: Assistant | None = None
+    green: GreenChannel | None = None
+    emergency: str | None = None  # what the applicant reported (火灾, 突发重病...), for the clerk
+    correction_return: Stage | None = None  # where a corrected application goes back to
+    check_report: dict | None = None
+    id_check: dict | None = None  # the OCR check of the ID photo against the household file, kept
+    id: str = field(default_factory=new_id)
+    version: int = 0
+
+    # ------------------------------------------------------------ derived
+
+    @property
+    def open(self) -> bool:
+        return self.stage not in TERMINAL
+
+    @property
+    def due_on(self) -> date | None:
+        """The earliest pending limit: the stage's, or the green channel's paperwork."""
+        dues = [self.stage_due] if self.stage_due else []
+        if self.green and self.green.pending and self.open:
+            dues.append(self.green.paperwork_due)
+        return min(dues) if dues else None
+
+    @property
+    def due_approximate(self) -> bool:
+        green = bool(self.green and self.green.pending and self.green.paperwork_due_approximate)
+        return self.stage_due_approximate or green
+
+    @property
+    def responsible_role(self) -> Role | None:
+        return STAGE_ROLE.get(self.stage)
+
+    def item(self, code: str) -> RequestedItem:
+        for item in self.items:
+            if item.code == code:
+                return item
+        raise ValidationError("UNKNOWN_ITEM", "该申请中没有这个救助事项")
+
+    # ------------------------------------------------------------ transitions
+
+    def start(self, at: datetime, actor: str, actor_name: str = "") -> None:
+        self._enter(Stage.ACCEPTANCE, at)
+        self.history.append(Step(Stage.ACCEPTANCE, "submitted", at, actor, actor_name))
+
+    def decide(self, phrase: str, *, at: datetime, actor: str, actor_name: str, reason: str = "",
+               signature: dict | None = None) -> Stage:
+        """A stage decision with a standard phrase; returns the new stage."""
+        targets = STAGE_PHRASES.get(self.stage)
+        if targets is None or phrase not in targets:
+            raise Conflict("WRONG_PHRASE", f"“{phrase}”不适用于当前环节（{self.stage.value}）")
+        reason = _reason(phrase, reason)
+        if self.stage == Stage.CHECKING and self.check_report is None:
+            raise Conflict("NO_CHECK_REPORT", "请先生成家庭经济状况核对报告")
+        step = Step(self.stage, "decided", at, actor, actor_name, phrase, reason, signature=signature)
+        if targets[phrase] == Stage.CORRECTION:
+            self.correction_return = self.stage
+        if self.stage == Stage.FILING and self.green:
+            self.green.completed_at = at
+        self.history.append(step)
+        self._enter(targets[phrase], at)
+        return self.stage
+
+    def decide_item(self, code: str, phrase: str, *, at: datetime, actor: str, actor_name: str, reason: str = "",
+                    amount_fen: int | None = None, monthly: bool = False, months: int = 1,
+                    signature: dict | None = None) -> RequestedItem:
+        """审批 per item: 同意救助 with an amount, or 不同意救助 with a reason. The last decision moves on to 备案."""
+        if self.stage != Stage.APPROVAL:
+            raise Conflict("NOT_IN_APPROVAL", f"该申请当前在“{self.stage.value}”环节，不能审批")
+        if phrase not in ITEM_PHRASES:
+            raise ValidationError("WRONG_PHRASE", "审批用语应为“同意救助”或“不同意救助”")
+        item = self.item(code)
+        if item.decision:
+            raise Conflict("ALREADY_DECIDED", f"“{item.name}”已审批（{item.decision}）")
+        reason = _reason(phrase, reason)
+        if phrase == GRANT:
+            if not isinstance(amount_fen, int) or amount_fen <= 0:
+                raise ValidationError("BAD_AMOUNT", "同意救助时请填写救助金额")
+            if not 1 <= months <= 12:
+                raise ValidationError("BAD_MONTHS", "按月发放的月数应为 1-12")
+            item.amount_fen, item.monthly, item.months = amount_fen, monthly, months if monthly else 1
+        item.decision, item.reason, item.decided_by, item.decided_at = phrase, reason, actor, at
+        self.history.append(Step(Stage.APPROVAL, "item_decided", at, actor, actor_name, phrase, reason,
+                                 item_code=code, signature=signature))
+        if all(i.decision for i in self.items):
+            self._enter(Stage.FILING, at)
+        return item
+
+    def resubmit(self, at: datetime, actor: str, note: str = "") -> None:
+        """补正 done: back to the stage that asked for it."""
+        if self.stage != Stage.CORRECTION or self.correction_return is None:
+            raise Conflict("NOT_IN_CORRECTION", "该申请不需要补正")
+        self.history.append(Step(Stage.CORRECTION, "corrected", at, actor, reason=note.strip() or None))
+        back, self.correction_return = self.correction_return, None
+        self._enter(back, at)
+
+    def withdraw(self, at: datetime, actor: str, reason: str = "") -> None:
+        if self.stage not in WITHDRAWABLE or any(i.decision == GRANT for i in self.items):
+            raise Conflict("CANNOT_WITHDRAW", f"申请已在“{self.stage.value}”环节，不能撤回")
+        self.history.append(Step(self.stage, "withdrawn", at, actor, reason=reason.strip() or None))
+        self._enter(Stage.WITHDRAWN, at)
+
+    def grant_green_channel(self, *, at: datetime, actor: str, actor_name: str, item_code: str, amount_fen: int,
+                            reason: str, signature: dict | None = None) -> GreenChannel:
+        """先救助、后补办: emergency aid now; the case then continues through the stages as its paperwork."""
+        if self.stage not in (Stage.ACCEPTANCE, Stage.CORRECTION) or self.green:
+            raise Conflict("GREEN_NOT_ALLOWED", "只有尚未受理的申请可以开通绿色通道，且只能开通一次")
+        if not reason.strip():
+            raise ValidationError("REASON_REQUIRED", "开通绿色通道须写明紧急情况")
+        if not isinstance(amount_fen, int) or amount_fen <= 0:
+            raise ValidationError("BAD_AMOUNT", "请填写应急救助金额")
+        self.item(item_code)
+        due = add_working_days(at.date(), GREEN_PAPERWORK_DAYS)
+        self.green = GreenChannel(at, actor, item_code, amount_fen, reason.strip(), due.due, due.approximate)
+        self.history.append(Step(self.stage, "green_channel", at, actor, actor_name, "绿色通道", reason.strip(),
+                                 item_code=item_code, signature=signature))
+        return self.green
+
+    def propose(self, item: RequestedItem, *, at: datetime, actor: str, actor_name: str) -> None:
+        """多元化救助: a clerk adds an item the household likely qualifies for but did not ask for."""
+        if self.stage not in (Stage.ACCEPTANCE, Stage.CHECKING, Stage.SUPERVISION):
+            raise Conflict("CANNOT_PROPOSE", "审批开始后不能再追加救助事项")
+        if any(i.code == item.code for i in self.items):
+            raise Conflict("ALREADY_REQUESTED", f"“{item.name}”已在申请中")
+        item.proposed_by = actor
+        self.items.append(item)
+        self.history.append(Step(self.stage, "proposed", at, actor, actor_name, item_code=item.code,
+                                 reason=f"建议增加救助事项：{item.name}"))
+
+    def _enter(self, stage: Stage, at: datetime) -> None:
+        self.stage = stage
+        if stage in STAGE_LIMIT_DAYS:
+            due = add_working_days(at.date(), STAGE_LIMIT_DAYS[stage])
+            self.stage_due, self.stage_due_approximate = due.due, due.approximate
+        else:
+            self.stage_due, self.stage_due_approximate = None, False
+
+
+def _reason(phrase: str, reason: str | None) -> str | None:
+    reason = (reason or "").strip()
+    if phrase in NEEDS_REASON and not reason:
+        raise ValidationError("REASON_REQUIRED", f"选择“{phrase}”时必须填写理由")
+    return reason or None
+
+
+@dataclass
+class Complaint:
+    """在线举报: routed to 纪委监督. The reporter may stay anonymous to the console."""
+
+    content: str
+    created_at: datetime
+    reporter_openid: str | None
+    anonymous: bool = False
+    application_id: str | None = None
+    contact: str | None = None  # encrypted at rest
+    id: str = field(default_factory=new_id)

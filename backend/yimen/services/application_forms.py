@@ -1,0 +1,127 @@
+"""The application form: requested items, materials (base64 images), a new household and its members.
+Validation only: every problem is a ValidationError in plain Chinese naming the field."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from ..domain import eligibility, idcard
+from ..domain.errors import ValidationError
+from ..domain.model import Household, Member, Relation, WorkCapacity
+from ..domain.policy import catalogue
+from ..domain.workflow import RequestedItem
+
+MATERIALS = {"id_photo": "身份证照片", "application_letter": "申请书", "authorisation": "核对授权书",
+             "signature": "手写签名", "assistant_authorisation": "代办授权书"}
+MAX_MATERIAL_BYTES = 4 * 1024 * 1024
+IMAGE_MAGIC = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def catalogue_item(code: str) -> RequestedItem:
+    item = catalogue().get(str(code))
+    if item is None:
+        raise ValidationError("UNKNOWN_ITEM", f"没有代码为“{code}”的救助事项")
+    return RequestedItem(item.code, item.name, item.department)
+
+
+def requested_items(raw) -> list[RequestedItem]:
+    if not isinstance(raw, list) or not 1 <= len(raw) <= 10:
+        raise ValidationError("ITEMS_REQUIRED", "请选择要申请的救助事项（1-10 项）")
+    codes = list(dict.fromkeys(str(c) for c in raw))
+    return [catalogue_item(c) for c in codes]
+
+
+def emergency_text(raw) -> str | None:
+    if raw in (None, ""):
+        return None
+    text = str(raw.get("kind", "") if isinstance(raw, dict) else raw).strip()
+    detail = str(raw.get("description", "") if isinstance(raw, dict) else "").strip()
+    return "：".join(filter(None, (text, detail)))[:200] or None
+
+
+def image_type(data: bytes) -> str:
+    for magic, kind in IMAGE_MAGIC.items():
+        if data.startswith(magic):
+            return kind
+    raise ValidationError("BAD_IMAGE", "材料须为 JPG 或 PNG 图片")
+
+
+def materials_from(raw, *, assistant_mode: bool, partial: bool = False) -> dict[str, bytes]:
+    """Base64 images by kind. Required: ID photo, and the two signed forms or an on-screen signature."""
+    if not isinstance(raw, dict):
+        raise ValidationError("MATERIALS_REQUIRED", "请上传身份证照片和签字材料")
+    out = {}
+    for kind, text in raw.items():
+        if kind not in MATERIALS:
+            raise ValidationError("UNKNOWN_MATERIAL", f"未知的材料类型：{kind}")
+        try:
+            data = base64.b64decode(str(text), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValidationError("BAD_MATERIAL", f"{MATERIALS[kind]}不是有效的图片数据") from exc
+        if len(data) > MAX_MATERIAL_BYTES:
+            raise ValidationError("MATERIAL_TOO_LARGE", f"{MATERIALS[kind]}超过 4MB，请压缩后上传")
+        image_type(data)
+        out[kind] = data
+    if partial:
+        return out
+    missing = [] if "id_photo" in out else ["身份证照片"]
+    if "signature" not in out:
+        missing += [MATERIALS[k] for k in ("application_letter", "authorisation") if k not in out]
+    if assistant_mode and "assistant_authorisation" not in out:
+        missing.append("被代办人签字的代办授权书")
+    if missing:
+        raise ValidationError("MATERIALS_REQUIRED", f"缺少材料：{'、'.join(missing)}")
+    return out
+
+
+def household_from_form(raw) -> Household:
+    """A new household from the application form; birth date and gender come from the ID number."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("members"), list) or not raw["members"]:
+        raise ValidationError("HOUSEHOLD_REQUIRED", "请填写家庭信息和家庭成员")
+    village = str(raw.get("village_code") or "")
+    if len(village) != 12 or not village.isdigit():
+        raise ValidationError("BAD_VILLAGE", "请选择所在村（社区）")
+    members = [_member_from_form(i, m) for i, m in enumerate(raw["members"][:20])]
+    if len({m.id_number for m in members}) != len(members):
+        raise ValidationError("DUPLICATE_MEMBER", "家庭成员的身份证号有重复")
+    return Household(village_code=village, address=str(raw.get("address") or "").strip()[:200], members=members,
+                     phone=str(raw.get("phone") or "").strip() or None,
+                     bank_card=str(raw.get("bank_card") or "").replace(" ", "") or None,
+                     bank_name=str(raw.get("bank_name") or "").strip() or None,
+                     housing=raw.get("housing") if raw.get("housing") in eligibility.HOUSING else None,
+                     assets_fen=_non_negative(raw.get("assets_fen", 0), "assets_fen"),
+                     vehicles=_non_negative(raw.get("vehicles", 0), "vehicles"))
+
+
+def _non_negative(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError("BAD_NUMBER", f"{name} 应为非负整数")
+    return value
+
+
+def _member_from_form(i: int, raw) -> Member:
+    if not isinstance(raw, dict):
+        raise ValidationError("BAD_MEMBER", f"第 {i + 1} 位家庭成员格式不正确")
+    number = idcard.normalize_number(str(raw.get("id_number") or ""))
+    if not idcard.is_valid_number(number):
+        raise ValidationError("BAD_ID_NUMBER", f"第 {i + 1} 位家庭成员的身份证号码不正确")
+    name = str(raw.get("name") or "").strip()
+    if not 2 <= len(name) <= 30:
+        raise ValidationError("BAD_NAME", f"请填写第 {i + 1} 位家庭成员的姓名")
+    try:
+        relation = Relation(raw.get("relation") or ("户主" if i == 0 else "其他"))
+    except ValueError as exc:
+        raise ValidationError("BAD_RELATION", f"第 {i + 1} 位家庭成员的关系不正确") from exc
+    income = raw.get("monthly_income_fen") or {}
+    if not isinstance(income, dict) or not all(isinstance(v, int) and v >= 0 for v in income.values()):
+        raise ValidationError("BAD_INCOME", "月收入应为 {来源: 金额(分)}")
+    grade = raw.get("disability_grade")
+    capacity = raw.get("work_capacity") or WorkCapacity.FULL.value
+    if capacity not in {w.value for w in WorkCapacity}:
+        raise ValidationError("BAD_WORK_CAPACITY", f"第 {i + 1} 位家庭成员的劳动能力不正确")
+    return Member(name=name, id_number=number, relation=relation, birth_date=idcard.birth_date_in(number),
+                  gender=idcard.gender_in(number), disability_type=raw.get("disability_type") or None,
+                  disability_grade=grade if grade in (1, 2, 3, 4) else None, work_capacity=WorkCapacity(capacity),
+                  school=raw.get("school") if raw.get("school") in eligibility.SCHOOLS else None,
+                  monthly_income_fen=dict(income))

@@ -1,0 +1,579 @@
+"""申请办理: submit (idempotent), the staff decisions of each stage, 绿色通道, 补正, withdrawal, 核对 reports,
+duplicate-aid advice, the deadline scan, safe status lookup and 在线举报.
+
+Every action loads the application, checks role and area, applies one domain transition, stores it with
+its version (a stale version is a 409) and appends its audit event and notices in the same unit of work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+
+import click
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+
+from ..domain import idcard, workdays
+from ..domain.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooLarge, ValidationError
+from ..domain.model import Actor, AuditEvent, Household, Role
+from ..domain.workflow import (
+    GRANT,
+    NOT_ACCEPT,
+    RETURN,
+    STAGE_PHRASES,
+    STAGE_ROLE,
+    Application,
+    Assistant,
+    Complaint,
+    RequestedItem,
+    Stage,
+)
+from ..ports import Page, UnitOfWork
+from .application_forms import (
+    MATERIALS,
+    catalogue_item,
+    emergency_text,
+    household_from_form,
+    image_type,
+    materials_from,
+    requested_items,
+)
+from .auth import require_area, require_role
+from .checking import advice, check_report, current_aid_codes
+from .disbursement import create_slips
+from .idcard_check import check_idcard
+from .notices import notify
+
+IDEMPOTENCY_NS = "idempotency:applications"
+CASE_ROLES = (Role.WINDOW, Role.CHECKING, Role.SUPERVISION, Role.APPROVER, Role.CENTRE)  # may see ID photos
+STATUS_LOOKUP_MISS = "未查到与该身份证号和姓名相符的申请。请核对后重试，或到乡镇（街道）社会救助窗口咨询。"
+REVIEW_HINT = "如有异议，可自收到决定之日起60日内申请行政复议，或向县社会救助服务中心反映。"
+CORRECTION_DAYS = 10
+MAX_DRAWN_BYTES = 200 * 1024
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class Signing:
+    """What a clerk types under a decision: their name and their PIN (the console password)."""
+
+    typed_name: str
+    pin: str
+    drawn_png: bytes | None = None  # optionally also signed by hand on the screen
+
+
+class ApplicationService:
+    def __init__(self, services):
+        self.s = services
+
+    # ================================================================ citizen side
+
+    def submit(self, actor: Actor, body: dict, idempotency_key: str) -> tuple[Application, bool]:
+        """(application, created). A retry with the same key and body returns the first application."""
+        if not 8 <= len(idempotency_key) <= 100:
+            raise ValidationError("IDEMPOTENCY_KEY_REQUIRED", "请求头缺少 Idempotency-Key（8-100 个字符）")
+        items = requested_items(body.get("items"))
+        materials = materials_from(body.get("materials"), assistant_mode=bool(body.get("assistant")))
+        body_sha = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        now = self.s.clock.now()
+        with self.s.uow() as uow:
+            seen = uow.kv.get(IDEMPOTENCY_NS, f"{actor.id}:{idempotency_key}")
+            if seen:
+                if seen["body_sha256"] != body_sha:
+                    raise Conflict("IDEMPOTENCY_KEY_REUSED", "同一个 Idempotency-Key 不能用于不同的申请内容")
+                return uow.applications.get(seen["application_id"]), False
+            household, assistant = self._household_for(uow, actor, body)
+            app = Application(household_id=household.id, village_code=household.village_code,
+                              applicant_openid=actor.id, items=items, submitted_at=now,
+                              emergency=emergency_text(body.get("emergency")))
+            app.materials = self._storematerials_from(app.id, materials)
+            if assistant:
+                app.assistant = Assistant(actor.id, assistant, app.materials["assistant_authorisation"],
+                                          now.date())
+            app.start(now, actor.label, assistant or "")
+            uow.applications.add(app)
+            uow.kv.put_if_absent(IDEMPOTENCY_NS, f"{actor.id}:{idempotency_key}",
+                                 {"application_id": app.id, "body_sha256": body_sha})
+            _audit(uow, actor, app, "submit", None, now, reason=f"协理员 {assistant} 代办" if assistant else None)
+            self._notify_citizen(uow, app, "application_received", received_on=now.date().isoformat())
+            return app, True
+
+    def _household_for(self, uow: UnitOfWork, actor: Actor, body: dict) -> tuple[Household, str | None]:
+        """The household applied for, and the assistant's name in 协理员 mode."""
+        helper = body.get("assistant")
+        if helper is not None:
+            if not isinstance(helper, dict) or not all(str(helper.get(k) or "").strip() for k in
+                                                       ("assistant_name", "resident_id_number", "resident_name")):
+                raise ValidationError("BAD_ASSISTANT", "代办申请需填写协理员姓名、被代办人身份证号和姓名")
+            number = idcard.normalize_number(helper["resident_id_number"])
+            household = uow.households.find_by_id_number(number)
+            if household is not None:
+                if not any(m.id_number == number and m.name == helper["resident_name"].strip()
+                           for m in household.members):
+                    raise ValidationError("RESIDENT_MISMATCH", "被代办人的身份证号与姓名不一致，请核对")
+                return household, helper["assistant_name"].strip()
+            return self._new_household(uow, body.get("household"), owner=None), helper["assistant_name"].strip()
+        if body.get("household_id"):
+            household = uow.households.get(str(body["household_id"]))
+            if household is None or household.owner_openid != actor.id:
+                raise NotFound("HOUSEHOLD_NOT_FOUND", "找不到该户")
+            return household, None
+        return self._new_household(uow, body.get("household"), owner=actor.id), None
+
+    @staticmethod
+    def _new_household(uow: UnitOfWork, raw, owner: str | None) -> Household:
+        """File the household from the form, or reuse the one this citizen filed with an earlier application."""
+        household = household_from_form(raw)
+        filed = uow.households.find_by_id_number(household.head.id_number)
+        if filed is not None:
+            if owner is None or filed.owner_openid != owner:
+                raise Conflict("HOUSEHOLD_FILED", "该家庭已在系统中登记。请到乡镇（街道）社会救助窗口核实身份后办理，"
+                                                  "或请村协理员代办。")
+            return filed
+        household.owner_openid = owner
+        uow.households.add(household)  # another member filed in a different household -> 409 ID_NUMBER_TAKEN
+        return household
+
+    def _storematerials_from(self, app_id: str, materials: dict[str, bytes]) -> dict[str, str]:
+        keys = {}
+        for kind, data in materials.items():
+            key = f"applications/{app_id}/{kind}"
+            self.s.blobs.put(key, data, image_type(data))
+            keys[kind] = key
+        return keys
+
+    def mine(self, actor: Actor) -> list[Application]:
+        """Applications I submitted, and those an assistant submitted for my household."""
+        with self.s.uow() as uow:
+            own = {a.id: a for a in uow.applications.list_for_applicant(actor.id)
+                   if not (a.assistant and a.assistant.revoked_at)}
+            for household in uow.households.find_by_owner(actor.id):
+                own.update({a.id: a for a in uow.applications.list_for_household(household.id)})
+        return sorted(own.values(), key=lambda a: a.submitted_at, reverse=True)
+
+    def get_for_citizen(self, actor: Actor, app_id: str) -> Application:
+        with self.s.uow() as uow:
+            return self._citizen_app(uow, actor, app_id)
+
+    @staticmethod
+    def _citizen_app(uow: UnitOfWork, actor: Actor, app_id: str) -> Application:
+        """The applicant (unless the resident revoked their authorisation) or the household's owner; else 404."""
+        app = uow.applications.get(app_id)
+        if app is not None:
+            household = uow.households.get(app.household_id)
+            if household and household.owner_openid == actor.id:
+                return app
+            if app.applicant_openid == actor.id and not (app.assistant and app.assistant.revoked_at):
+                return app
+        raise NotFound("APPLICATION_NOT_FOUND", "找不到该申请")
+
+    def withdraw(self, actor: Actor, app_id: str, reason: str = "") -> Application:
+        """By the applicant, or by the resident: in 协理员 mode that also revokes the authorisation."""
+        now = self.s.clock.now()
+        with self.s.uow() as uow:
+            app = self._citizen_app(uow, actor, app_id)
+            before = app.stage
+            app.withdraw(now, actor.label, reason)
+            if app.assistant and app.assistant.openid != actor.id:
+                app.assistant.revoked_at = now
+            uow.applications.update(app)
+            _audit(uow, actor, app, "withdraw", before, now, reason=reason or None)
+            return app
+
+    def resubmit(self, actor: Actor, app_id: str, note: str, materials: dict | None) -> Application:
+        """补正: replace the materials sent back for, and return to the stage that asked."""
+        now = self.s.clock.now()
+        new = materials_from(materials or {}, assistant_mode=False, partial=True)
+        with self.s.uow() as uow:
+            app = self._citizen_app(uow, actor, app_id)
+            before = app.stage
+            app.resubmit(now, actor.label, note)
+            for kind, key in self._storematerials_from(f"{app.id}/v{app.version + 1}", new).items():
+                app.materials[kind] = key
+            uow.applications.update(app)
+            _audit(uow, actor, app, "resubmit", before, now, reason=note or None)
+            return app
+
+    def status_lookup(self, id_number: str, name: str) -> dict:
+        """达川-style lookup by ID number, made safe: the name must match, only stages are shown, and an
+        unknown ID, a wrong name and a person without applications all get the very same answer."""
+        number = idcard.normalize_number(id_number)
+        with self.s.uow() as uow:
+            household = uow.households.find_by_id_number(number) if idcard.is_valid_number(number) else None
+            match = household and any(m.id_number == number and m.name == name.strip() for m in household.members)
+            apps = uow.applications.list_for_household(household.id) if match else []
+        if not apps:
+            return {"found": False, "applications": [], "message": STATUS_LOOKUP_MISS}
+        return {"found": True, "message": "查询到以下申请（仅显示办理环节）",
+                "applications": [{"stage": a.stage.value} for a in apps]}
+
+    def complain(self, actor: Actor, content: str, *, application_id: str | None, contact: str | None,
+                 anonymous: bool) -> Complaint:
+        content = (content or "").strip()
+        if not 5 <= len(content) <= 2000:
+            raise ValidationError("BAD_CONTENT", "举报内容请写 5-2000 字")
+        now = self.s.clock.now()
+        complaint = Complaint(content, now, actor.id, anonymous, application_id or None,
+                              (contact or "").strip() or None)
+        with self.s.uow() as uow:
+            uow.complaints.add(complaint)
+            uow.audit.append(AuditEvent(actor="citizen:anonymous" if anonymous else actor.label,
+                                        object_type="complaint", object_id=complaint.id, action="complaint_filed",
+                                        at=now))
+        return complaint
+
+    # ================================================================ staff side
+
+    def queue(self, actor: Actor, stage: Stage | None, cursor: str | None = None) -> Page[Application]:
+        if actor.kind != "staff":
+            raise Forbidden("ROLE_REQUIRED", "仅限工作人员")
+        with self.s.uow() as uow:
+            return uow.applications.list_in_area(actor.area_code, stage, limit=50, cursor=cursor)
+
+    def case(self, actor: Actor, app_id: str) -> tuple[Application, Household]:
+        """Any staff member in the area may read a case; the read is audited."""
+        with self.s.uow() as uow:
+            app = self._staff_app(uow, actor, app_id)
+            uow.audit.append(AuditEvent(actor=actor.label, object_type="application", object_id=app.id,
+                                        action="view", at=self.s.clock.now()))
+            return app, uow.households.get(app.household_id)
+
+    @staticmethod
+    def _staff_app(uow: UnitOfWork, actor: Actor, app_id: str) -> Application:
+        require_role(actor, *Role)
+        app = uow.applications.get(app_id)
+        if app is None:
+            raise NotFound("APPLICATION_NOT_FOUND", "找不到该申请")
+        require_area(actor, app.village_code)
+        return app
+
+    def material(self, actor: Actor, app_id: str, kind: str) -> tuple[bytes, str]:
+        """ID photos and signed forms: only the roles that handle cases, inside their area; audited."""
+        require_role(actor, *CASE_ROLES)
+        with self.s.uow() as uow:
+            app = self._staff_app(uow, actor, app_id)
+            key = app.materials.get(kind)
+            if key is None:
+                raise NotFound("MATERIAL_NOT_FOUND", "该申请没有这份材料")
+            uow.audit.append(AuditEvent(actor=actor.label, object_type="application", object_id=app.id,
+                                        action="view_material", at=self.s.clock.now(), reason=MATERIALS[kind]))
+        data = self.s.blobs.get(key)
+        return data, image_type(data)
+
+    def sign(self, actor: Actor, signing: Signing, what: str) -> dict:
+        """The clerk's e-signature: typed name + PIN checked against their account, digest over the decision."""
+        if len(signing.typed_name.strip()) < 2:
+            raise ValidationError("SIGNATURE_REQUIRED", "请在签名栏输入您的姓名")
+        with self.s.uow() as uow:
+            user = uow.staff.get_by_username(actor.id)
+        try:
+            _hasher.verify(user.password_hash if user else "", signing.pin)
+        except (VerifyMismatchError, InvalidHashError) as exc:
+            raise NotAuthenticated("SIGNATURE_PIN_WRONG", "签名密码不正确，决定未提交") from exc
+        at = self.s.clock.now().isoformat()
+        drawn = hashlib.sha256(signing.drawn_png).hexdigest() if signing.drawn_png else ""
+        digest = hashlib.sha256(f"{actor.id}|{signing.typed_name.strip()}|{at}|{what}|{drawn}".encode()).hexdigest()
+        signature = {"signer": actor.id, "typed_name": signing.typed_name.strip(), "at": at, "sha256": digest}
+        if signing.drawn_png:
+            if image_type(signing.drawn_png) != "image/png" or len(signing.drawn_png) > MAX_DRAWN_BYTES:
+                raise ValidationError("BAD_SIGNATURE", "手写签名图片无效，请清除后重签")
+            signature["drawn_key"] = f"signatures/{digest}.png"
+            self.s.blobs.put(signature["drawn_key"], signing.drawn_png, "image/png")
+        return signature
+
+    def decide(self, actor: Actor, app_id: str, version: int, phrase: str, reason: str, signing: Signing) -> Stage:
+        signature = self.sign(actor, signing, f"{app_id}|v{version}|{phrase}|{reason}")
+        now = self.s.clock.now()
+        with self.s.uow() as uow:
+            app = self._for_update(uow, actor, app_id, version)
+            if app.stage not in STAGE_PHRASES:
+                raise Conflict("NO_STAGE_DECISION", f"该申请当前在“{app.stage.value}”环节，没有可办理的决定")
+            require_role(actor, STAGE_ROLE[app.stage])
+            before = app.stage
+            app.decide(phrase, at=now, actor=actor.label, actor_name=actor.name, reason=reason, signature=signature)
+            uow.applications.update(app)
+            _audit(uow, actor, app, "decide", before, now, phrase=phrase, reason=reason or None)
+            self._after_decision(uow, app, before, phrase, reason, now.date())
+            return app.stage
+
+    def _after_decision(self, uow: UnitOfWork, app: Application, before: Stage, phrase: str, reason: str,
+                        today: date) -> None:
+        key = f"{app.id}:{len(app.history)}"
+        if before == Stage.ACCEPTANCE and app.stage == Stage.CHECKING:
+            self._notify_citizen(uow, app, "accepted", key=key, accepted_on=today.isoformat())
+        elif phrase == NOT_ACCEPT:
+            self._notify_citizen(uow, app, "rejected", key=key, reason=reason)
+        elif phrase == RETURN:
+            due = workdays.add_working_days(today, CORRECTION_DAYS).due
+            self._notify_citizen(uow, app, "needs_correction", key=key, missing=reason, deadline=due.isoformat())
+
+    def decide_item(self, actor: Actor, app_id: str, version: int, item_code: str, phrase: str, reason: str,
+                    amount_fen: int | None, monthly: bool, months: int, signing: Signing) -> Application:
+        signature = self.sign(actor, signing, f"{app_id}|v{version}|{item_code}|{phrase}|{amount_fen}|{reason}")
+        now = self.s.clock.now()
+        require_role(actor, Role.APPROVER)
+        with self.s.uow() as uow:
+            app = self._for_update(uow, actor, app_id, version)
+            item = app.item(item_code)
+            self._require_department(uow, actor, item)
+            before = app.stage
+            app.decide_item(item_code, phrase, at=now, actor=actor.label, actor_name=actor.name, reason=reason,
+                            amount_fen=amount_fen, monthly=monthly, months=months, signature=signature)
+            uow.applications.update(app)
+            _audit(uow, actor, app, f"decide_item:{item_code}", before, now, phrase=phrase, reason=reason or None)
+            key = f"{app.id}:{item_code}"
+            if phrase == GRANT:
+                create_slips(uow, application_id=app.id, household_id=app.household_id, item_code=item.code,
+                             item_name=item.name, department=item.department, amount_fen=item.amount_fen,
+                             monthly=item.monthly, months=item.months, start=now.date())
+                self._notify_citizen(uow, app, "approved", key=key, item_name=item.name,
+                                     amount_fen=item.amount_fen, monthly=item.monthly)
+            else:
+                self._notify_citizen(uow, app, "not_approved", key=key, item_name=item.name, reason=reason,
+                                     review_hint=REVIEW_HINT)
+            return app
+
+    @staticmethod
+    def _require_department(uow: UnitOfWork, actor: Actor, item: RequestedItem) -> None:
+        """A department approver decides only its own department's items (民政局 approves 低保, not 教育资助)."""
+        if actor.role == Role.ADMIN:
+            return
+        user = uow.staff.get_by_username(actor.id)
+        if user and user.department and user.department not in item.department:
+            raise Forbidden("OTHER_DEPARTMENT", f"“{item.name}”由{item.department}审批")
+
+    def green_channel(self, actor: Actor, app_id: str, version: int, item_code: str, amount_fen: int, reason: str,
+                      signing: Signing) -> Application:
+        """绿色通道: 先救助、后补办. A one-off slip now; the case goes on as its paperwork, with its own limit."""
+        require_role(actor, Role.WINDOW, Role.CENTRE)
+        signature = self.sign(actor, signing, f"{app_id}|v{version}|green|{item_code}|{amount_fen}|{reason}")
+        now = self.s.clock.now()
+        with self.s.uow() as uow:
+            app = self._for_update(uow, actor, app_id, version)
+            green = app.grant_green_channel(at=now, actor=actor.label, actor_name=actor.name, item_code=item_code,
+                                            amount_fen=amount_fen, reason=reason, signature=signature)
+            item = app.item(item_code)
+            uow.applications.update(app)
+            _audit(uow, actor, app, "green_channel", app.stage, now, phrase="绿色通道", reason=reason)
+            # its own application_id, so the later approval of the same item gets slips of its own
+            create_slips(uow, application_id=f"{app.id}-green", household_id=app.household_id, item_code=item.code,
+                         item_name=item.name, department=item.department, amount_fen=green.amount_fen,
+                         monthly=False, months=1, start=now.date())
+            self._notify_citizen(uow, app, "approved", key=f"{app.id}:green", item_name=f"{item.name}（应急）",
+                                 amount_fen=green.amount_fen, monthly=False)
+            return app
+
+    def run_check(self, actor: Actor, app_id: str, version: int) -> Application:
+        """核对: build the economic-status report from the household file and imported department data."""
+        require_role(actor, Role.CHECKING)
+        now = self.s.clock.now()
+        with self.s.uow() as uow:
+            app = self._for_update(uow, actor, app_id, version)
+            if app.stage != Stage.CHECKING:
+                raise Conflict("NOT_IN_CHECKING", f"该申请当前在“{app.stage.value}”环节")
+            household = uow.households.get(app.household_id)
+            app.check_report = check_report(uow, self.s.cipher, app, household, now)
+            uow.applications.update(app)
+            _audit(uow, actor, app, "check_report", app.stage, now, reason="生成家庭经济状况核对报告")
+            return app
+
+    def check_id_photo(self, actor: Actor, app_id: str, version: int, engine) -> Application:
+        """Read the ID photo (OCR) and compare it with the household head's name and number; the result is kept.
+        The slow read runs outside the transaction; storing it still needs the version the clerk saw."""
+        require_role(actor, Role.WINDOW, Role.CENTRE)
+        with self.s.uow() as uow:
+            app = self._staff_app(uow, actor, app_id)
+            head = uow.households.get(app.household_id).head
+        if "id_photo" not in app.materials:
+            raise NotFound("MATERIAL_NOT_FOUND", "该申请没有身份证照片")
+        try:
+            result = check_idcard(self.s.blobs.get(app.materials["id_photo"]), engine, head.name, head.id_number)
+        except (ValidationError, TooLarge) as exc:  # an unreadable photo is a finding too: ask for 补正
+            result = {"checks": {"readable": False}, "warnings": [{"message": exc.message}]}
+        now = self.s.clock.now()
+        with self.s.uow() as uow:
+            app = self._for_update(uow, actor, app_id, version)
+            # kept without the number, name or address read from the card: the household file has them
+            app.id_check = {"checked_at": now.isoformat(), "by": actor.name, "checks": result["checks"],
+                            "warnings": [w["message"] for w in result["warnings"]]}
+            uow.applications.update(app)
+            _audit(uow, actor, app, "id_check", app.stage, now,
+                   reason=f"身份证照片识别：{len(result['warnings'])} 条提示")
+            return app
+
+    def propose(self, actor: Actor, app_id: str, version: int, item_code: str) -> Application:
+        require_role(actor, Role.WINDOW, Role.CHECKING, Role.SUPERVISION, Role.CENTRE)
+        now = self.s.clock.now()
+        with self.s.uow() as uow:
+            app = self._for_update(uow, actor, app_id, version)
+            app.propose(catalogue_item(item_code), at=now, actor=actor.label, actor_name=actor.name)
+            uow.applications.update(app)
+            _audit(uow, actor, app, "propose_item", app.stage, now, reason=item_code)
+            return app
+
+    def _for_update(self, uow: UnitOfWork, actor: Actor, app_id: str, version: int) -> Application:
+        app = self._staff_app(uow, actor, app_id)
+        if app.version != version:
+            raise Conflict("STALE_VERSION", "该申请刚刚已被他人处理，请刷新页面查看最新状态",
+                           details={"current_version": app.version, "stage": app.stage.value})
+        return app
+
+    def advice(self, app: Application, household: Household) -> dict:
+        """Before approval: aid that can't be combined with what the household gets, and likely aid not asked for."""
+        with self.s.uow() as uow:
+            current = current_aid_codes(uow, household, exclude=app.id)
+        return advice(app, household, current, self.s.clock.today())
+
+    def dashboard(self, actor: Actor, warn_days: int) -> dict:
+        """Counts by stage with yellow/red, overdue, approved amounts: for the actor's area."""
+        require_role(actor, *Role)
+        today = self.s.clock.today()
+        stats = {s: {"total": 0, workdays.YELLOW: 0, workdays.RED: 0} for s in Stage}
+        granted_fen, green_pending = 0, 0
+        with self.s.uow() as uow:
+            for app in _all(lambda c: uow.applications.list_in_area(actor.area_code, None, 500, c)):
+                row = stats[app.stage]
+                row["total"] += 1
+                mark = workdays.level(today, app.due_on, warn_days)
+                if mark in (workdays.YELLOW, workdays.RED):
+                    row[mark] += 1
+                granted_fen += sum((i.amount_fen or 0) * i.months for i in app.items if i.decision == GRANT)
+                granted_fen += app.green.amount_fen if app.green else 0
+                green_pending += bool(app.green and app.green.pending and app.open)
+        return {"stages": stats, "granted_fen": granted_fen, "green_pending": green_pending,
+                "overdue": sum(r[workdays.RED] for r in stats.values())}
+
+    def overdue(self, actor: Actor) -> list[Application]:
+        """纪委监督: every open case past its limit in the actor's area."""
+        require_role(actor, Role.DISCIPLINE, Role.CENTRE, Role.SUPERVISION)
+        yesterday = date.fromordinal(self.s.clock.today().toordinal() - 1)
+        with self.s.uow() as uow:
+            late = _all(lambda c: uow.applications.list_due(yesterday, 500, c))
+        return [a for a in late if a.village_code.startswith(actor.area_code)]
+
+    def complaints(self, actor: Actor, cursor: str | None = None) -> Page[Complaint]:
+        require_role(actor, Role.DISCIPLINE)
+        with self.s.uow() as uow:
+            uow.audit.append(AuditEvent(actor=actor.label, object_type="complaint", object_id="*", action="list",
+                                        at=self.s.clock.now()))
+            return uow.complaints.list_recent(limit=50, cursor=cursor)
+
+    def scan_deadlines(self, warn_days: int = workdays.DEFAULT_WARN_DAYS) -> dict:
+        """The deadline job: one warning per case, stage and level, recorded and sent to the responsible role."""
+        today, now = self.s.clock.today(), self.s.clock.now()
+        horizon = workdays.add_working_days(today, warn_days).due
+        counts = {workdays.YELLOW: 0, workdays.RED: 0}
+        with self.s.uow() as uow:
+            for app in _all(lambda c: uow.applications.list_due(horizon, 500, c)):
+                mark = workdays.level(today, app.due_on, warn_days)
+                if mark not in counts:
+                    continue
+                if not uow.kv.put_if_absent("deadline_warnings", f"{app.id}:{app.stage}:{app.due_on}:{mark}",
+                                            {"at": now.isoformat(), "due_on": app.due_on.isoformat()}):
+                    continue
+                counts[mark] += 1
+                uow.audit.append(AuditEvent(actor="system:deadline-scan", object_type="application",
+                                            object_id=app.id, action=f"deadline_{mark}", at=now,
+                                            from_state=app.stage.value, to_state=app.stage.value,
+                                            reason=f"时限 {app.due_on.isoformat()}（{workdays.LEVEL_WORDS[mark]}）"))
+                self._notify_role(uow, app, mark, today)
+        return counts
+
+    def _notify_role(self, uow: UnitOfWork, app: Application, mark: str, today: date) -> None:
+        role = app.responsible_role or Role.CENTRE  # green paperwork waiting on the applicant: the centre chases
+        township = role in (Role.WINDOW, Role.SUPERVISION)
+        late = max(-workdays.working_days_left(today, app.due_on), 0)
+        data = {"item_name": _item_names(app), "application_no": app.id, "stage": app.stage.value,
+                "days_overdue": late, "level": mark, "due_on": app.due_on.isoformat()}
+        notify(uow, "overdue", role=role.value, area_code=app.village_code[:9] if township else app.village_code[:6],
+               data=data, dedupe_key=f"deadline:{app.id}:{app.stage}:{app.due_on}:{mark}")
+        if mark == workdays.RED:  # 红色预警: 纪委 is told as well (达川: 超时的环节由纪委予以通报)
+            notify(uow, "overdue", role=Role.DISCIPLINE.value, area_code=app.village_code[:6], data=data,
+                   dedupe_key=f"deadline:{app.id}:{app.stage}:{app.due_on}:discipline")
+
+    def _notify_citizen(self, uow: UnitOfWork, app: Application, event: str, key: str | None = None,
+                        **data) -> None:
+        data = {"item_name": _item_names(app), "application_no": app.id, **data}
+        notify(uow, event, household_id=app.household_id, openid=app.applicant_openid, data=data,
+               dedupe_key=f"{event}:{key or app.id}")
+
+
+# ==================================================================== helpers and views
+
+
+def _all(fetch) -> list:
+    out, cursor = [], None
+    while True:
+        page = fetch(cursor)
+        out += page.items
+        if not page.next_cursor:
+            return out
+        cursor = page.next_cursor
+
+
+def _audit(uow: UnitOfWork, actor: Actor, app: Application, action: str, before: Stage | None, at, *,
+           phrase: str | None = None, reason: str | None = None) -> None:
+    uow.audit.append(AuditEvent(actor=actor.label, object_type="application", object_id=app.id, action=action, at=at,
+                                from_state=before.value if before else None, to_state=app.stage.value,
+                                phrase=phrase, reason=reason))
+
+
+def _item_names(app: Application) -> str:
+    return "、".join(i.name for i in app.items)
+
+
+def timeline(app: Application) -> list[dict]:
+    """What the applicant sees: each stage with its date and phrase, never the clerk's personal details."""
+    names = {i.code: i.name for i in app.items}
+    return [{"stage": s.stage.value, "action": STEP_WORDS.get(s.action, s.action), "at": s.at.isoformat(),
+             "phrase": s.phrase, "reason": s.reason, "item": names.get(s.item_code) if s.item_code else None}
+            for s in app.history]
+
+
+STEP_WORDS = {"submitted": "提交申请", "decided": "办理", "item_decided": "审批", "corrected": "补正后重新提交",
+              "withdrawn": "撤回申请", "green_channel": "开通绿色通道（先救助、后补办）",
+              "proposed": "工作人员建议增加救助事项"}
+
+
+def application_view(app: Application, today: date, warn_days: int = workdays.DEFAULT_WARN_DAYS) -> dict:
+    """The citizen's JSON shape of an application."""
+    return {
+        "id": app.id,
+        "stage": app.stage.value,
+        "open": app.open,
+        "submitted_at": app.submitted_at.isoformat(),
+        "due_on": app.due_on.isoformat() if app.due_on else None,
+        "due_approximate": app.due_approximate,
+        "deadline_level": workdays.level(today, app.due_on, warn_days),
+        "items": [{"code": i.code, "name": i.name, "department": i.department, "decision": i.decision,
+                   "reason": i.reason, "amount_fen": i.amount_fen, "monthly": i.monthly,
+                   "proposed": bool(i.proposed_by)} for i in app.items],
+        "assistant": None if not app.assistant else {
+            "name": app.assistant.name, "authorisation_signed_on": app.assistant.signed_on.isoformat(),
+            "revoked": bool(app.assistant.revoked_at)},
+        "green_channel": None if not app.green else {
+            "amount_fen": app.green.amount_fen, "paperwork_due": app.green.paperwork_due.isoformat(),
+            "paperwork_status": "手续待补办" if app.green.pending else "手续已补齐"},
+        "correction_requested": app.stage == Stage.CORRECTION,
+        "timeline": timeline(app),
+    }
+
+
+@click.group("deadlines", help="办理时限：预警扫描")
+def deadlines_command() -> None:
+    pass
+
+
+@deadlines_command.command("scan", help="扫描临近和超过时限的申请，记录预警并通知责任岗位（可定时运行）")
+@click.option("--warn-days", default=workdays.DEFAULT_WARN_DAYS, show_default=True,
+              type=click.IntRange(1, workdays.MAX_WARN_DAYS), help="距时限几个工作日内显示黄色预警")
+@click.option("--data-dir", default=None)
+def scan_command(warn_days: int, data_dir: str | None) -> None:
+    from ..bootstrap import build_services
+    from ..config import load_config
+
+    counts = ApplicationService(build_services(load_config(data_dir))).scan_deadlines(warn_days)
+    click.echo(f"时限扫描完成：新增黄色预警 {counts[workdays.YELLOW]} 件，红色预警（超时）{counts[workdays.RED]} 件。")

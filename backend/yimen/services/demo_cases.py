@@ -1,0 +1,83 @@
+"""`yimen demo-cases`: a handful of applications in every stage for the demo county, so the staff console
+has something to show. They go through the real service (协理员 mode for seeded residents, the demo staff
+accounts and their e-signatures), so every step is audited like real work."""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import replace
+from datetime import timedelta
+
+import click
+from PIL import Image
+
+from ..adapters.clock import FixedClock
+from ..domain.model import Actor
+from ..domain.workflow import ACCEPT, CHECKED, FILED, FORWARD, GRANT, RETURN
+from .applications import ApplicationService, Signing
+from .auth import staff_actor
+
+DEMO_ASSISTANT = Actor(kind="citizen", id="demo-assistant", name="村协理员（演示）")
+# (days ago submitted, items, what happens): walked in order, each on its own seeded household
+SCRIPT = [
+    (0, ["dibao"], []),
+    (1, ["dibao", "canji-shenghuo"], [("window1", ACCEPT)]),
+    (2, ["linshi-jinan"], [("green", None), ("window1", ACCEPT), ("checking", "report"), ("checking", CHECKED),
+                           ("supervise1", FORWARD)]),
+    (7, ["dibao"], []),  # never picked up: red in the window's queue and on the overdue list
+    (1, ["yiliao"], [("window1", RETURN)]),
+    (3, ["dibao"], [("window1", ACCEPT), ("checking", "report"), ("checking", CHECKED), ("supervise1", FORWARD),
+                    ("approver", GRANT), ("centre", FILED)]),
+]
+
+
+def _blank_form() -> str:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 40), (250, 250, 245)).save(buffer, "PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def seed_cases(services, password: str) -> int:
+    """Create the scripted cases once (the idempotency keys make a second run a no-op); returns how many."""
+    with services.uow() as uow:
+        households = [h for h in uow.households.iter_in_area("990101001") if h.id.startswith("demo")]
+        staff = {u.username: u for u in uow.staff.list_all()}
+    form, made = _blank_form(), 0
+    for n, (days_ago, items, steps) in enumerate(SCRIPT):
+        at = services.clock.now() - timedelta(days=days_ago)
+        service = ApplicationService(replace(services, clock=FixedClock(at)))
+        head = households[n].head
+        body = {"items": items, "materials": {k: form for k in ("id_photo", "signature", "assistant_authorisation")},
+                "assistant": {"assistant_name": "村协理员（演示）", "resident_id_number": head.id_number,
+                              "resident_name": head.name}}
+        app, created = service.submit(DEMO_ASSISTANT, body, f"demo-case-{n:03d}")
+        made += created
+        for who, what in steps if created else []:
+            _step(service, staff, app.id, who, what, password)
+    return made
+
+
+def _step(service: ApplicationService, staff: dict, app_id: str, who: str, what: str | None, password: str) -> None:
+    actor = staff_actor(staff["window1" if who == "green" else who])
+    sign = Signing(actor.name, password)
+    version = service.case(actor, app_id)[0].version
+    if who == "green":
+        service.green_channel(actor, app_id, version, "linshi-jinan", 150000, "演示：住房失火，先行救助", sign)
+    elif what == "report":
+        service.run_check(actor, app_id, version)
+    elif what == GRANT:
+        service.decide_item(actor, app_id, version, "dibao", GRANT, "", 62000, True, 3, sign)
+    else:
+        service.decide(actor, app_id, version, what, "演示：请补交残疾人证" if what == RETURN else "", sign)
+
+
+@click.command("demo-cases", help="在示范县生成几件处于各环节的演示申请（需先运行 demo-data；已有则不重复）")
+@click.option("--data-dir", default=None)
+def demo_cases_command(data_dir: str | None) -> None:
+    from .. import demo
+    from ..bootstrap import build_services
+    from ..config import load_config
+
+    made = seed_cases(build_services(load_config(data_dir)), demo.DEMO_PASSWORD)
+    click.echo(f"已生成演示申请 {made} 件（全部为虚构人员），请用 window1 等账号登录 /staff/cases/ 查看。")

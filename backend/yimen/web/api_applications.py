@@ -1,0 +1,86 @@
+"""Citizen JSON API for applications: submit (idempotent), mine, detail with timeline, withdraw, 补正,
+safe status lookup, 在线举报."""
+
+from flask import Blueprint, g, jsonify, request
+
+from ..services.applications import ApplicationService, application_view
+from .common import api_doc, json_body, login_required, rate_limit, require_fields, services
+
+bp = Blueprint("api_applications", __name__, url_prefix="/api/v1")
+TAGS = ("applications",)
+
+
+def _service() -> ApplicationService:
+    return ApplicationService(services())
+
+
+def _view(app):
+    return application_view(app, services().clock.today())
+
+
+@bp.post("/applications")
+@api_doc("提交救助申请（请求头 Idempotency-Key：重试不会重复申请）", auth="citizen", tags=TAGS,
+         body={"items": "array", "household_id": "string", "household": "object", "materials": "object",
+               "assistant": "object", "emergency": "object"})
+@login_required("citizen")
+@rate_limit("submit-application", limit=20, per_seconds=60)
+def submit():
+    app, created = _service().submit(g.actor, json_body(), request.headers.get("Idempotency-Key", "").strip())
+    return jsonify(_view(app)), 201 if created else 200
+
+
+@bp.get("/applications")
+@api_doc("我的申请（含协理员为我家代办的申请）", auth="citizen", tags=TAGS)
+@login_required("citizen")
+def mine():
+    return jsonify(items=[_view(a) for a in _service().mine(g.actor)])
+
+
+@bp.get("/applications/<app_id>")
+@api_doc("申请详情与办理进度（时间线）", auth="citizen", tags=TAGS)
+@login_required("citizen")
+def detail(app_id: str):
+    return jsonify(_view(_service().get_for_citizen(g.actor, app_id)))
+
+
+@bp.post("/applications/<app_id>/withdraw")
+@api_doc("撤回申请（被代办人撤回即同时撤销代办授权）", auth="citizen", body={"reason": "string"}, tags=TAGS)
+@login_required("citizen")
+def withdraw(app_id: str):
+    body = request.get_json(silent=True) or {}
+    return jsonify(_view(_service().withdraw(g.actor, app_id, str(body.get("reason") or ""))))
+
+
+@bp.post("/applications/<app_id>/resubmit")
+@api_doc("补正后重新提交", auth="citizen", body={"note": "string", "materials": "object"}, tags=TAGS)
+@login_required("citizen")
+def resubmit(app_id: str):
+    body = json_body()
+    app = _service().resubmit(g.actor, app_id, str(body.get("note") or ""), body.get("materials"))
+    return jsonify(_view(app))
+
+
+@bp.post("/status-lookup")
+@api_doc("按身份证号和姓名查询办理环节（限频；仅显示环节）", body={"id_number": "string", "name": "string"}, tags=TAGS)
+@rate_limit("status-lookup", limit=10, per_seconds=60)
+def status_lookup():
+    body = json_body()
+    require_fields(body, id_number=str, name=str)
+    # a second limit per ID number, so one person's number can't be tried from many addresses
+    key = services().cipher.lookup_hash(body["id_number"].strip().upper())
+    services().extras["rate_limiter"].check("status-lookup-id", key, 5, 3600)
+    return jsonify(_service().status_lookup(body["id_number"], body["name"]))
+
+
+@bp.post("/complaints")
+@api_doc("在线举报（转纪委监督）", auth="citizen",
+         body={"content": "string", "application_id": "string", "contact": "string", "anonymous": "boolean"},
+         tags=TAGS)
+@login_required("citizen")
+@rate_limit("complaints", limit=5, per_seconds=600)
+def complain():
+    body = json_body()
+    require_fields(body, content=str)
+    complaint = _service().complain(g.actor, body["content"], application_id=body.get("application_id"),
+                                    contact=body.get("contact"), anonymous=bool(body.get("anonymous")))
+    return jsonify(id=complaint.id, message="举报已提交纪委监督，我们会依法保护举报人信息。"), 201
