@@ -12,7 +12,7 @@ from ..domain.policy import catalogue
 from ..services.applications import ApplicationService, application_view
 from ..services.happiness import HappinessService
 from ..services.idcard_check import check_image, load_upload
-from .api_ocr import _engine as ocr_engine
+from .api_ocr import ocr_engine
 from .common import api_doc, current_actor, services
 from .h5 import citizen_page
 

@@ -1,0 +1,40 @@
+"""ID-card photo check: the applicant (or a clerk) uploads the front side, gets the fields and warnings."""
+
+import uuid
+
+from flask import Blueprint, g, jsonify, request
+
+from ..domain.errors import ValidationError
+from ..ports_ocr import OcrEngine
+from ..services.idcard_check import check_image, load_upload
+from .common import api_doc, login_required, rate_limit, services
+
+bp = Blueprint("api_ocr", __name__, url_prefix="/api/v1")
+
+
+def ocrocr_engine() -> OcrEngine:
+    """bootstrap may put an engine in extras; otherwise the process-wide RapidOCR one (loaded once)."""
+    extras = services().extras
+    if "ocr_engine" not in extras:
+        from ..adapters.ocr_rapid import shared_engine
+
+        extras["ocr_engine"] = sharedocr_engine()
+    return extras["ocr_engine"]
+
+
+@bp.post("/ocr/idcard")
+@api_doc("识别并检查身份证人像面照片（multipart：image，可选 expected_name、expected_id_number）",
+         auth="any", tags=("ocr",))
+@login_required("citizen", "staff")
+@rate_limit("ocr-idcard", limit=20, per_seconds=60)
+def ocr_idcard():
+    upload = request.files.get("image")
+    if upload is None:
+        raise ValidationError("MISSING_IMAGE", "请选择一张身份证照片上传（字段名 image）。")
+    clean = load_upload(upload.read())
+    result = check_image(clean.image, ocr_engine(), request.form.get("expected_name") or None,
+                         request.form.get("expected_id_number") or None)
+    # Keep only the re-encoded copy (no EXIF, no location); the original bytes are never stored or served.
+    key = f"idcard-photos/{g.actor.kind}/{uuid.uuid4().hex}.jpg"
+    services().blobs.put(key, clean.jpeg_bytes(), "image/jpeg")
+    return jsonify({**result, "photo_key": key})
