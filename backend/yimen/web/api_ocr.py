@@ -12,13 +12,13 @@ from .common import api_doc, login_required, rate_limit, services
 bp = Blueprint("api_ocr", __name__, url_prefix="/api/v1")
 
 
-def ocrocr_engine() -> OcrEngine:
+def ocr_engine() -> OcrEngine:
     """bootstrap may put an engine in extras; otherwise the process-wide RapidOCR one (loaded once)."""
     extras = services().extras
     if "ocr_engine" not in extras:
         from ..adapters.ocr_rapid import shared_engine
 
-        extras["ocr_engine"] = sharedocr_engine()
+        extras["ocr_engine"] = shared_engine()
     return extras["ocr_engine"]
 
 
