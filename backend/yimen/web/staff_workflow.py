@@ -23,7 +23,7 @@ from ..domain.workflow import (
 from ..services.application_forms import MATERIALS
 from ..services.applications import CASE_ROLES, STEP_WORDS, ApplicationService, Signing
 from . import staff
-from .api_ocr import _engine as ocr_engine
+from .api_ocr import ocr_engine
 from .common import api_doc, services
 
 bp = Blueprint("staff_workflow", __name__, url_prefix="/staff/cases")
