@@ -1,15 +1,29 @@
 """The `yimen` command. Capability modules add their commands through COMMANDS."""
 
 import importlib
+import logging
 import os
 import sys
+import threading
+import time
 
 import click
 
 from .config import load_config
 
 # "module:attribute" of click commands added by capability modules.
-COMMANDS: list[str] = []
+COMMANDS: list[str] = [
+    "yimen.services.aid_import:import_aid_command",
+    "yimen.services.screening:screen_command",
+    "yimen.services.happiness_print:happiness_group",
+    "yimen.services.notice_worker:notices_command",
+    "yimen.services.bank_cli:bank_command",
+    "yimen.services.idcard_check:ocr_idcard_command",
+    "yimen.services.applications:deadlines_command",
+    "yimen.services.dept_data:import_dept_data_command",
+    "yimen.services.demo_cases:demo_cases_command",
+    "yimen.adapters.kms:kms_data_key_command",
+]
 
 
 def _services(data_dir: str | None):
@@ -38,8 +52,33 @@ def serve(host: str, port: int, data_dir: str | None) -> None:
     if "YIMEN_PUBLIC_BASE_URL" not in os.environ:
         overrides["PUBLIC_BASE_URL"] = f"http://{host}:{port}"
     app = create_app(load_config(data_dir, **overrides))
+    from .services.notice_worker import start_local_worker
+
+    start_local_worker(app.extensions["yimen"])  # delivers the outbox: notices to WeChat / SMS
+    _every(1800, _scan_deadlines, app.extensions["yimen"])  # what EventBridge does in the serverless path
     click.echo(f"一门已启动：http://{host}:{port}/   工作人员后台：http://{host}:{port}/staff/")
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def _every(seconds: float, job, *args) -> None:
+    """Run job now and then every `seconds` on a daemon thread; a failure is logged, the timer goes on."""
+
+    def loop():
+        while True:
+            try:
+                job(*args)
+            except Exception:  # noqa: BLE001 - a scheduled job must not kill the server
+                logging.getLogger("yimen.schedule").exception("scheduled job %s failed", job.__name__)
+            time.sleep(seconds)
+
+    threading.Thread(target=loop, name=job.__name__, daemon=True).start()
+
+
+def _scan_deadlines(services) -> None:
+    from .domain.workdays import DEFAULT_WARN_DAYS
+    from .services.applications import ApplicationService
+
+    ApplicationService(services).scan_deadlines(int(services.config.get("DEADLINE_WARN_DAYS", DEFAULT_WARN_DAYS)))
 
 
 @main.command("demo-data", help="生成示范县的虚构数据（已有则不重复生成）")

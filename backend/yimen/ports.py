@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Generic, TypeVar
 
+from .domain.disbursement import Batch, Slip
 from .domain.model import AidRecord, AuditEvent, Household, StaffUser
+from .domain.workflow import Application, Complaint, Stage
 
 T = TypeVar("T")
 
@@ -129,6 +131,12 @@ class UnitOfWork(abc.ABC):
     audit: AuditLog
     kv: KeyValue
     jobs: JobQueue  # the outbox: jobs commit with the change that causes them
+    slips: SlipRepository
+    batches: BatchRepository
+    notice_log: NoticeLog
+    job_leases: JobLeases
+    applications: ApplicationRepository
+    complaints: ComplaintRepository
 
     def __enter__(self) -> UnitOfWork:
         return self
@@ -174,3 +182,137 @@ class Job:
 class JobQueue(abc.ABC):
     @abc.abstractmethod
     def enqueue(self, job: Job) -> None: ...
+
+
+# --- Disbursement and notices (issue 7) ---------------------------------------------------------
+
+
+class SlipRepository(abc.ABC):
+    """拨付单. `add` is idempotent on the slip id, which is derived from what the slip pays for."""
+
+    @abc.abstractmethod
+    def add(self, slip: Slip) -> bool:
+        """Store unless a slip with this id exists; True when stored."""
+
+    @abc.abstractmethod
+    def get(self, slip_id: str) -> Slip | None: ...
+
+    @abc.abstractmethod
+    def update(self, slip: Slip) -> None:
+        """Write if the stored version equals slip.version, then bump it; else raise Conflict."""
+
+    @abc.abstractmethod
+    def list_by_status(self, status: str, limit: int = 50, cursor: str | None = None) -> Page[Slip]:
+        """Slips in one status, oldest due first."""
+
+
+class BatchRepository(abc.ABC):
+    """Bank batches (payment files) with their lines and results."""
+
+    @abc.abstractmethod
+    def add(self, batch: Batch) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, batch_id: str) -> Batch | None: ...
+
+    @abc.abstractmethod
+    def update(self, batch: Batch) -> None:
+        """Write if the stored version equals batch.version, then bump it; else raise Conflict."""
+
+    @abc.abstractmethod
+    def list_recent(self, limit: int = 20, cursor: str | None = None) -> Page[Batch]:
+        """Newest first."""
+
+
+@dataclass
+class NoticeRecord:
+    """A delivered notice: what the citizen's message list and the staff inbox show."""
+
+    dedupe_key: str
+    recipient: str  # citizen:<household id or openid> / staff:<role>@<area>
+    event: str
+    channel: str
+    text: str
+    at: datetime
+    id: str = ""
+
+
+class NoticeLog(abc.ABC):
+    @abc.abstractmethod
+    def add(self, record: NoticeRecord) -> bool:
+        """Store unless a record with this dedupe_key exists; True when stored."""
+
+    @abc.abstractmethod
+    def list_for(self, recipient: str, limit: int = 50, cursor: str | None = None) -> Page[NoticeRecord]:
+        """Newest first."""
+
+
+class JobLeases(abc.ABC):
+    """How a local worker takes jobs from the outbox. Claiming is atomic: a job claimed by one worker
+    is invisible to others until its lease runs out, so a worker killed mid-batch loses nothing.
+    (In the cloud, SQS's visibility timeout plays this part.)"""
+
+    @abc.abstractmethod
+    def claim(self, kind: str, now: datetime, lease_until: datetime, limit: int) -> list[Job]:
+        """Due jobs (pending, or running with an expired lease): mark running until lease_until and
+        count the attempt."""
+
+    @abc.abstractmethod
+    def finish(self, job_id: str, status: str, run_after: datetime | None = None,
+               error: str | None = None) -> None:
+        """status: done / dead / pending (retry at run_after)."""
+
+    @abc.abstractmethod
+    def counts(self, kind: str) -> dict[str, int]: ...
+
+
+# --- Applications and complaints (issue 6) ------------------------------------------------------
+
+
+class ApplicationRepository(abc.ABC):
+    """申请. Queries: staff queues (stage + area), the deadline scan, one household's, one applicant's."""
+
+    @abc.abstractmethod
+    def add(self, application: Application) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, application_id: str) -> Application | None: ...
+
+    @abc.abstractmethod
+    def update(self, application: Application) -> None:
+        """Write if the stored version equals application.version, then bump it; else raise Conflict."""
+
+    @abc.abstractmethod
+    def list_in_area(self, area_code: str, stage: Stage | None = None, limit: int = 50,
+                     cursor: str | None = None) -> Page[Application]:
+        """Applications whose village is inside the area, in one stage or all; earliest deadline first."""
+
+    @abc.abstractmethod
+    def list_due(self, on_or_before: date, limit: int = 200, cursor: str | None = None) -> Page[Application]:
+        """Open applications whose earliest limit (stage or green-channel paperwork) is on or before a day."""
+
+    @abc.abstractmethod
+    def list_for_household(self, household_id: str) -> list[Application]: ...
+
+    @abc.abstractmethod
+    def list_for_applicant(self, openid: str) -> list[Application]: ...
+
+
+class ComplaintRepository(abc.ABC):
+    """在线举报, read by 纪委监督."""
+
+    @abc.abstractmethod
+    def add(self, complaint: Complaint) -> None: ...
+
+    @abc.abstractmethod
+    def list_recent(self, limit: int = 50, cursor: str | None = None) -> Page[Complaint]:
+        """Newest first."""
+
+
+class SmsSender(abc.ABC):
+    """Text messages to a phone. The local adapter records them; a provider adapter can come later."""
+
+    @abc.abstractmethod
+    def send(self, phone: str, text: str, ref: str) -> None:
+        """`ref` identifies the notice (providers take it as an idempotency/out id). Raise OSError when
+        the provider can't be reached, so the worker retries."""

@@ -6,8 +6,10 @@ hashes travel beside the document so adapters can index them without ever seeing
 from dataclasses import asdict, fields
 from datetime import date, datetime
 
+from ..domain.disbursement import Batch, BatchLine, Slip, SlipStatus
 from ..domain.model import AidRecord, AuditEvent, Household, Member, Relation, Role, StaffUser, WorkCapacity
-from ..ports import Cipher
+from ..domain.workflow import Application, Assistant, Complaint, GreenChannel, RequestedItem, Stage, Step
+from ..ports import Cipher, NoticeRecord
 
 HOUSEHOLD_SECRETS = ("phone", "bank_card", "cadre_phone")
 
@@ -79,3 +81,92 @@ def _known(cls, doc: dict) -> dict:
     """Ignore fields a newer schema wrote, so an older reader still loads the record."""
     names = {f.name for f in fields(cls)}
     return {k: v for k, v in doc.items() if k in names}
+
+
+# --- Disbursement (issue 7) ---
+
+
+def slip_to_doc(slip: Slip) -> dict:
+    return {**asdict(slip), "due_on": slip.due_on.isoformat(),
+            "paid_on": slip.paid_on.isoformat() if slip.paid_on else None}
+
+
+def slip_from_doc(doc: dict) -> Slip:
+    return Slip(**{**_known(Slip, doc), "status": SlipStatus(doc["status"]),
+                   "due_on": date.fromisoformat(doc["due_on"]),
+                   "paid_on": date.fromisoformat(doc["paid_on"]) if doc.get("paid_on") else None})
+
+
+def batch_to_doc(batch: Batch) -> dict:
+    doc = asdict(batch)
+    doc["created_at"] = batch.created_at.isoformat()
+    for line in doc["lines"]:
+        line["paid_on"] = line["paid_on"].isoformat() if line["paid_on"] else None
+    return doc
+
+
+def batch_from_doc(doc: dict) -> Batch:
+    lines = [BatchLine(**{**_known(BatchLine, line),
+                          "paid_on": date.fromisoformat(line["paid_on"]) if line.get("paid_on") else None})
+             for line in doc["lines"]]
+    return Batch(**{**_known(Batch, doc), "created_at": datetime.fromisoformat(doc["created_at"]), "lines": lines})
+
+
+def notice_to_doc(record: NoticeRecord) -> dict:
+    return {**asdict(record), "at": record.at.isoformat()}
+
+
+def notice_from_doc(doc: dict) -> NoticeRecord:
+    return NoticeRecord(**{**_known(NoticeRecord, doc), "at": datetime.fromisoformat(doc["at"])})
+
+
+# --- Applications and complaints (issue 6) ---
+
+
+def _iso(value):
+    """Dates and datetimes inside nested dataclass dicts -> ISO text, recursively."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _iso(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_iso(v) for v in value]
+    return value
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def application_to_doc(a: Application) -> dict:
+    return _iso(asdict(a))
+
+
+def application_from_doc(doc: dict) -> Application:
+    items = [RequestedItem(**{**_known(RequestedItem, i), "decided_at": _dt(i.get("decided_at"))})
+             for i in doc["items"]]
+    history = [Step(**{**_known(Step, s), "stage": Stage(s["stage"]), "at": _dt(s["at"])}) for s in doc["history"]]
+    assistant = doc.get("assistant") and Assistant(**{
+        **_known(Assistant, doc["assistant"]), "signed_on": _day(doc["assistant"]["signed_on"]),
+        "revoked_at": _dt(doc["assistant"].get("revoked_at"))})
+    green = doc.get("green") and GreenChannel(**{
+        **_known(GreenChannel, doc["green"]), "granted_at": _dt(doc["green"]["granted_at"]),
+        "paperwork_due": _day(doc["green"]["paperwork_due"]), "completed_at": _dt(doc["green"].get("completed_at"))})
+    back = doc.get("correction_return")
+    return Application(**{
+        **_known(Application, doc), "items": items, "history": history, "assistant": assistant or None,
+        "green": green or None, "stage": Stage(doc["stage"]), "submitted_at": _dt(doc["submitted_at"]),
+        "stage_due": _day(doc.get("stage_due")), "correction_return": Stage(back) if back else None})
+
+
+def complaint_to_doc(c: Complaint, cipher: Cipher) -> dict:
+    return {**_iso(asdict(c)), "contact": _enc(cipher, c.contact)}
+
+
+def complaint_from_doc(doc: dict, cipher: Cipher) -> Complaint:
+    return Complaint(**{**_known(Complaint, doc), "created_at": _dt(doc["created_at"]),
+                        "contact": _dec(cipher, doc.get("contact"))})

@@ -7,20 +7,31 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..domain.audit import seal
+from ..domain.disbursement import Batch, Slip
 from ..domain.errors import Conflict
 from ..domain.model import AidRecord, AuditEvent, Household, StaffUser
+from ..domain.workflow import Application, Complaint, Stage
 from ..ports import (
     AidRecordRepository,
+    ApplicationRepository,
     AuditLog,
+    BatchRepository,
     Cipher,
+    ComplaintRepository,
     HouseholdRepository,
     Job,
+    JobLeases,
     JobQueue,
     KeyValue,
+    NoticeLog,
+    NoticeRecord,
     Page,
+    SlipRepository,
     StaffRepository,
     UnitOfWork,
 )
@@ -66,6 +77,47 @@ MIGRATIONS: list[str] = [
         last_error TEXT
     );
     CREATE INDEX jobs_pending ON jobs (status, run_after);
+    """,
+    # 2: disbursement slips, bank batches, delivered-notice log (issue 7)
+    """
+    CREATE TABLE slips (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        due_on TEXT NOT NULL,
+        household_id TEXT NOT NULL REFERENCES households (id),
+        version INTEGER NOT NULL,
+        doc TEXT NOT NULL
+    );
+    CREATE INDEX slips_status ON slips (status, due_on, id);
+    CREATE TABLE batches (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL);
+    CREATE INDEX batches_created ON batches (created_at, id);
+    CREATE TABLE notice_log (
+        seq INTEGER PRIMARY KEY,
+        dedupe_key TEXT NOT NULL UNIQUE,
+        recipient TEXT NOT NULL,
+        doc TEXT NOT NULL
+    );
+    CREATE INDEX notice_log_recipient ON notice_log (recipient, seq);
+    """,
+    # 3: applications and complaints (issue 6)
+    """
+    CREATE TABLE applications (
+        id TEXT PRIMARY KEY,
+        village_code TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        due_on TEXT NOT NULL,
+        household_id TEXT NOT NULL REFERENCES households (id),
+        applicant_openid TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        doc TEXT NOT NULL
+    );
+    CREATE INDEX applications_queue ON applications (stage, village_code, due_on, id);
+    CREATE INDEX applications_area ON applications (village_code, due_on, id);
+    CREATE INDEX applications_due ON applications (due_on, id);
+    CREATE INDEX applications_household ON applications (household_id);
+    CREATE INDEX applications_applicant ON applications (applicant_openid);
+    CREATE TABLE complaints (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, doc TEXT NOT NULL);
+    CREATE INDEX complaints_created ON complaints (created_at, id);
     """,
 ]
 
@@ -261,6 +313,229 @@ class SqliteJobQueue(JobQueue):
                           (job.kind, job.dedupe_key, _dumps(job.payload)))
 
 
+# --- Disbursement and notices (issue 7) ---
+
+
+def _utc(moment: datetime) -> str:
+    """One fixed-width UTC format, so run_after compares correctly as text."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class _VersionedDocs:
+    """Shared by slips and batches: a JSON doc per id with an optimistic version."""
+
+    table = ""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def _get_doc(self, object_id: str) -> tuple[dict, int] | None:
+        row = self.conn.execute(f"SELECT doc, version FROM {self.table} WHERE id = ?", (object_id,)).fetchone()
+        return (json.loads(row["doc"]), row["version"]) if row else None
+
+    def _update_doc(self, obj, doc: dict, **columns) -> None:
+        sets = "".join(f", {name} = ?" for name in columns)
+        cursor = self.conn.execute(
+            f"UPDATE {self.table} SET version = version + 1, doc = ?{sets} WHERE id = ? AND version = ?",
+            (_dumps(doc), *columns.values(), obj.id, obj.version),
+        )
+        if cursor.rowcount != 1:
+            raise Conflict("STALE_VERSION", "该记录已被他人处理，请刷新后重试")
+        obj.version += 1
+
+
+class SqliteSlips(_VersionedDocs, SlipRepository):
+    table = "slips"
+
+    def add(self, slip: Slip) -> bool:
+        cursor = self.conn.execute(
+            "INSERT OR IGNORE INTO slips (id, status, due_on, household_id, version, doc) VALUES (?, ?, ?, ?, ?, ?)",
+            (slip.id, slip.status.value, slip.due_on.isoformat(), slip.household_id, slip.version,
+             _dumps(codec.slip_to_doc(slip))),
+        )
+        return cursor.rowcount == 1
+
+    def get(self, slip_id: str) -> Slip | None:
+        found = self._get_doc(slip_id)
+        return replace(codec.slip_from_doc(found[0]), version=found[1]) if found else None
+
+    def update(self, slip: Slip) -> None:
+        self._update_doc(slip, codec.slip_to_doc(slip), status=slip.status.value)
+
+    def list_by_status(self, status: str, limit: int = 50, cursor: str | None = None) -> Page[Slip]:
+        after_due, after_id = (cursor or "|").split("|")
+        rows = self.conn.execute(
+            "SELECT doc, version, due_on, id FROM slips WHERE status = ? AND (due_on, id) > (?, ?) "
+            "ORDER BY due_on, id LIMIT ?",
+            (status, after_due, after_id, limit + 1),
+        ).fetchall()
+        items = [replace(codec.slip_from_doc(json.loads(r["doc"])), version=r["version"]) for r in rows[:limit]]
+        next_cursor = f"{rows[limit - 1]['due_on']}|{rows[limit - 1]['id']}" if len(rows) > limit else None
+        return Page(items, next_cursor)
+
+
+class SqliteBatches(_VersionedDocs, BatchRepository):
+    table = "batches"
+
+    def add(self, batch: Batch) -> None:
+        self.conn.execute("INSERT INTO batches (id, created_at, version, doc) VALUES (?, ?, ?, ?)",
+                          (batch.id, _utc(batch.created_at), batch.version, _dumps(codec.batch_to_doc(batch))))
+
+    def get(self, batch_id: str) -> Batch | None:
+        found = self._get_doc(batch_id)
+        return replace(codec.batch_from_doc(found[0]), version=found[1]) if found else None
+
+    def update(self, batch: Batch) -> None:
+        self._update_doc(batch, codec.batch_to_doc(batch))
+
+    def list_recent(self, limit: int = 20, cursor: str | None = None) -> Page[Batch]:
+        before_at, before_id = (cursor or "~|~").split("|")
+        rows = self.conn.execute(
+            "SELECT doc, version, created_at, id FROM batches WHERE (created_at, id) < (?, ?) "
+            "ORDER BY created_at DESC, id DESC LIMIT ?",
+            (before_at, before_id, limit + 1),
+        ).fetchall()
+        items = [replace(codec.batch_from_doc(json.loads(r["doc"])), version=r["version"]) for r in rows[:limit]]
+        next_cursor = f"{rows[limit - 1]['created_at']}|{rows[limit - 1]['id']}" if len(rows) > limit else None
+        return Page(items, next_cursor)
+
+
+class SqliteNoticeLog(NoticeLog):
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def add(self, record: NoticeRecord) -> bool:
+        cursor = self.conn.execute(
+            "INSERT OR IGNORE INTO notice_log (dedupe_key, recipient, doc) VALUES (?, ?, ?)",
+            (record.dedupe_key, record.recipient, _dumps(codec.notice_to_doc(record))),
+        )
+        return cursor.rowcount == 1
+
+    def list_for(self, recipient: str, limit: int = 50, cursor: str | None = None) -> Page[NoticeRecord]:
+        rows = self.conn.execute(
+            "SELECT seq, doc FROM notice_log WHERE recipient = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+            (recipient, int(cursor) if cursor else 2**62, limit + 1),
+        ).fetchall()
+        items = [replace(codec.notice_from_doc(json.loads(r["doc"])), id=str(r["seq"])) for r in rows[:limit]]
+        return Page(items, str(rows[limit - 1]["seq"]) if len(rows) > limit else None)
+
+
+class SqliteJobLeases(JobLeases):
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def claim(self, kind: str, now: datetime, lease_until: datetime, limit: int) -> list[Job]:
+        # One UPDATE ... RETURNING inside the caller's IMMEDIATE transaction: two workers can never
+        # both take a job, and a killed worker's jobs come back when its lease runs out.
+        rows = self.conn.execute(
+            "UPDATE jobs SET status = 'running', run_after = ?, attempts = attempts + 1 WHERE id IN ("
+            " SELECT id FROM jobs WHERE kind = ? AND status IN ('pending', 'running') AND run_after <= ?"
+            " ORDER BY id LIMIT ?) RETURNING id, kind, dedupe_key, payload, attempts",
+            (_utc(lease_until), kind, _utc(now), limit),
+        ).fetchall()
+        jobs = [Job(kind=r["kind"], payload=json.loads(r["payload"]), dedupe_key=r["dedupe_key"], id=str(r["id"]),
+                    attempts=r["attempts"]) for r in rows]
+        return sorted(jobs, key=lambda job: int(job.id))
+
+    def finish(self, job_id: str, status: str, run_after: datetime | None = None, error: str | None = None) -> None:
+        self.conn.execute("UPDATE jobs SET status = ?, run_after = ?, last_error = ? WHERE id = ?",
+                          (status, _utc(run_after) if run_after else "", error, int(job_id)))
+
+    def counts(self, kind: str) -> dict[str, int]:
+        rows = self.conn.execute("SELECT status, COUNT(*) AS n FROM jobs WHERE kind = ? GROUP BY status", (kind,))
+        return {r["status"]: r["n"] for r in rows}
+
+
+# --- Applications and complaints (issue 6) ---
+
+NO_DUE = "9999-12-31"  # sorts after every real date: cases without a limit come last in a queue
+
+
+class SqliteApplications(ApplicationRepository):
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    @staticmethod
+    def _columns(a: Application) -> tuple:
+        due = a.due_on.isoformat() if a.due_on else NO_DUE
+        return a.village_code, a.stage.value, due, a.household_id, a.applicant_openid, _dumps(
+            codec.application_to_doc(a))
+
+    def add(self, application: Application) -> None:
+        self.conn.execute(
+            "INSERT INTO applications (village_code, stage, due_on, household_id, applicant_openid, doc, id, version)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (*self._columns(application), application.id, application.version),
+        )
+
+    def get(self, application_id: str) -> Application | None:
+        row = self.conn.execute("SELECT doc, version FROM applications WHERE id = ?", (application_id,)).fetchone()
+        return self._load(row) if row else None
+
+    @staticmethod
+    def _load(row: sqlite3.Row) -> Application:
+        return replace(codec.application_from_doc(json.loads(row["doc"])), version=row["version"])
+
+    def update(self, application: Application) -> None:
+        cursor = self.conn.execute(
+            "UPDATE applications SET village_code = ?, stage = ?, due_on = ?, household_id = ?, applicant_openid = ?,"
+            " doc = ?, version = version + 1 WHERE id = ? AND version = ?",
+            (*self._columns(application), application.id, application.version),
+        )
+        if cursor.rowcount != 1:
+            raise Conflict("STALE_VERSION", "该申请刚刚已被他人处理，请刷新页面查看最新状态")
+        application.version += 1
+
+    def _page(self, where: str, args: tuple, limit: int, cursor: str | None) -> Page[Application]:
+        after_due, after_id = (cursor or "|").split("|")
+        rows = self.conn.execute(
+            f"SELECT doc, version, due_on, id FROM applications WHERE {where} AND (due_on, id) > (?, ?) "
+            "ORDER BY due_on, id LIMIT ?",
+            (*args, after_due, after_id, limit + 1),
+        ).fetchall()
+        items = [self._load(r) for r in rows[:limit]]
+        next_cursor = f"{rows[limit - 1]['due_on']}|{rows[limit - 1]['id']}" if len(rows) > limit else None
+        return Page(items, next_cursor)
+
+    def list_in_area(self, area_code: str, stage: Stage | None = None, limit: int = 50,
+                     cursor: str | None = None) -> Page[Application]:
+        if stage is None:
+            return self._page("village_code LIKE ?", (area_code + "%",), limit, cursor)
+        return self._page("stage = ? AND village_code LIKE ?", (stage.value, area_code + "%"), limit, cursor)
+
+    def list_due(self, on_or_before, limit: int = 200, cursor: str | None = None) -> Page[Application]:
+        return self._page("due_on <= ?", (on_or_before.isoformat(),), limit, cursor)
+
+    def list_for_household(self, household_id: str) -> list[Application]:
+        rows = self.conn.execute("SELECT doc, version FROM applications WHERE household_id = ?", (household_id,))
+        return sorted((self._load(r) for r in rows), key=lambda a: a.submitted_at, reverse=True)
+
+    def list_for_applicant(self, openid: str) -> list[Application]:
+        rows = self.conn.execute("SELECT doc, version FROM applications WHERE applicant_openid = ?", (openid,))
+        return sorted((self._load(r) for r in rows), key=lambda a: a.submitted_at, reverse=True)
+
+
+class SqliteComplaints(ComplaintRepository):
+    def __init__(self, conn: sqlite3.Connection, cipher: Cipher):
+        self.conn, self.cipher = conn, cipher
+
+    def add(self, complaint: Complaint) -> None:
+        self.conn.execute("INSERT INTO complaints (id, created_at, doc) VALUES (?, ?, ?)",
+                          (complaint.id, _utc(complaint.created_at),
+                           _dumps(codec.complaint_to_doc(complaint, self.cipher))))
+
+    def list_recent(self, limit: int = 50, cursor: str | None = None) -> Page[Complaint]:
+        before_at, before_id = (cursor or "~|~").split("|")
+        rows = self.conn.execute(
+            "SELECT doc, created_at, id FROM complaints WHERE (created_at, id) < (?, ?) "
+            "ORDER BY created_at DESC, id DESC LIMIT ?",
+            (before_at, before_id, limit + 1),
+        ).fetchall()
+        items = [codec.complaint_from_doc(json.loads(r["doc"]), self.cipher) for r in rows[:limit]]
+        next_cursor = f"{rows[limit - 1]['created_at']}|{rows[limit - 1]['id']}" if len(rows) > limit else None
+        return Page(items, next_cursor)
+
+
 class SqliteUnitOfWork(UnitOfWork):
     def __init__(self, conn: sqlite3.Connection, cipher: Cipher):
         self.conn = conn
@@ -270,6 +545,12 @@ class SqliteUnitOfWork(UnitOfWork):
         self.audit = SqliteAudit(conn)
         self.kv = SqliteKeyValue(conn)
         self.jobs = SqliteJobQueue(conn)
+        self.slips = SqliteSlips(conn)
+        self.batches = SqliteBatches(conn)
+        self.notice_log = SqliteNoticeLog(conn)
+        self.job_leases = SqliteJobLeases(conn)
+        self.applications = SqliteApplications(conn)
+        self.complaints = SqliteComplaints(conn, cipher)
         self._open = False
 
     def __enter__(self) -> SqliteUnitOfWork:

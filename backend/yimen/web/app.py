@@ -21,9 +21,21 @@ BLUEPRINTS = [
     "yimen.web.api_auth:bp",
     "yimen.web.api_households:bp",
     "yimen.web.h5:bp",
+    "yimen.web.h5_selfcheck:bp",
+    "yimen.web.h5_apply:bp",
     "yimen.web.staff:bp",
     "yimen.web.wechat_imitation:bp",
     "yimen.web.openapi:bp",
+    "yimen.web.api_policy:bp",
+    "yimen.web.policy_pages:bp",
+    "yimen.web.wechat_callback:bp",
+    "yimen.web.happiness:bp",
+    "yimen.web.api_ocr:bp",
+    "yimen.web.api_applications:bp",
+    "yimen.web.staff_workflow:bp",
+    "yimen.web.staff_funds:bp",
+    "yimen.web.api_notices:bp",
+    "yimen.web.staff_inbox:bp",
 ]
 
 
@@ -37,7 +49,8 @@ def create_app(config: dict | None = None, services: Services | None = None) -> 
     app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=str(TEMPLATES / "static"),
                 static_url_path="/static")
     app.config.update(SECRET_KEY=config["SECRET_KEY"], MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES + 64 * 1024,
-                      SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", JSON_AS_ASCII=False)
+                      SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", JSON_AS_ASCII=False,
+                      SESSION_COOKIE_SECURE=config["PUBLIC_BASE_URL"].startswith("https://"))
     app.json.ensure_ascii = False
     services = services or build_services(config)
     services.extras.setdefault("auth", AuthService(services))
