@@ -28,6 +28,7 @@ node-deps:
 
 run: $(STAMP)
 	$(BIN)/yimen demo-data --data-dir $(DATA_DIR)
+	$(BIN)/yimen demo-cases --data-dir $(DATA_DIR)
 	$(BIN)/yimen serve --data-dir $(DATA_DIR) --host 127.0.0.1 --port 8000
 
 test: $(STAMP) apt node-deps

@@ -51,10 +51,9 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, request):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1,
-                                  locale="zh-CN", is_mobile=True, has_touch=True)
+def _checked_page(browser, **context_options):
+    """A page whose console errors fail the test at teardown."""
+    context = browser.new_context(locale="zh-CN", device_scale_factor=1, **context_options)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
@@ -62,6 +61,18 @@ def page(browser, request):
     yield page
     context.close()
     assert not errors, f"console errors: {errors}"
+
+
+@pytest.fixture
+def page(browser):
+    """A phone: 390x844, touch."""
+    yield from _checked_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+
+
+@pytest.fixture
+def desktop_page(browser):
+    """A township office PC, where the staff console is used."""
+    yield from _checked_page(browser, viewport={"width": 1366, "height": 768})
 
 
 def shot(page, name: str) -> Path:

@@ -20,3 +20,6 @@ def test_ask_questions_like_a_villager(page, site):
     page.wait_for_url("**/policy/*")
     assert "最低生活保障" in page.locator("h1").inner_text()
     shot(page, "h5-policy-item")
+    page.goto(site.url + "/policy")
+    assert "最低生活保障" in page.locator("main").inner_text()
+    shot(page, "h5-policy-list")

@@ -1,0 +1,34 @@
+"""The staff console as a new township clerk sees it, in a real browser."""
+
+import re
+
+from yimen import demo
+from yimen.services.demo_cases import seed_cases
+
+from .conftest import shot
+
+
+def _login(page, site, username):
+    page.goto(site.url + "/staff/login")
+    page.fill("#username", username)
+    page.fill("#password", demo.DEMO_PASSWORD)
+    page.click("button[type=submit]")
+
+
+def test_clerk_queue_case_page_and_policy_pages(desktop_page, site):
+    page = desktop_page
+    seed_cases(site.services, demo.DEMO_PASSWORD)
+    _login(page, site, "window1")
+    page.click("text=案件办理")
+    page.wait_for_url("**/staff/cases/")
+    queue = page.locator("main").inner_text()
+    assert "受理" in queue
+    assert page.locator(".tag.red, .tag.yellow").count() > 0  # deadline markers
+    shot(page, "staff-queue")
+    page.locator("table a", has_text="办理").first.click()
+    page.wait_for_load_state("load")
+    text = page.locator("main").inner_text()
+    assert re.search(r"9901\*{10}\d{3}[\dX]", text), "ID numbers are masked on the case page"
+    assert "同意受理" in page.content()
+    shot(page, "staff-case")
+
