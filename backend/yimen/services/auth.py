@@ -1,5 +1,7 @@
 """Identity: WeChat users (citizens) by signed bearer token; staff by password (argon2) and role/area."""
 
+import functools
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -8,8 +10,13 @@ from ..domain.errors import Forbidden, NotAuthenticated
 from ..domain.model import Actor, AuditEvent, Role, StaffUser
 
 _hasher = PasswordHasher()
-# Spent on unknown usernames too, so response time doesn't reveal which usernames exist.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against for unknown usernames too, so response time doesn't reveal which exist.
+    Made on first use: hashing at import would cost every Lambda cold start ~0.1 s."""
+    return _hasher.hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:
@@ -43,7 +50,7 @@ class AuthService:
         with self.s.uow() as uow:
             user = uow.staff.get_by_username(username.strip())
             try:
-                _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+                _hasher.verify(user.password_hash if user else _dummy_hash(), password)
             except (VerifyMismatchError, InvalidHashError):
                 user = None
             if user is None:
