@@ -36,4 +36,14 @@ def _records_and_blobs(config: dict, cipher: Cipher):
         from .adapters.sqlite import SqliteDatabase
 
         return SqliteDatabase(Path(config["DATABASE"]), cipher).uow, LocalBlobStore(Path(config["BLOB_DIR"]))
+    if config["BACKEND"] == "aws":
+        from .adapters.aws import client
+        from .adapters.dynamodb import DynamoDatabase
+        from .adapters.s3 import S3BlobStore
+        from .adapters.sqs import SqsJobQueue
+
+        queue = SqsJobQueue(client(config, "sqs"), config["QUEUE_URLS"])
+        records = DynamoDatabase(client(config, "dynamodb"), config["DYNAMODB_TABLE"], cipher, queue)
+        blobs = S3BlobStore(client(config, "s3"), config["BLOB_BUCKET"], config["S3_SSE"], config["KMS_KEY_ID"])
+        return records.uow, blobs
     raise ValueError(f"unknown backend {config['BACKEND']!r}")

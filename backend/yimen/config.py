@@ -4,6 +4,7 @@ Locally the secrets live in a key file created 0600 in the data dir on first run
 they come from the environment (or KMS, see the serverless path)."""
 
 import base64
+import hmac
 import json
 import os
 import secrets
@@ -28,14 +29,17 @@ def load_config(data_dir: str | os.PathLike | None = None, **overrides) -> dict:
     env = os.environ
     root = Path(data_dir or env.get("YIMEN_DATA_DIR", DEFAULT_DATA_DIR)).resolve()
     backend = overrides.get("BACKEND") or env.get("YIMEN_BACKEND", "sqlite")
-    keys = {} if env.get("YIMEN_DATA_KEY") else _key_file(root)
+    key_in_env = env.get("YIMEN_DATA_KEY") or env.get("YIMEN_DATA_KEY_CIPHERTEXT")
+    if env.get("AWS_LAMBDA_FUNCTION_NAME") and not key_in_env:
+        # A key file in a Lambda's /tmp would be a different random key in every container.
+        raise RuntimeError("YIMEN_DATA_KEY_CIPHERTEXT (KMS) or YIMEN_DATA_KEY must be set in Lambda")
+    keys = {} if key_in_env else _key_file(root)
     config = {
         "DATA_DIR": root,
         "BACKEND": backend,
         "DATABASE": root / "yimen.sqlite3",
         "BLOB_DIR": root / "blobs",
         "SECRET_KEY": env.get("YIMEN_SECRET_KEY") or keys.get("secret_key"),
-        "DATA_KEY": base64.b64decode(env.get("YIMEN_DATA_KEY") or keys["data_key"]),
         "PUBLIC_BASE_URL": env.get("YIMEN_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
         "WECHAT_APPID": env.get("YIMEN_WECHAT_APPID", "wx-local-demo"),
         "WECHAT_SECRET": env.get("YIMEN_WECHAT_SECRET", "local-demo-secret"),
@@ -45,5 +49,37 @@ def load_config(data_dir: str | os.PathLike | None = None, **overrides) -> dict:
         "WECHAT_AES_KEY": env.get("YIMEN_WECHAT_AES_KEY"),
         "TOKEN_MAX_AGE": int(env.get("YIMEN_TOKEN_MAX_AGE", 7 * 24 * 3600)),
     }
+    config.update(aws_settings(env))
     config.update(overrides)
+    if "DATA_KEY" not in overrides:
+        config["DATA_KEY"] = _data_key(env, keys, config)
+    # With a KMS-wrapped key and no YIMEN_SECRET_KEY, the session secret is derived from the data key
+    # so that no second secret has to sit in the Lambda environment.
+    config["SECRET_KEY"] = config["SECRET_KEY"] or hmac.new(config["DATA_KEY"], b"yimen-session", "sha256").hexdigest()
     return config
+
+
+def aws_settings(env) -> dict:
+    """The serverless path (BACKEND=aws): where the records, blobs and queues live."""
+    return {
+        "AWS_REGION": env.get("YIMEN_AWS_REGION") or env.get("AWS_REGION") or "cn-northwest-1",
+        "AWS_ENDPOINT_URL": env.get("YIMEN_AWS_ENDPOINT_URL"),  # moto / LocalStack; unset for AWS itself
+        "S3_ENDPOINT_URL": env.get("YIMEN_S3_ENDPOINT_URL"),  # MinIO / Tencent COS
+        "S3_ADDRESSING_STYLE": env.get("YIMEN_S3_ADDRESSING_STYLE", "auto"),  # path for MinIO, virtual for COS
+        "S3_SSE": env.get("YIMEN_S3_SSE", "AES256"),  # AES256 / aws:kms / none (plain MinIO)
+        "DYNAMODB_TABLE": env.get("YIMEN_DYNAMODB_TABLE", "yimen"),
+        "BLOB_BUCKET": env.get("YIMEN_BLOB_BUCKET", "yimen-blobs"),
+        "QUEUE_URLS": {kind: env[f"YIMEN_QUEUE_{kind.upper()}"] for kind in ("ocr", "notice", "batch")
+                       if env.get(f"YIMEN_QUEUE_{kind.upper()}")},
+        "KMS_KEY_ID": env.get("YIMEN_KMS_KEY_ID"),
+    }
+
+
+def _data_key(env, keys: dict, config: dict) -> bytes:
+    """The 32-byte data key: KMS-wrapped in production (envelope encryption), else plain base64."""
+    if env.get("YIMEN_DATA_KEY_CIPHERTEXT"):
+        from .adapters.aws import client
+        from .adapters.kms import unwrap_data_key
+
+        return unwrap_data_key(client(config, "kms"), env["YIMEN_DATA_KEY_CIPHERTEXT"])
+    return base64.b64decode(env.get("YIMEN_DATA_KEY") or keys["data_key"])

@@ -1,0 +1,26 @@
+"""boto3 clients for the serverless path, built from configuration in one place.
+
+AWS_ENDPOINT_URL points every client at another endpoint (moto's server in tests, a LocalStack);
+S3_ENDPOINT_URL points only the blob store elsewhere (MinIO, Tencent COS)."""
+
+import functools
+
+import boto3
+from botocore.config import Config
+
+
+@functools.cache
+def _session() -> boto3.session.Session:
+    """One session per process: it caches the parsed service models, which a cold start pays for once."""
+    return boto3.session.Session()
+
+
+def client(config: dict, service: str):
+    endpoint = config.get("AWS_ENDPOINT_URL")
+    options = {"retries": {"mode": "standard", "max_attempts": 4}, "connect_timeout": 3, "read_timeout": 20}
+    if service == "s3":
+        endpoint = config.get("S3_ENDPOINT_URL") or endpoint
+        options["s3"] = {"addressing_style": config.get("S3_ADDRESSING_STYLE") or "auto"}
+        options["signature_version"] = "s3v4"
+    return _session().client(service, region_name=config.get("AWS_REGION"), endpoint_url=endpoint,
+                                          config=Config(**options))

@@ -1,0 +1,705 @@
+"""DynamoDB records adapter (the serverless path): one table, four sparse GSIs, every unit of work one
+TransactWriteItems. The table design and each access pattern are in docs/dynamodb-design.md.
+
+A unit of work reads through to the table (strongly consistent `GetItem`) and buffers its writes;
+`get`s inside the unit see its own writes, queries see committed data. Each buffered write keeps the
+precondition it had on the *stored* item (absent, or version = n); the same precondition is checked
+locally when the write is made, so a stale version fails at once, and again by DynamoDB at commit,
+so a race between two Lambdas fails cleanly too (Conflict, nothing written)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import random
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+
+from ..domain.audit import seal
+from ..domain.disbursement import Batch, Slip
+from ..domain.errors import Conflict, ValidationError
+from ..domain.model import AidRecord, AuditEvent, Household, StaffUser
+from ..domain.workflow import Application, Complaint, Stage
+from ..ports import (
+    AidRecordRepository,
+    ApplicationRepository,
+    AuditLog,
+    BatchRepository,
+    Cipher,
+    ComplaintRepository,
+    HouseholdRepository,
+    Job,
+    JobLeases,
+    JobQueue,
+    KeyValue,
+    NoticeLog,
+    NoticeRecord,
+    Page,
+    SlipRepository,
+    StaffRepository,
+    UnitOfWork,
+)
+from . import codec
+
+TX_LIMIT = 100  # TransactWriteItems takes at most 100 items
+AUDIT_RETRIES = 10
+NO_DUE = "9999-12-31"  # sorts after every real date: cases without a limit come last
+STALE = ("STALE_VERSION", "该记录已被他人修改，请刷新后重试")
+HANDLED = ("STALE_VERSION", "该记录已被他人处理，请刷新后重试")
+CHANGED = ("DATA_CHANGED", "数据刚刚已被他人修改，请刷新后重试")
+AUDIT_HEAD = ("AUDIT", "HEAD")
+COMPRESS_ABOVE = 64_000  # characters of JSON
+INDEXES = ("GSI1", "GSI2", "GSI3", "GSI4")
+
+Key = tuple[str, str]
+
+
+def _dumps(doc: dict) -> str:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _to_av(value: str | int) -> dict:
+    return {"N": str(value)} if isinstance(value, int) else {"S": value}
+
+
+def _from_av(av: dict) -> str | int:
+    return int(av["N"]) if "N" in av else av["S"]
+
+
+def _item_av(item: dict) -> dict:
+    return {name: _to_av(value) for name, value in item.items() if value is not None}
+
+
+def _item_plain(raw: dict) -> dict:
+    item = {name: _from_av(av) for name, av in raw.items() if name != "docz"}
+    if "docz" in raw:
+        item["doc"] = zlib.decompress(raw["docz"]["B"]).decode()
+    return item
+
+
+def _stored(item: dict) -> dict:
+    """The item as written: a large `doc` (a bank batch of thousands of lines, a long case history)
+    is zlib-compressed into binary `docz`, keeping it under DynamoDB's 400 KB item limit."""
+    raw = _item_av(item)
+    if len(item.get("doc") or "") > COMPRESS_ABOVE:
+        del raw["doc"]
+        raw["docz"] = {"B": zlib.compress(item["doc"].encode(), 6)}
+    return raw
+
+
+def encode_cursor(key: dict) -> str:
+    return base64.urlsafe_b64encode(_dumps(key).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> dict:
+    try:
+        return {name: {"S": value} for name, value in json.loads(base64.urlsafe_b64decode(cursor)).items()}
+    except (ValueError, AttributeError) as exc:  # a cursor comes from the client: don't trust it
+        raise ValidationError("BAD_CURSOR", "翻页参数无效，请从第一页重新查看") from exc
+
+
+@dataclass
+class _Write:
+    item: dict | None  # None: delete
+    cond: tuple | None  # precondition on the stored item: ("absent",) or ("eq", attribute, value)
+    conflict: tuple[str, str]  # the Conflict raised when the precondition fails at commit
+
+
+class TransactionCancelled(Exception):
+    def __init__(self, failed: list[Key]):
+        super().__init__(f"conditions failed on {failed}")
+        self.failed = failed
+
+
+class Store:
+    """The table as one unit of work sees it: committed items plus this unit's buffered writes."""
+
+    def __init__(self, client, table: str):
+        self.client, self.table = client, table
+        self.writes: dict[Key, _Write] = {}
+
+    def get(self, pk: str, sk: str) -> dict | None:
+        if (pk, sk) in self.writes:
+            return self.writes[(pk, sk)].item
+        return self.get_committed(pk, sk)
+
+    def get_committed(self, pk: str, sk: str) -> dict | None:
+        found = self.client.get_item(TableName=self.table, Key=_item_av({"PK": pk, "SK": sk}), ConsistentRead=True)
+        return _item_plain(found["Item"]) if "Item" in found else None
+
+    def holds(self, key: Key, cond: tuple | None) -> bool:
+        if cond is None:
+            return True
+        current = self.get(*key)
+        if cond[0] == "absent":
+            return current is None
+        return current is not None and current.get(cond[1]) == cond[2]
+
+    def put(self, item: dict, cond: tuple | None = None, conflict: tuple[str, str] = CHANGED,
+            check_now: bool = True) -> None:
+        """check_now=False leaves the precondition to the commit alone (the audit chain reseals then)."""
+        if check_now and not self.holds((item["PK"], item["SK"]), cond):
+            raise Conflict(*conflict)
+        self._write((item["PK"], item["SK"]), item, cond, conflict)
+
+    def delete(self, pk: str, sk: str) -> None:
+        self._write((pk, sk), None, None, CHANGED)
+
+    def _write(self, key: Key, item: dict | None, cond: tuple | None, conflict: tuple[str, str]) -> None:
+        prior = self.writes.pop(key, None)  # re-inserted last, so commit order follows the latest write
+        self.writes[key] = _Write(item, prior.cond, prior.conflict) if prior else _Write(item, cond, conflict)
+
+    def query(self, index: str | None, pk: str, sk: tuple | None = None, *, forward: bool = True,
+              start: str | None = None, page_size: int | None = None) -> Iterator[dict]:
+        """Items of one partition in key order, following DynamoDB's pages (1 MB each unless
+        page_size says fewer items) lazily. sk: ("begins", prefix) / ("<=", value) / ("<", value)."""
+        pk_name, sk_name = (f"{index}PK", f"{index}SK") if index else ("PK", "SK")
+        args = {"TableName": self.table, "ScanIndexForward": forward,
+                "KeyConditionExpression": "#pk = :pk", "ExpressionAttributeNames": {"#pk": pk_name},
+                "ExpressionAttributeValues": {":pk": {"S": pk}}}
+        if page_size:
+            args["Limit"] = page_size
+        if index:
+            args["IndexName"] = index
+        else:
+            args["ConsistentRead"] = True
+        if sk:
+            op, value = sk
+            args["KeyConditionExpression"] += " AND begins_with(#sk, :sk)" if op == "begins" else f" AND #sk {op} :sk"
+            args["ExpressionAttributeNames"]["#sk"] = sk_name
+            args["ExpressionAttributeValues"][":sk"] = {"S": value}
+        if start:
+            args["ExclusiveStartKey"] = decode_cursor(start)
+        while True:
+            found = self.client.query(**args)
+            yield from (_item_plain(raw) for raw in found["Items"])
+            if "LastEvaluatedKey" not in found:
+                return
+            args["ExclusiveStartKey"] = found["LastEvaluatedKey"]
+
+    def page(self, index: str | None, pk: str, sk: tuple | None, limit: int, cursor: str | None,
+             load: Callable[[dict], object], *, forward: bool = True,
+             keep: Callable[[dict], bool] = lambda item: True) -> Page:
+        """One page of `limit` items plus an opaque cursor, exact like SQLite's: no cursor on the last page."""
+        found: list[dict] = []
+        for item in self.query(index, pk, sk, forward=forward, start=cursor, page_size=min(limit + 1, 500)):
+            if keep(item):
+                found.append(item)
+                if len(found) > limit:
+                    break
+        next_cursor = None
+        if len(found) > limit:
+            names = ("PK", "SK", f"{index}PK", f"{index}SK") if index else ("PK", "SK")
+            next_cursor = encode_cursor({name: found[limit - 1][name] for name in names})
+        return Page([load(item) for item in found[:limit]], next_cursor)
+
+    def commit(self, last: list[Key] | None = None) -> None:
+        """Write everything in TransactWriteItems of at most 100 items; `last` keys go last so the
+        audit chain lands in the final transaction. Bigger units (bulk imports, demo seeding) are
+        atomic per 100 items, and their writes are idempotent, so a re-run completes them."""
+        last = [k for k in last or [] if k in self.writes]
+        keys = [k for k in self.writes if k not in last] + last
+        for start in range(0, len(keys), TX_LIMIT):
+            chunk = keys[start:start + TX_LIMIT]
+            self._transact(chunk)
+            for key in chunk:
+                del self.writes[key]
+
+    def _transact(self, keys: list[Key]) -> None:
+        items = [self._operation(key, self.writes[key]) for key in keys]
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except self.client.exceptions.TransactionCanceledException as exc:
+            reasons = exc.response.get("CancellationReasons") or []
+            failed = [key for key, why in zip(keys, reasons, strict=False) if why.get("Code") not in (None, "None")]
+            raise TransactionCancelled(failed or keys) from exc
+
+    def _operation(self, key: Key, write: _Write) -> dict:
+        if write.item is None:
+            op = {"Delete": {"TableName": self.table, "Key": _item_av({"PK": key[0], "SK": key[1]})}}
+        else:
+            op = {"Put": {"TableName": self.table, "Item": _stored(write.item)}}
+        body = next(iter(op.values()))
+        if write.cond and write.cond[0] == "absent":
+            body["ConditionExpression"] = "attribute_not_exists(PK)"
+        elif write.cond:
+            body["ConditionExpression"] = "#c = :c"
+            body["ExpressionAttributeNames"] = {"#c": write.cond[1]}
+            body["ExpressionAttributeValues"] = {":c": _to_av(write.cond[2])}
+        return op
+
+    def conflict_for(self, key: Key) -> tuple[str, str]:
+        return self.writes[key].conflict if key in self.writes else CHANGED
+
+
+def _versioned_put(store: Store, item: dict, version: int, conflict: tuple[str, str] = STALE) -> None:
+    """Write `item` as version+1 if the stored version is `version` (optimistic concurrency)."""
+    store.put({**item, "version": version + 1}, ("eq", "version", version), conflict)
+
+
+# --- Households, staff, aid records ------------------------------------------------------------
+
+
+class DynamoHouseholds(HouseholdRepository):
+    """HH#<id>/HH; member ID hashes IDH#<hash>/IDH (unique); GSI1 owner; GSI2 area (village#id)."""
+
+    def __init__(self, store: Store, cipher: Cipher):
+        self.store, self.cipher = store, cipher
+
+    def _item(self, h: Household) -> dict:
+        return {"PK": f"HH#{h.id}", "SK": "HH", "doc": _dumps(codec.household_to_doc(h, self.cipher)),
+                "version": h.version, "idh": _dumps(sorted(set(codec.id_hashes(h, self.cipher)))),
+                "GSI1PK": f"OWNER#{h.owner_openid}" if h.owner_openid else None, "GSI1SK": f"HH#{h.id}",
+                "GSI2PK": "HHAREA", "GSI2SK": f"{h.village_code}#{h.id}"}
+
+    def _load(self, item: dict) -> Household:
+        household = codec.household_from_doc(json.loads(item["doc"]), self.cipher)
+        household.version = item["version"]
+        return household
+
+    def add(self, household: Household) -> None:
+        self.store.put(self._item(household), ("absent",), ("HOUSEHOLD_EXISTS", "该户已存在"))
+        self._index_members(household, [])
+
+    def _index_members(self, household: Household, old: list[str]) -> None:
+        hashes = codec.id_hashes(household, self.cipher)
+        for gone in set(old) - set(hashes):
+            self.store.delete(f"IDH#{gone}", "IDH")
+        taken = ("ID_NUMBER_TAKEN", "该身份证号码已登记在另一户中，请核实")
+        if len(set(hashes)) != len(hashes):
+            raise Conflict(*taken)
+        for new in set(hashes) - set(old):
+            self.store.put({"PK": f"IDH#{new}", "SK": "IDH", "household_id": household.id}, ("absent",), taken)
+
+    def get(self, household_id: str) -> Household | None:
+        item = self.store.get(f"HH#{household_id}", "HH")
+        return self._load(item) if item else None
+
+    def update(self, household: Household) -> None:
+        stored = self.store.get(f"HH#{household.id}", "HH")
+        _versioned_put(self.store, self._item(household), household.version,
+                       ("STALE_VERSION", "该户信息已被他人修改，请刷新后重试"))
+        household.version += 1
+        self._index_members(household, json.loads(stored["idh"]))
+
+    def find_by_id_number(self, id_number: str) -> Household | None:
+        pointer = self.store.get(f"IDH#{self.cipher.lookup_hash(id_number)}", "IDH")
+        return self.get(pointer["household_id"]) if pointer else None
+
+    def find_by_owner(self, openid: str) -> list[Household]:
+        return [self._load(item) for item in self.store.query("GSI1", f"OWNER#{openid}")]
+
+    def list_in_area(self, area_code: str, limit: int = 50, cursor: str | None = None) -> Page[Household]:
+        return self.store.page("GSI2", "HHAREA", ("begins", area_code) if area_code else None, limit, cursor,
+                               self._load)
+
+
+class DynamoStaff(StaffRepository):
+    """STAFF#<username>/STAFF; GSI1 STAFF/username lists them."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def add(self, user: StaffUser) -> None:
+        item = {"PK": f"STAFF#{user.username}", "SK": "STAFF", "doc": _dumps(codec.staff_to_doc(user)),
+                "GSI1PK": "STAFF", "GSI1SK": user.username}
+        self.store.put(item, ("absent",), ("USERNAME_TAKEN", f"用户名 {user.username} 已存在"))
+
+    def get_by_username(self, username: str) -> StaffUser | None:
+        item = self.store.get(f"STAFF#{username}", "STAFF")
+        return codec.staff_from_doc(json.loads(item["doc"])) if item else None
+
+    def list_all(self) -> list[StaffUser]:
+        return [codec.staff_from_doc(json.loads(item["doc"])) for item in self.store.query("GSI1", "STAFF")]
+
+
+class DynamoAidRecords(AidRecordRepository):
+    """In the household's partition (HH#<id>/AID#<id>), so one Query reads a household's aid;
+    AIDREF#<source>#<ref> makes (source, source_ref) unique."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def add(self, record: AidRecord) -> bool:
+        ref = (f"AIDREF#{record.source}#{record.source_ref}", "AIDREF")
+        if self.store.get(*ref) is not None:
+            return False
+        self.store.put({"PK": ref[0], "SK": ref[1], "aid_id": record.id}, ("absent",))
+        self.store.put({"PK": f"HH#{record.household_id}", "SK": f"AID#{record.id}",
+                        "doc": _dumps(codec.aid_to_doc(record))}, ("absent",))
+        return True
+
+    def list_for_household(self, household_id: str) -> list[AidRecord]:
+        items = self.store.query(None, f"HH#{household_id}", ("begins", "AID#"))
+        return sorted((codec.aid_from_doc(json.loads(i["doc"])) for i in items), key=lambda r: (r.paid_on, r.item_code))
+
+
+# --- Audit chain, key-value, jobs ---------------------------------------------------------------
+
+
+class DynamoAudit(AuditLog):
+    """Events AUDIT/<seq:012d> in one partition (the chain is one sequence anyway); the head pointer
+    AUDIT/HEAD holds the last event and is written with a condition on its seq, so two concurrent
+    appends can't both extend the chain. GSI1 AUDOBJ#<type>#<id> gives one object's trail."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.pending: list[AuditEvent] = []
+
+    def append(self, event: AuditEvent) -> AuditEvent:
+        head = self.store.get(*AUDIT_HEAD)
+        prev = codec.audit_from_doc(json.loads(head["doc"])) if head else None
+        seal(event, prev)
+        self.store.put(self._item(event), ("absent",), check_now=False)
+        self.store.put({"PK": AUDIT_HEAD[0], "SK": AUDIT_HEAD[1], "seq": event.seq,
+                        "doc": _dumps(codec.audit_to_doc(event))},
+                       ("eq", "seq", prev.seq) if prev else ("absent",), check_now=False)
+        self.pending.append(event)
+        return event
+
+    @staticmethod
+    def _item(event: AuditEvent) -> dict:
+        return {"PK": "AUDIT", "SK": f"{event.seq:012d}", "doc": _dumps(codec.audit_to_doc(event)),
+                "GSI1PK": f"AUDOBJ#{event.object_type}#{event.object_id}", "GSI1SK": f"{event.seq:012d}"}
+
+    def keys(self) -> list[Key]:
+        return [("AUDIT", f"{e.seq:012d}") for e in self.pending] + [AUDIT_HEAD]
+
+    def reseal(self) -> None:
+        """Another unit of work extended the chain first: put our events after its events."""
+        for key in self.keys():
+            self.store.writes.pop(key, None)
+        events, self.pending = self.pending, []
+        for event in events:
+            self.append(event)
+
+    def iter_all(self) -> Iterator[AuditEvent]:
+        for item in self.store.query(None, "AUDIT", ("<", "A")):  # digits sort before "HEAD"
+            yield codec.audit_from_doc(json.loads(item["doc"]))
+
+    def for_object(self, object_type: str, object_id: str) -> list[AuditEvent]:
+        items = self.store.query("GSI1", f"AUDOBJ#{object_type}#{object_id}")
+        return [codec.audit_from_doc(json.loads(item["doc"])) for item in items]
+
+
+class DynamoKeyValue(KeyValue):
+    """KV#<namespace>#<key>/KV: the key is in the partition key, so sessions and tokens spread out."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def get(self, namespace: str, key: str) -> dict | None:
+        item = self.store.get(f"KV#{namespace}#{key}", "KV")
+        return json.loads(item["doc"]) if item else None
+
+    def put_if_absent(self, namespace: str, key: str, value: dict) -> bool:
+        if self.get(namespace, key) is not None:
+            return False
+        self.store.put({"PK": f"KV#{namespace}#{key}", "SK": "KV", "doc": _dumps(value)}, ("absent",))
+        return True
+
+    def put(self, namespace: str, key: str, value: dict) -> None:
+        self.store.put({"PK": f"KV#{namespace}#{key}", "SK": "KV", "doc": _dumps(value)})
+
+    def delete(self, namespace: str, key: str) -> None:
+        self.store.delete(f"KV#{namespace}#{key}", "KV")
+
+
+def _job_item(job: Job, status: str, run_after: str, attempts: int, error: str | None = None) -> dict:
+    """JOB#<dedupe_key>/JOB. GSI2 JOBQ#<kind> holds only claimable jobs (pending/running) by
+    run_after; GSI3 JOBS#<kind> by status for counts."""
+    claimable = status in ("pending", "running")
+    return {"PK": f"JOB#{job.dedupe_key}", "SK": "JOB", "kind": job.kind, "doc": _dumps(job.payload),
+            "status": status, "run_after": run_after, "attempts": attempts, "enqueued": job.id,
+            "last_error": error, "GSI2PK": f"JOBQ#{job.kind}" if claimable else None,
+            "GSI2SK": f"{run_after}#{job.id}", "GSI3PK": f"JOBS#{job.kind}", "GSI3SK": f"{status}#{job.id}"}
+
+
+def _job_from_item(item: dict) -> Job:
+    return Job(kind=item["kind"], payload=json.loads(item["doc"]), dedupe_key=item["PK"].removeprefix("JOB#"),
+               id=item["enqueued"], attempts=item["attempts"])
+
+
+class DynamoOutbox(JobQueue):
+    """The outbox: a job is an item written in the unit's transaction (dedupe_key unique, a second
+    enqueue is ignored like SQLite's); after the commit it is handed to SQS."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.new: list[Job] = []
+
+    def enqueue(self, job: Job) -> None:
+        if self.store.get(f"JOB#{job.dedupe_key}", "JOB") is not None:
+            return
+        job = replace(job, id=f"{time.time_ns():020d}")  # time-ordered: claims come out oldest first
+        self.store.put(_job_item(job, "pending", "", 0), ("absent",))
+        self.new.append(job)
+
+
+class DynamoJobLeases(JobLeases):
+    """Claiming from the outbox: for a local worker over DynamoDB, and for the relay that re-sends
+    jobs SQS never got (the send after commit failed). Job ids are the dedupe keys here."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def claim(self, kind: str, now: datetime, lease_until: datetime, limit: int) -> list[Job]:
+        due = list(self.store.query("GSI2", f"JOBQ#{kind}", ("<", _utc(now) + "$")))[:limit]
+        jobs = []
+        for item in due:
+            job = _job_from_item(item)
+            self.store.put(_job_item(job, "running", _utc(lease_until), item["attempts"] + 1),
+                           ("eq", "run_after", item["run_after"]))
+            jobs.append(replace(job, id=job.dedupe_key, attempts=item["attempts"] + 1))
+        return jobs
+
+    def finish(self, job_id: str, status: str, run_after: datetime | None = None, error: str | None = None) -> None:
+        item = self.store.get(f"JOB#{job_id}", "JOB")
+        if item is not None:
+            self.store.put(_job_item(_job_from_item(item), status, _utc(run_after) if run_after else "",
+                                     item["attempts"], error))
+
+    def status(self, job_id: str) -> str | None:
+        item = self.store.get(f"JOB#{job_id}", "JOB")
+        return item["status"] if item else None
+
+    def counts(self, kind: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for item in self.store.query("GSI3", f"JOBS#{kind}"):
+            counts[item["status"]] = counts.get(item["status"], 0) + 1
+        return counts
+
+
+# --- Disbursement and notices (issue 7) ----------------------------------------------------------
+
+
+class DynamoSlips(SlipRepository):
+    """SLIP#<id>/SLIP; GSI2 SLIPS#<status> by due date."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def _item(self, slip: Slip) -> dict:
+        return {"PK": f"SLIP#{slip.id}", "SK": "SLIP", "doc": _dumps(codec.slip_to_doc(slip)), "version": slip.version,
+                "GSI2PK": f"SLIPS#{slip.status.value}", "GSI2SK": f"{slip.due_on.isoformat()}#{slip.id}"}
+
+    def _load(self, item: dict) -> Slip:
+        return replace(codec.slip_from_doc(json.loads(item["doc"])), version=item["version"])
+
+    def add(self, slip: Slip) -> bool:
+        if self.store.get(f"SLIP#{slip.id}", "SLIP") is not None:
+            return False
+        self.store.put(self._item(slip), ("absent",))
+        return True
+
+    def get(self, slip_id: str) -> Slip | None:
+        item = self.store.get(f"SLIP#{slip_id}", "SLIP")
+        return self._load(item) if item else None
+
+    def update(self, slip: Slip) -> None:
+        _versioned_put(self.store, self._item(slip), slip.version, HANDLED)
+        slip.version += 1
+
+    def list_by_status(self, status: str, limit: int = 50, cursor: str | None = None) -> Page[Slip]:
+        return self.store.page("GSI2", f"SLIPS#{status}", None, limit, cursor, self._load)
+
+
+class DynamoBatches(BatchRepository):
+    """BATCH#<id>/BATCH; GSI2 BATCHES by creation time, read newest first."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def _item(self, batch: Batch) -> dict:
+        return {"PK": f"BATCH#{batch.id}", "SK": "BATCH", "doc": _dumps(codec.batch_to_doc(batch)),
+                "version": batch.version, "GSI2PK": "BATCHES", "GSI2SK": f"{_utc(batch.created_at)}#{batch.id}"}
+
+    def _load(self, item: dict) -> Batch:
+        return replace(codec.batch_from_doc(json.loads(item["doc"])), version=item["version"])
+
+    def add(self, batch: Batch) -> None:
+        self.store.put(self._item(batch), ("absent",), ("BATCH_EXISTS", "该批次已存在"))
+
+    def get(self, batch_id: str) -> Batch | None:
+        item = self.store.get(f"BATCH#{batch_id}", "BATCH")
+        return self._load(item) if item else None
+
+    def update(self, batch: Batch) -> None:
+        _versioned_put(self.store, self._item(batch), batch.version, HANDLED)
+        batch.version += 1
+
+    def list_recent(self, limit: int = 20, cursor: str | None = None) -> Page[Batch]:
+        return self.store.page("GSI2", "BATCHES", None, limit, cursor, self._load, forward=False)
+
+
+class DynamoNoticeLog(NoticeLog):
+    """NOTICE#<dedupe_key>/NOTICE (unique); GSI1 NOTICETO#<recipient> by time, newest first."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def add(self, record: NoticeRecord) -> bool:
+        key = (f"NOTICE#{record.dedupe_key}", "NOTICE")
+        if self.store.get(*key) is not None:
+            return False
+        order = f"{_utc(record.at)}#{time.time_ns():020d}"
+        self.store.put({"PK": key[0], "SK": key[1], "doc": _dumps(codec.notice_to_doc(record)),
+                        "GSI1PK": f"NOTICETO#{record.recipient}", "GSI1SK": order}, ("absent",))
+        return True
+
+    def list_for(self, recipient: str, limit: int = 50, cursor: str | None = None) -> Page[NoticeRecord]:
+        def load(item: dict) -> NoticeRecord:
+            return replace(codec.notice_from_doc(json.loads(item["doc"])), id=item["GSI1SK"])
+
+        return self.store.page("GSI1", f"NOTICETO#{recipient}", None, limit, cursor, load, forward=False)
+
+
+# --- Applications and complaints (issue 6) -------------------------------------------------------
+
+
+class DynamoApplications(ApplicationRepository):
+    """APP#<id>/APP. GSI1 APPHH#<household>; GSI2 APPQ#<stage> (staff queues) and GSI3 APPS (all
+    stages; also the deadline scan), both by due date then id, so a queue reads earliest deadline
+    first; GSI4 APPLICANT#<openid>. The area is a prefix of the village code, filtered while reading."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def _item(self, a: Application) -> dict:
+        order = f"{a.due_on.isoformat() if a.due_on else NO_DUE}#{a.id}"
+        return {"PK": f"APP#{a.id}", "SK": "APP", "doc": _dumps(codec.application_to_doc(a)), "version": a.version,
+                "village_code": a.village_code, "GSI1PK": f"APPHH#{a.household_id}", "GSI1SK": a.id,
+                "GSI2PK": f"APPQ#{a.stage.value}", "GSI2SK": order, "GSI3PK": "APPS", "GSI3SK": order,
+                "GSI4PK": f"APPLICANT#{a.applicant_openid}", "GSI4SK": a.id}
+
+    def _load(self, item: dict) -> Application:
+        return replace(codec.application_from_doc(json.loads(item["doc"])), version=item["version"])
+
+    def add(self, application: Application) -> None:
+        self.store.put(self._item(application), ("absent",), ("APPLICATION_EXISTS", "该申请已存在"))
+
+    def get(self, application_id: str) -> Application | None:
+        item = self.store.get(f"APP#{application_id}", "APP")
+        return self._load(item) if item else None
+
+    def update(self, application: Application) -> None:
+        _versioned_put(self.store, self._item(application), application.version,
+                       ("STALE_VERSION", "该申请刚刚已被他人处理，请刷新页面查看最新状态"))
+        application.version += 1
+
+    def list_in_area(self, area_code: str, stage: Stage | None = None, limit: int = 50,
+                     cursor: str | None = None) -> Page[Application]:
+        index, pk = ("GSI2", f"APPQ#{stage.value}") if stage else ("GSI3", "APPS")
+        return self.store.page(index, pk, None, limit, cursor, self._load,
+                               keep=lambda item: item["village_code"].startswith(area_code))
+
+    def list_due(self, on_or_before: date, limit: int = 200, cursor: str | None = None) -> Page[Application]:
+        return self.store.page("GSI3", "APPS", ("<", on_or_before.isoformat() + "$"), limit, cursor, self._load)
+
+    def list_for_household(self, household_id: str) -> list[Application]:
+        found = (self._load(item) for item in self.store.query("GSI1", f"APPHH#{household_id}"))
+        return sorted(found, key=lambda a: a.submitted_at, reverse=True)
+
+    def list_for_applicant(self, openid: str) -> list[Application]:
+        found = (self._load(item) for item in self.store.query("GSI4", f"APPLICANT#{openid}"))
+        return sorted(found, key=lambda a: a.submitted_at, reverse=True)
+
+
+class DynamoComplaints(ComplaintRepository):
+    """COMPLAINT#<id>/COMPLAINT; GSI2 COMPLAINTS by time, newest first. Contact encrypted by codec."""
+
+    def __init__(self, store: Store, cipher: Cipher):
+        self.store, self.cipher = store, cipher
+
+    def add(self, complaint: Complaint) -> None:
+        self.store.put({"PK": f"COMPLAINT#{complaint.id}", "SK": "COMPLAINT",
+                        "doc": _dumps(codec.complaint_to_doc(complaint, self.cipher)), "GSI2PK": "COMPLAINTS",
+                        "GSI2SK": f"{_utc(complaint.created_at)}#{complaint.id}"}, ("absent",))
+
+    def list_recent(self, limit: int = 50, cursor: str | None = None) -> Page[Complaint]:
+        def load(item: dict) -> Complaint:
+            return codec.complaint_from_doc(json.loads(item["doc"]), self.cipher)
+
+        return self.store.page("GSI2", "COMPLAINTS", None, limit, cursor, load, forward=False)
+
+
+# --- Unit of work -------------------------------------------------------------------------------
+
+
+class DynamoUnitOfWork(UnitOfWork):
+    def __init__(self, client, table: str, cipher: Cipher, queue: JobQueue | None):
+        self.store = Store(client, table)
+        self.queue = queue
+        self.households = DynamoHouseholds(self.store, cipher)
+        self.staff = DynamoStaff(self.store)
+        self.aid_records = DynamoAidRecords(self.store)
+        self.audit = DynamoAudit(self.store)
+        self.kv = DynamoKeyValue(self.store)
+        self.jobs = DynamoOutbox(self.store)
+        self.slips = DynamoSlips(self.store)
+        self.batches = DynamoBatches(self.store)
+        self.notice_log = DynamoNoticeLog(self.store)
+        self.job_leases = DynamoJobLeases(self.store)
+        self.applications = DynamoApplications(self.store)
+        self.complaints = DynamoComplaints(self.store, cipher)
+
+    def commit(self) -> None:
+        for _ in range(AUDIT_RETRIES):
+            try:
+                self.store.commit(last=self.audit.keys() if self.audit.pending else None)
+                break
+            except TransactionCancelled as exc:
+                if self.audit.pending and set(exc.failed) <= set(self.audit.keys()):
+                    time.sleep(random.uniform(0, 0.02))  # lost the race for the chain head only:
+                    self.audit.reseal()  # retry behind the winner
+                    continue
+                conflict = self.store.conflict_for(exc.failed[0])
+                self.rollback()
+                raise Conflict(*conflict) from exc
+        else:
+            self.rollback()
+            raise Conflict(*CHANGED)
+        self.audit.pending = []
+        self._hand_jobs_to_queue()
+
+    def _hand_jobs_to_queue(self) -> None:
+        """After the commit: a job that fails to reach SQS stays pending in the outbox, where the
+        relay (functions/deadline_scanner) finds it."""
+        jobs, self.jobs.new = self.jobs.new, []
+        if self.queue is None:
+            return
+        for job in jobs:
+            try:
+                self.queue.enqueue(job)
+            except Exception as exc:  # committed already: the relay sends it later
+                logging.getLogger("yimen.outbox").warning("job %s not queued: %s", job.kind, type(exc).__name__)
+                continue
+            self.store.client.update_item(
+                TableName=self.store.table, Key=_item_av({"PK": f"JOB#{job.dedupe_key}", "SK": "JOB"}),
+                UpdateExpression="SET #s = :queued, GSI3SK = :gsi3 REMOVE GSI2PK, GSI2SK",
+                ConditionExpression="#s = :pending", ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=_item_av({":queued": "queued", ":pending": "pending",
+                                                    ":gsi3": f"queued#{job.id}"}))
+
+    def rollback(self) -> None:
+        self.store.writes.clear()
+        self.audit.pending = []
+        self.jobs.new = []
+
+
+class DynamoDatabase:
+    """`uow()` opens a unit of work on the table; the boto3 client is shared (it is thread-safe)."""
+
+    def __init__(self, client, table: str, cipher: Cipher, queue: JobQueue | None = None):
+        self.client, self.table, self.cipher, self.queue = client, table, cipher, queue
+
+    def uow(self) -> DynamoUnitOfWork:
+        return DynamoUnitOfWork(self.client, self.table, self.cipher, self.queue)

@@ -1,0 +1,36 @@
+"""Envelope encryption of the data key with KMS: the 32-byte data key lives only as KMS ciphertext
+in the environment (YIMEN_DATA_KEY_CIPHERTEXT); a cold start asks KMS to unwrap it once. The
+encryption context binds the ciphertext to this purpose, so it can't be replayed elsewhere."""
+
+import base64
+
+import click
+
+CONTEXT = {"app": "yimen", "purpose": "data-key"}
+
+
+def new_wrapped_data_key(client, key_id: str) -> str:
+    """A fresh data key, returned only wrapped (base64 of the KMS ciphertext blob)."""
+    found = client.generate_data_key(KeyId=key_id, KeySpec="AES_256", EncryptionContext=CONTEXT)
+    return base64.b64encode(found["CiphertextBlob"]).decode()
+
+
+def unwrap_data_key(client, wrapped: str) -> bytes:
+    plaintext = client.decrypt(CiphertextBlob=base64.b64decode(wrapped), EncryptionContext=CONTEXT)["Plaintext"]
+    if len(plaintext) != 32:
+        raise ValueError("the KMS-wrapped data key is not 32 bytes")
+    return plaintext
+
+
+@click.command("kms-data-key", help="用 KMS 生成新的数据密钥，只输出密文（部署时填入 dataKeyCiphertext 参数）")
+@click.option("--key-id", required=True, help="KMS 密钥 ID、ARN 或别名（如 alias/yimen-prod-data）")
+@click.option("--region", default=None, help="区域，如 cn-northwest-1（默认取 AWS_REGION）")
+def kms_data_key_command(key_id: str, region: str | None) -> None:
+    import os
+
+    from ..config import aws_settings
+    from .aws import client
+
+    settings = aws_settings(os.environ)
+    settings["AWS_REGION"] = region or settings["AWS_REGION"]
+    click.echo(new_wrapped_data_key(client(settings, "kms"), key_id))

@@ -1,0 +1,18 @@
+"""HTTP API: API Gateway HTTP API (payload format 2.0) -> the Flask app through apig-wsgi.
+
+Cold start matters here, so this module imports only the web layer; the OCR model lives in the
+ocrWorker function and the app is created on the first event (then reused while warm)."""
+
+from apig_wsgi import make_lambda_handler
+
+from functions.runtime import services
+from yimen.web.app import create_app
+
+_wsgi = None
+
+
+def handler(event: dict, context) -> dict:
+    global _wsgi
+    if _wsgi is None:
+        _wsgi = make_lambda_handler(create_app(services().config, services()), binary_support=True)
+    return _wsgi(event, context)

@@ -1,0 +1,16 @@
+"""Scheduled (EventBridge): the deadline scan (yellow/red warnings to the responsible role), then the
+outbox relay, which hands SQS any job whose send after commit failed."""
+
+from functions.runtime import services
+
+
+def handler(event: dict, context) -> dict:
+    from yimen.adapters.aws import client
+    from yimen.adapters.sqs import SqsJobQueue, relay_outbox
+    from yimen.services.applications import ApplicationService
+
+    s = services()
+    counts = ApplicationService(s).scan_deadlines()
+    queue = SqsJobQueue(client(s.config, "sqs"), s.config["QUEUE_URLS"])
+    relayed = relay_outbox(s.uow, queue, s.config["QUEUE_URLS"], s.clock.now())
+    return {"warnings": counts, "relayed": relayed}

@@ -1,0 +1,29 @@
+"""What every handler shares: the services, built once per Lambda container (a warm start reuses
+them), and the SQS batch wrapper with partial-failure reporting and once-only jobs."""
+
+import functools
+import logging
+from collections.abc import Callable
+
+from yimen.adapters.sqs import process_batch, run_once
+from yimen.ports import Job
+
+logging.getLogger().setLevel(logging.INFO)
+
+
+@functools.cache
+def services():
+    from yimen.bootstrap import build_services
+    from yimen.config import load_config
+
+    return build_services(load_config())
+
+
+def sqs_handler(work: Callable[[Job], object]):
+    """A Lambda handler for an SQS event source (FunctionResponseTypes: ReportBatchItemFailures)."""
+
+    def handler(event: dict, context) -> dict:
+        s = services()
+        return process_batch(event, lambda job: run_once(s.uow, job, work, s.clock.now().isoformat()))
+
+    return handler

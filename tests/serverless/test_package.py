@@ -1,0 +1,131 @@
+"""`serverless package` (Serverless Framework v3, pinned in package.json) runs offline with dummy
+credentials, and cfn-lint passes on the CloudFormation template it generates."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.aws_support import ROOT
+
+SHIPPED = ["serverless.yml", "package.json", "infra", "functions", "templates", "backend/yimen"]
+pytestmark = pytest.mark.skipif(not (shutil.which("node") and shutil.which("npx")), reason="node/npm not installed")
+
+
+@pytest.fixture(scope="module")
+def packaged(tmp_path_factory) -> Path:
+    """A copy of what the deploy reads (no tests, no mini-program), packaged into out/."""
+    if not (ROOT / "node_modules" / "serverless").is_dir():
+        pytest.fail("node_modules/serverless is missing: run `npm ci` at the repository root (make test does)")
+    work = tmp_path_factory.mktemp("sls")
+    for name in SHIPPED:
+        source, target = ROOT / name, work / name
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, target)
+    (work / "node_modules").symlink_to(ROOT / "node_modules")
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "AKIAOFFLINE", "AWS_SECRET_ACCESS_KEY": "offline",
+           "SLS_TELEMETRY_DISABLED": "1", "SLS_NOTIFICATIONS_MODE": "off", "CI": "true"}
+    env.pop("AWS_PROFILE", None)
+    done = subprocess.run(["npx", "--no-install", "serverless", "package", "--package", "out", "--stage", "prod"],
+                          cwd=work, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (work / "out" / "package.log").write_text(done.stdout + done.stderr)
+    return work / "out"
+
+
+@pytest.fixture(scope="module")
+def template(packaged) -> dict:
+    return json.loads((packaged / "cloudformation-template-update-stack.json").read_text())
+
+
+def of_type(template: dict, kind: str) -> dict:
+    return {name: r for name, r in template["Resources"].items() if r["Type"] == kind}
+
+
+def test_cfn_lint_passes_for_china_and_global_regions(packaged):
+    # W3005 (redundant DependsOn) comes from the framework's own generated resources.
+    done = subprocess.run([str(Path(sys.executable).with_name("cfn-lint")), "--ignore-checks", "W3005",
+                           "--regions", "cn-northwest-1", "cn-north-1", "us-east-1", "--",
+                           str(packaged / "cloudformation-template-update-stack.json")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_only_configuration_warning_is_the_runtime_v3_predates(packaged):
+    log = (packaged / "package.log").read_text()
+    complaints = [line.strip() for line in log.splitlines() if line.strip().startswith("at '")]
+    assert complaints and all(c.startswith("at 'provider.runtime'") for c in complaints), log
+
+
+def test_every_function_is_packaged_with_its_own_role(template):
+    declared = yaml.safe_load((ROOT / "serverless.yml").read_text().replace("!", ""))["functions"]
+    functions = of_type(template, "AWS::Lambda::Function")
+    assert len(functions) == len(declared) == 7
+    roles = [f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions.values()]
+    assert set(roles) == set(of_type(template, "AWS::IAM::Role"))
+    for name, fn in functions.items():
+        if name == "OcrWorkerLambdaFunction":  # the OCR model is too big for a zip: a container image
+            assert "@sha256:" in fn["Properties"]["Code"]["ImageUri"]
+        else:
+            assert fn["Properties"]["Runtime"] == "python3.12"
+        assert fn["Properties"]["Environment"]["Variables"]["YIMEN_BACKEND"] == "aws"
+
+
+def test_least_privilege_roles(template):
+    def actions(role: str) -> set[str]:
+        found = set()
+        for policy in template["Resources"][role]["Properties"]["Policies"]:
+            for statement in policy["PolicyDocument"]["Statement"]:
+                statement = statement.get("Fn::If", [None, statement])[1]
+                acts = statement["Action"]
+                found |= {acts} if isinstance(acts, str) else set(acts)
+        return found
+
+    assert "sqs:ReceiveMessage" not in actions("ApiRole")  # the API only sends jobs
+    assert not any(a.startswith("s3:") for a in actions("NotifierRole"))
+    assert not any(a.endswith("*") for role in of_type(template, "AWS::IAM::Role") for a in actions(role))
+
+
+def test_queues_have_dead_letters_and_fit_their_workers(template):
+    mappings = of_type(template, "AWS::Lambda::EventSourceMapping")
+    assert len(mappings) == 3
+    for mapping in mappings.values():
+        props = mapping["Properties"]
+        assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        queue = template["Resources"][props["EventSourceArn"]["Fn::GetAtt"][0]]["Properties"]
+        assert "deadLetterTargetArn" in queue["RedrivePolicy"]
+        target = props["FunctionName"]["Fn::GetAtt"][0]
+        timeout = template["Resources"][target]["Properties"]["Timeout"]
+        assert queue["VisibilityTimeout"] >= 6 * timeout  # never redelivered while still running
+
+
+def test_data_at_rest_is_protected(template):
+    table = template["Resources"]["RecordsTable"]["Properties"]
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    bucket = template["Resources"]["BlobBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert "ServerSideEncryptionConfiguration" in bucket["BucketEncryption"]
+
+
+def test_http_routes_and_schedules(template):
+    routes = {r["Properties"]["RouteKey"] for r in of_type(template, "AWS::ApiGatewayV2::Route").values()}
+    assert routes == {"$default", "POST /api/v1/ocr/idcard", "GET /wechat/callback", "POST /wechat/callback"}
+    schedules = [r["Properties"]["ScheduleExpression"] for r in of_type(template, "AWS::Events::Rule").values()]
+    assert sorted(schedules) == ["cron(0 18 19 3,6,9,12 ? *)", "rate(30 minutes)"]
+
+
+def test_the_zip_holds_the_code_and_nothing_else(packaged):
+    names = zipfile.ZipFile(packaged / "yimen.zip").namelist()
+    assert "functions/api.py" in names and "backend/yimen/web/app.py" in names
+    assert any(n.startswith("templates/") for n in names)
+    assert any(n.startswith("backend/yimen/catalogue/") for n in names)
+    assert not [n for n in names if n.startswith(("tests/", "node_modules/", "miniprogram/", ".venv/"))]
+    assert not [n for n in names if "__pycache__" in n]
