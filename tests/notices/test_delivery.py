@@ -31,7 +31,8 @@ def test_subscribe_message_payload_is_exact_and_cut_to_field_limits(services, si
 
     (message,) = sim.messages()
     assert message == {
-        "kind": "subscribe", "touser": "o-paid-1", "template_id": "yimen-subscribe-paid", "page": "pages/aid/index",
+        "kind": "subscribe", "touser": "o-paid-1", "template_id": "yimen-subscribe-paid",
+        "page": "pages/happiness/index",
         "data": {"thing1": {"value": "城乡居民最低生活保障金（含分类施保加发…"},
                  "amount2": {"value": "1234.56元"},
                  "date3": {"value": "2026年11月20日"},
