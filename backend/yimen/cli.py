@@ -56,6 +56,7 @@ def serve(host: str, port: int, data_dir: str | None) -> None:
 
     start_local_worker(app.extensions["yimen"])  # delivers the outbox: notices to WeChat / SMS
     _every(1800, _scan_deadlines, app.extensions["yimen"])  # what EventBridge does in the serverless path
+    _every(5, _check_id_photos, app.extensions["yimen"])  # what the OCR queue's worker does there
     click.echo(f"一门已启动：http://{host}:{port}/   工作人员后台：http://{host}:{port}/staff/")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
@@ -79,6 +80,18 @@ def _scan_deadlines(services) -> None:
     from .services.applications import ApplicationService
 
     ApplicationService(services).scan_deadlines(int(services.config.get("DEADLINE_WARN_DAYS", DEFAULT_WARN_DAYS)))
+
+
+def _check_id_photos(services) -> None:
+    from .services.applications import OCR_JOB, run_id_check_jobs
+
+    with services.uow() as uow:
+        counts = uow.job_leases.counts(OCR_JOB)
+    waiting = counts.get("pending", 0) + counts.get("running", 0)
+    if waiting:  # the model loads only when a photo is waiting
+        from .adapters.ocr_rapid import shared_engine
+
+        run_id_check_jobs(services, shared_engine())
 
 
 @main.command("demo-data", help="生成示范县的虚构数据（已有则不重复生成）")

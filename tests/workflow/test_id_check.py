@@ -45,3 +45,25 @@ def test_id_photo_checked_against_the_file_and_kept(client, citizen_headers, sta
     tiny = submit(client, citizen_headers, small, key="idcheck-tiny").get_json()["id"]
     assert act(window, tiny, "id-check", {}).status_code == 303  # an unreadable photo is kept as a finding
     assert "照片太小，看不清字" in case_page(window, tiny)
+
+
+def test_every_submitted_photo_is_checked_by_the_ocr_job(client, citizen_headers, staff_client, seeded):
+    from yimen.adapters.ocr_rapid import shared_engine
+    from yimen.services.applications import OCR_JOB, run_id_check_jobs
+
+    person = cardgen.make_person(random.Random(8))
+    body = application_body(head_name=person.name, head_id=person.id_number)
+    body["materials"]["id_photo"] = _card(person)
+    app_id = submit(client, citizen_headers, body, key="idcheck-job").get_json()["id"]
+    submit(client, citizen_headers, body, key="idcheck-job")  # a retried submit queues nothing more
+    with seeded.uow() as uow:
+        assert uow.job_leases.counts(OCR_JOB) == {"pending": 1}
+        assert uow.applications.get(app_id).id_check is None  # the request itself never ran the model
+
+    assert run_id_check_jobs(seeded, shared_engine()) == 1
+    assert run_id_check_jobs(seeded, shared_engine()) == 0
+    with seeded.uow() as uow:
+        kept = uow.applications.get(app_id)
+        assert uow.job_leases.counts(OCR_JOB) == {"done": 1}
+    assert kept.id_check["by"] == "系统" and kept.id_check["warnings"] == []
+    assert "姓名、号码与户档案一致，未发现问题" in case_page(staff_client("window1"), app_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import click
 from argon2 import PasswordHasher
@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
 from ..domain import idcard, workdays
 from ..domain.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooLarge, ValidationError
-from ..domain.model import Actor, AuditEvent, Household, Role
+from ..domain.model import SYSTEM, Actor, AuditEvent, Household, Role
 from ..domain.workflow import (
     GRANT,
     NOT_ACCEPT,
@@ -31,7 +31,7 @@ from ..domain.workflow import (
     RequestedItem,
     Stage,
 )
-from ..ports import Page, UnitOfWork
+from ..ports import Job, Page, UnitOfWork
 from .application_forms import (
     MATERIALS,
     catalogue_item,
@@ -48,6 +48,7 @@ from .idcard_check import check_idcard
 from .notices import notify
 
 IDEMPOTENCY_NS = "idempotency:applications"
+OCR_JOB = "ocr"  # outbox kind: the submitted ID photo waits for the OCR worker, not the request
 CASE_ROLES = (Role.WINDOW, Role.CHECKING, Role.SUPERVISION, Role.APPROVER, Role.CENTRE)  # may see ID photos
 STATUS_LOOKUP_MISS = "未查到与该身份证号和姓名相符的申请。请核对后重试，或到乡镇（街道）社会救助窗口咨询。"
 REVIEW_HINT = "如有异议，可自收到决定之日起60日内申请行政复议，或向县社会救助服务中心反映。"
@@ -98,6 +99,8 @@ class ApplicationService:
             uow.kv.put_if_absent(IDEMPOTENCY_NS, f"{actor.id}:{idempotency_key}",
                                  {"application_id": app.id, "body_sha256": body_sha})
             _audit(uow, actor, app, "submit", None, now, reason=f"协理员 {assistant} 代办" if assistant else None)
+            if "id_photo" in app.materials:  # read by the OCR worker, not in this request
+                uow.jobs.enqueue(Job(OCR_JOB, {"application_id": app.id}, dedupe_key=f"ocr:{app.id}"))
             self._notify_citizen(uow, app, "application_received", received_on=now.date().isoformat())
             return app, True
 
@@ -389,20 +392,44 @@ class ApplicationService:
             head = uow.households.get(app.household_id).head
         if "id_photo" not in app.materials:
             raise NotFound("MATERIAL_NOT_FOUND", "该申请没有身份证照片")
-        try:
-            result = check_idcard(self.s.blobs.get(app.materials["id_photo"]), engine, head.name, head.id_number)
-        except (ValidationError, TooLarge) as exc:  # an unreadable photo is a finding too: ask for 补正
-            result = {"checks": {"readable": False}, "warnings": [{"message": exc.message}]}
-        now = self.s.clock.now()
+        result = self._read_id_photo(app, head, engine)
         with self.s.uow() as uow:
             app = self._for_update(uow, actor, app_id, version)
-            # kept without the number, name or address read from the card: the household file has them
-            app.id_check = {"checked_at": now.isoformat(), "by": actor.name, "checks": result["checks"],
-                            "warnings": [w["message"] for w in result["warnings"]]}
-            uow.applications.update(app)
-            _audit(uow, actor, app, "id_check", app.stage, now,
-                   reason=f"身份证照片识别：{len(result['warnings'])} 条提示")
-            return app
+            return self._keep_id_check(uow, actor, app, result)
+
+    def check_submitted_photo(self, app_id: str, engine) -> None:
+        """The `ocr` job queued by every submit: the photo is read once and the result waits on the case for
+        the clerk. Safe to run twice (the second run finds the result and stops)."""
+        with self.s.uow() as uow:
+            app = uow.applications.get(app_id)
+            if app is None or app.id_check or "id_photo" not in app.materials:
+                return
+            head = uow.households.get(app.household_id).head
+        result = self._read_id_photo(app, head, engine)
+        for _ in range(3):  # a clerk may act meanwhile: keep the result on the newest version
+            try:
+                with self.s.uow() as uow:
+                    fresh = uow.applications.get(app_id)
+                    if not fresh.id_check:
+                        self._keep_id_check(uow, SYSTEM, fresh, result)
+                    return
+            except Conflict:
+                continue
+
+    def _read_id_photo(self, app: Application, head, engine) -> dict:
+        try:
+            return check_idcard(self.s.blobs.get(app.materials["id_photo"]), engine, head.name, head.id_number)
+        except (ValidationError, TooLarge) as exc:  # an unreadable photo is a finding too: ask for 补正
+            return {"checks": {"readable": False}, "warnings": [{"message": exc.message}]}
+
+    def _keep_id_check(self, uow: UnitOfWork, actor: Actor, app: Application, result: dict) -> Application:
+        now = self.s.clock.now()
+        # kept without the number, name or address read from the card: the household file has them
+        app.id_check = {"checked_at": now.isoformat(), "by": actor.name, "checks": result["checks"],
+                        "warnings": [w["message"] for w in result["warnings"]]}
+        uow.applications.update(app)
+        _audit(uow, actor, app, "id_check", app.stage, now, reason=f"身份证照片识别：{len(result['warnings'])} 条提示")
+        return app
 
     def propose(self, actor: Actor, app_id: str, version: int, item_code: str) -> Application:
         require_role(actor, Role.WINDOW, Role.CHECKING, Role.SUPERVISION, Role.CENTRE)
@@ -577,3 +604,19 @@ def scan_command(warn_days: int, data_dir: str | None) -> None:
 
     counts = ApplicationService(build_services(load_config(data_dir))).scan_deadlines(warn_days)
     click.echo(f"时限扫描完成：新增黄色预警 {counts[workdays.YELLOW]} 件，红色预警（超时）{counts[workdays.RED]} 件。")
+
+
+def run_id_check_jobs(services, engine, lease_seconds: int = 300) -> int:
+    """Local stand-in for the OCR queue (`yimen serve`): check every submitted photo waiting in the outbox."""
+    service, done = ApplicationService(services), 0
+    while True:
+        now = services.clock.now()
+        with services.uow() as uow:
+            jobs = uow.job_leases.claim(OCR_JOB, now, now + timedelta(seconds=lease_seconds), 5)
+        if not jobs:
+            return done
+        for job in jobs:
+            service.check_submitted_photo(job.payload["application_id"], engine)
+            with services.uow() as uow:
+                uow.job_leases.finish(job.id, "done")
+            done += 1
