@@ -170,3 +170,15 @@ test('live: errors from the server arrive as a code and a Chinese message', { sk
     return true;
   });
 });
+
+test('live: a complaint reaches the discipline office and too short a text gets a Chinese error', { skip }, async () => {
+  const c = client();
+  const done = await c.complain({ content: '村里办低保要先请客送礼', contact: '', anonymous: true });
+  assert.match(done.id, /^[0-9a-f]{16}$/);
+  assert.match(done.message, /纪委/);
+  await assert.rejects(c.complain({ content: '短', contact: '', anonymous: false }), (e) => {
+    assert.equal(e.code, 'BAD_CONTENT');
+    assert.match(e.message, CHINESE);
+    return true;
+  });
+});

@@ -421,3 +421,18 @@ test('webview page only opens 幸福码 URLs', () => {
   page.onLoad({ url: encodeURIComponent('http://127.0.0.1:8000/h/Tok3n_abcdefgh') });
   assert.equal(page.data.url, 'http://127.0.0.1:8000/h/Tok3n_abcdefgh', 'the configured server (utils/config.js baseUrl) is trusted');
 });
+
+test('complaint: too short is explained under the field; a sent one shows the receipt number', async () => {
+  const sent = [];
+  const api = { complain: async (body) => { sent.push(body); return { id: 'c1', message: '举报已提交纪委监督，我们会依法保护举报人信息。' }; } };
+  const { page } = loadPage('complaint', { api });
+  page.onField(field('content', '太短'));
+  await page.onSend();
+  assert.equal(page.data.errors.content, '请把要反映的事写清楚，至少 5 个字');
+  assert.deepEqual(sent, []);
+  page.onField(field('content', ' 村干部要求交好处费才给办低保 '));
+  page.onAnonymous({ detail: { value: ['1'] } });
+  await page.onSend();
+  assert.deepEqual(sent, [{ content: '村干部要求交好处费才给办低保', contact: '', anonymous: true }]);
+  assert.deepEqual(page.data.done, { id: 'c1', message: '举报已提交纪委监督，我们会依法保护举报人信息。' });
+});

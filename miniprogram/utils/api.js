@@ -157,6 +157,8 @@ function createClient(options) {
     resubmit: (id, body) => json('POST', `/api/v1/applications/${encodeURIComponent(id)}/resubmit`, body),
     withdraw: (id, reason) => json('POST', `/api/v1/applications/${encodeURIComponent(id)}/withdraw`, { reason }),
     happinessMine: () => json('GET', '/api/v1/happiness/mine'),
+    // 在线举报: goes to the discipline office (纪委监督), never to the clerks it may be about.
+    complain: ({ content, contact, anonymous }) => json('POST', '/api/v1/complaints', { content, contact, anonymous }),
   };
 }
 

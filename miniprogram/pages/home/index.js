@@ -8,6 +8,7 @@ const ACTIONS = [
   { text: '我的申请', sub: '看看办到哪一步了', url: '/pages/my-applications/index' },
   { text: '幸福清单', sub: '我家领过哪些补助，扫幸福码', url: '/pages/happiness/index' },
   { text: '协理员代办', sub: '村里协理员帮老人、残疾人申请', url: '/pages/assistant/index' },
+  { text: '我要反映', sub: '办事不公、吃拿卡要，直接告诉纪委', url: '/pages/complaint/index' },
   { text: '设置', sub: '字太小？打开大字模式', url: '/pages/settings/index' },
 ];
 
