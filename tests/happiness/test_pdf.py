@@ -13,6 +13,8 @@ from pypdf import PdfReader
 from yimen.domain.happiness import Disclosure, Quarter, build_list
 from yimen.services.happiness_pdf import PrintOptions, render_pdf
 
+from .conftest import scan_qr
+
 URL = "https://yimen.example.gov.cn/h/Zq3x9LmPa0bYc4dEf7gHi2jK"
 
 
@@ -61,7 +63,7 @@ def rasterise(pdf: bytes, folder, paper: str, dpi: int = 150) -> np.ndarray:
 def test_printed_code_scans_back_to_the_url(family, family_records, paper, tmp_path):
     view = build_list(family, family_records, today=date(2026, 11, 25), disclosure=Disclosure.PRINT)
     pdf = render_pdf(view, URL, PrintOptions(paper=paper))
-    decoded, _, _ = cv2.QRCodeDetector().detectAndDecode(rasterise(pdf, tmp_path, paper))
+    decoded = scan_qr(rasterise(pdf, tmp_path, paper))
     assert decoded == URL
 
 
