@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .adapters.clock import SystemClock
-from .adapters.crypto import AesGcmCipher
+from .adapters.crypto import AesGcmCipher, FileSealer
 from .ports import BlobStore, Cipher, Clock, UnitOfWork
 
 
@@ -35,7 +35,8 @@ def _records_and_blobs(config: dict, cipher: Cipher):
         from .adapters.blobs_local import LocalBlobStore
         from .adapters.sqlite import SqliteDatabase
 
-        return SqliteDatabase(Path(config["DATABASE"]), cipher).uow, LocalBlobStore(Path(config["BLOB_DIR"]))
+        blobs = LocalBlobStore(Path(config["BLOB_DIR"]), FileSealer(config["DATA_KEY"]), config["SECRET_KEY"].encode())
+        return SqliteDatabase(Path(config["DATABASE"]), cipher).uow, blobs
     if config["BACKEND"] == "aws":
         from .adapters.aws import client
         from .adapters.dynamodb import DynamoDatabase

@@ -169,6 +169,11 @@ class BlobStore(abc.ABC):
     @abc.abstractmethod
     def delete(self, key: str) -> None: ...
 
+    @abc.abstractmethod
+    def presigned_upload(self, key: str, content_type: str, max_bytes: int, expires: int = 600) -> dict:
+        """{"url", "fields"}: the client POSTs the fields and then the file (multipart field `file`)
+        straight to the store, so photos skip the API. The form pins key, type and size ceiling."""
+
 
 @dataclass
 class Job:

@@ -1,17 +1,20 @@
 """One contract suite, two backends: every test here runs against SQLite + a local folder and
 against DynamoDB + S3 + SQS (boto3 over real HTTP to moto's server on 127.0.0.1)."""
 
+import io
 import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
+import requests
 
 from tests.aws_support import AwsStack, client, create_stack, moto_endpoint
 from yimen.adapters.clock import FixedClock
 from yimen.bootstrap import Services, build_services
 from yimen.config import load_config
+from yimen.web.app import create_app
 
 
 @dataclass
@@ -30,6 +33,15 @@ class Backend:
         with sqlite3.connect(self.services.config["DATABASE"]) as conn:
             rows = conn.execute("SELECT kind, dedupe_key, payload FROM jobs WHERE kind = ? ORDER BY id", (kind,))
             return [{"kind": k, "dedupe_key": d, "payload": json.loads(p)} for k, d, p in rows]
+
+    def post_form(self, form: dict, data: bytes) -> int:
+        """Send a file with a presigned upload form, as the phone does: to the bucket, or to the local
+        stand-in route through the Flask app."""
+        if self.stack:
+            files = {"file": ("photo.jpg", data, "image/jpeg")}
+            return requests.post(form["url"], data=form["fields"], files=files, timeout=10).status_code
+        client = create_app(self.services.config, self.services).test_client()
+        return client.post(form["url"], data={**form["fields"], "file": (io.BytesIO(data), "photo.jpg")}).status_code
 
     def stored_text(self) -> str:
         """Everything at rest, as text: to prove personal data never lands there in the clear."""

@@ -3,7 +3,7 @@ transaction, the outbox relay, KMS-wrapped data keys, presigned uploads."""
 
 import base64
 import json
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -118,6 +118,17 @@ def test_presigned_upload_goes_straight_to_the_private_encrypted_bucket(services
     assert head["ServerSideEncryption"] == "AES256"
     block = client("s3", stack.endpoint).get_public_access_block(Bucket=stack.bucket)
     assert all(block["PublicAccessBlockConfiguration"].values())
+
+
+def test_presigned_policy_pins_key_type_size_and_encryption(services):
+    form = services.blobs.presigned_upload("uploads/u1/front.jpg", "image/jpeg", max_bytes=10_485_760, expires=600)
+    policy = json.loads(base64.b64decode(form["fields"]["policy"]))
+    conditions = policy["conditions"]
+    assert {"key": "uploads/u1/front.jpg"} in conditions and {"Content-Type": "image/jpeg"} in conditions
+    assert ["content-length-range", 1, 10_485_760] in conditions
+    assert {"x-amz-server-side-encryption": "AES256"} in conditions
+    expires = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
+    assert timedelta(seconds=590) < expires - datetime.now(UTC) <= timedelta(seconds=600)
 
 
 def test_kms_data_key_command_prints_only_the_wrapped_key(stack, monkeypatch):

@@ -45,3 +45,13 @@ def test_jobs_commit_with_the_unit_of_work_once_per_dedupe_key(backend):
     notices = backend.delivered("notice")
     assert [(j["dedupe_key"], j["payload"]) for j in notices] == [("notice:1", {"event": "paid", "text": "已拨付"})]
     assert [j["dedupe_key"] for j in backend.delivered("ocr")] == ["ocr:h1"]
+
+
+def test_presigned_upload_form_takes_the_photo(backend):
+    """Both stores take the form as issued. Enforcing its limits is the store's job: the local stand-in
+    is tested in tests/ocr/test_direct_upload.py; moto does not enforce POST policies, so for S3 the policy
+    document itself is checked in test_aws_only.py."""
+    blobs = backend.services.blobs
+    form = blobs.presigned_upload("uploads/u1/front.jpg", "image/jpeg", max_bytes=len(PHOTO))
+    assert backend.post_form(form, PHOTO) in (200, 201, 204)
+    assert blobs.get("uploads/u1/front.jpg") == PHOTO

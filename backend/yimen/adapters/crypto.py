@@ -39,3 +39,18 @@ class AesGcmCipher(Cipher):
     def lookup_hash(self, value: str) -> str:
         normalised = value.strip().upper()
         return hmac.new(self._hmac_key, normalised.encode(), hashlib.sha256).hexdigest()
+
+
+class FileSealer:
+    """Whole-file AES-GCM for the local blob folder (S3 encrypts server-side instead). The blob key is
+    the associated data, so one person's sealed photo cannot be swapped in for another's file."""
+
+    def __init__(self, master_key: bytes):
+        self._aead = AESGCM(_derive(master_key, b"yimen-blobs"))
+
+    def seal(self, data: bytes, key: str) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + self._aead.encrypt(nonce, data, key.encode())
+
+    def open(self, sealed: bytes, key: str) -> bytes:
+        return self._aead.decrypt(sealed[:12], sealed[12:], key.encode())

@@ -1,10 +1,11 @@
-"""The application form: requested items, materials (base64 images), a new household and its members.
+"""The application form: requested items, materials (base64 or uploaded images), a new household and its members.
 Validation only: every problem is a ValidationError in plain Chinese naming the field."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 
 from ..domain import eligibility, idcard
 from ..domain.errors import ValidationError
@@ -47,18 +48,17 @@ def image_type(data: bytes) -> str:
     raise ValidationError("BAD_IMAGE", "材料须为 JPG 或 PNG 图片")
 
 
-def materials_from(raw, *, assistant_mode: bool, partial: bool = False) -> dict[str, bytes]:
-    """Base64 images by kind. Required: ID photo, and the two signed forms or an on-screen signature."""
+def materials_from(raw, *, assistant_mode: bool, fetch: Callable[[str], bytes], partial: bool = False
+                   ) -> dict[str, bytes]:
+    """Images by kind: base64 text, or {"upload_key": ...} for a photo already sent straight to the blob
+    store (`fetch` reads it). Required: ID photo, and the two signed forms or an on-screen signature."""
     if not isinstance(raw, dict):
         raise ValidationError("MATERIALS_REQUIRED", "请上传身份证照片和签字材料")
     out = {}
-    for kind, text in raw.items():
+    for kind, value in raw.items():
         if kind not in MATERIALS:
             raise ValidationError("UNKNOWN_MATERIAL", f"未知的材料类型：{kind}")
-        try:
-            data = base64.b64decode(str(text), validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise ValidationError("BAD_MATERIAL", f"{MATERIALS[kind]}不是有效的图片数据") from exc
+        data = fetch(value.get("upload_key")) if isinstance(value, dict) else _base64_image(kind, value)
         if len(data) > MAX_MATERIAL_BYTES:
             raise ValidationError("MATERIAL_TOO_LARGE", f"{MATERIALS[kind]}超过 4MB，请压缩后上传")
         image_type(data)
@@ -73,6 +73,13 @@ def materials_from(raw, *, assistant_mode: bool, partial: bool = False) -> dict[
     if missing:
         raise ValidationError("MATERIALS_REQUIRED", f"缺少材料：{'、'.join(missing)}")
     return out
+
+
+def _base64_image(kind: str, text) -> bytes:
+    try:
+        return base64.b64decode(str(text), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationError("BAD_MATERIAL", f"{MATERIALS[kind]}不是有效的图片数据") from exc
 
 
 def household_from_form(raw) -> Household:

@@ -32,6 +32,7 @@ from ..domain.workflow import (
     Stage,
 )
 from ..ports import Job, Page, UnitOfWork
+from . import uploads
 from .application_forms import (
     MATERIALS,
     catalogue_item,
@@ -77,7 +78,8 @@ class ApplicationService:
         if not 8 <= len(idempotency_key) <= 100:
             raise ValidationError("IDEMPOTENCY_KEY_REQUIRED", "请求头缺少 Idempotency-Key（8-100 个字符）")
         items = requested_items(body.get("items"))
-        materials = materials_from(body.get("materials"), assistant_mode=bool(body.get("assistant")))
+        materials = materials_from(body.get("materials"), assistant_mode=bool(body.get("assistant")),
+                                   fetch=lambda key: uploads.take(self.s, actor, key))
         body_sha = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
         now = self.s.clock.now()
         with self.s.uow() as uow:
@@ -189,7 +191,8 @@ class ApplicationService:
     def resubmit(self, actor: Actor, app_id: str, note: str, materials: dict | None) -> Application:
         """补正: replace the materials sent back for, and return to the stage that asked."""
         now = self.s.clock.now()
-        new = materials_from(materials or {}, assistant_mode=False, partial=True)
+        new = materials_from(materials or {}, assistant_mode=False, partial=True,
+                             fetch=lambda key: uploads.take(self.s, actor, key))
         with self.s.uow() as uow:
             app = self._citizen_app(uow, actor, app_id)
             before = app.stage

@@ -1,13 +1,12 @@
 """ID-card photo check: the applicant (or a clerk) uploads the front side, gets the fields and warnings."""
 
-import uuid
-
 from flask import Blueprint, g, jsonify, request
 
 from ..domain.errors import ValidationError
 from ..ports_ocr import OcrEngine
 from ..services.idcard_check import check_image, load_upload
-from .common import api_doc, login_required, rate_limit, services
+from ..services.uploads import new_key, take
+from .common import api_doc, json_body, login_required, rate_limit, services
 
 bp = Blueprint("api_ocr", __name__, url_prefix="/api/v1")
 
@@ -23,18 +22,27 @@ def ocr_engine() -> OcrEngine:
 
 
 @bp.post("/ocr/idcard")
-@api_doc("识别并检查身份证人像面照片（multipart：image，可选 expected_name、expected_id_number）",
-         auth="any", tags=("ocr",))
+@api_doc("识别并检查身份证人像面照片（multipart：image；或 JSON：upload_key，照片已直传；"
+         "可选 expected_name、expected_id_number）", auth="any", tags=("ocr",))
 @login_required("citizen", "staff")
 @rate_limit("ocr-idcard", limit=20, per_seconds=60)
 def ocr_idcard():
+    data, fields = _photo_and_fields()
+    clean = load_upload(data)
+    result = check_image(clean.image, ocr_engine(), fields.get("expected_name") or None,
+                         fields.get("expected_id_number") or None)
+    # Keep only the re-encoded copy (no EXIF, no location); the original bytes are never stored or served.
+    # It sits in the uploader's own folder, so the application can name it instead of sending it again.
+    key = new_key(g.actor, "image/jpeg", "idcard")
+    services().blobs.put(key, clean.jpeg_bytes(), "image/jpeg")
+    return jsonify({**result, "photo_key": key})
+
+
+def _photo_and_fields() -> tuple[bytes, dict]:
+    if request.is_json:
+        body = json_body()
+        return take(services(), g.actor, body.get("upload_key")), body
     upload = request.files.get("image")
     if upload is None:
         raise ValidationError("MISSING_IMAGE", "请选择一张身份证照片上传（字段名 image）。")
-    clean = load_upload(upload.read())
-    result = check_image(clean.image, ocr_engine(), request.form.get("expected_name") or None,
-                         request.form.get("expected_id_number") or None)
-    # Keep only the re-encoded copy (no EXIF, no location); the original bytes are never stored or served.
-    key = f"idcard-photos/{g.actor.kind}/{uuid.uuid4().hex}.jpg"
-    services().blobs.put(key, clean.jpeg_bytes(), "image/jpeg")
-    return jsonify({**result, "photo_key": key})
+    return upload.read(), request.form

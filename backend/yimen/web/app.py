@@ -31,6 +31,7 @@ BLUEPRINTS = [
     "yimen.web.wechat_callback:bp",
     "yimen.web.happiness:bp",
     "yimen.web.api_ocr:bp",
+    "yimen.web.api_uploads:bp",
     "yimen.web.api_applications:bp",
     "yimen.web.staff_workflow:bp",
     "yimen.web.staff_funds:bp",
