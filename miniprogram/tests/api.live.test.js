@@ -102,7 +102,12 @@ test('live: submit is idempotent, shows in my list with its timeline, and can be
     name: '测试老人', idNumber: syntheticId(), phone: '13800001234', villageCode: '990101001004',
     address: '示范县城关镇石桥村三组', items: ['dibao'], members: [],
   };
-  const payload = buildApplicationPayload({ form, photo: PNG, signature: PNG });
+  // The photo goes to the file store first (the local stand-in of S3's presigned POST), then by key.
+  const photoFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mp-photo-')), 'photo.png');
+  fs.writeFileSync(photoFile, Buffer.from(PNG, 'base64'));
+  const photoKey = await c.uploadPhoto(photoFile);
+  assert.match(photoKey, /^uploads\/[0-9a-f]{24}\/photo-[0-9a-f]{32}\.png$/);
+  const payload = buildApplicationPayload({ form, photoKey, signature: PNG });
   const key = newIdempotencyKey();
   const first = await c.submitApplication(payload, key);
   const retry = await c.submitApplication(payload, key);

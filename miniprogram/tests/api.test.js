@@ -101,15 +101,40 @@ test('submit carries the Idempotency-Key and refuses to go without one', async (
   assert.throws(() => c.submitApplication({}, ''), /idempotency key/);
 });
 
-test('OCR upload is multipart field "image" with the typed name and number', async () => {
-  const { c, calls } = client({ 'POST /api/v1/ocr/idcard': { status: 200, data: { name: '王秀英', warnings: [] } } });
-  const r = await c.ocrIdcard('wxfile://tmp/1.jpg', { name: '王秀英', idNumber: '11010519491231002X' });
-  assert.equal(r.name, '王秀英');
-  const up = calls.find((x) => x.kind === 'upload');
-  assert.equal(up.name, 'image');
-  assert.equal(up.filePath, 'wxfile://tmp/1.jpg');
-  assert.deepEqual(up.formData, { expected_name: '王秀英', expected_id_number: '11010519491231002X' });
-  assert.equal(up.headers.Authorization, 'Bearer tok-1');
+const FORM = {
+  status: 201,
+  data: { upload_key: 'uploads/ab12/photo-1.jpg', url: 'https://bucket.test/yimen', fields: { key: 'uploads/ab12/photo-1.jpg', policy: 'p' } },
+};
+
+test('the ID photo goes straight to the store with the form, then is checked by its key', async () => {
+  const { c, calls } = client({
+    'POST /api/v1/uploads': FORM,
+    'POST https://bucket.test/yimen': { status: 204, data: null },
+    'POST /api/v1/ocr/idcard': { status: 200, data: { name: '王秀英', warnings: [], photo_key: 'uploads/ab12/idcard-2.jpg' } },
+  });
+  const r = await c.ocrIdcard('wxfile://tmp/1.png', { name: '王秀英', idNumber: '11010519491231002X' });
+  assert.equal(r.photo_key, 'uploads/ab12/idcard-2.jpg');
+  const [, form, up, check] = calls;
+  assert.deepEqual(form.data, { content_type: 'image/png' });
+  assert.deepEqual([up.kind, up.url, up.name, up.filePath], ['upload', 'https://bucket.test/yimen', 'file', 'wxfile://tmp/1.png']);
+  assert.deepEqual(up.formData, FORM.data.fields);
+  assert.equal(up.headers.Authorization, undefined, 'the store gets the signed form, never the citizen\'s token');
+  assert.deepEqual(check.data, { upload_key: 'uploads/ab12/photo-1.jpg', expected_name: '王秀英', expected_id_number: '11010519491231002X' });
+  assert.equal(check.headers.Authorization, 'Bearer tok-1');
+});
+
+test('a store that refuses the photo (S3 answers in XML) still gives a plain sentence', async () => {
+  const refusing = (status) => client({
+    'POST /api/v1/uploads': FORM,
+    'POST https://bucket.test/yimen': { status, data: null },
+  }).c;
+  await assert.rejects(refusing(403).uploadPhoto('wxfile://tmp/1.jpg'), { code: 'UPLOAD_FAILED', message: '照片没有传上去，请再试一次' });
+  await assert.rejects(refusing(413).uploadPhoto('wxfile://tmp/1.jpg'), { code: 'UPLOAD_FAILED', message: '照片太大了，请重新拍一张' });
+  const expired = client({
+    'POST /api/v1/uploads': FORM,
+    'POST https://bucket.test/yimen': { status: 403, data: { error: { code: 'UPLOAD_FORM_EXPIRED', message: '上传凭证已过期，请重新选择照片上传。' } } },
+  }).c;
+  await assert.rejects(expired.uploadPhoto('wxfile://tmp/1.jpg'), { code: 'UPLOAD_FORM_EXPIRED' });
 });
 
 test('withdraw posts the reason to the application\'s withdraw action', async () => {

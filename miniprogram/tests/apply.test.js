@@ -1,7 +1,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const {
-  ocrFeedback, buildApplicationPayload, reviewRows, stepIndex, materialTooLarge, assistedRecord, correctionBody,
+  ocrFeedback, buildApplicationPayload, reviewRows, stepIndex, correctionBody,
 } = require('../utils/apply');
 const { checkChar } = require('../utils/idcard');
 
@@ -25,8 +25,8 @@ test('OCR feedback: warnings shown as sent, in the order sent', () => {
   assert.deepEqual(fb.warnings, ['照片上的姓名和填写的不一致', 'BLUR']);
 });
 
-test('payload: the backend\'s contract — household with village, members, base64 materials', () => {
-  const payload = buildApplicationPayload({ form, photo: 'UEhPVE8=', signature: 'U0lHTg==' });
+test('payload: the backend\'s contract — household with village, members, the checked photo by key', () => {
+  const payload = buildApplicationPayload({ form, photoKey: 'uploads/ab12/idcard-1.jpg', signature: 'U0lHTg==' });
   assert.deepEqual(payload, {
     household: {
       village_code: '990101001001', address: '示范县青山镇石桥村三组', phone: '13800001234',
@@ -36,24 +36,20 @@ test('payload: the backend\'s contract — household with village, members, base
       ],
     },
     items: ['dibao', 'yiliao'],
-    materials: { id_photo: 'UEhPVE8=', signature: 'U0lHTg==' },
+    materials: { id_photo: { upload_key: 'uploads/ab12/idcard-1.jpg' }, signature: 'U0lHTg==' },
   });
 });
 
 test('assistant mode: the resident\'s signature is also the authorisation for the assistant', () => {
   const payload = buildApplicationPayload({
-    form: Object.assign({}, form, { assistant: { name: ' 周协理 ', reason: '年纪大' } }), photo: 'UEhPVE8=', signature: 'U0lHTg==',
+    form: Object.assign({}, form, { assistant: { name: ' 周协理 ', reason: '年纪大' } }), photoKey: 'uploads/ab12/idcard-1.jpg', signature: 'U0lHTg==',
   });
   assert.deepEqual(payload.assistant, {
     assistant_name: '周协理', resident_name: '王秀英', resident_id_number: form.idNumber.toUpperCase(), reason: '年纪大',
   });
-  assert.deepEqual(payload.materials, { id_photo: 'UEhPVE8=', signature: 'U0lHTg==', assistant_authorisation: 'U0lHTg==' });
-  assert.deepEqual(assistedRecord(form), { name: '王**', idNumber: '5117**********0029' });
-});
-
-test('materials over 4 MB are caught before upload', () => {
-  assert.equal(materialTooLarge('A'.repeat(5592404)), false);
-  assert.equal(materialTooLarge('A'.repeat(5592408)), true);
+  assert.deepEqual(payload.materials, {
+    id_photo: { upload_key: 'uploads/ab12/idcard-1.jpg' }, signature: 'U0lHTg==', assistant_authorisation: 'U0lHTg==',
+  });
 });
 
 test('review rows mask the ID number and phone', () => {
@@ -72,6 +68,6 @@ test('review rows mask the ID number and phone', () => {
 test('补正 needs a note or a new photo', () => {
   assert.deepEqual(correctionBody('  ', ''), { error: '请写一句补了什么，或者重新拍一张身份证照片' });
   assert.deepEqual(correctionBody(' 已重拍 ', ''), { body: { note: '已重拍', materials: {} } });
-  assert.deepEqual(correctionBody('', 'UEhPVE8='), { body: { note: '', materials: { id_photo: 'UEhPVE8=' } } });
-  assert.deepEqual(correctionBody('x', 'A'.repeat(5592408)), { error: '照片太大了，请重新拍一张' });
+  assert.deepEqual(correctionBody('', 'uploads/ab12/photo-2.jpg'),
+    { body: { note: '', materials: { id_photo: { upload_key: 'uploads/ab12/photo-2.jpg' } } } });
 });

@@ -128,7 +128,7 @@ function applyApi(overrides = {}) {
     villages: async () => VILLAGES,
     ocrIdcard: async (filePath, expected) => {
       calls.ocr.push({ filePath, expected });
-      return { name: '王秀英', id_number: id('51172219560312002'), warnings: [], photo_key: 'idcard-photos/x.jpg' };
+      return { name: '王秀英', id_number: id('51172219560312002'), warnings: [], photo_key: 'uploads/ab12/idcard-x.jpg' };
     },
     submitApplication: async (payload, key) => {
       calls.submits.push({ payload, key });
@@ -242,10 +242,12 @@ test('apply (assistant): a retried submit reuses its idempotency key; editing ge
   assert.deepEqual(payload.items, ['dibao']);
   assert.equal(payload.household.village_code, '990101001001');
   assert.deepEqual(payload.assistant, { assistant_name: '周协理', resident_name: '王秀英', resident_id_number: id('51172219560312002'), reason: '年纪大' });
-  assert.deepEqual(payload.materials, { id_photo: 'UEhPVE8=', signature: 'U0lHTg==', assistant_authorisation: 'U0lHTg==' });
+  assert.deepEqual(payload.materials, {
+    id_photo: { upload_key: 'uploads/ab12/idcard-x.jpg' }, signature: 'U0lHTg==', assistant_authorisation: 'U0lHTg==',
+  }, 'the checked photo is named by its key, not sent again');
   assert.deepEqual(wx.log.navigations.at(-1), { kind: 'redirectTo', url: '/pages/application/index?id=app-1&fresh=1' });
   assert.deepEqual(wx.log.titles, ['协理员代办']);
-  assert.deepEqual(storage.get('yimen.assisted'), { 'app-1': { name: '王**', idNumber: '5117**********0029' } });
+  assert.equal(storage.get('yimen.assisted'), undefined, 'the server, not the phone, remembers the resident');
   const firstKey = calls.submits[0].key;
   page.onStepBack();
   page.setData({ step: 'review' });
@@ -344,12 +346,13 @@ test('status lookup: checks the fields here, then shows only stages', async () =
   assert.deepEqual(page.data.result, { message: '查询到以下申请（仅显示办理环节）', lines: ['核对 · 正在核对家庭经济情况，一般3个工作日'] });
 });
 
-test('application detail: 补正 sends the note and the new photo, then reloads', async () => {
+test('application detail: 补正 uploads the new photo, sends the note and its key, then reloads', async () => {
   let stage = '补正';
   const sent = [];
   const api = {
     application: async (appId) => ({ id: appId, stage, open: true, correction_requested: stage === '补正', items: [], timeline: [] }),
     resubmit: async (appId, body) => { sent.push([appId, body]); stage = '受理'; },
+    uploadPhoto: async (filePath) => { sent.push(['upload', filePath]); return 'uploads/ab12/photo-2.jpg'; },
   };
   const { page, wx } = loadPage('application', {
     api, files: { 'wxfile://tmp/new.jpg': 'TkVX' },
@@ -362,7 +365,10 @@ test('application detail: 补正 sends the note and the new photo, then reloads'
   page.onFixNote({ detail: { value: '重新拍了身份证' } });
   page.onFixPhoto();
   await page.onResubmit();
-  assert.deepEqual(sent, [['a1', { note: '重新拍了身份证', materials: { id_photo: 'TkVX' } }]]);
+  assert.deepEqual(sent, [
+    ['upload', 'wxfile://tmp/new.jpg'],
+    ['a1', { note: '重新拍了身份证', materials: { id_photo: { upload_key: 'uploads/ab12/photo-2.jpg' } } }],
+  ]);
   assert.equal(page.data.correction, false);
   assert.equal(page.data.fixPhoto, '');
   assert.deepEqual(wx.log.toasts, ['已重新提交']);
@@ -400,15 +406,19 @@ test('happiness: no household bound yet shows the plain empty state, not an erro
   assert.equal(wx.log.modals.length, 0);
 });
 
-test('assistant: residents this phone applied for, grouped', async () => {
+test('assistant: residents from the server\'s list, grouped, whatever this phone remembers', async () => {
+  const zhao = { name: '赵**', id_number: '5117**********0011' };
   const api = { myApplications: async () => ({ items: [
-    { id: '1', stage: '核对', items: [{ code: 'dibao', name: '最低生活保障' }], assistant: { name: '周协理', revoked: false } },
+    { id: '1', stage: '核对', items: [{ code: 'dibao', name: '最低生活保障' }], assistant: { name: '周协理', revoked: false, resident: zhao } },
     { id: '2', stage: '核对', items: [{ code: 'dibao', name: '最低生活保障' }] },
+    { id: '3', stage: '受理', items: [{ code: 'yiliao', name: '医疗救助' }], assistant: { name: '周协理', revoked: false, resident: zhao } },
   ] }) };
   const { page, wx, storage } = loadPage('assistant', { api });
-  storage.set('yimen.assisted', { 1: { name: '赵**', idNumber: '5117**********0011' } });
+  storage.set('yimen.assisted', { 2: { name: '钱**', idNumber: '5117**********0022' } }); // left by an old version
   await page.onShow();
-  assert.deepEqual(page.data.residents.map((r) => [r.name, r.applications.map((a) => a.id)]), [['赵**', ['1']]]);
+  assert.deepEqual(page.data.residents.map((r) => [r.name, r.idNumber, r.applications.map((a) => a.id)]),
+    [['赵**', '5117**********0011', ['1', '3']]]);
+  assert.equal(page.data.loading, false);
   page.onApplyFor();
   assert.equal(wx.log.navigations[0].url, '/pages/apply/index?mode=assistant');
 });

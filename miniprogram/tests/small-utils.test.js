@@ -40,17 +40,20 @@ test('item rows show each department\'s decision and amount', () => {
   ]);
 });
 
-test('assistant list: applications this phone made, grouped per resident', () => {
-  const records = { 1: { name: '赵**', idNumber: '5117**********0011' }, 3: { name: '赵**', idNumber: '5117**********0011' }, 4: { name: '钱**', idNumber: '5117**********0022' } };
+test('assistant list: grouped per resident as the server names them (masked), no phone storage', () => {
+  const zhao = { name: '赵**', id_number: '5117**********0011' };
+  const helper = (resident, revoked = false) => ({ name: '周协理', authorisation_signed_on: '2026-11-25', revoked, resident });
   const residents = residentsFrom([
-    { id: '1', stage: '受理', items: [], assistant: { name: '周协理', revoked: false } },
+    { id: '1', stage: '受理', items: [], assistant: helper(zhao) },
     { id: '2', stage: '受理', items: [] },
-    { id: '3', stage: '核对', items: [], assistant: { name: '周协理', revoked: true } },
-    { id: '4', stage: '核对', items: [], assistant: { name: '周协理', revoked: false } },
-  ], records);
-  assert.deepEqual(residents.map((r) => [r.name, r.applications.map((a) => [a.id, a.revoked])]), [
-    ['赵**', [['1', false], ['3', true]]], ['钱**', [['4', false]]],
+    { id: '3', stage: '核对', items: [], assistant: helper(zhao, true) },
+    { id: '4', stage: '核对', items: [], assistant: helper({ name: '钱**', id_number: '5117**********0022' }) },
+    { id: '5', stage: '核对', items: [], assistant: helper(null) }, // made for my household by someone else
   ]);
+  assert.deepEqual(residents.map((r) => [r.name, r.idNumber, r.applications.map((a) => [a.id, a.revoked])]), [
+    ['赵**', '5117**********0011', [['1', false], ['3', true]]], ['钱**', '5117**********0022', [['4', false]]],
+  ]);
+  assert.deepEqual(residentsFrom(undefined), []);
 });
 
 test('village options need 12-digit codes and read "镇 村"', () => {

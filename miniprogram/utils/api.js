@@ -22,6 +22,12 @@ const STATUS_MESSAGES = {
 };
 const SERVER_MESSAGE = '系统正忙，请稍后再试';
 const NETWORK_MESSAGE = '网络不太好，请检查网络后再试';
+const UPLOAD_MESSAGE = '照片没有传上去，请再试一次';
+
+function photoType(filePath) {
+  const ext = String(filePath).split('.').pop().toLowerCase();
+  return { png: 'image/png', webp: 'image/webp' }[ext] || 'image/jpeg';
+}
 
 class ApiError extends Error {
   constructor(code, message, status) {
@@ -123,6 +129,20 @@ function createClient(options) {
     return call('request', req, opts);
   }
 
+  /* Photos go straight to the file store (S3's presigned POST, or the local server's stand-in) and
+   * are named by key afterwards, so a 3 MB photo never passes through the API. -> upload_key */
+  async function uploadPhoto(filePath) {
+    const form = await json('POST', '/api/v1/uploads', { content_type: photoType(filePath) });
+    try {
+      await send('upload', { url: form.url, headers: {}, filePath, name: 'file', formData: form.fields });
+    } catch (e) {
+      // S3 answers in XML: keep the server's sentence when there is one, else say it plainly.
+      if (e.code && !e.code.startsWith('HTTP_')) throw e;
+      throw new ApiError('UPLOAD_FAILED', e.status === 413 ? STATUS_MESSAGES[413] : UPLOAD_MESSAGE, e.status);
+    }
+    return form.upload_key;
+  }
+
   return {
     login,
     token: () => storage.get(TOKEN_KEY),
@@ -135,13 +155,14 @@ function createClient(options) {
     hints: (profile) => json('POST', '/api/v1/eligibility/hints', profile, { auth: false }),
     villages: () => json('GET', '/api/v1/regions/villages', undefined, { auth: false }),
 
-    ocrIdcard: (filePath, expected = {}) => {
-      const formData = {};
-      if (expected.name) formData.expected_name = expected.name;
-      if (expected.idNumber) formData.expected_id_number = expected.idNumber;
-      return call('upload', {
-        url: joinUrl(baseUrl, '/api/v1/ocr/idcard'), headers: {}, filePath, name: 'image', formData,
-      });
+    uploadPhoto,
+
+    /* The photo goes up first; the check then names it, and so can the application later. */
+    ocrIdcard: async (filePath, expected = {}) => {
+      const body = { upload_key: await uploadPhoto(filePath) };
+      if (expected.name) body.expected_name = expected.name;
+      if (expected.idNumber) body.expected_id_number = expected.idNumber;
+      return json('POST', '/api/v1/ocr/idcard', body);
     },
 
     /* The key is chosen by the caller and kept with the draft, so a retry after a dropped

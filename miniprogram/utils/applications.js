@@ -2,9 +2,6 @@
 const { statusLine } = require('./timeline');
 const { chineseDate, yuan } = require('./format');
 
-// Storage key of {application id: {name, idNumber}} (masked) for applications made as 协理员.
-const ASSISTED_KEY = 'yimen.assisted';
-
 function itemNames(app) {
   return (app.items || []).map((i) => (typeof i === 'object' ? i.name || i.item_name || i.code : i)).join('、');
 }
@@ -39,22 +36,21 @@ function itemRows(app) {
 }
 
 /*
- * Applications this phone made in assistant mode, grouped per resident. The citizen view of an
- * application does not name the household, so the phone keeps {application id: {name, idNumber}}
- * (masked) when it submits; applications made elsewhere are not listed.
+ * Applications this user made as 协理员, grouped per resident. The server names the resident (masked)
+ * only in the list of the assistant who applied, so every phone and the H5 pages show the same list.
  */
-function residentsFrom(apps, records) {
+function residentsFrom(apps) {
   const byKey = {};
   const order = [];
   (apps || []).forEach((app) => {
-    const who = records[app.id];
+    const who = app.assistant && app.assistant.resident;
     if (!who) return;
-    const key = `${who.name}|${who.idNumber}`;
+    const key = `${who.name}|${who.id_number}`;
     if (!byKey[key]) {
-      byKey[key] = { key, name: who.name, idNumber: who.idNumber, applications: [] };
+      byKey[key] = { key, name: who.name, idNumber: who.id_number, applications: [] };
       order.push(key);
     }
-    byKey[key].applications.push(Object.assign(listRow(app), { revoked: Boolean(app.assistant && app.assistant.revoked) }));
+    byKey[key].applications.push(Object.assign(listRow(app), { revoked: Boolean(app.assistant.revoked) }));
   });
   return order.map((k) => byKey[k]);
 }
@@ -65,4 +61,4 @@ function unwrapList(data) {
   return (data && data.items) || [];
 }
 
-module.exports = { listRow, listRows, itemRows, residentsFrom, unwrapList, ASSISTED_KEY };
+module.exports = { listRow, listRows, itemRows, residentsFrom, unwrapList };

@@ -1,6 +1,7 @@
 /*
  * The 申请 journey: steps, OCR feedback, review rows and the body of POST /api/v1/applications
- * (services/applications.py submit: household, items, materials as base64 images, assistant).
+ * (services/applications.py submit: household, items, materials, assistant). The ID photo is named by
+ * the upload key the check returned; the signature, a small PNG, goes inline as base64.
  */
 const { normalizeIdNumber, maskIdNumber, maskName } = require('./idcard');
 
@@ -10,9 +11,6 @@ const STEPS = [
   { key: 'signature', title: '签名' },
   { key: 'review', title: '核对提交' },
 ];
-
-// The backend refuses materials over 4 MB; base64 is 4/3 of the bytes.
-const MAX_MATERIAL_BYTES = 4 * 1024 * 1024;
 
 function stepIndex(key) {
   return STEPS.findIndex((s) => s.key === key);
@@ -38,26 +36,22 @@ function ocrFeedback(result) {
   };
 }
 
-function materialTooLarge(base64) {
-  return Math.floor((base64.length * 3) / 4) > MAX_MATERIAL_BYTES;
-}
-
 function memberFrom(person, relation) {
   return { name: String(person.name).trim(), id_number: normalizeIdNumber(person.idNumber), relation };
 }
 
 /*
- * form as validated by validate.validateApplicationForm; photo and signature are base64 (no
- * data: prefix), read from the files the camera and the signature canvas wrote.
+ * form as validated by validate.validateApplicationForm; photoKey is the checked ID photo's upload
+ * key (photo_key from the check); signature is base64 (no data: prefix) from the signature canvas.
  */
-function buildApplicationPayload({ form, photo, signature }) {
+function buildApplicationPayload({ form, photoKey, signature }) {
   const household = {
     village_code: form.villageCode,
     address: String(form.address).trim(),
     phone: String(form.phone).replace(/\s+/g, ''),
     members: [memberFrom(form, '户主')].concat((form.members || []).map((m) => memberFrom(m, m.relation))),
   };
-  const materials = { id_photo: photo, signature };
+  const materials = { id_photo: { upload_key: photoKey }, signature };
   const payload = { household, items: form.items.slice(), materials };
   if (form.assistant) {
     // The resident signs on the assistant's phone: the same signature is the application, the
@@ -95,20 +89,14 @@ function reviewRows(form, itemNames, villageName) {
   return rows;
 }
 
-/* What the assistant's phone remembers about an application it made: the resident, masked. */
-function assistedRecord(form) {
-  return { name: maskName(String(form.name).trim()), idNumber: maskIdNumber(normalizeIdNumber(form.idNumber)) };
-}
-
-/* 补正: a sentence on what was fixed and/or a new ID photo (base64). One of them is needed. */
-function correctionBody(note, photo) {
+/* 补正: a sentence on what was fixed and/or a new ID photo (its upload key). One of them is needed. */
+function correctionBody(note, photoKey) {
   const text = String(note || '').trim();
-  if (!text && !photo) return { error: '请写一句补了什么，或者重新拍一张身份证照片' };
-  if (photo && materialTooLarge(photo)) return { error: '照片太大了，请重新拍一张' };
-  return { body: { note: text, materials: photo ? { id_photo: photo } : {} } };
+  if (!text && !photoKey) return { error: '请写一句补了什么，或者重新拍一张身份证照片' };
+  return { body: { note: text, materials: photoKey ? { id_photo: { upload_key: photoKey } } : {} } };
 }
 
 module.exports = {
   correctionBody,
-  STEPS, stepIndex, ocrFeedback, buildApplicationPayload, reviewRows, materialTooLarge, assistedRecord,
+  STEPS, stepIndex, ocrFeedback, buildApplicationPayload, reviewRows,
 };

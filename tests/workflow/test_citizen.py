@@ -2,7 +2,9 @@
 
 import pytest
 
-from .helpers import application_body, case_page, id_number, submit
+from yimen.domain.masking import mask_id_number, mask_name
+
+from .helpers import application_body, case_page, id_number, png, submit
 
 
 def _login(client, code: str) -> dict:
@@ -86,7 +88,8 @@ def test_assistant_applies_for_a_resident_who_can_see_and_withdraw(app, client, 
 
     seen = client.get("/api/v1/applications", headers=resident).get_json()["items"]
     assert [a["id"] for a in seen] == [app_id]
-    assert seen[0]["assistant"] == {"name": "村协理员 刘芳", "authorisation_signed_on": "2026-11-25", "revoked": False}
+    assert seen[0]["assistant"] == {"name": "村协理员 刘芳", "authorisation_signed_on": "2026-11-25", "revoked": False,
+                                    "resident": None}  # the resident is named only in the assistant's own list
     page = case_page(staff_client("window1"), app_id)
     assert "协理员代办：村协理员 刘芳" in page
 
@@ -96,6 +99,44 @@ def test_assistant_applies_for_a_resident_who_can_see_and_withdraw(app, client, 
     # the authorisation is revoked: the assistant no longer sees the resident's application
     assert client.get(f"/api/v1/applications/{app_id}", headers=assistant).status_code == 404
     assert client.get("/api/v1/applications", headers=assistant).get_json()["items"] == []
+
+
+def test_assistant_list_names_each_resident_masked(client, seeded):
+    """The server, not the assistant's phone, says whom each 协理员 application was for: masked, grouped on /my."""
+    assistant = _login(client, "assistant-code")
+    with seeded.uow() as uow:
+        households = list(uow.households.iter_in_area("990101001"))
+    first = households[0].head
+    second = next(m for h in households[1:] for m in h.members[1:])  # a resident who is not the head
+    materials = {**application_body()["materials"], "assistant_authorisation": png()}
+    for n, head in enumerate((first, second, first)):
+        body = {"items": ["dibao"] if n < 2 else ["yiliao"], "materials": materials, "assistant": {
+            "assistant_name": "村协理员 刘芳", "resident_id_number": head.id_number, "resident_name": head.name}}
+        assert submit(client, assistant, body, key=f"assist-list-{n}").status_code == 201
+    own = submit(client, assistant, application_body(head_name="刘芳", head_id=id_number("19800101", "77")),
+                 key="assist-own")
+    assert own.status_code == 201
+
+    response = client.get("/api/v1/applications", headers=assistant)
+    items = response.get_json()["items"]
+    residents = [a["assistant"] and a["assistant"]["resident"] for a in items]
+    masked = {"name": first.name[0] + "*" * (len(first.name) - 1),
+              "id_number": first.id_number[:4] + "*" * 10 + first.id_number[-4:]}
+    assert masked in residents and residents.count(masked) == 2
+    assert {"name": mask_name(second.name), "id_number": mask_id_number(second.id_number)} in residents
+    assert residents.count(None) == 1  # the assistant's own application names nobody
+    assert all(a["assistant"]["name"] == "村协理员 刘芳" and a["assistant"]["revoked"] is False
+               for a in items if a["assistant"])
+    text = response.get_data(as_text=True)
+    for head in (first, second):
+        assert head.id_number not in text and head.id_number[6:14] not in text and head.name not in text
+
+    with client.session_transaction() as session:
+        session["citizen_token"] = assistant["Authorization"].removeprefix("Bearer ")
+    page = client.get("/my").get_data(as_text=True)
+    assert "我代办的居民" in page and page.count('<section id="resident-') == 2
+    assert masked["name"] in page and masked["id_number"] in page and "医疗救助" in page
+    assert first.id_number not in page and second.id_number not in page and first.name not in page
 
 
 def test_other_citizens_cannot_see_or_withdraw(client, citizen_headers, seeded):

@@ -104,6 +104,7 @@ class Assistant:
     authorisation_key: str  # blob key of the signed 授权书 (photo or on-screen signature)
     signed_on: date
     revoked_at: datetime | None = None
+    resident: dict = field(default_factory=dict)  # {"name", "id_number"} masked: the assistant's own list
 
 
 @dataclass

@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
 from ..domain import idcard, workdays
 from ..domain.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooLarge, ValidationError
+from ..domain.masking import mask_id_number, mask_name
 from ..domain.model import SYSTEM, Actor, AuditEvent, Household, Role
 from ..domain.workflow import (
     GRANT,
@@ -95,7 +96,7 @@ class ApplicationService:
             app.materials = self._storematerials_from(app.id, materials)
             if assistant:
                 app.assistant = Assistant(actor.id, assistant, app.materials["assistant_authorisation"],
-                                          now.date())
+                                          now.date(), resident=_masked_resident(body["assistant"]))
             app.start(now, actor.label, assistant or "")
             uow.applications.add(app)
             uow.kv.put_if_absent(IDEMPOTENCY_NS, f"{actor.id}:{idempotency_key}",
@@ -150,14 +151,16 @@ class ApplicationService:
             keys[kind] = key
         return keys
 
-    def mine(self, actor: Actor) -> list[Application]:
-        """Applications I submitted, and those an assistant submitted for my household."""
+    def mine(self, actor: Actor) -> list[tuple[Application, dict | None]]:
+        """Applications I submitted, and those an assistant submitted for my household, newest first. Each comes
+        with the resident (masked) when I applied for them as 协理员."""
         with self.s.uow() as uow:
             own = {a.id: a for a in uow.applications.list_for_applicant(actor.id)
                    if not (a.assistant and a.assistant.revoked_at)}
             for household in uow.households.find_by_owner(actor.id):
                 own.update({a.id: a for a in uow.applications.list_for_household(household.id)})
-        return sorted(own.values(), key=lambda a: a.submitted_at, reverse=True)
+        apps = sorted(own.values(), key=lambda a: a.submitted_at, reverse=True)
+        return [(a, a.assistant.resident if a.assistant and a.assistant.openid == actor.id else None) for a in apps]
 
     def get_for_citizen(self, actor: Actor, app_id: str) -> Application:
         with self.s.uow() as uow:
@@ -568,8 +571,14 @@ STEP_WORDS = {"submitted": "提交申请", "decided": "办理", "item_decided": 
               "proposed": "工作人员建议增加救助事项"}
 
 
-def application_view(app: Application, today: date, warn_days: int = workdays.DEFAULT_WARN_DAYS) -> dict:
-    """The citizen's JSON shape of an application."""
+def _masked_resident(helper: dict) -> dict:
+    return {"name": mask_name(str(helper["resident_name"]).strip()),
+            "id_number": mask_id_number(idcard.normalize_number(helper["resident_id_number"]))}
+
+
+def application_view(app: Application, today: date, warn_days: int = workdays.DEFAULT_WARN_DAYS, *,
+                     resident: dict | None = None) -> dict:
+    """The citizen's JSON shape of an application; `resident` (masked) is shown to the assistant who applied."""
     return {
         "id": app.id,
         "stage": app.stage.value,
@@ -583,7 +592,7 @@ def application_view(app: Application, today: date, warn_days: int = workdays.DE
                    "proposed": bool(i.proposed_by)} for i in app.items],
         "assistant": None if not app.assistant else {
             "name": app.assistant.name, "authorisation_signed_on": app.assistant.signed_on.isoformat(),
-            "revoked": bool(app.assistant.revoked_at)},
+            "revoked": bool(app.assistant.revoked_at), "resident": resident},
         "green_channel": None if not app.green else {
             "amount_fen": app.green.amount_fen, "paperwork_due": app.green.paperwork_due.isoformat(),
             "paperwork_status": "手续待补办" if app.green.pending else "手续已补齐"},

@@ -22,6 +22,7 @@ from ..domain.masking import mask_id_number
 from ..ports_ocr import OcrEngine
 
 MAX_BYTES = 10 * 1024 * 1024
+STORED_EDGE = 2400
 MAX_PIXELS = 50_000_000  # a 50-megapixel phone photo; more is a decompression bomb, not a card
 MIN_SIDE = 320  # below this the 18 digits are a few pixels tall
 OCR_LONG_SIDE = 1600  # larger photos are shrunk first: the detector works at ~1000 px anyway
@@ -43,9 +44,12 @@ class CleanImage:
     mime: str
 
     def jpeg_bytes(self, quality: int = 90) -> bytes:
-        """The copy to store: re-encoded from pixels, so no EXIF (location!) survives."""
+        """The copy to store: re-encoded from pixels, so no EXIF (location!) survives, and at most
+        STORED_EDGE px long, which keeps every printed character legible and the file under 4 MB."""
+        copy = self.image.copy()
+        copy.thumbnail((STORED_EDGE, STORED_EDGE))
         buf = io.BytesIO()
-        self.image.save(buf, "JPEG", quality=quality)
+        copy.save(buf, "JPEG", quality=quality)
         return buf.getvalue()
 
 

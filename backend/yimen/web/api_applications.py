@@ -14,8 +14,8 @@ def _service() -> ApplicationService:
     return ApplicationService(services())
 
 
-def _view(app):
-    return application_view(app, services().clock.today())
+def _view(app, resident=None):
+    return application_view(app, services().clock.today(), resident=resident)
 
 
 @bp.post("/applications")
@@ -30,10 +30,10 @@ def submit():
 
 
 @bp.get("/applications")
-@api_doc("我的申请（含协理员为我家代办的申请）", auth="citizen", tags=TAGS)
+@api_doc("我的申请（含协理员为我家代办的申请；我代办的申请附被代办人的脱敏姓名和身份证号）", auth="citizen", tags=TAGS)
 @login_required("citizen")
 def mine():
-    return jsonify(items=[_view(a) for a in _service().mine(g.actor)])
+    return jsonify(items=[_view(a, resident) for a, resident in _service().mine(g.actor)])
 
 
 @bp.get("/applications/<app_id>")

@@ -99,8 +99,14 @@ def _body_from_form(form, files) -> tuple[dict, dict]:
 @citizen_page
 def my_applications():
     today = services().clock.today()
-    apps = [application_view(a, today) for a in _service().mine(_actor())]
-    return render_template("h5/my.html", apps=apps)
+    apps, residents = [], {}  # 我代办的居民: (masked name, masked ID number) -> their applications
+    for app, resident in _service().mine(_actor()):
+        view = application_view(app, today, resident=resident)
+        if resident:
+            residents.setdefault((resident["name"], resident["id_number"]), []).append(view)
+        else:
+            apps.append(view)
+    return render_template("h5/my.html", apps=apps, residents=residents)
 
 
 @bp.get("/my/<app_id>")

@@ -56,15 +56,16 @@ Page(basePage({
   },
 
   async onResubmit() {
-    const photo = this.data.fixPhoto ? wx.getFileSystemManager().readFileSync(this.data.fixPhoto, 'base64') : '';
-    const { body, error } = correctionBody(this.data.fixNote, photo);
+    const { fixNote, fixPhoto } = this.data;
+    const { error } = correctionBody(fixNote, fixPhoto); // a chosen photo counts before it is sent
     if (error) {
       this.setData({ fixError: error });
       return;
     }
     this.setData({ resubmitting: true });
     try {
-      await getApp().api.resubmit(this.id, body);
+      const photoKey = fixPhoto ? await getApp().api.uploadPhoto(fixPhoto) : '';
+      await getApp().api.resubmit(this.id, correctionBody(fixNote, photoKey).body);
       this.setData({ fixNote: '', fixPhoto: '' });
       wx.showToast({ title: '已重新提交', icon: 'success' });
       await this.load();

@@ -5,14 +5,13 @@ const {
   validateApplicationForm, memberErrors, hasErrors, RELATIONS, PROXY_REASONS,
 } = require('../../utils/validate');
 const {
-  STEPS, stepIndex, ocrFeedback, buildApplicationPayload, reviewRows, materialTooLarge, assistedRecord,
+  STEPS, stepIndex, ocrFeedback, buildApplicationPayload, reviewRows,
 } = require('../../utils/apply');
-const { ASSISTED_KEY } = require('../../utils/applications');
 const { villageOptions } = require('../../utils/regions');
 const { createStrokeRecorder } = require('../../utils/signature');
 const { newIdempotencyKey } = require('../../utils/ids');
 
-const EMPTY_PHOTO = { path: '', status: 'none', feedback: null, error: '' };
+const EMPTY_PHOTO = { path: '', key: '', status: 'none', feedback: null, error: '' };
 const MEMBER_RELATIONS = RELATIONS.filter((r) => r !== '户主');
 
 Page(basePage({
@@ -176,7 +175,7 @@ Page(basePage({
     const { form } = this.data;
     try {
       const result = await getApp().api.ocrIdcard(path, { name: form.name, idNumber: form.idNumber });
-      this.setData({ 'photo.status': 'done', 'photo.feedback': ocrFeedback(result) });
+      this.setData({ 'photo.status': 'done', 'photo.key': result.photo_key, 'photo.feedback': ocrFeedback(result) });
     } catch (e) {
       this.setData({ 'photo.status': 'failed', 'photo.error': e.message });
     }
@@ -279,30 +278,17 @@ Page(basePage({
   },
 
   async send() {
-    const photo = wx.getFileSystemManager().readFileSync(this.data.photo.path, 'base64');
-    if (materialTooLarge(photo)) {
-      showError({ message: '身份证照片太大了，请回到第2步重新拍一张' });
-      return;
-    }
     this.setData({ submitting: true });
     try {
       const { form } = this.data;
-      const payload = buildApplicationPayload({ form, photo, signature: this.signature });
+      const payload = buildApplicationPayload({ form, photoKey: this.data.photo.key, signature: this.signature });
       const created = await getApp().api.submitApplication(payload, this.key);
       this.key = null;
-      if (form.assistant) this.rememberResident(created.id);
       wx.redirectTo({ url: `/pages/application/index?id=${encodeURIComponent(created.id)}&fresh=1` });
     } catch (e) {
       showError(e);
     } finally {
       this.setData({ submitting: false });
     }
-  },
-
-  /* The application view does not name the household; the assistant page lists residents from this. */
-  rememberResident(appId) {
-    const records = wx.getStorageSync(ASSISTED_KEY) || {};
-    records[appId] = assistedRecord(this.data.form);
-    wx.setStorageSync(ASSISTED_KEY, records);
   },
 }));

@@ -1,5 +1,5 @@
 const { basePage, showError } = require('../../utils/page');
-const { residentsFrom, unwrapList, ASSISTED_KEY } = require('../../utils/applications');
+const { residentsFrom, unwrapList } = require('../../utils/applications');
 
 Page(basePage({
   data: { residents: [], loading: true },
@@ -15,8 +15,7 @@ Page(basePage({
   async load() {
     try {
       const data = await getApp().api.myApplications();
-      const records = wx.getStorageSync(ASSISTED_KEY) || {};
-      this.setData({ residents: residentsFrom(unwrapList(data), records) });
+      this.setData({ residents: residentsFrom(unwrapList(data)) });
     } catch (e) {
       showError(e);
     } finally {
