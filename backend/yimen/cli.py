@@ -57,6 +57,7 @@ def serve(host: str, port: int, data_dir: str | None) -> None:
     start_local_worker(app.extensions["yimen"])  # delivers the outbox: notices to WeChat / SMS
     _every(1800, _scan_deadlines, app.extensions["yimen"])  # what EventBridge does in the serverless path
     _every(5, _check_id_photos, app.extensions["yimen"])  # what the OCR queue's worker does there
+    _every(3600, _expire_uploads, app.extensions["yimen"])  # what the bucket's lifecycle rule does there
     click.echo(f"一门已启动：http://{host}:{port}/   工作人员后台：http://{host}:{port}/staff/")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
@@ -80,6 +81,12 @@ def _scan_deadlines(services) -> None:
     from .services.applications import ApplicationService
 
     ApplicationService(services).scan_deadlines(int(services.config.get("DEADLINE_WARN_DAYS", DEFAULT_WARN_DAYS)))
+
+
+def _expire_uploads(services) -> None:
+    from .services.uploads import UPLOAD_PREFIX, UPLOAD_TTL_SECONDS
+
+    services.blobs.expire(UPLOAD_PREFIX, UPLOAD_TTL_SECONDS)
 
 
 def _check_id_photos(services) -> None:

@@ -2,6 +2,7 @@
 naming the checked photo. Here the embedded store's stand-in route; S3's form is checked in tests/contract."""
 
 import io
+import os
 import random
 import time
 
@@ -9,6 +10,7 @@ import pytest
 
 from tests.ocr import cardgen
 from tests.workflow.helpers import application_body, submit
+from yimen.services.uploads import UPLOAD_PREFIX, UPLOAD_TTL_SECONDS
 
 
 def card_jpeg(person) -> bytes:
@@ -112,3 +114,15 @@ def test_local_files_are_sealed_on_disk(client, citizen_headers, services, perso
     on_disk = (services.config["BLOB_DIR"] / form["upload_key"]).read_bytes()
     assert photo not in on_disk and not on_disk.startswith(b"\xff\xd8")
     assert services.blobs.get(form["upload_key"]) == photo
+
+
+def test_old_uploads_expire_like_the_buckets_lifecycle_rule(services):
+    services.blobs.put("uploads/ab/old.jpg", b"old")
+    services.blobs.put("uploads/ab/new.jpg", b"new")
+    services.blobs.put("applications/a1/id_photo", b"kept")
+    week_ago = time.time() - UPLOAD_TTL_SECONDS - 60
+    old = services.config["BLOB_DIR"] / "uploads/ab/old.jpg"
+    os.utime(old, (week_ago, week_ago))
+    assert services.blobs.expire(UPLOAD_PREFIX, UPLOAD_TTL_SECONDS) == 1
+    assert not services.blobs.exists("uploads/ab/old.jpg") and services.blobs.get("uploads/ab/new.jpg") == b"new"
+    assert services.blobs.get("applications/a1/id_photo") == b"kept"

@@ -66,6 +66,14 @@ class LocalBlobStore(BlobStore):
         self.put(fields["key"], data, fields["Content-Type"])
         return fields["key"]
 
+    def expire(self, prefix: str, older_than_seconds: float) -> int:
+        """What S3's lifecycle rule does for `uploads/`: remove files under prefix not written lately."""
+        cutoff = time.time() - older_than_seconds
+        old = [p for p in self._path(prefix).rglob("*") if p.is_file() and p.stat().st_mtime < cutoff]
+        for path in old:
+            path.unlink(missing_ok=True)
+        return len(old)
+
     def _sign(self, fields: Mapping[str, str]) -> str:
         message = "\n".join(str(fields.get(name, "")) for name in SIGNED_FIELDS).encode()
         return hmac.new(self.signing_key, message, hashlib.sha256).hexdigest()

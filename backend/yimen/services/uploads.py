@@ -1,7 +1,7 @@
 """Direct uploads. The phone asks for a form, sends the photo straight to the blob store (S3's presigned
 POST, or its local stand-in), then names the upload key in later requests: the ID-photo check and the
 application. Keys sit under the uploader's own scope, so nobody can claim another person's upload.
-Uploads are working copies: S3 expires `uploads/` after 7 days; what an application keeps is copied."""
+Uploads are working copies, gone after 7 days; what an application keeps is copied."""
 
 import hashlib
 import uuid
@@ -11,6 +11,7 @@ from ..domain.model import Actor
 from .idcard_check import MAX_BYTES
 
 UPLOAD_PREFIX = "uploads/"
+UPLOAD_TTL_SECONDS = 7 * 24 * 3600  # infra/s3.yml's lifecycle rule; `yimen serve` sweeps the local folder
 FORM_SECONDS = 600  # long enough for a slow 3G upload of a 10 MB photo
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
