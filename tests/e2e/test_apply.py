@@ -44,7 +44,15 @@ def test_apply_with_id_photo_then_follow_the_timeline(page, site, tmp_path):
 
     page.set_input_files("#id_photo", str(photo))
     _sign(page)
+    page.select_option("#village_code", "")  # slipped back to 请选择
     shot(page, "h5-apply-filled")
+    page.click("#submit")
+    assert "请选择所在村" in page.locator("#error-village_code").inner_text()
+    # Sent back for one field: the photo and the signature are kept, not asked for again.
+    assert "已收到身份证照片" in page.locator("#kept-id_photo").inner_text()
+    assert "已收到您的签名" in page.locator("#kept-signature").inner_text()
+    shot(page, "h5-apply-kept")
+    page.select_option("#village_code", "990101002001")
     page.click("#submit")
     page.wait_for_url(lambda url: url.split("#")[0].endswith("?new=1"), timeout=60_000)
     assert "申请已提交" in page.locator("#submitted").inner_text()

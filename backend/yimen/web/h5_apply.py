@@ -12,6 +12,7 @@ from ..domain.policy import catalogue
 from ..services.applications import ApplicationService, application_view
 from ..services.happiness import HappinessService
 from ..services.idcard_check import check_image, load_upload
+from ..services.uploads import new_key, take
 from .api_ocr import ocr_engine
 from .common import api_doc, current_actor, services
 from .h5 import citizen_page
@@ -24,6 +25,7 @@ FIELD_OF = {"BAD_NAME": "name", "BAD_ID_NUMBER": "id_number", "BAD_VILLAGE": "vi
             "SIGNATURE_REQUIRED": "materials", "ID_NUMBER_TAKEN": "id_number", "NOT_AN_IDCARD": "id_photo",
             "IDCARD_BACK_SIDE": "id_photo"}
 # Photo warnings worth a second look before submitting; the person may still confirm and go on.
+MATERIAL_FIELDS = ("id_photo", "signature", "application_letter", "authorisation")
 PHOTO_BLOCKERS = {"EXPECTED_NAME_MISMATCH", "EXPECTED_ID_MISMATCH", "GREYSCALE_COPY", "CARD_CUT_OFF"}
 
 
@@ -50,10 +52,11 @@ def _actor():
 def apply():
     form = request.form if request.method == "POST" else {"items": request.args.get("items", "")}
     errors: dict[str, str] = {}
-    ocr = None
+    ocr, kept = None, {}
     if request.method == "POST":
         try:
-            body, ocr = _body_from_form(request.form, request.files)
+            kept = _kept_materials(request.form, request.files)
+            body, ocr = _body_from_form(request.form, kept)
             blockers = [w for w in ocr["warnings"] if w["code"] in PHOTO_BLOCKERS]
             if blockers and not request.form.get("photo_confirmed"):
                 errors["id_photo"] = "；".join(w["message"] for w in blockers)
@@ -65,31 +68,44 @@ def apply():
             errors[field] = exc.message
     chosen = set(filter(None, (form.getlist("items") if hasattr(form, "getlist") else form["items"].split(","))))
     return render_template("h5/apply.html", form=form, errors=errors, ocr=ocr, villages=_villages(),
-                           items=list(catalogue().items.values()), chosen=chosen,
+                           items=list(catalogue().items.values()), chosen=chosen, kept=kept,
                            idempotency_key=request.form.get("idempotency_key") or secrets.token_urlsafe(16))
 
 
-def _body_from_form(form, files) -> tuple[dict, dict]:
-    """The citizen API's JSON body from the H5 form; the ID photo is cleaned (EXIF gone) and checked."""
-    upload = files.get("id_photo")
-    if upload is None or not upload.filename:
+def _kept_materials(form, files) -> dict[str, str]:
+    """Upload keys by material. Each photo or signature received is cleaned (EXIF gone) and kept in the
+    citizen's upload folder, and its key rides along in the form: a page sent back for a fix does not
+    ask the grandmother to take her ID photo or sign again. A newly chosen file replaces the kept one."""
+    kept = {}
+    for kind in MATERIAL_FIELDS:
+        upload = files.get(kind)
+        if upload and upload.filename:
+            kept[kind] = _keep(load_upload(upload.read()).jpeg_bytes(), "image/jpeg", kind)
+        elif kind == "signature" and form.get("signature", "").startswith("data:image/png;base64,"):
+            kept[kind] = _keep(base64.b64decode(form["signature"].split(",", 1)[1]), "image/png", kind)
+        elif form.get(f"{kind}_key"):
+            kept[kind] = form[f"{kind}_key"]
+    return kept
+
+
+def _keep(data: bytes, content_type: str, kind: str) -> str:
+    key = new_key(_actor(), content_type, kind)
+    services().blobs.put(key, data, content_type)
+    return key
+
+
+def _body_from_form(form, kept: dict[str, str]) -> tuple[dict, dict]:
+    """The citizen API's JSON body from the H5 form, and the check of the ID photo against what was typed."""
+    if "id_photo" not in kept:
         raise YimenError("MATERIALS_REQUIRED", "请拍摄或选择身份证人像面照片")
-    clean = load_upload(upload.read())
     name, number = form.get("name", "").strip(), form.get("id_number", "").strip().upper()
-    ocr = check_image(clean.image, ocr_engine(), name or None, number or None)
-    materials = {"id_photo": base64.b64encode(clean.jpeg_bytes()).decode()}
-    signature = form.get("signature", "")
-    if signature.startswith("data:image/png;base64,"):
-        materials["signature"] = signature.split(",", 1)[1]
-    for kind in ("application_letter", "authorisation"):
-        photo = files.get(kind)
-        if photo and photo.filename:
-            materials[kind] = base64.b64encode(load_upload(photo.read()).jpeg_bytes()).decode()
+    photo = load_upload(take(services(), _actor(), kept["id_photo"]))
+    ocr = check_image(photo.image, ocr_engine(), name or None, number or None)
     body = {
         "items": form.getlist("items"),
         "household": {"village_code": form.get("village_code", ""), "address": form.get("address", ""),
                       "phone": form.get("phone", ""), "members": [{"name": name, "id_number": number}]},
-        "materials": materials,
+        "materials": {kind: {"upload_key": key} for kind, key in kept.items()},
     }
     return body, ocr
 
