@@ -1,5 +1,6 @@
 """Notice queue consumer: sends each status/payment notice through the first channel that reaches
-the person and logs it (services/notice_worker.py). Failures come back via SQS, then the DLQ."""
+the person and logs it (services/notice_worker.py). Failures come back via SQS, then the DLQ, from
+where staff put them back (services/dead_notices.py) once the cause is fixed."""
 
 from functions.runtime import services, sqs_handler
 
@@ -10,4 +11,10 @@ def _deliver(job) -> None:
     NoticeWorker(services()).handle_queued(job)
 
 
-handler = sqs_handler(_deliver)
+def _describe(exc: Exception) -> str:
+    from yimen.services.notice_worker import failure_text
+
+    return failure_text(exc)
+
+
+handler = sqs_handler(_deliver, _describe)

@@ -5,7 +5,7 @@ import functools
 import logging
 from collections.abc import Callable
 
-from yimen.adapters.sqs import process_batch, run_once
+from yimen.adapters.sqs import process_batch, run_once, type_only
 from yimen.ports import Job
 
 logging.getLogger().setLevel(logging.INFO)
@@ -19,11 +19,12 @@ def services():
     return build_services(load_config())
 
 
-def sqs_handler(work: Callable[[Job], object]):
-    """A Lambda handler for an SQS event source (FunctionResponseTypes: ReportBatchItemFailures)."""
+def sqs_handler(work: Callable[[Job], object], describe: Callable[[Exception], str] = type_only):
+    """A Lambda handler for an SQS event source (FunctionResponseTypes: ReportBatchItemFailures).
+    `describe` words a failure for the dead-letter listing (see run_once)."""
 
     def handler(event: dict, context) -> dict:
         s = services()
-        return process_batch(event, lambda job: run_once(s.uow, job, work, s.clock.now().isoformat()))
+        return process_batch(event, lambda job: run_once(s.uow, job, work, s.clock.now().isoformat(), describe))
 
     return handler

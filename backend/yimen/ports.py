@@ -252,10 +252,33 @@ class NoticeLog(abc.ABC):
         """Newest first."""
 
 
-class JobLeases(abc.ABC):
+@dataclass
+class DeadJob:
+    """A job given up after its last try: status dead in the outbox, or a message in a dead-letter queue."""
+
+    job: Job  # job.attempts: the tries it had
+    error: str | None = None  # the last failure
+    at: datetime | None = None  # when it last failed
+
+
+class DeadLetters(abc.ABC):
+    """Dead jobs, for staff to read and to put back once the cause is fixed (e.g. the SMS provider was
+    down for a day). A requeued job keeps its dedupe key, so whatever runs it can still tell that it
+    was done before; it starts over with attempts from zero, due at once."""
+
+    @abc.abstractmethod
+    def list_dead(self, kind: str, limit: int = 50) -> list[DeadJob]:
+        """At most `limit` dead jobs of a kind; each job.id is what requeue_dead takes."""
+
+    @abc.abstractmethod
+    def requeue_dead(self, kind: str, now: datetime, job_id: str | None = None) -> int:
+        """Put one dead job (job_id) or every dead job of the kind back to run from `now`; how many."""
+
+
+class JobLeases(DeadLetters):
     """How a local worker takes jobs from the outbox. Claiming is atomic: a job claimed by one worker
     is invisible to others until its lease runs out, so a worker killed mid-batch loses nothing.
-    (In the cloud, SQS's visibility timeout plays this part.)"""
+    (In the cloud, SQS's visibility timeout plays this part, and the dead jobs are the DLQ's.)"""
 
     @abc.abstractmethod
     def claim(self, kind: str, now: datetime, lease_until: datetime, limit: int) -> list[Job]:
@@ -265,7 +288,7 @@ class JobLeases(abc.ABC):
     @abc.abstractmethod
     def finish(self, job_id: str, status: str, run_after: datetime | None = None,
                error: str | None = None) -> None:
-        """status: done / dead / pending (retry at run_after)."""
+        """status: done / dead / pending (retry at run_after). For dead, run_after is when it died."""
 
     @abc.abstractmethod
     def counts(self, kind: str) -> dict[str, int]: ...

@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from tests.aws_support import create_stack, moto_endpoint
+from tests.notices.conftest import sim  # noqa: F401  (the WeChat imitation's controls)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ so a race between two Lambdas fails cleanly too (Conflict, nothing written)."""
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import logging
 import random
@@ -31,6 +32,7 @@ from ..ports import (
     BatchRepository,
     Cipher,
     ComplaintRepository,
+    DeadJob,
     HouseholdRepository,
     Job,
     JobLeases,
@@ -44,6 +46,7 @@ from ..ports import (
     UnitOfWork,
 )
 from . import codec
+from .sqs import FAILED_NS, SqsJobQueue
 
 TX_LIMIT = 100  # TransactWriteItems takes at most 100 items
 AUDIT_RETRIES = 10
@@ -64,6 +67,10 @@ def _dumps(doc: dict) -> str:
 
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _from_utc(text: str | None) -> datetime | None:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC) if text else None
 
 
 def _to_av(value: str | int) -> dict:
@@ -446,10 +453,14 @@ class DynamoOutbox(JobQueue):
 
 class DynamoJobLeases(JobLeases):
     """Claiming from the outbox: for a local worker over DynamoDB, and for the relay that re-sends
-    jobs SQS never got (the send after commit failed). Job ids are the dedupe keys here."""
+    jobs SQS never got (the send after commit failed). Job ids are the dedupe keys here. With a queue,
+    dead jobs are its dead letters (SQS's DLQ), told apart by the failure notes run_once keeps."""
 
-    def __init__(self, store: Store):
-        self.store = store
+    def __init__(self, store: Store, queue: SqsJobQueue | None = None):
+        self.store, self.queue = store, queue
+
+    def _dead_letters(self, kind: str) -> SqsJobQueue | None:
+        return self.queue if self.queue is not None and kind in self.queue.queue_urls else None
 
     def claim(self, kind: str, now: datetime, lease_until: datetime, limit: int) -> list[Job]:
         due = list(self.store.query("GSI2", f"JOBQ#{kind}", ("<", _utc(now) + "$")))[:limit]
@@ -476,6 +487,31 @@ class DynamoJobLeases(JobLeases):
         for item in self.store.query("GSI3", f"JOBS#{kind}"):
             counts[item["status"]] = counts.get(item["status"], 0) + 1
         return counts
+
+    def list_dead(self, kind: str, limit: int = 50) -> list[DeadJob]:
+        if letters := self._dead_letters(kind):
+            return [self._noted(dead) for dead in letters.list_dead(kind, limit)]
+        found = itertools.islice(self.store.query("GSI3", f"JOBS#{kind}", ("begins", "dead#"), page_size=limit), limit)
+        return [DeadJob(replace(_job_from_item(item), id=item["PK"].removeprefix("JOB#")), error=item.get("last_error"),
+                        at=_from_utc(item["run_after"])) for item in found]
+
+    def requeue_dead(self, kind: str, now: datetime, job_id: str | None = None) -> int:
+        if letters := self._dead_letters(kind):
+            return letters.requeue_dead(kind, now, job_id)
+        dead = [item for item in self.store.query("GSI3", f"JOBS#{kind}", ("begins", "dead#"))
+                if job_id is None or item["PK"] == f"JOB#{job_id}"]
+        for item in dead:
+            self.store.put(_job_item(_job_from_item(item), "pending", _utc(now), 0, item.get("last_error")),
+                           ("eq", "run_after", item["run_after"]))
+        return len(dead)
+
+    def _noted(self, dead: DeadJob) -> DeadJob:
+        """A dead letter with run_once's note of its last failure, when there is one."""
+        note = DynamoKeyValue(self.store).get(FAILED_NS, dead.job.dedupe_key)
+        if note is None:
+            return dead
+        return DeadJob(replace(dead.job, attempts=note["attempts"]), error=note["error"],
+                       at=datetime.fromisoformat(note["at"]))
 
 
 # --- Disbursement and notices (issue 7) ----------------------------------------------------------
@@ -647,7 +683,7 @@ class DynamoUnitOfWork(UnitOfWork):
         self.slips = DynamoSlips(self.store)
         self.batches = DynamoBatches(self.store)
         self.notice_log = DynamoNoticeLog(self.store)
-        self.job_leases = DynamoJobLeases(self.store)
+        self.job_leases = DynamoJobLeases(self.store, queue if isinstance(queue, SqsJobQueue) else None)
         self.applications = DynamoApplications(self.store)
         self.complaints = DynamoComplaints(self.store, cipher)
 

@@ -23,6 +23,7 @@ from ..ports import (
     BatchRepository,
     Cipher,
     ComplaintRepository,
+    DeadJob,
     HouseholdRepository,
     Job,
     JobLeases,
@@ -321,6 +322,10 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _from_utc(text: str | None) -> datetime | None:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC) if text else None
+
+
 class _VersionedDocs:
     """Shared by slips and batches: a JSON doc per id with an optimistic version."""
 
@@ -444,6 +449,24 @@ class SqliteJobLeases(JobLeases):
     def counts(self, kind: str) -> dict[str, int]:
         rows = self.conn.execute("SELECT status, COUNT(*) AS n FROM jobs WHERE kind = ? GROUP BY status", (kind,))
         return {r["status"]: r["n"] for r in rows}
+
+    def list_dead(self, kind: str, limit: int = 50) -> list[DeadJob]:
+        rows = self.conn.execute(
+            "SELECT id, kind, dedupe_key, payload, attempts, run_after, last_error FROM jobs"
+            " WHERE kind = ? AND status = 'dead' ORDER BY id LIMIT ?", (kind, limit))
+        return [DeadJob(Job(kind=r["kind"], payload=json.loads(r["payload"]), dedupe_key=r["dedupe_key"],
+                            id=str(r["id"]), attempts=r["attempts"]),
+                        error=r["last_error"], at=_from_utc(r["run_after"])) for r in rows]
+
+    def requeue_dead(self, kind: str, now: datetime, job_id: str | None = None) -> int:
+        # Only dead rows: a done job (delivered) never comes back, whatever id is asked for.
+        where, args = "kind = ? AND status = 'dead'", [_utc(now), kind]
+        if job_id is not None:
+            if not job_id.isdigit():
+                return 0
+            where, args = where + " AND id = ?", [*args, int(job_id)]
+        return self.conn.execute(f"UPDATE jobs SET status = 'pending', attempts = 0, run_after = ? WHERE {where}",
+                                 args).rowcount
 
 
 # --- Applications and complaints (issue 6) ---

@@ -30,3 +30,12 @@ def mask_name(value: str | None) -> str:
     if not value:
         return ""
     return value[0] + "*" * (len(value) - 1) if len(value) > 1 else value
+
+
+def mask_openid(value: str | None) -> str:
+    """oAbC****wxYz: enough for a clerk to tell two users apart, not to message one."""
+    if not value:
+        return ""
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "****" + value[-4:]

@@ -47,6 +47,8 @@ def _wechat_call(call, *args, **kwargs) -> None:
     try:
         call(*args, **kwargs)
     except WeChatClientException as exc:
+        if exc.errcode is None:  # an HTTP error status: say which, it is what staff read on a dead notice
+            raise ChannelUnavailable(f"HTTP {getattr(exc.response, 'status_code', '?')}") from exc
         if exc.errcode in PERMANENT_ERRCODES:
             raise ChannelRefused(f"errcode {exc.errcode}: {exc.errmsg}") from exc
         raise ChannelUnavailable(f"errcode {exc.errcode}: {exc.errmsg}") from exc

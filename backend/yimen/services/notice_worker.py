@@ -5,7 +5,9 @@ state after N tries. Locally it runs as a thread beside `yimen serve` or as `yim
 Delivery is at-least-once towards WeChat/SMS: if the process dies in the instant between a channel
 accepting a message and the job being marked done, that one message is sent again after the lease
 runs out. Everything else (a crash before sending, during sending, between jobs) loses and
-duplicates nothing: claims are atomic and each job is finished in its own transaction."""
+duplicates nothing: claims are atomic and each job is finished in its own transaction, together
+with a done mark on its dedupe key that the worker checks before sending (so a dead notice put back
+by staff, services/dead_notices.py, is never sent twice)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from pathlib import Path
 import click
 
 from ..adapters.sms_local import LocalSmsSender
+from ..adapters.sqs import DONE_NS
 from ..domain.errors import ValidationError
 from ..ports import Job, NoticeRecord
 from .notice_channels import (
@@ -42,6 +45,14 @@ PREFS = "notice_prefs"  # kv namespace, keyed by mini-program openid
 
 class Undeliverable(Exception):
     """No channel can reach this person (no WeChat, no phone): straight to the dead letters."""
+
+
+def failure_text(exc: Exception) -> str:
+    """A failed delivery as the job keeps it and staff read it: channel errors say what failed
+    (errcode, HTTP status, timeout), nothing about the person."""
+    if isinstance(exc, ChannelUnavailable | Undeliverable):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
 
 
 @dataclass
@@ -137,19 +148,30 @@ class NoticeWorker:
             log.warning("notice %s undeliverable: %s", job.dedupe_key, exc)
             return
         with self.s.uow() as uow:
-            uow.notice_log.add(record)
+            self._log_delivered(uow, job, record)
 
     def _handle(self, job: Job) -> str:
+        if self._delivered_before(job):  # put back by staff, or finished by a worker whose lease ran out
+            return self._finish(job, "done", error="already delivered, not sent again")
         try:
             record, notes = self.deliver(job)
         except Undeliverable as exc:
-            return self._finish(job, "dead", error=str(exc))
+            return self._finish(job, "dead", error=failure_text(exc))
         except ChannelUnavailable as exc:
-            return self._retry(job, str(exc))
+            return self._retry(job, failure_text(exc))
         except Exception as exc:  # a bug must not stall the queue: retry, then dead-letter
             log.exception("notice %s failed", job.dedupe_key)
-            return self._retry(job, f"{type(exc).__name__}: {exc}")
+            return self._retry(job, failure_text(exc))
         return self._finish(job, "done", error="; ".join(notes) or None, record=record)
+
+    def _delivered_before(self, job: Job) -> bool:
+        with self.s.uow() as uow:
+            return uow.kv.get(DONE_NS, job.dedupe_key) is not None
+
+    def _log_delivered(self, uow, job: Job, record: NoticeRecord) -> None:
+        """The notice log entry and the done mark on the dedupe key, in the caller's transaction."""
+        uow.notice_log.add(record)
+        uow.kv.put(DONE_NS, job.dedupe_key, {"kind": job.kind, "at": record.at.isoformat()})
 
     def _send(self, recipient: Recipient, order: list[str], notice, ref: str) -> tuple[str, list[str]]:
         notes = []
@@ -192,9 +214,11 @@ class NoticeWorker:
 
     def _finish(self, job: Job, status: str, *, error: str | None = None, run_after=None,
                 record: NoticeRecord | None = None) -> str:
+        if status == "dead":
+            run_after = self.s.clock.now()  # a dead job's run_after says when it died
         with self.s.uow() as uow:
             if record is not None:
-                uow.notice_log.add(record)
+                self._log_delivered(uow, job, record)
             uow.job_leases.finish(job.id, status, run_after=run_after, error=error)
         if status == "dead":
             log.warning("notice %s dead after %s attempts: %s", job.dedupe_key, job.attempts, error)
@@ -209,7 +233,7 @@ def start_local_worker(services, settings: WorkerSettings | None = None) -> thre
     return stop
 
 
-@click.group("notices", help="通知：投递待发通知、查看投递情况")
+@click.group("notices", help="通知：投递待发通知、查看投递情况、重新投递失败的通知")
 def notices_command() -> None:
     pass
 
@@ -241,6 +265,37 @@ def status(data_dir: str | None) -> None:
     names = {"pending": "待发送", "running": "发送中", "done": "已送达", "dead": "已放弃（需人工处理）"}
     for key, label in names.items():
         click.echo(f"{label}：{counts.get(key, 0)}")
+
+
+@notices_command.command("dead", help="列出投递失败（已放弃）的通知，收件人已脱敏")
+@click.option("--limit", default=50, show_default=True, type=int, help="最多列出多少条")
+@click.option("--data-dir", default=None)
+def dead(limit: int, data_dir: str | None) -> None:
+    from ..cli import _services
+    from .dead_notices import dead_notices
+
+    found = dead_notices(_services(data_dir), limit)
+    for n in found:
+        at = n.at.strftime("%Y-%m-%d %H:%M") if n.at else "时间不明"
+        click.echo(f"[{n.id}] {at}  {n.title}（{n.event}）  收件人：{n.recipient}  已尝试 {n.attempts} 次")
+        click.echo(f"    最后一次失败：{n.error or '（未记录）'}")
+    click.echo(f"共 {len(found)} 条投递失败的通知。" + (
+        "排除故障后用 yimen notices retry-dead 全部重新投递，或加 --id 编号 只投递一条。" if found else ""))
+
+
+@notices_command.command("retry-dead", help="把投递失败的通知重新排队投递（尝试次数清零；已送达过的不会重复发送）")
+@click.option("--kind", default=NOTICE_JOB, show_default=True, type=click.Choice(["notice", "ocr", "batch"]),
+              help="任务类型")
+@click.option("--id", "job_id", default=None, help="只重新投递这一条（yimen notices dead 方括号里的编号）")
+@click.option("--data-dir", default=None)
+def retry_dead(kind: str, job_id: str | None, data_dir: str | None) -> None:
+    from ..cli import _services
+    from .dead_notices import CLI_ACTOR, requeue
+
+    count = requeue(_services(data_dir), CLI_ACTOR, job_id, kind)
+    if job_id and not count:
+        raise click.ClickException(f"没有编号为 {job_id} 的投递失败任务（可能已重新投递或已送达）")
+    click.echo(f"已重新排队 {count} 条，投递程序会尽快发送。" if count else "没有投递失败的任务。")
 
 
 def my_notices(services, openid: str, limit: int = 50) -> list[NoticeRecord]:
