@@ -14,6 +14,7 @@ from yimen.adapters.kms import new_wrapped_data_key
 from yimen.adapters.sqs import SqsJobQueue, relay_outbox
 from yimen.bootstrap import build_services
 from yimen.config import load_config
+from yimen.domain.audit import first_broken
 from yimen.domain.errors import Conflict
 from yimen.ports import Job
 
@@ -118,6 +119,20 @@ def test_presigned_upload_goes_straight_to_the_private_encrypted_bucket(services
     assert head["ServerSideEncryption"] == "AES256"
     block = client("s3", stack.endpoint).get_public_access_block(Bucket=stack.bucket)
     assert all(block["PublicAccessBlockConfiguration"].values())
+
+
+def test_a_unit_of_work_that_lost_the_race_for_the_audit_head_appends_after_the_winner(services):
+    """Both read the same chain head; the second to commit is cancelled on the head's condition,
+    reseals its event behind the winner's and commits: one unbroken chain, nothing lost."""
+    with services.uow() as late:
+        late_event = late.audit.append(event(1))
+        with services.uow() as early:
+            early_event = early.audit.append(event(2))
+        assert (late_event.seq, early_event.seq) == (1, 1)  # the race: both took seq 1
+    with services.uow() as uow:
+        chain = list(uow.audit.iter_all())
+    assert [(e.seq, e.action) for e in chain] == [(1, "edit2"), (2, "edit1")]
+    assert first_broken(chain) is None
 
 
 def test_presigned_policy_pins_key_type_size_and_encryption(services):

@@ -204,6 +204,12 @@ def test_audit_chain_spans_units_of_work(backend):
 
 
 def test_concurrent_appends_keep_one_unbroken_chain(backend):
+    if backend.name == "aws":
+        # moto's TransactWriteItems has no lock and restores a deep copy of the whole table when a
+        # transaction is cancelled, so concurrent requests undo each other's committed writes (seen:
+        # seq [1, 2, 3, 4] of 6, no error). DynamoDB serialises them; test_aws_only.py interleaves two
+        # units of work step by step instead.
+        pytest.skip("moto's server does not serialise concurrent transactions")
     errors = []
 
     def append(n):
