@@ -1,7 +1,14 @@
 """Personal data: encrypted at rest, masked in output, absent from logs."""
 
 import logging
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
+from tests.aws_support import _free_port
 from yimen.domain.masking import mask_bank_card, mask_id_number, mask_name, mask_phone
 
 
@@ -53,3 +60,31 @@ def test_logs_never_contain_id_numbers(staff_client, seeded, caplog):
     assert caplog.records, "expected some log output to inspect"
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert all(m.id_number not in text for m in h.members)
+
+
+def test_the_served_access_log_shows_route_patterns_not_paths(tmp_path):
+    """`yimen serve` as a user runs it: a 幸福码 token in the path must not reach the log."""
+    port = _free_port()
+    binary = Path(sys.executable).with_name("yimen")
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        server = subprocess.Popen([str(binary), "serve", "--data-dir", str(tmp_path / "data"), "--port", str(port)],
+                                  stdout=out, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        token = "SecretToken_9901011950"
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/h/{token}?from=990101195001011234", timeout=5)
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 404
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    text = log.read_text()
+    assert "GET /h/<token> -> 404" in text, text
+    assert token not in text and "990101195001011234" not in text

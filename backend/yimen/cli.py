@@ -59,6 +59,9 @@ def serve(host: str, port: int, data_dir: str | None) -> None:
     _every(5, _check_id_photos, app.extensions["yimen"])  # what the OCR queue's worker does there
     _every(3600, _expire_uploads, app.extensions["yimen"])  # what the bucket's lifecycle rule does there
     click.echo(f"一门已启动：http://{host}:{port}/   工作人员后台：http://{host}:{port}/staff/")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # werkzeug's access log prints raw paths (幸福码 tokens, query strings); yimen.http logs route patterns.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
