@@ -8,9 +8,7 @@ rows already stored are counted as skipped.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,6 +22,7 @@ from ..domain.model import SYSTEM, Actor, AidRecord, AuditEvent
 from ..domain.money import parse_yuan
 from ..domain.policy import catalogue
 from ..ports import UnitOfWork
+from .spreadsheets import header_key, read_rows
 
 # Header as printed in the template -> field. Half-width brackets and spaces are tolerated.
 COLUMNS = {
@@ -69,13 +68,9 @@ class RowError(Exception):
         self.field, self.message = field, message
 
 
-def _header_key(text: str) -> str:
-    return re.sub(r"\s", "", str(text or "")).replace("(", "（").replace(")", "）")
-
-
 def _map_header(header: list) -> dict[int, str]:
-    wanted = {_header_key(label): name for label, name in COLUMNS.items()}
-    mapping = {i: wanted[_header_key(h)] for i, h in enumerate(header) if _header_key(h) in wanted}
+    wanted = {header_key(label): name for label, name in COLUMNS.items()}
+    mapping = {i: wanted[header_key(h)] for i, h in enumerate(header) if header_key(h) in wanted}
     missing = [LABELS[f] for f in COLUMNS.values() if f not in mapping.values() and f not in OPTIONAL]
     if missing:
         problems = [str(RowProblem(1, m, "缺少此列（模板见 docs/aid-import-template.md）")) for m in missing]
@@ -84,35 +79,9 @@ def _map_header(header: list) -> dict[int, str]:
     return mapping
 
 
-def _csv_rows(data: bytes) -> list[list]:
-    # Excel in China saves CSV as GBK; everything else should be UTF-8 (with or without BOM).
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030")
-    return list(csv.reader(io.StringIO(text)))
-
-
-def _xlsx_rows(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
 def read_table(name: str, data: bytes) -> list[tuple[int, dict]]:
     """(row number, {field: raw cell}) for every non-blank data row."""
-    suffix = Path(name).suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise ValidationError("IMPORT_BAD_TYPE", "只支持 .csv 和 .xlsx 文件")
-    rows = _csv_rows(data) if suffix == ".csv" else _xlsx_rows(data)
-    if not rows:
-        raise ValidationError("IMPORT_EMPTY", "文件是空的")
-    if len(rows) > MAX_ROWS + 1:
-        raise ValidationError("IMPORT_TOO_MANY", f"一个文件最多 {MAX_ROWS} 行，请拆分后导入")
+    rows = read_rows(name, data, MAX_ROWS)
     mapping = _map_header(rows[0])
     table = []
     for number, row in enumerate(rows[1:], start=2):

@@ -8,10 +8,7 @@ the store never holds a plain ID number, and the name is used only to check the 
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -22,6 +19,7 @@ from ..domain import idcard
 from ..domain.errors import ValidationError
 from ..domain.model import SYSTEM, Actor, AuditEvent
 from ..domain.money import parse_yuan, yuan
+from .spreadsheets import header_key, read_rows
 
 KV_PREFIX = "dept:"
 MAX_ROWS = 200_000
@@ -76,29 +74,6 @@ def source_named(text: str) -> Source:
     raise ValidationError("UNKNOWN_SOURCE", f"未知的数据来源“{text}”，可选：{choices}")
 
 
-def _key(text) -> str:
-    return re.sub(r"\s", "", str(text or "")).replace("(", "（").replace(")", "）")
-
-
-def _rows(name: str, data: bytes) -> list[list]:
-    suffix = Path(name).suffix.lower()
-    if suffix == ".csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:  # Excel in China saves CSV as GBK
-            text = data.decode("gb18030")
-        return list(csv.reader(io.StringIO(text)))
-    if suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            book.close()
-    raise ValidationError("IMPORT_BAD_TYPE", "只支持 .csv 和 .xlsx 文件")
-
-
 def _value(column: Column, raw) -> object:
     text = "" if raw is None else str(raw).strip()
     if column.kind == "text":
@@ -118,20 +93,17 @@ def _value(column: Column, raw) -> object:
 
 def parse(source: Source, name: str, data: bytes) -> list[tuple[str, dict]]:
     """(ID number, fields) per row; every problem in the file reported at once, with row and column."""
-    rows = _rows(name, data)
-    if not rows:
-        raise ValidationError("IMPORT_EMPTY", "文件是空的")
-    if len(rows) > MAX_ROWS + 1:
-        raise ValidationError("IMPORT_TOO_MANY", f"一个文件最多 {MAX_ROWS} 行，请拆分后导入")
-    index = {_key(h): i for i, h in enumerate(rows[0])}
+    rows = read_rows(name, data, MAX_ROWS)
+    index = {header_key(h): i for i, h in enumerate(rows[0])}
     columns = (*COMMON, *source.columns)
-    missing = [c.header for c in columns if _key(c.header) not in index]
+    missing = [c.header for c in columns if header_key(c.header) not in index]
     if missing:
         raise ValidationError("IMPORT_BAD_HEADER", f"第1行表头缺少列：{'、'.join(missing)}（模板见 "
                                                    "docs/department-data-import.md）")
+    at = {c.key: index[header_key(c.header)] for c in columns}
     out, problems = [], []
     for number, row in enumerate(rows[1:], start=2):
-        cells = {c.key: row[index[_key(c.header)]] if index[_key(c.header)] < len(row) else None for c in columns}
+        cells = {key: row[i] if i < len(row) else None for key, i in at.items()}
         if not any(str(v).strip() for v in cells.values() if v is not None):
             continue
         try:

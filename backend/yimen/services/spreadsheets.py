@@ -1,0 +1,45 @@
+"""The files counties send: CSV (UTF-8, or GBK as Excel in China saves it) or .xlsx, first sheet.
+Shared by every import (帮扶记录, 部门核对数据, 行政区划)."""
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from ..domain.errors import ValidationError
+
+
+def header_key(text) -> str:
+    """Headers match with spaces dropped and half-width brackets read as full-width: 金额(元) = 金额（元）."""
+    return re.sub(r"\s", "", str(text or "")).replace("(", "（").replace(")", "）")
+
+
+def read_rows(name: str, data: bytes, max_rows: int) -> list[list]:
+    """Every row, header first; a file with no rows or more than max_rows data rows is refused."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ValidationError("IMPORT_BAD_TYPE", "只支持 .csv 和 .xlsx 文件")
+    rows = _csv_rows(data) if suffix == ".csv" else _xlsx_rows(data)
+    if not rows:
+        raise ValidationError("IMPORT_EMPTY", "文件是空的")
+    if len(rows) > max_rows + 1:
+        raise ValidationError("IMPORT_TOO_MANY", f"一个文件最多 {max_rows} 行，请拆分后导入")
+    return rows
+
+
+def _csv_rows(data: bytes) -> list[list]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def _xlsx_rows(data: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
