@@ -10,10 +10,17 @@ from yimen.services.policy_qa import MAX_ANSWER, policy_qa
 QUESTIONS = Path(__file__).with_name("questions.tsv")
 TARGET = 0.90
 # Later sets, each written after the previous round of tuning; the headers give the first measurement
-# of each. questions_blind3.tsv was never tuned on: it is the honest figure for unseen phrasing.
+# of each. None of them is unseen any more: questions_blind.tsv, questions_blind2.tsv and
+# questions_blind3.tsv became TRAINING data in the generalisation round (vocabulary by class of word,
+# same-sound spellings, cues weighted by position, who-is-asking words, items from ages and sums spent,
+# runner-up intents, FAQ wording). Before -> after that round: blind 60.0% -> 95.0% (38/40), blind2
+# 60.0% -> 92.5% (37/40), blind3 77.5% -> 100% (40/40); holdout 95.2% -> 100%, fresh 92.5% -> 97.5%.
 # The floors are regression guards only.
-LATER_SETS = {"questions_holdout.tsv": 0.85, "questions_fresh.tsv": 0.85, "questions_blind.tsv": 0.55,
-              "questions_blind2.tsv": 0.55, "questions_blind3.tsv": 0.70}
+# questions_blind4.tsv (80 questions) is the honest figure: written blind, by someone who saw neither the
+# engine nor the other questions, before that round, and never tuned on since: 78.8% (63/80) before the
+# round, 88.8% (71/80) after. Tuning on its misses would make it one more training set.
+LATER_SETS = {"questions_holdout.tsv": 0.85, "questions_fresh.tsv": 0.85, "questions_blind.tsv": 0.92,
+              "questions_blind2.tsv": 0.90, "questions_blind3.tsv": 0.97, "questions_blind4.tsv": 0.85}
 
 
 def load_questions(path: Path = QUESTIONS) -> list[tuple[str, str, str | None]]:

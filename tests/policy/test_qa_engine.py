@@ -58,3 +58,73 @@ def test_out_of_scope_says_not_found_with_hotline_and_window():
     answer = policy_qa().ask("驾照怎么考")
     assert answer.intent == "out_of_scope" and answer.item_code is None and answer.confidence == 0
     assert answer.answer.startswith("没有找到") and "12345" in answer.answer and "窗口" in answer.answer
+
+
+def test_clause_breaks_are_kept_and_decimals_survive():
+    qa = policy_qa()
+    assert qa.normalise("协理员问：你好，低保？") == "协理员问，你好，低保"
+    assert qa.normalise("1.5倍。。") == "1.5倍"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "code"),
+    [("低报", "dibao"), ("公养老人", "tekun"), ("高令津贴", "gaoling"), ("慈扇救助", "cishan"),
+     ("微房改造", "zhufang")],
+)
+def test_same_sound_misspellings_name_the_item(phrase, code):
+    qa = policy_qa()
+    assert qa.find_items(qa.normalise(phrase))[0] == code
+
+
+def test_same_sound_matching_does_not_invent_items():
+    qa = policy_qa()
+    assert qa.find_items("得了疾病怎么办") == []  # 疾病 is not a misspelt 急病
+    assert qa.find_items("五保护理费") == ["tekun", "canji-huli"]  # 五保 + 护理费, not a misspelt 五保户
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [("低保边缘家庭能享受教育救助吗", "jiaoyu"), ("家里是低保，孩子考上本科有什么救助", "jiaoyu"),
+     ("特困人员护理费标准", "tekun"), ("低保家庭的孩子上大专有什么补助", "jiaoyu")],
+)
+def test_who_is_asking_is_not_the_topic(question, code):
+    qa = policy_qa()
+    assert qa.find_items(qa.normalise(question))[0] == code
+
+
+def test_numbers_name_the_item():
+    qa = policy_qa()
+    assert qa.find_items(qa.normalise("媳妇住院花了五万多，医保报了还剩两万"))[0] == "linshi-zhichu"
+    assert qa.find_items(qa.normalise("我奶奶一百零一岁了补多少")) == ["gaoling"]
+    assert qa.find_items(qa.normalise("二级精神残疾有什么补贴"))[0] == "canji-huli"
+
+
+def test_the_sum_left_to_pay_is_the_one_computed():
+    answer = policy_qa().ask("媳妇住院花了五万多，医保报了还剩两万")
+    assert answer.intent == "standard" and "个人自付 20000 元" in answer.answer
+
+
+def test_the_question_at_the_end_outweighs_the_story():
+    answer = policy_qa().ask("协理员问：帮村里张大爷申请低保，他有个儿子在外省，怎么算收入")
+    assert (answer.intent, answer.item_code) == ("conditions", "dibao")
+
+
+def test_combination_needs_two_items_or_an_explicit_word():
+    qa = policy_qa()
+    assert qa.ask("去年家里遭火灾了现在还能申请临时救助吗").intent == "conditions"
+    assert qa.ask("低保能和哪些救助一起领").intent == "combination"
+
+
+def test_runner_up_intent_answers_when_the_first_has_nothing():
+    answer = policy_qa().ask("我想看看我家今年领了多少钱")  # "多少钱" asks an amount, but of no item
+    assert answer.intent == "happiness_list"
+
+
+def test_a_generic_hint_is_not_the_topic_of_a_general_question():
+    answer = policy_qa().ask("我爸住院了，我能帮他把申请交了吗")
+    assert (answer.intent, answer.item_code) == ("proxy", None)
+
+
+@pytest.mark.parametrize("question", ["明天下暴雨吗", "医院几点上班", "路上塌方了怎么走", "孩子的户口本丢了怎么补"])
+def test_everyday_questions_near_the_domain_stay_not_found(question):
+    assert policy_qa().ask(question).intent == "out_of_scope"

@@ -1,9 +1,12 @@
 """Policy Q&A: a question as people type it -> a short plain answer from the catalogue or the FAQ.
 
 Pipeline: traditional -> simplified (zhconv), misspelling and dialect rewrites, item detection by
-longest dictionary match (catalogue names and aliases + synonyms such as 五保 -> 特困), intent by
-weighted keywords and question forms, and BM25 retrieval over the catalogue and FAQ when the
-dictionary does not decide.
+longest dictionary match (catalogue names and aliases + synonyms such as 五保 -> 特困, also with
+same-sound characters, plus facts such as an age of 80 or a sum spent on illness), intent by weighted
+keywords and question forms (cues near the end of the question weigh more: that is where people ask),
+and BM25 retrieval over the catalogue and FAQ when the dictionary does not decide. When the likeliest
+intent finds nothing to answer with (a combination question naming one item, a place question with no
+item), the runner-up intent is tried before saying "没有找到".
 Everything is local: no network, no model download. Built once per process (see `policy_qa()`).
 """
 
@@ -31,9 +34,19 @@ GENERAL_INTENTS = ("status", "happiness_list", "report", "review", "proxy")
 NOT_FOUND = "out_of_scope"
 BM25_MIN = 2.5  # below this a retrieval hit shares only common words with the question
 MIN_COVERAGE = 0.5  # and at least half of the question's words must occur in the hit
-STRONG_KEYWORDS = 4  # a keyword score this high is a clear intent
-TOPIC, STATUS, WEAK = 0, 1, 2  # ranks of item phrases, see PolicyQA._aliases
+STRONG_KEYWORDS = 6  # an intent score this high is a clear intent
+FALLBACK_MIN = 4  # a runner-up intent this strong is tried when the first one has nothing to answer with
+POSITION_BONUS = 1.0  # a cue at the very end of the question weighs (1 + this) times one at the start
+TOPIC, FACT, STATUS, WEAK = 0, 1, 2, 3  # ranks of item hints, see PolicyQA._aliases and PolicyQA._facts
 FAQ_PREFERRED = 6.0  # a FAQ entry this close to the question beats the generic item template
+CLAUSE = "，"  # normalised questions keep their clause breaks as this one mark
+# a sum spent on illness ("住院花了五万", "医保报了还剩两万") points to the item paid by the sum spent
+MEDICAL = frozenset({"yiliao", "linshi-zhichu"})
+SPENT_ITEM = "linshi-zhichu"
+SPENT_WEIGHT = 3  # and asks how much help it brings, unless the question says otherwise
+# a combination question naming one item needs one of these ("低保能和哪些一起领"); "去年遭了火灾现在
+# 还能申请吗" is not about two items
+BOTH = re.compile("同时|一起|一块|叠加|兼得|重复")
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -84,6 +97,11 @@ class BM25:
         return out
 
 
+# clause breaks (a "." between digits is a decimal point) and marks that carry no meaning
+CLAUSE_MARKS = re.compile(r"[,!?;:。！？；：…~～\n]+|(?<!\d)\.|\.(?!\d)")
+OTHER_MARKS = re.compile(r"[\s\u3000、“”\"'（）()【】\[\]]+")
+
+
 def _rewriter(mapping: dict[str, str]):
     pattern = re.compile("|".join(re.escape(k) for k in sorted(mapping, key=len, reverse=True)))
     return lambda text: pattern.sub(lambda m: mapping[m.group(0)], text)
@@ -99,6 +117,9 @@ class PolicyQA:
         self._load_intents(lexicon)
         self.aliases = self._aliases(lexicon["synonyms"], lexicon["status_words"], lexicon["weak_synonyms"])
         self.longest_alias = max(map(len, self.aliases))
+        self.people = tuple(lexicon["people_words"])
+        self.item_patterns = [(re.compile(p["re"]), p["item"]) for p in lexicon["item_patterns"]]
+        self._load_sounds(lexicon["sound_alike"])
         self.tokenizer = jieba.Tokenizer()
         for word in (*self.aliases, *(w for i in self.intents.values() for w in i["words"])):
             self.tokenizer.add_word(word, freq=20000)
@@ -125,8 +146,8 @@ class PolicyQA:
 
     def _aliases(self, synonyms: dict[str, str], status: dict[str, str],
                  weak: dict[str, str]) -> dict[str, tuple[str, int]]:
-        """phrase -> (item code, rank). Rank 0 names the topic; 1 says who is asking (低保户的孩子...);
-        2 is a generic hint that decides only when nothing more specific is named."""
+        """phrase -> (item code, rank). Rank TOPIC names the topic; STATUS says who is asking (低保户的
+        孩子...); WEAK is a generic hint that decides only when nothing more specific is named."""
         aliases: dict[str, tuple[str, int]] = {}
         for phrase, code in status.items():
             aliases[str(phrase)] = (code, STATUS)
@@ -141,6 +162,19 @@ class PolicyQA:
             raise ValueError(f"policy_lexicon.yaml names unknown items: {', '.join(sorted(unknown))}")
         return aliases
 
+    def _load_sounds(self, groups: list[str]) -> None:
+        """Same-sound spellings of item phrases: each character stands for the first of its group."""
+        self.sounds = str.maketrans({c: group[0] for group in groups for c in group})
+        self.sound_alike: dict[str, str] = {}
+        clashes = set()
+        for phrase in self.aliases:
+            key = phrase.translate(self.sounds)
+            other = self.sound_alike.setdefault(key, phrase)
+            if len(phrase) < 2 or self.aliases[other][0] != self.aliases[phrase][0]:
+                clashes.add(key)  # one character, or two items that sound alike: exact spelling only
+        for key in clashes:
+            self.sound_alike.pop(key, None)
+
     @staticmethod
     def _item_text(item: Item) -> str:
         return " ".join((item.name, item.short_name, *item.aliases, item.summary, *item.conditions))
@@ -148,9 +182,12 @@ class PolicyQA:
     # ------------------------------------------------------------ understanding
 
     def normalise(self, text: str) -> str:
+        """Simplified characters, no spaces or quotes, clause breaks kept as one "，", dialect rewritten."""
         text = unicodedata.normalize("NFKC", text)  # full-width digits and letters -> ASCII
         text = zhconv.convert(text, "zh-cn")
-        text = re.sub(r"[\s\u3000,.!?;:，。！？；：、~～…“”\"'（）()【】\[\]]+", "", text).lower()
+        text = CLAUSE_MARKS.sub(CLAUSE, text)
+        text = OTHER_MARKS.sub("", text).lower()
+        text = re.sub(f"{CLAUSE}+", CLAUSE, text).strip(CLAUSE)
         return self.rewrite(text)
 
     def _tokens(self, text: str) -> list[str]:
@@ -161,77 +198,123 @@ class PolicyQA:
         return [t for t in self.tokenizer.lcut(normalised) if t.strip() and t not in self.stopwords]
 
     def mentions(self, text: str) -> list[tuple[str, int]]:
-        """(item code, rank) for each phrase in the text, in text order, by longest dictionary match."""
+        """(item code, rank) for each item hint in the text, in text order: phrases by longest dictionary
+        match (exact spelling first, then same-sound spelling), question patterns and facts."""
         found, i = [], 0
+        sounds = text.translate(self.sounds)
         while i < len(text):
-            for size in range(min(self.longest_alias, len(text) - i), 0, -1):
-                hit = self.aliases.get(text[i:i + size])
-                if hit:
-                    found.append(hit)
-                    i += size
-                    break
+            phrase = self._phrase_at(text, sounds, i)
+            if phrase:
+                code, rank = self.aliases[phrase]
+                if rank == TOPIC and self._about_people(text, sounds, i, phrase):
+                    rank = STATUS
+                found.append((i, code, rank))
+                i += len(phrase)
             else:
                 i += 1
-        if self._aged_80(text):  # "八十五岁的老人", "85岁": 高龄津贴 is the likely topic
-            found.append(("gaoling", WEAK))
-        return found
+        found += [(m.start(), code, TOPIC) for pattern, code in self.item_patterns for m in pattern.finditer(text)]
+        found += self._facts(text, {code for _, code, _ in found})
+        return [(code, rank) for _, code, rank in sorted(found, key=lambda hit: hit[0])]
 
-    @staticmethod
-    def _aged_80(text: str) -> bool:
-        ages = (int(n) if n.isdigit() else 100 if n.startswith("一百") else _cn_number(n) for n in AGE.findall(text))
-        return any(age >= 80 for age in ages)
+    def _phrase_at(self, text: str, sounds: str, i: int) -> str | None:
+        """The longest item phrase starting at i; a same-sound spelling only when no phrase is spelt
+        right there ("五保护理费" is 五保 + 护理费, not a misspelt 五保户)."""
+        sizes = range(min(self.longest_alias, len(text) - i), 0, -1)
+        for size in sizes:
+            if text[i:i + size] in self.aliases:
+                return text[i:i + size]
+        for size in sizes:
+            phrase = self.sound_alike.get(sounds[i:i + size])
+            if phrase and 2 * sum(a != b for a, b in zip(phrase, text[i:i + size], strict=True)) <= size:
+                return phrase
+        return None
+
+    def _about_people(self, text: str, sounds: str, start: int, phrase: str) -> bool:
+        """"低保边缘家庭能享受教育救助吗", "家里是低保": the item says who is asking, not what about.
+        Not when another item phrase follows at once: "特困人员护理费" is the 护理费 of 特困."""
+        end = start + len(phrase)
+        if self._phrase_at(text, sounds, end):
+            return False
+        return phrase.endswith(self.people) or text.startswith(self.people, end) or text[start - 1:start] == "是"
+
+    def _facts(self, text: str, codes: set[str]) -> list[tuple[int, str, int]]:
+        """Item hints from numbers: a sum spent on illness, an age of 80 or more."""
+        facts = []
+        spent = _spent_match(text)
+        if spent and codes & MEDICAL:  # "住院花了五万多，医保报了还剩两万"
+            facts.append((spent.start(), SPENT_ITEM, FACT))
+        age = _age_80(text)
+        if age:  # "八十五岁的老人", "85岁": 高龄津贴 is the likely topic
+            facts.append((age.start(), "gaoling", WEAK))
+        return facts
 
     def find_items(self, text: str) -> list[str]:
-        """Item codes, the question's topic first: topic words, then who-is-asking words, then hints."""
-        ranked = sorted(self.mentions(text), key=lambda hit: hit[1])  # stable: text order within a rank
-        return list(dict.fromkeys(code for code, _ in ranked))
+        """Item codes, the question's topic first: topic words, facts, who-is-asking words, then hints."""
+        return _codes(self.mentions(text))
 
-    def named_items(self, text: str) -> list[str]:
-        """Items in text order ("特困和残补能一起领吗" compares the two in that order), generic hints last."""
-        hits = self.mentions(text)
-        named = [code for code, rank in hits if rank < WEAK] + [code for code, rank in hits if rank == WEAK]
-        return list(dict.fromkeys(named))
-
-    def _keywords_in(self, text: str) -> list[str]:
-        """Keywords in the text, leaving out those inside a longer one: "还能领" counts for
-        能否同时享受 and not also "能领" for 条件; "能救助多少" counts both "能救助" and "救助多少"."""
+    def _keywords_in(self, text: str) -> list[tuple[int, str]]:
+        """(end, keyword) for the keywords in the text, leaving out those inside a longer one: "还能领"
+        counts for 能否同时享受 and not also "能领" for 条件; "能救助多少" counts both "能救助" and "救助多少"."""
         spans = [(m.start(), m.start() + len(m.group(1)), m.group(1)) for m in self.keyword_re.finditer(text)]
-        return [word for start, end, word in spans
+        return [(end, word) for start, end, word in spans
                 if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in spans)]
 
-    def intent_of(self, text: str) -> tuple[str | None, int]:
-        """The intent whose keywords and question forms weigh most (ties: the earlier intent)."""
-        scores = dict.fromkeys(self.intents, 0)
-        for word in self._keywords_in(text):
+    def intent_ranking(self, text: str) -> list[tuple[str, float]]:
+        """Intents with a positive score, most likely first (ties: the earlier intent of the lexicon).
+
+        Keywords and question forms add their weight, more the nearer they are to the end: in "协理员
+        问：帮张大爷申请低保，他儿子在外省，怎么算收入" the question is the last clause, the rest is the story.
+        """
+        scores = dict.fromkeys(self.intents, 0.0)
+        for end, word in self._keywords_in(text):
             for intent, weight in self.keywords[word]:
-                scores[intent] += weight
+                scores[intent] += weight * self._near_end(end, text)
         for intent, pattern, weight in self.patterns:
-            if pattern.search(text):
-                scores[intent] += weight
-        best, best_score = None, 0
-        for name, score in scores.items():  # dicts keep the lexicon's order: ties go to the earlier intent
-            if score > best_score:
-                best, best_score = name, score
-        return best, best_score
+            ends = [m.end() for m in pattern.finditer(text)]
+            if ends:
+                scores[intent] += weight * self._near_end(ends[-1], text)
+        if _spent_match(text):
+            scores["standard"] += SPENT_WEIGHT
+        ranked = sorted(scores.items(), key=lambda pair: -pair[1])  # stable: the lexicon's order on ties
+        return [(intent, score) for intent, score in ranked if score > 0]
+
+    @staticmethod
+    def _near_end(end: int, text: str) -> float:
+        return 1 + POSITION_BONUS * end / max(len(text), 1)
 
     # ------------------------------------------------------------ answering
 
     def ask(self, question: str) -> Answer:
         text = self.normalise(question)[:200]
-        codes = self.find_items(text)
-        intent, strength = self.intent_of(text)
+        hits = self.mentions(text)
         tokens = self._cut(text)
-        if intent in GENERAL_INTENTS:
-            return self._from_faq(intent, codes, tokens, 0.9)
+        ranking = self.intent_ranking(text)
+        candidates = ranking[:1] or [(None, 0.0)]
+        candidates += [(intent, score) for intent, score in ranking[1:] if score >= FALLBACK_MIN]
+        if hits and candidates[-1][0] is not None:
+            candidates.append((None, 0.0))  # a question that names an item is never "not found"
+        for intent, strength in candidates:
+            answer = self._answer(text, intent, strength, hits, tokens)
+            if answer:
+                return answer
+        return self.not_found()
+
+    def _answer(self, text: str, intent: str | None, strength: float,
+                hits: list[tuple[str, int]], tokens: list[str]) -> Answer | None:
+        """The answer for this intent, or None when there is nothing to answer it with."""
+        codes = _codes(hits)
+        if intent in GENERAL_INTENTS:  # "我爸住院了，能帮他交申请吗": a generic hint is not the topic
+            return self._from_faq(intent, _codes(hits, below=WEAK), tokens, 0.9)
+        if intent == "combination":  # "特困和残补能一起领吗" compares the two in that order
+            named = _codes(hits, below=WEAK, in_text_order=True)
+            return self._combination(named) if len(named) >= 2 or (named and BOTH.search(text)) else None
         faq = self._best_faq(tokens, intent, codes)
         if faq:
             return self._faq_answer(faq, intent or faq["intent"], codes, 0.85)
-        if intent == "combination" and codes:
-            return self._combination(self.named_items(text) or codes)
         if not codes:
             codes = self._retrieve_item(tokens)
             if not codes:
-                return self.not_found()
+                return None
             confidence = 0.6
         else:
             confidence = 0.9 if strength >= STRONG_KEYWORDS else 0.75
@@ -312,7 +395,8 @@ class PolicyQA:
 
     def _item_answer(self, item: Item, intent: str, confidence: float, text: str = "") -> Answer:
         body = TEMPLATES[intent](item, self.cat)
-        amount = parse_amount_fen(text) if intent == "standard" else None
+        spent = _spent_match(text)
+        amount = (_fen(spent) if spent else parse_amount_fen(text)) if intent == "standard" else None
         band = item.band_for("", amount) if amount else None
         if band:  # "自付三万能救助多少": answer with the sum, not only the table
             body = (f"按{item.short_name}分档标准，个人自付 {plain_yuan(amount)} 元可按 {band[0]}% 救助，"
@@ -348,22 +432,50 @@ UNITS = {"万": 10000, "千": 1000, "元": 1, "块": 1}
 
 
 def _cn_number(text: str) -> int:
-    """一 .. 九十九 as people write them: 三, 十五, 二十, 三十五."""
+    """一 .. 一百九十九 as people write them: 三, 十五, 二十, 三十五, 一百零一."""
+    hundreds, has_hundreds, rest = text.rpartition("百")
+    if has_hundreds:
+        return CN_DIGITS.get(hundreds, 1) * 100 + _cn_number(rest.lstrip("零"))
     if "十" not in text:
         return CN_DIGITS.get(text, 0)
     tens, _, ones = text.partition("十")
     return CN_DIGITS.get(tens, 1) * 10 + CN_DIGITS.get(ones, 0)
 
 
-AGE = re.compile(r"(\d{2,3}|[一二三四五六七八九十百]+)多?(?:岁|了)")
+AGE = re.compile(r"(\d{2,3}|[一二三四五六七八九十百零]+)多?(?:岁|了)")
 AMOUNT = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)(万|千|元|块)([一二两三四五六七八九\d])?")
+SPENT_BEFORE = re.compile("[花掏出剩付欠借用费]")  # 花了, 自己掏, 还要出, 还剩, 自付, 欠了, 医疗费 ...
 
 
 def parse_amount_fen(text: str) -> int | None:
     """The first sum of money in a question ("3万", "一万五", "15000元", "两千块") in fen, or None."""
     match = AMOUNT.search(text)
-    if not match:
-        return None
+    return _fen(match) if match else None
+
+
+def _spent_match(text: str) -> re.Match | None:
+    """The last sum said to be spent: in "花了五万多，医保报了还剩两万" the family pays 两万."""
+    spent = [m for m in AMOUNT.finditer(text) if SPENT_BEFORE.search(text[max(0, m.start() - 4):m.start()])]
+    return spent[-1] if spent else None
+
+
+def _age_80(text: str) -> re.Match | None:
+    for match in AGE.finditer(text):
+        number = match.group(1)
+        if (int(number) if number.isdigit() else _cn_number(number)) >= 80:
+            return match
+    return None
+
+
+def _codes(hits: list[tuple[str, int]], below: int = WEAK + 1, in_text_order: bool = False) -> list[str]:
+    """Item codes of the hints ranked below `below`, the question's topic first (or in text order)."""
+    chosen = [(code, rank) for code, rank in hits if rank < below]
+    if not in_text_order:
+        chosen.sort(key=lambda hit: hit[1])  # stable: text order within a rank
+    return list(dict.fromkeys(code for code, _ in chosen))
+
+
+def _fen(match: re.Match) -> int:
     number, unit, tail = match.groups()
     value = float(number) if number[0].isdigit() else _cn_number(number)
     yuan_amount = value * UNITS[unit]
