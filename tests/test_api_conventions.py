@@ -56,7 +56,8 @@ def test_pages_render_in_chinese_with_large_type(client):
     assert "font-size: 18px" in css and "html.big { font-size: 22px; }" in css
 
 
-def test_village_list_for_the_forms(client):
+def test_village_list_for_the_forms(client, seeded):
+    """The county's regions as filed (here 示范县's, by demo-data); see tests/test_regions.py for imports."""
     villages = client.get("/api/v1/regions/villages").get_json()["villages"]
     assert len(villages) == 10
     assert {"code": "990101002001", "name": "青山村", "township": "青山乡"} in villages

@@ -22,6 +22,7 @@ COMMANDS: list[str] = [
     "yimen.services.applications:deadlines_command",
     "yimen.services.dept_data:import_dept_data_command",
     "yimen.services.demo_cases:demo_cases_command",
+    "yimen.services.regions:regions_command",
     "yimen.adapters.kms:kms_data_key_command",
 ]
 

@@ -5,6 +5,7 @@ import random
 from datetime import date, timedelta
 
 from .domain.model import (
+    SYSTEM,
     AidRecord,
     AuditEvent,
     Household,
@@ -17,6 +18,8 @@ from .domain.model import (
     WorkCapacity,
 )
 from .services.auth import hash_password
+from .services.regions import county_regions
+from .services.regions import save as save_regions
 
 COUNTY = Region("990101", "示范县", RegionLevel.COUNTY)
 TOWNSHIPS = {
@@ -36,13 +39,6 @@ def regions() -> list[Region]:
         out.append(Region(t_code, t_name, RegionLevel.TOWNSHIP, COUNTY.code))
         out += [Region(f"{t_code}{i:03d}", v, RegionLevel.VILLAGE, t_code) for i, v in enumerate(villages, 1)]
     return out
-
-
-def villages() -> list[dict]:
-    """Villages with their township, for the forms' village picker."""
-    names = {r.code: r.name for r in regions()}
-    return [{"code": r.code, "name": r.name, "township": names[r.parent_code]}
-            for r in regions() if r.level == RegionLevel.VILLAGE]
 
 
 def region_name(code: str) -> str:
@@ -149,6 +145,8 @@ def seed(services, households: int = 200, seed_value: int = 20261125) -> dict:
     rng, today = random.Random(seed_value), services.clock.today()
     villages = [r.code for r in regions() if r.level == RegionLevel.VILLAGE]
     with services.uow() as uow:
+        if not county_regions(uow):  # also for a data folder seeded before regions were stored
+            save_regions(uow, regions(), SYSTEM, services.clock.now())
         if uow.staff.get_by_username("admin"):
             return {"created": False}
         password_hash = hash_password(DEMO_PASSWORD)

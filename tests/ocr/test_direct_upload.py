@@ -42,7 +42,7 @@ def person():
     return cardgen.make_person(random.Random(21))
 
 
-def test_photo_goes_straight_to_the_store_then_is_checked_and_filed(client, citizen_headers, services, person):
+def test_photo_goes_straight_to_the_store_then_is_checked_and_filed(client, citizen_headers, seeded, person):
     form = new_form(client, citizen_headers)
     assert form["url"] == "http://localhost/api/v1/uploads/direct" and form["max_bytes"] == 10 * 1024 * 1024
     assert "test-citizen-code" not in form["upload_key"]  # the folder does not reveal who uploaded
@@ -62,9 +62,9 @@ def test_photo_goes_straight_to_the_store_then_is_checked_and_filed(client, citi
     assert created.status_code == 201, created.get_json()
     again = submit(client, citizen_headers, body, key="direct-0001")  # weak network: the phone sends it twice
     assert again.status_code == 200 and again.get_json()["id"] == created.get_json()["id"]
-    with services.uow() as uow:
+    with seeded.uow() as uow:
         app = uow.applications.get(created.get_json()["id"])
-    assert services.blobs.get(app.materials["id_photo"]) == services.blobs.get(result["photo_key"])
+    assert seeded.blobs.get(app.materials["id_photo"]) == seeded.blobs.get(result["photo_key"])
 
 
 def test_nobody_can_use_another_persons_upload(client, citizen_headers, person):

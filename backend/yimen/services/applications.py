@@ -19,7 +19,7 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from ..domain import idcard, workdays
 from ..domain.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooLarge, ValidationError
 from ..domain.masking import mask_id_number, mask_name
-from ..domain.model import SYSTEM, Actor, AuditEvent, Household, Role
+from ..domain.model import SYSTEM, Actor, AuditEvent, Household, RegionLevel, Role
 from ..domain.workflow import (
     GRANT,
     NOT_ACCEPT,
@@ -48,6 +48,7 @@ from .checking import advice, check_report, current_aid_codes
 from .disbursement import create_slips
 from .idcard_check import check_idcard
 from .notices import notify
+from .regions import county_regions
 
 IDEMPOTENCY_NS = "idempotency:applications"
 OCR_JOB = "ocr"  # outbox kind: the submitted ID photo waits for the OCR worker, not the request
@@ -133,6 +134,8 @@ class ApplicationService:
     def _new_household(uow: UnitOfWork, raw, owner: str | None) -> Household:
         """File the household from the form, or reuse the one this citizen filed with an earlier application."""
         household = household_from_form(raw)
+        if household.village_code not in {v.code for v in county_regions(uow) if v.level == RegionLevel.VILLAGE}:
+            raise ValidationError("BAD_VILLAGE", "请选择所在村（社区）")
         filed = uow.households.find_by_id_number(household.head.id_number)
         if filed is not None:
             if owner is None or filed.owner_openid != owner:

@@ -2,8 +2,8 @@
 
 from flask import Blueprint, g, jsonify, request
 
-from ..demo import villages
 from ..services.households import HouseholdService, household_view
+from ..services.regions import villages
 from .common import api_doc, login_required, services
 
 bp = Blueprint("api_households", __name__, url_prefix="/api/v1")
@@ -42,4 +42,4 @@ def my_households():
 @bp.get("/regions/villages")
 @api_doc("本县的村（社区）列表，供申请表选择", tags=("regions",))
 def list_villages():
-    return jsonify(villages=villages())
+    return jsonify(villages=villages(services()))

@@ -6,12 +6,12 @@ import secrets
 
 from flask import Blueprint, g, redirect, render_template, request, session
 
-from ..demo import villages
 from ..domain.errors import YimenError
 from ..domain.policy import catalogue
 from ..services.applications import ApplicationService, application_view
 from ..services.happiness import HappinessService
 from ..services.idcard_check import check_image, load_upload
+from ..services.regions import villages
 from ..services.uploads import new_key, take
 from .api_ocr import ocr_engine
 from .common import api_doc, current_actor, services
@@ -34,7 +34,7 @@ def _doc(summary: str):
 
 
 def _villages() -> list[tuple[str, str]]:
-    return [(v["code"], v["township"] + v["name"]) for v in villages()]
+    return [(v["code"], v["township"] + v["name"]) for v in villages(services())]
 
 
 def _service() -> ApplicationService:

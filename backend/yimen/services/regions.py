@@ -1,0 +1,124 @@
+"""The county's own townships and villages (行政区划): imported from the county's list of 统计用区划代码
+(`yimen regions import FILE`, template docs/regions-import.md), kept as one record in the key-value
+store (a county has a few hundred villages), read by the village pickers and the area names.
+`yimen demo-data` files 示范县's regions through the same function."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..domain.errors import ValidationError
+from ..domain.model import SYSTEM, Actor, AuditEvent, Region, RegionLevel
+from .spreadsheets import header_key, read_rows
+
+NAMESPACE, KEY = "regions", "county"
+LEVELS = {6: RegionLevel.COUNTY, 9: RegionLevel.TOWNSHIP, 12: RegionLevel.VILLAGE}
+MAX_ROWS = 5_000
+
+
+def parse(name: str, data: bytes) -> list[Region]:
+    """Rows of 代码, 名称: one county, its townships, their villages. Every problem reported at once."""
+    rows = read_rows(name, data, MAX_ROWS)
+    index = {header_key(h): i for i, h in enumerate(rows[0])}
+    if "代码" not in index or "名称" not in index:
+        raise ValidationError("IMPORT_BAD_HEADER", "第1行表头须有“代码”和“名称”两列（模板见 docs/regions-import.md）")
+    regions, problems = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        code, name_ = (str(row[index[h]] or "").strip() if index[h] < len(row) else "" for h in ("代码", "名称"))
+        if not code and not name_:
+            continue
+        try:
+            regions.append(_region(code, name_))
+        except ValueError as exc:
+            problems.append(f"第{number}行：{exc}")
+    problems += _structure_problems(regions)
+    if problems:
+        raise ValidationError("IMPORT_REJECTED", f"文件未导入，共 {len(problems)} 处问题，请改正后重新导入：",
+                              details={"problems": problems})
+    return regions
+
+
+def _region(code: str, name: str) -> Region:
+    code = code.removesuffix(".0")  # Excel keeps a code typed as a number as 990101001.0
+    if not code.isdigit() or len(code) not in LEVELS:
+        raise ValueError(f"代码“{code}”应为 6 位（县）、9 位（乡镇）或 12 位（村、社区）数字")
+    if not name:
+        raise ValueError("名称不能为空")
+    parent = {6: None, 9: code[:6], 12: code[:9]}[len(code)]
+    return Region(code, name, LEVELS[len(code)], parent)
+
+
+def _structure_problems(regions: list[Region]) -> list[str]:
+    codes = [r.code for r in regions]
+    counties = [r for r in regions if r.level == RegionLevel.COUNTY]
+    problems = [f"代码 {c} 出现了不止一次" for c in sorted({c for c in codes if codes.count(c) > 1})]
+    if len(counties) != 1:
+        problems.append(f"应当正好有一行县级（6 位）代码，现有 {len(counties)} 行")
+    known = set(codes)
+    problems += [f"{r.name}（{r.code}）的上级 {r.parent_code} 不在文件里" for r in regions
+                 if r.parent_code and r.parent_code not in known]
+    if not any(r.level == RegionLevel.VILLAGE for r in regions):
+        problems.append("文件里没有村（社区）")
+    return problems
+
+
+def save(uow, regions: list[Region], actor: Actor, at) -> None:
+    """Replace the county's regions; the same file twice changes nothing but the audit trail."""
+    uow.kv.put(NAMESPACE, KEY, {"regions": [[r.code, r.name] for r in regions]})
+    county = next(r for r in regions if r.level == RegionLevel.COUNTY)
+    uow.audit.append(AuditEvent(actor=actor.label, object_type="county", object_id=county.code,
+                                action="regions_imported", at=at, reason=f"{len(regions)} 个区划"))
+
+
+def county_regions(uow) -> list[Region]:
+    stored = uow.kv.get(NAMESPACE, KEY)
+    return [_region(code, name) for code, name in (stored or {}).get("regions", [])]
+
+
+def villages(services) -> list[dict]:
+    """Villages with their township, in file order, for the forms' village picker."""
+    with services.uow() as uow:
+        regions = county_regions(uow)
+    names = {r.code: r.name for r in regions}
+    return [{"code": r.code, "name": r.name, "township": names[r.parent_code]}
+            for r in regions if r.level == RegionLevel.VILLAGE]
+
+
+@click.group("regions", help="行政区划：导入本县的乡镇和村（社区）")
+def regions_command() -> None:
+    pass
+
+
+@regions_command.command("import", help="导入区划表（.csv/.xlsx，两列：代码、名称；模板见 docs/regions-import.md）")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--data-dir", default=None, help="数据目录（默认 ./var）")
+def import_command(file: Path, data_dir: str | None) -> None:
+    from ..bootstrap import build_services
+    from ..config import load_config
+
+    services = build_services(load_config(data_dir))
+    try:
+        regions = parse(file.name, file.read_bytes())
+    except ValidationError as exc:
+        click.echo("\n  ".join([exc.message, *exc.details.get("problems", [])]), err=True)
+        raise SystemExit(1) from exc
+    with services.uow() as uow:
+        save(uow, regions, SYSTEM, services.clock.now())
+    counts = {level: sum(1 for r in regions if r.level == level) for level in RegionLevel}
+    click.echo(f"已导入：{counts[RegionLevel.TOWNSHIP]} 个乡镇（街道），{counts[RegionLevel.VILLAGE]} 个村（社区）。")
+
+
+@regions_command.command("list", help="列出已导入的区划")
+@click.option("--data-dir", default=None, help="数据目录（默认 ./var）")
+def list_command(data_dir: str | None) -> None:
+    from ..bootstrap import build_services
+    from ..config import load_config
+
+    with build_services(load_config(data_dir)).uow() as uow:
+        regions = county_regions(uow)
+    if not regions:
+        raise click.ClickException("还没有导入区划，请先运行 yimen regions import 文件")
+    for r in regions:
+        click.echo(f"{r.code}  {'    ' * (len(r.code) // 3 - 2)}{r.name}")
