@@ -26,8 +26,9 @@ def _sign(page):
 def test_apply_with_id_photo_then_follow_the_timeline(page, site, tmp_path):
     rng = random.Random(7)
     person = cardgen.make_person(rng)
-    photo = tmp_path / "front.jpg"
-    cardgen.to_rgb(cardgen.on_table(cardgen.draw_front(person, rng), rng)).save(photo, quality=92)
+    photo = tmp_path / "front.jpg"  # as a 12-megapixel phone camera saves it
+    card = cardgen.to_rgb(cardgen.on_table(cardgen.draw_front(person, rng), rng))
+    card.resize((4032, round(4032 * card.height / card.width))).save(photo, quality=95)
 
     _login(page, site, "/apply?items=dibao")
     assert page.is_checked("input[name=items][value=dibao]")  # carried over from the self-check
@@ -43,6 +44,9 @@ def test_apply_with_id_photo_then_follow_the_timeline(page, site, tmp_path):
     shot(page, "h5-apply-error")
 
     page.set_input_files("#id_photo", str(photo))
+    page.wait_for_selector("#id_photo[data-shrunk=done]")
+    sent = page.evaluate("() => { const f = document.getElementById('id_photo').files[0]; return [f.size, f.type]; }")
+    assert sent[1] == "image/jpeg" and sent[0] < photo.stat().st_size / 3, (sent, photo.stat().st_size)
     _sign(page)
     page.select_option("#village_code", "")  # slipped back to 请选择
     shot(page, "h5-apply-filled")
