@@ -121,6 +121,14 @@ class KeyValue(abc.ABC):
     @abc.abstractmethod
     def delete(self, namespace: str, key: str) -> None: ...
 
+    @abc.abstractmethod
+    def hit(self, namespace: str, key: str, expires_at: datetime, now: datetime) -> int:
+        """Add one to the counter (namespace, key), created at 1 to live until expires_at, and return
+        the new count; atomic across processes. Expired counters are removed lazily (sweeps use
+        `now`), so a caller that needs a fresh count uses a new key (e.g. one per time window).
+        DynamoDB applies it at once, outside the unit's buffered writes; SQLite in the unit's
+        transaction: call it in a unit of its own, so it counts even if later work fails."""
+
 
 class UnitOfWork(abc.ABC):
     """One transaction: everything written inside commits together or not at all."""

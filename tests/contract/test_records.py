@@ -1,13 +1,14 @@
 """Households, staff, aid records, key-value, audit chain, units of work: same behaviour on both backends."""
 
 import threading
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from yimen.domain.audit import first_broken
-from yimen.domain.errors import Conflict
+from yimen.domain.errors import Conflict, RateLimited
 from yimen.domain.model import AidRecord, AuditEvent, Household, Member, Relation, Role, StaffUser
+from yimen.web.common import RateLimiter
 
 AT = datetime(2026, 11, 25, 10, 0)
 
@@ -229,3 +230,36 @@ def test_concurrent_appends_keep_one_unbroken_chain(backend):
         chain = list(uow.audit.iter_all())
     assert [e.seq for e in chain] == [1, 2, 3, 4, 5, 6]
     assert first_broken(chain) is None
+
+
+def test_counters_count_up_per_key_and_stay_apart_from_values(backend):
+    now = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+    ends = now + timedelta(minutes=1)
+    with backend.uow() as uow:
+        assert [uow.kv.hit("rate", "ask:10.0.0.1:7", ends, now) for _ in range(3)] == [1, 2, 3]
+    with backend.uow() as uow:
+        assert uow.kv.hit("rate", "ask:10.0.0.2:7", ends, now) == 1
+        assert uow.kv.hit("rate", "ask:10.0.0.1:7", ends, now) == 4
+        assert uow.kv.get("rate", "ask:10.0.0.1:7") is None  # a counter is not a stored value
+    later = ends + timedelta(minutes=1)
+    with backend.uow() as uow:  # the next window's key starts afresh; the expired counter may be swept
+        assert uow.kv.hit("rate", "ask:10.0.0.1:8", later, ends) == 1
+        assert uow.kv.hit("rate", "ask:10.0.0.2:8", later, ends) == 1
+
+
+def test_rate_limiter_counts_in_the_store_and_a_new_window_starts_at_one(backend):
+    clock = backend.services.clock
+    first, second = RateLimiter(backend.uow, clock), RateLimiter(backend.uow, clock)  # two processes
+    first.check("lookup", "10.0.0.1", 3, 60)
+    second.check("lookup", "10.0.0.1", 3, 60)
+    first.check("lookup", "10.0.0.1", 3, 60)
+    with pytest.raises(RateLimited) as caught:
+        second.check("lookup", "10.0.0.1", 3, 60)
+    assert (caught.value.code, caught.value.message) == ("RATE_LIMITED", "操作太频繁，请稍后再试")
+    first.check("lookup", "10.0.0.2", 3, 60)  # another client has its own count
+    first.check("other", "10.0.0.1", 3, 60)  # and so has another bucket
+    clock.advance(seconds=60)
+    for _ in range(3):
+        second.check("lookup", "10.0.0.1", 3, 60)
+    with pytest.raises(RateLimited):
+        first.check("lookup", "10.0.0.1", 3, 60)

@@ -419,6 +419,18 @@ class DynamoKeyValue(KeyValue):
     def delete(self, namespace: str, key: str) -> None:
         self.store.delete(f"KV#{namespace}#{key}", "KV")
 
+    def hit(self, namespace: str, key: str, expires_at: datetime, now: datetime) -> int:
+        """KV#<namespace>#<key>/COUNT, one UpdateItem sent at once: a buffered write would only count
+        when the unit commits, and a TransactWriteItems can't return the new value. `expires_at`
+        (epoch seconds) is the table's TTL attribute, so DynamoDB deletes the item itself, lazily."""
+        found = self.store.client.update_item(
+            TableName=self.store.table, Key=_item_av({"PK": f"KV#{namespace}#{key}", "SK": "COUNT"}),
+            UpdateExpression="ADD #n :one SET #ttl = if_not_exists(#ttl, :expires)",
+            ExpressionAttributeNames={"#n": "n", "#ttl": "expires_at"},
+            ExpressionAttributeValues=_item_av({":one": 1, ":expires": int(expires_at.timestamp())}),
+            ReturnValues="UPDATED_NEW")
+        return int(found["Attributes"]["n"]["N"])
+
 
 def _job_item(job: Job, status: str, run_after: str, attempts: int, error: str | None = None) -> dict:
     """JOB#<dedupe_key>/JOB. GSI2 JOBQ#<kind> holds only claimable jobs (pending/running) by

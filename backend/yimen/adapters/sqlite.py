@@ -120,6 +120,17 @@ MIGRATIONS: list[str] = [
     CREATE TABLE complaints (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, doc TEXT NOT NULL);
     CREATE INDEX complaints_created ON complaints (created_at, id);
     """,
+    # 4: shared counters (rate limits across processes)
+    """
+    CREATE TABLE kv_counters (
+        namespace TEXT,
+        key TEXT,
+        n INTEGER NOT NULL,
+        expires_at TEXT NOT NULL,
+        PRIMARY KEY (namespace, key)
+    );
+    CREATE INDEX kv_counters_expiry ON kv_counters (expires_at);
+    """,
 ]
 
 
@@ -301,6 +312,16 @@ class SqliteKeyValue(KeyValue):
 
     def delete(self, namespace: str, key: str) -> None:
         self.conn.execute("DELETE FROM kv WHERE namespace = ? AND key = ?", (namespace, key))
+
+    def hit(self, namespace: str, key: str, expires_at: datetime, now: datetime) -> int:
+        # One UPSERT ... RETURNING (SQLite 3.35+, as the job leases already need): atomic on its own
+        rows = self.conn.execute(
+            "INSERT INTO kv_counters (namespace, key, n, expires_at) VALUES (?, ?, 1, ?)"
+            " ON CONFLICT (namespace, key) DO UPDATE SET n = n + 1 RETURNING n",
+            (namespace, key, _utc(expires_at))).fetchall()
+        if rows[0]["n"] == 1:  # a new counter: sweep the expired ones now and then, not on every hit
+            self.conn.execute("DELETE FROM kv_counters WHERE expires_at <= ?", (_utc(now),))
+        return rows[0]["n"]
 
 
 class SqliteJobQueue(JobQueue):

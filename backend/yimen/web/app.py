@@ -55,7 +55,7 @@ def create_app(config: dict | None = None, services: Services | None = None) -> 
     app.json.ensure_ascii = False
     services = services or build_services(config)
     services.extras.setdefault("auth", AuthService(services))
-    services.extras.setdefault("rate_limiter", RateLimiter())
+    services.extras.setdefault("rate_limiter", RateLimiter(services.uow, services.clock))  # shared via the store
     app.extensions["yimen"] = services
     for path in BLUEPRINTS:
         app.register_blueprint(_load(path))
