@@ -7,6 +7,7 @@ import random
 import time
 
 import pytest
+from PIL import Image
 
 from tests.ocr import cardgen
 from tests.workflow.helpers import application_body, submit
@@ -126,3 +127,20 @@ def test_old_uploads_expire_like_the_buckets_lifecycle_rule(services):
     assert services.blobs.expire(UPLOAD_PREFIX, UPLOAD_TTL_SECONDS) == 1
     assert not services.blobs.exists("uploads/ab/old.jpg") and services.blobs.get("uploads/ab/new.jpg") == b"new"
     assert services.blobs.get("applications/a1/id_photo") == b"kept"
+
+
+def test_a_raw_camera_photo_named_in_an_application_is_stored_without_its_location(client, citizen_headers, seeded,
+                                                                                   person):
+    exif = Image.Exif()
+    exif[0x010E] = "GPS 31.2096N 107.5023E"
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(card_jpeg(person))).save(buffer, "JPEG", quality=90, exif=exif.tobytes())
+    form = new_form(client, citizen_headers)
+    assert send(client, form, buffer.getvalue()).status_code == 204
+    body = application_body(head_name=person.name, head_id=person.id_number)
+    body["materials"]["id_photo"] = {"upload_key": form["upload_key"]}  # not the checked copy
+    created = submit(client, citizen_headers, body, key="raw-photo-1")
+    assert created.status_code == 201, created.get_json()
+    with seeded.uow() as uow:
+        stored = seeded.blobs.get(uow.applications.get(created.get_json()["id"]).materials["id_photo"])
+    assert b"GPS" not in stored and not Image.open(io.BytesIO(stored)).getexif()

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 from collections.abc import Callable
+
+from PIL import Image
 
 from ..domain import eligibility, idcard
 from ..domain.errors import ValidationError
 from ..domain.model import Household, Member, Relation, WorkCapacity
 from ..domain.policy import catalogue
 from ..domain.workflow import RequestedItem
+from .idcard_check import load_upload
 
 MATERIALS = {"id_photo": "身份证照片", "application_letter": "申请书", "authorisation": "核对授权书",
              "signature": "手写签名", "assistant_authorisation": "代办授权书"}
@@ -48,6 +52,15 @@ def image_type(data: bytes) -> str:
     raise ValidationError("BAD_IMAGE", "材料须为 JPG 或 PNG 图片")
 
 
+def without_exif(jpeg: bytes) -> bytes:
+    """A photo named by upload key may come straight from a camera: one carrying EXIF (location!) is
+    re-encoded from its pixels. Checked copies and canvas PNGs carry none and are kept byte for byte."""
+    with Image.open(io.BytesIO(jpeg)) as image:
+        if not image.getexif():
+            return jpeg
+    return load_upload(jpeg).jpeg_bytes()
+
+
 def materials_from(raw, *, assistant_mode: bool, fetch: Callable[[str], bytes], partial: bool = False
                    ) -> dict[str, bytes]:
     """Images by kind: base64 text, or {"upload_key": ...} for a photo already sent straight to the blob
@@ -61,8 +74,7 @@ def materials_from(raw, *, assistant_mode: bool, fetch: Callable[[str], bytes], 
         data = fetch(value.get("upload_key")) if isinstance(value, dict) else _base64_image(kind, value)
         if len(data) > MAX_MATERIAL_BYTES:
             raise ValidationError("MATERIAL_TOO_LARGE", f"{MATERIALS[kind]}超过 4MB，请压缩后上传")
-        image_type(data)
-        out[kind] = data
+        out[kind] = without_exif(data) if image_type(data) == "image/jpeg" else data
     if partial:
         return out
     missing = [] if "id_photo" in out else ["身份证照片"]
