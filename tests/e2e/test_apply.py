@@ -44,9 +44,13 @@ def test_apply_with_id_photo_then_follow_the_timeline(page, site, tmp_path):
     shot(page, "h5-apply-error")
 
     page.set_input_files("#id_photo", str(photo))
-    page.wait_for_selector("#id_photo[data-shrunk=done]")
-    sent = page.evaluate("() => { const f = document.getElementById('id_photo').files[0]; return [f.size, f.type]; }")
-    assert sent[1] == "image/jpeg" and sent[0] < photo.stat().st_size / 3, (sent, photo.stat().st_size)
+    page.wait_for_selector("#id_photo[data-photo=done]")
+    # Shrunk in the browser and sent straight to the file store; the form now carries only its key.
+    key = page.input_value("input[name=id_photo_key]")
+    assert key.startswith("uploads/") and page.input_value("#id_photo") == ""
+    assert "照片已上传" in page.locator("#kept-id_photo").inner_text()
+    stored = site.services.blobs.get(key)
+    assert stored[:3] == b"\xff\xd8\xff" and len(stored) < photo.stat().st_size / 3, (len(stored), photo.stat().st_size)
     _sign(page)
     page.select_option("#village_code", "")  # slipped back to 请选择
     shot(page, "h5-apply-filled")
