@@ -23,7 +23,7 @@ bp = Blueprint("h5_apply", __name__)
 FIELD_OF = {"BAD_NAME": "name", "BAD_ID_NUMBER": "id_number", "BAD_VILLAGE": "village_code",
             "ITEMS_REQUIRED": "items", "UNKNOWN_ITEM": "items", "MATERIALS_REQUIRED": "materials",
             "SIGNATURE_REQUIRED": "materials", "ID_NUMBER_TAKEN": "id_number", "NOT_AN_IDCARD": "id_photo",
-            "IDCARD_BACK_SIDE": "id_photo"}
+            "IDCARD_BACK_SIDE": "id_photo", "BAD_ASSISTANT": "assistant_name", "RESIDENT_MISMATCH": "name"}
 # Photo warnings worth a second look before submitting; the person may still confirm and go on.
 MATERIAL_FIELDS = ("id_photo", "signature", "application_letter", "authorisation")
 PHOTO_BLOCKERS = {"EXPECTED_NAME_MISMATCH", "EXPECTED_ID_MISMATCH", "GREYSCALE_COPY", "CARD_CUT_OFF"}
@@ -107,6 +107,11 @@ def _body_from_form(form, kept: dict[str, str]) -> tuple[dict, dict]:
                       "phone": form.get("phone", ""), "members": [{"name": name, "id_number": number}]},
         "materials": {kind: {"upload_key": key} for kind, key in kept.items()},
     }
+    if form.get("assistant_mode"):  # 协理员 mode: the resident signs on the assistant's phone
+        body["assistant"] = {"assistant_name": form.get("assistant_name", "").strip(), "resident_name": name,
+                             "resident_id_number": number}
+        if "signature" in kept:
+            body["materials"]["assistant_authorisation"] = {"upload_key": kept["signature"]}
     return body, ocr
 
 
