@@ -16,11 +16,24 @@ TARGET = 0.90
 # runner-up intents, FAQ wording). Before -> after that round: blind 60.0% -> 95.0% (38/40), blind2
 # 60.0% -> 92.5% (37/40), blind3 77.5% -> 100% (40/40); holdout 95.2% -> 100%, fresh 92.5% -> 97.5%.
 # The floors are regression guards only.
-# questions_blind4.tsv (80 questions) is the honest figure: written blind, by someone who saw neither the
-# engine nor the other questions, before that round, and never tuned on since: 78.8% (63/80) before the
-# round, 88.8% (71/80) after. Tuning on its misses would make it one more training set.
-LATER_SETS = {"questions_holdout.tsv": 0.85, "questions_fresh.tsv": 0.85, "questions_blind.tsv": 0.92,
-              "questions_blind2.tsv": 0.90, "questions_blind3.tsv": 0.97, "questions_blind4.tsv": 0.85}
+# questions_blind4.tsv (80 questions) was written blind, by someone who saw neither the engine nor the
+# other questions, before that round: 78.8% (63/80) before it, 88.8% (71/80) after, untuned. It became
+# TRAINING data in the second generalisation round, whose fixes are classes, not questions: amounts per
+# period or per head ("一月给几个钱", "一年有好多") and a sum spent outweighing a bare yes/no form; how-to
+# verbs and who does the running ("怎么操作", "要自己跑"); where papers are handed in is a place
+# ("去哪里递材料"); looking up one's application is status ("在哪里查", "什么状态"); other departments'
+# words (宅基地, 规划许可, 社保卡...) make a question out of scope unless an aid is named; a general
+# question about aid ("有哪些救助政策", "该申请啥") gets the overview of everything; a line compared with
+# ("比低保线高") is not the topic and a status word after 评/申请 is ("评个低保边缘户"); how the help is
+# given (住在家里, 干几天) is overview. Before -> after: blind4 88.8% -> 100% (80/80), blind 95.0% ->
+# 97.5%, blind2 92.5% -> 100%, fresh 97.5% -> 100%; question set, holdout and blind3 stay at 100%.
+# questions_blind5.tsv (80 questions) is the honest figure now: written blind like blind4, never tuned on:
+# 85.0% (68/80) before the second round and 85.0% after it. The second round fitted its training set
+# without moving unseen accuracy; misspelt materials words (才料), "复合" for 复核 and two-item questions
+# are among the misses. Tuning on its misses would make it one more training set.
+LATER_SETS = {"questions_holdout.tsv": 0.85, "questions_fresh.tsv": 0.85, "questions_blind.tsv": 0.95,
+              "questions_blind2.tsv": 0.97, "questions_blind3.tsv": 0.97, "questions_blind4.tsv": 0.98,
+              "questions_blind5.tsv": 0.80}
 
 
 def load_questions(path: Path = QUESTIONS) -> list[tuple[str, str, str | None]]:

@@ -6,7 +6,9 @@ same-sound characters, plus facts such as an age of 80 or a sum spent on illness
 keywords and question forms (cues near the end of the question weigh more: that is where people ask),
 and BM25 retrieval over the catalogue and FAQ when the dictionary does not decide. When the likeliest
 intent finds nothing to answer with (a combination question naming one item, a place question with no
-item), the runner-up intent is tried before saying "没有找到".
+item), the runner-up intent is tried before saying "没有找到". Another department's words (宅基地,
+社保卡 ...) with no aid named say "没有找到" at once; a general question about aid that names no item
+("有哪些救助政策") gets the overview of everything on offer.
 Everything is local: no network, no model download. Built once per process (see `policy_qa()`).
 """
 
@@ -43,10 +45,17 @@ CLAUSE = "，"  # normalised questions keep their clause breaks as this one mark
 # a sum spent on illness ("住院花了五万", "医保报了还剩两万") points to the item paid by the sum spent
 MEDICAL = frozenset({"yiliao", "linshi-zhichu"})
 SPENT_ITEM = "linshi-zhichu"
-SPENT_WEIGHT = 3  # and asks how much help it brings, unless the question says otherwise
+# and asks how much help it brings unless the question says otherwise: it weighs more than a bare yes/no
+# form (at most 6: "自己还要出三万，能再补点吗") and less than a word such as 条件 or 能报销
+SPENT_WEIGHT = 7
 # a combination question naming one item needs one of these ("低保能和哪些一起领"); "去年遭了火灾现在
 # 还能申请吗" is not about two items
 BOTH = re.compile("同时|一起|一块|叠加|兼得|重复")
+# an item phrase right after a comparison is a yardstick, not the topic: "比低保线高一点点能评低保边缘户吗"
+YARDSTICK_BEFORE = re.compile("(比|超过|超出|高于|低于|不到|达到|够不上)$")
+# a who-is-asking word right after a verb of applying is what is applied for: "能不能评个低保边缘户"
+APPLY_BEFORE = re.compile("(评|评上|评为|申请|认定|认定为|纳入|当|成为)个?$")
+OVERVIEW_FAQ = "what-is-yimen"  # the answer to a general question about what help there is
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -120,6 +129,9 @@ class PolicyQA:
         self.people = tuple(lexicon["people_words"])
         self.item_patterns = [(re.compile(p["re"]), p["item"]) for p in lexicon["item_patterns"]]
         self._load_sounds(lexicon["sound_alike"])
+        self.outside_words = tuple(lexicon["outside_words"])
+        self.aid_words = tuple(lexicon["aid_words"])
+        self.overview_faq = next(f for f in self.faq if f["id"] == OVERVIEW_FAQ)
         self.tokenizer = jieba.Tokenizer()
         for word in (*self.aliases, *(w for i in self.intents.values() for w in i["words"])):
             self.tokenizer.add_word(word, freq=20000)
@@ -206,9 +218,7 @@ class PolicyQA:
             phrase = self._phrase_at(text, sounds, i)
             if phrase:
                 code, rank = self.aliases[phrase]
-                if rank == TOPIC and self._about_people(text, sounds, i, phrase):
-                    rank = STATUS
-                found.append((i, code, rank))
+                found.append((i, code, self._rank_here(text, sounds, i, phrase, rank)))
                 i += len(phrase)
             else:
                 i += 1
@@ -228,6 +238,19 @@ class PolicyQA:
             if phrase and 2 * sum(a != b for a, b in zip(phrase, text[i:i + size], strict=True)) <= size:
                 return phrase
         return None
+
+    def _rank_here(self, text: str, sounds: str, start: int, phrase: str, rank: int) -> int:
+        """The rank of an item phrase where it stands: after 比/超过 it is a yardstick ("比低保线高"),
+        after 评/申请 a who-is-asking word is what is applied for ("评个低保边缘户"), and a topic
+        word followed by a word for people says who is asking ("低保边缘家庭...")."""
+        before = text[max(0, start - 4):start]
+        if YARDSTICK_BEFORE.search(before):
+            return max(rank, STATUS)
+        if rank == STATUS and APPLY_BEFORE.search(before):
+            return TOPIC
+        if rank == TOPIC and self._about_people(text, sounds, start, phrase):
+            return STATUS
+        return rank
 
     def _about_people(self, text: str, sounds: str, start: int, phrase: str) -> bool:
         """"低保边缘家庭能享受教育救助吗", "家里是低保": the item says who is asking, not what about.
@@ -287,6 +310,8 @@ class PolicyQA:
     def ask(self, question: str) -> Answer:
         text = self.normalise(question)[:200]
         hits = self.mentions(text)
+        if self._outside(text, hits):
+            return self.not_found()
         tokens = self._cut(text)
         ranking = self.intent_ranking(text)
         candidates = ranking[:1] or [(None, 0.0)]
@@ -314,13 +339,25 @@ class PolicyQA:
         if not codes:
             codes = self._retrieve_item(tokens)
             if not codes:
-                return None
+                return self._general_overview(text) if intent == "overview" else None
             confidence = 0.6
         else:
             confidence = 0.9 if strength >= STRONG_KEYWORDS else 0.75
         item = self.cat.items[codes[0]]
         chosen = intent if intent in TEMPLATES else "overview"
         return self._item_answer(item, chosen, confidence, text)
+
+    def _outside(self, text: str, hits: list[tuple[str, int]]) -> bool:
+        """Another department's business ("宅基地上盖新房子"), unless an aid is named more specifically
+        than by a generic hint such as 房子."""
+        return any(word in text for word in self.outside_words) and not _codes(hits, below=WEAK)
+
+    def _general_overview(self, text: str) -> Answer | None:
+        """"政府有哪些救助政策": no one item is asked about, so the list of everything on offer; only
+        when the question speaks of aid at all ("股票有哪些政策" is not ours)."""
+        if not any(word in text for word in self.aid_words):
+            return None
+        return self._faq_answer(self.overview_faq, "overview", [], 0.6)
 
     def _best_faq(self, tokens: list[str], intent: str | None, codes: list[str]) -> dict | None:
         """A FAQ entry on the same topic that is close to the question.
