@@ -27,13 +27,25 @@ TARGET = 0.90
 # ("比低保线高") is not the topic and a status word after 评/申请 is ("评个低保边缘户"); how the help is
 # given (住在家里, 干几天) is overview. Before -> after: blind4 88.8% -> 100% (80/80), blind 95.0% ->
 # 97.5%, blind2 92.5% -> 100%, fresh 97.5% -> 100%; question set, holdout and blind3 stay at 100%.
-# questions_blind5.tsv (80 questions) is the honest figure now: written blind like blind4, never tuned on:
-# 85.0% (68/80) before the second round and 85.0% after it. The second round fitted its training set
-# without moving unseen accuracy; misspelt materials words (才料), "复合" for 复核 and two-item questions
-# are among the misses. Tuning on its misses would make it one more training set.
+# questions_blind5.tsv (80 questions) was written blind like blind4: 85.0% (68/80) before the second round
+# and 85.0% after it, untuned, so the second round had fitted its training set without moving unseen
+# accuracy. It became TRAINING data in the third round, whose fixes are again classes, each unit-tested on
+# phrasings of its own (tests/policy/test_qa_engine.py): a space is a clause break (voice input has no
+# commas), and an aid named in a clause that asks nothing is only the story ("俩娃都上小学，这种能吃低保不");
+# an aid the family does not have is not the topic ("没吃低保"), one applied for or asked to be explained
+# is ("认定成边缘户", "边缘户是个啥"); intent keywords also match with same-sound characters, like item
+# phrases ("才料", "复合", "到帐"), but never inside an aid's name nor in a question not about aid;
+# applying again or losing one aid for another is a combination ("还能再申请", "会不会把X扣掉", "影响");
+# how long until it arrives is a time question even after "交上去"; "村委会能报不" is a place and "村里
+# 统一报还是自己去" the process; what to bring, where and how to apply for aid in general gets the FAQ
+# answer that holds for every aid. Before -> after: blind5 85.0% -> 100% (80/80); every other set
+# unchanged (question set, holdout, fresh, blind2, blind3, blind4 100%; blind 97.5%).
+# questions_blind6.tsv (80 questions) is the honest figure now: written blind before the third round, never
+# tuned on: 85.0% (68/80) before that round, 90.0% (72/80) after it. Its misses (a lone 补帖 beside a low
+# income, 低边户, the routine yearly 复核 read as an appeal, 照料费 under 五保) are left as they are.
 LATER_SETS = {"questions_holdout.tsv": 0.85, "questions_fresh.tsv": 0.85, "questions_blind.tsv": 0.95,
               "questions_blind2.tsv": 0.97, "questions_blind3.tsv": 0.97, "questions_blind4.tsv": 0.98,
-              "questions_blind5.tsv": 0.80}
+              "questions_blind6.tsv": 0.87, "questions_blind5.tsv": 0.98}
 
 
 def load_questions(path: Path = QUESTIONS) -> list[tuple[str, str, str | None]]:

@@ -13,7 +13,14 @@ def test_traditional_misspelt_and_dialect_text_is_normalised():
     qa = policy_qa()
     assert qa.normalise("申請低保") == "申请低保"
     assert qa.normalise("底保咋个申请") == "低保怎么申请"
-    assert qa.normalise("ＡＢＣ１２３ 五保 户！") == "abc123五保户"
+    assert qa.normalise("ＡＢＣ１２３五保户！") == "abc123五保户"
+
+
+def test_spaces_break_clauses_like_commas():
+    """Voice input and quick typing separate clauses with spaces; Chinese has none between words."""
+    qa = policy_qa()
+    assert qa.normalise("嗯 那个  低保 咋申请") == "嗯，那个，低保，怎么申请"
+    assert qa.normalise("我妈　八十了， 高龄津贴") == "我妈，八十了，高龄津贴"
 
 
 @pytest.mark.parametrize(
@@ -128,7 +135,9 @@ def test_a_generic_hint_is_not_the_topic_of_a_general_question():
 @pytest.mark.parametrize(
     "question",
     ["明天下暴雨吗", "医院几点上班", "路上塌方了怎么走", "孩子的户口本丢了怎么补", "宅基地批下来了能盖几层",
-     "新盖的房子办房产证要交多少钱", "医保卡里的钱能取出来吗", "养老保险一年交几百块", "股票有哪些政策"],
+     "新盖的房子办房产证要交多少钱", "医保卡里的钱能取出来吗", "养老保险一年交几百块", "股票有哪些政策",
+     "复合肥多少钱一袋", "工资多久到帐", "合同流成怎么走", "结婚证去哪里办 村委会能办不", "考驾照要准备什么资料",
+     "这个月电费会不会扣掉", "明天下雨 村里统一收玉米吗", "快递多久能到"],
 )
 def test_everyday_questions_near_the_domain_stay_not_found(question):
     assert policy_qa().ask(question).intent == "out_of_scope"
@@ -206,3 +215,101 @@ def test_another_departments_word_does_not_hide_a_named_aid():
 def test_how_the_help_is_given_is_an_overview_question(question, intent, code):
     answer = policy_qa().ask(question)
     assert (answer.intent, answer.item_code) == (intent, code)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "code"),
+    [("我爸去年中风了 家里两个孩子在读初中 这样能申请低保不", "conditions", "dibao"),
+     ("嗯 就是 我妈八十六了 腿脚也不好 我这个情况能办残疾人生活补贴吗", "conditions", "canji-shenghuo"),
+     ("那个 孩子在上高中 屋里房子也漏雨 想问下临时救助咋申请", "process", "linshi-jinan")],
+)
+def test_an_aid_named_in_a_clause_that_asks_nothing_is_only_the_story(question, intent, code):
+    answer = policy_qa().ask(question)
+    assert (answer.intent, answer.item_code) == (intent, code)
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [("我们没领残补 护理补贴能领吗", "canji-huli"), ("家里没有吃低保能申请医疗救助不", "yiliao"),
+     ("没评上低保 临时救助能不能申请", "linshi-jinan")],
+)
+def test_an_aid_the_family_does_not_have_is_not_the_topic(question, code):
+    answer = policy_qa().ask(question)
+    assert (answer.intent, answer.item_code) == ("conditions", code)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [("我家收入比低保高一点 能评上低收入户吗", "conditions"), ("我家这样算低保边缘户不", "conditions"),
+     ("低收入户指的是什么 和特困有啥不一样", "overview"), ("边缘户究竟是啥意思", "overview")],
+)
+def test_a_who_is_asking_word_applied_for_or_explained_is_the_topic(question, intent):
+    answer = policy_qa().ask(question)
+    assert (answer.intent, answer.item_code) == (intent, "dibao-bianyuan")
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "code"),
+    [("特困供养要交哪些才料", "materials", "tekun"), ("低保被取消了 我想申请复和", "review", "dibao"),
+     ("临时救助的申请流成是什么", "process", "linshi-jinan"), ("高龄津贴啥时候到帐", "time_limit", "gaoling"),
+     ("残补申请要什么条见", "conditions", "canji-shenghuo"), ("护理补贴被停了 能申述不", "review", "canji-huli")],
+)
+def test_same_sound_misspellings_of_intent_words(question, intent, code):
+    answer = policy_qa().ask(question)
+    assert (answer.intent, answer.item_code) == (intent, code)
+
+
+def test_same_sound_intent_words_are_not_read_inside_an_aids_name():
+    qa = policy_qa()
+    assert "报多少" not in [word for _, word in qa._keywords_in("低保多少天能批")]
+    assert "多久" not in [word for _, word in qa._keywords_in("低保收入多就不给了吗")]
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [("我家吃着低保 再申请临时救助会不会把低保停了", "dibao"),
+     ("已经领了高龄津贴 还可以再领残疾人生活补贴吗", "gaoling"), ("领了护理补贴影响吃低保吗", "canji-huli")],
+)
+def test_applying_again_or_losing_one_aid_for_another_is_a_combination(question, code):
+    answer = policy_qa().ask(question)
+    assert (answer.intent, answer.item_code) == ("combination", code)
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [("残补交上去 几天能批下来", "canji-shenghuo"), ("特困申请递上去了 多长时间到账", "tekun"),
+     ("医疗救助申请了 什么时候钱能到手", "yiliao")],
+)
+def test_how_long_until_it_arrives_is_a_time_question_after_handing_in(question, code):
+    answer = policy_qa().ask(question)
+    assert (answer.intent, answer.item_code) == ("time_limit", code)
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [("高龄津贴在哪里办 社区能办不", "gaoling"), ("教育救助在学校能申请吗", "jiaoyu"),
+     ("受灾救助村里可以报吗", "shouzai")],
+)
+def test_whether_it_can_be_done_at_a_place_is_a_place_question(question, code):
+    answer = policy_qa().ask(question)
+    assert (answer.intent, answer.item_code) == ("place", code)
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [("危房改造是村里统一上报还是要自己去申请", "zhufang"), ("助学金是学校统一报 还是得自己去乡里交", "jiaoyu")],
+)
+def test_who_does_the_reporting_is_the_process(question, code):
+    answer = policy_qa().ask(question)
+    assert (answer.intent, answer.item_code) == ("process", code)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "words"),
+    [("申请救助都要带哪些证件", "materials", "身份证"), ("救助一般在哪儿申请", "place", "窗口"),
+     ("困难家庭申请救助的步骤是啥", "process", "流程")],
+)
+def test_what_to_bring_where_and_how_for_aid_in_general_is_the_same_for_all(question, intent, words):
+    answer = policy_qa().ask(question)
+    assert (answer.intent, answer.item_code) == (intent, None)
+    assert words in answer.answer

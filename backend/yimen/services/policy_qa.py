@@ -1,14 +1,17 @@
 """Policy Q&A: a question as people type it -> a short plain answer from the catalogue or the FAQ.
 
-Pipeline: traditional -> simplified (zhconv), misspelling and dialect rewrites, item detection by
-longest dictionary match (catalogue names and aliases + synonyms such as 五保 -> 特困, also with
-same-sound characters, plus facts such as an age of 80 or a sum spent on illness), intent by weighted
-keywords and question forms (cues near the end of the question weigh more: that is where people ask),
-and BM25 retrieval over the catalogue and FAQ when the dictionary does not decide. When the likeliest
-intent finds nothing to answer with (a combination question naming one item, a place question with no
-item), the runner-up intent is tried before saying "没有找到". Another department's words (宅基地,
-社保卡 ...) with no aid named say "没有找到" at once; a general question about aid that names no item
-("有哪些救助政策") gets the overview of everything on offer.
+Pipeline: traditional -> simplified (zhconv), clause breaks (spaces count: voice input has no commas),
+misspelling and dialect rewrites, item detection by longest dictionary match (catalogue names and
+aliases + synonyms such as 五保 -> 特困, also with same-sound characters, plus facts such as an age of 80
+or a sum spent on illness; an aid named in a clause that asks nothing is only the story), intent by
+weighted keywords, also typed with same-sound characters ("才料"), and question forms (cues near the
+end of the question weigh more: that is where people ask), and BM25 retrieval over the catalogue and
+FAQ when the dictionary does not decide. When the likeliest intent finds nothing to answer with (a
+combination question naming one item, a place question with no item), the runner-up intent is tried
+before saying "没有找到". Another department's words (宅基地, 社保卡 ...) with no aid named say "没有找到"
+at once; a general question about aid that names no item ("有哪些救助政策") gets the overview of
+everything on offer, and one about what to bring, where or how to apply for aid in general gets the FAQ
+answer that holds for every aid.
 Everything is local: no network, no model download. Built once per process (see `policy_qa()`).
 """
 
@@ -39,7 +42,9 @@ MIN_COVERAGE = 0.5  # and at least half of the question's words must occur in th
 STRONG_KEYWORDS = 6  # an intent score this high is a clear intent
 FALLBACK_MIN = 4  # a runner-up intent this strong is tried when the first one has nothing to answer with
 POSITION_BONUS = 1.0  # a cue at the very end of the question weighs (1 + this) times one at the start
-TOPIC, FACT, STATUS, WEAK = 0, 1, 2, 3  # ranks of item hints, see PolicyQA._aliases and PolicyQA._facts
+# ranks of item hints, see PolicyQA._aliases, PolicyQA._facts and PolicyQA.mentions (an aid named in a
+# clause that asks nothing is a fact of the story)
+TOPIC, FACT, STATUS, WEAK = 0, 1, 2, 3
 FAQ_PREFERRED = 6.0  # a FAQ entry this close to the question beats the generic item template
 CLAUSE = "，"  # normalised questions keep their clause breaks as this one mark
 # a sum spent on illness ("住院花了五万", "医保报了还剩两万") points to the item paid by the sum spent
@@ -53,9 +58,17 @@ SPENT_WEIGHT = 7
 BOTH = re.compile("同时|一起|一块|叠加|兼得|重复")
 # an item phrase right after a comparison is a yardstick, not the topic: "比低保线高一点点能评低保边缘户吗"
 YARDSTICK_BEFORE = re.compile("(比|超过|超出|高于|低于|不到|达到|够不上)$")
-# a who-is-asking word right after a verb of applying is what is applied for: "能不能评个低保边缘户"
-APPLY_BEFORE = re.compile("(评|评上|评为|申请|认定|认定为|纳入|当|成为)个?$")
+# nor is an item the family is said not to have: "家里没吃低保，残疾人补贴能领不"
+NOT_HAD_BEFORE = re.compile("(没|没有|未|不是)(吃|领|拿|享受|申请|评上|办)?过?$")
+# a who-is-asking word right after a verb of applying is what is applied for ("能不能评个低保边缘户",
+# "能认定成边缘户吗"), and so is one asked to be explained ("边缘户到底是个啥")
+APPLY_BEFORE = re.compile("(评|申请|认定|纳入|当|成为|算)(上|为|成|作)?个?$")
+EXPLAINED_AFTER = re.compile("(到底|究竟|具体)?(是|指)(个|的是)?(什么|哪)|什么意思")
 OVERVIEW_FAQ = "what-is-yimen"  # the answer to a general question about what help there is
+# what to bring, where and how to apply is the same for every aid (three papers, one window, one
+# procedure), so a question about aid in general gets the FAQ answer; who qualifies, how much and how
+# long differ from aid to aid
+SAME_FOR_ALL_AID = ("materials", "place", "process")
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -106,9 +119,11 @@ class BM25:
         return out
 
 
-# clause breaks (a "." between digits is a decimal point) and marks that carry no meaning
-CLAUSE_MARKS = re.compile(r"[,!?;:。！？；：…~～\n]+|(?<!\d)\.|\.(?!\d)")
-OTHER_MARKS = re.compile(r"[\s\u3000、“”\"'（）()【】\[\]]+")
+# clause breaks (a "." between digits is a decimal point) and marks that carry no meaning. A space is a
+# clause break: voice input and quick typing separate clauses with spaces, not commas ("嗯 那个 俩娃都上小学
+# 这种能吃低保不"), and Chinese puts no spaces between words
+CLAUSE_MARKS = re.compile(r"[\s,!?;:。！？；：…~～]+|(?<!\d)\.|\.(?!\d)")
+OTHER_MARKS = re.compile(r"[、“”\"'（）()【】\[\]]+")
 
 
 def _rewriter(mapping: dict[str, str]):
@@ -175,17 +190,28 @@ class PolicyQA:
         return aliases
 
     def _load_sounds(self, groups: list[str]) -> None:
-        """Same-sound spellings of item phrases: each character stands for the first of its group."""
+        """Same-sound spellings of item phrases and of intent keywords: each character stands for the
+        first of its group."""
         self.sounds = str.maketrans({c: group[0] for group in groups for c in group})
-        self.sound_alike: dict[str, str] = {}
+        self.sound_alike = self._sound_keys({phrase: code for phrase, (code, _) in self.aliases.items()})
+        misspellable = {w: tuple(self.keywords[w]) for w in self.keywords if any(ord(c) in self.sounds for c in w)}
+        self.sound_keywords = self._sound_keys(misspellable)
+        alternatives = "|".join(re.escape(k) for k in sorted(self.sound_keywords, key=len, reverse=True))
+        self.sound_keyword_re = re.compile(f"(?=({alternatives}))")
+
+    def _sound_keys(self, meanings: dict[str, object]) -> dict[str, str]:
+        """Sound key -> phrase. One character, or two phrases that sound alike and mean different things:
+        exact spelling only."""
+        table: dict[str, str] = {}
         clashes = set()
-        for phrase in self.aliases:
+        for phrase, meaning in meanings.items():
             key = phrase.translate(self.sounds)
-            other = self.sound_alike.setdefault(key, phrase)
-            if len(phrase) < 2 or self.aliases[other][0] != self.aliases[phrase][0]:
-                clashes.add(key)  # one character, or two items that sound alike: exact spelling only
+            other = table.setdefault(key, phrase)
+            if len(phrase) < 2 or meanings[other] != meaning:
+                clashes.add(key)
         for key in clashes:
-            self.sound_alike.pop(key, None)
+            table.pop(key, None)
+        return table
 
     @staticmethod
     def _item_text(item: Item) -> str:
@@ -224,7 +250,21 @@ class PolicyQA:
                 i += 1
         found += [(m.start(), code, TOPIC) for pattern, code in self.item_patterns for m in pattern.finditer(text)]
         found += self._facts(text, {code for _, code, _ in found})
-        return [(code, rank) for _, code, rank in sorted(found, key=lambda hit: hit[0])]
+        story = self._story_clauses(text)
+        return [(code, FACT if rank == TOPIC and text.count(CLAUSE, 0, i) in story else rank)
+                for i, code, rank in sorted(found, key=lambda hit: hit[0])]
+
+    def _story_clauses(self, text: str) -> set[int]:
+        """Numbers of the clauses that ask nothing (no intent keyword, no question form) while another
+        clause asks: an aid named there is part of the story, the one named where the question is asked
+        is the topic ("俩娃都上小学，这种能吃低保不", "家里没吃低保，残疾人补贴能领不")."""
+        clauses = text.split(CLAUSE)
+        story = {n for n, clause in enumerate(clauses) if not self._asks(clause)}
+        return story if len(story) < len(clauses) else set()
+
+    def _asks(self, clause: str) -> bool:
+        """Whether the clause holds an intent keyword or a question form."""
+        return bool(self._keywords_in(clause)) or any(p.search(clause) for _, p, _ in self.patterns)
 
     def _phrase_at(self, text: str, sounds: str, i: int) -> str | None:
         """The longest item phrase starting at i; a same-sound spelling only when no phrase is spelt
@@ -240,13 +280,14 @@ class PolicyQA:
         return None
 
     def _rank_here(self, text: str, sounds: str, start: int, phrase: str, rank: int) -> int:
-        """The rank of an item phrase where it stands: after 比/超过 it is a yardstick ("比低保线高"),
-        after 评/申请 a who-is-asking word is what is applied for ("评个低保边缘户"), and a topic
-        word followed by a word for people says who is asking ("低保边缘家庭...")."""
+        """The rank of an item phrase where it stands: after 比/超过 it is a yardstick ("比低保线高") and
+        after 没 something the family does not have ("没吃低保"); after 评/申请, or before 是什么, a
+        who-is-asking word is what is asked about ("评个低保边缘户", "边缘户是啥"); and a topic word
+        followed by a word for people says who is asking ("低保边缘家庭...")."""
         before = text[max(0, start - 4):start]
-        if YARDSTICK_BEFORE.search(before):
+        if YARDSTICK_BEFORE.search(before) or NOT_HAD_BEFORE.search(before):
             return max(rank, STATUS)
-        if rank == STATUS and APPLY_BEFORE.search(before):
+        if rank <= STATUS and (APPLY_BEFORE.search(before) or EXPLAINED_AFTER.match(text, start + len(phrase))):
             return TOPIC
         if rank == TOPIC and self._about_people(text, sounds, start, phrase):
             return STATUS
@@ -279,8 +320,37 @@ class PolicyQA:
         """(end, keyword) for the keywords in the text, leaving out those inside a longer one: "还能领"
         counts for 能否同时享受 and not also "能领" for 条件; "能救助多少" counts both "能救助" and "救助多少"."""
         spans = [(m.start(), m.start() + len(m.group(1)), m.group(1)) for m in self.keyword_re.finditer(text)]
+        spans += self._misspelt_keywords(text)
         return [(end, word) for start, end, word in spans
                 if not any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in spans)]
+
+    def _misspelt_keywords(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, keyword) for keywords typed with same-sound characters ("才料" for 材料, "复合" for
+        复核), like item phrases: at most half of the characters differ, no aid's name is read as a
+        misspelt keyword ("低保多少" holds no 报多少), and only in a question about aid."""
+        sounds = text.translate(self.sounds)
+        found = []
+        for m in self.sound_keyword_re.finditer(sounds):
+            word = self.sound_keywords[m.group(1)]
+            start, end = m.start(), m.start() + len(word)
+            typed = text[start:end]
+            differ = sum(a != b for a, b in zip(typed, word, strict=True))
+            if 0 < 2 * differ <= len(word) and not self._in_item_phrase(text, start, end):
+                found.append((start, end, word))
+        return found if found and self._about_aid(text, sounds) else []
+
+    def _about_aid(self, text: str, sounds: str) -> bool:
+        """Whether the text names an aid or speaks of aid: a guessed keyword alone makes no question of
+        ours ("复合肥多少钱" is not a misspelt 复核)."""
+        return any(w in text for w in self.aid_words) or any(self._phrase_at(text, sounds, i) for i in range(len(text)))
+
+    def _in_item_phrase(self, text: str, start: int, end: int) -> bool:
+        """Whether an item phrase, spelt exactly, covers any character of text[start:end]."""
+        for i in range(max(0, start - self.longest_alias + 1), end):
+            for size in range(1, self.longest_alias + 1):
+                if i + size > start and text[i:i + size] in self.aliases:
+                    return True
+        return False
 
     def intent_ranking(self, text: str) -> list[tuple[str, float]]:
         """Intents with a positive score, most likely first (ties: the earlier intent of the lexicon).
@@ -336,10 +406,11 @@ class PolicyQA:
         faq = self._best_faq(tokens, intent, codes)
         if faq:
             return self._faq_answer(faq, intent or faq["intent"], codes, 0.85)
-        if not codes:
-            codes = self._retrieve_item(tokens)
+        if not codes:  # "救助一般在哪申请" is about all aid, not about the one item retrieval finds
+            general = self._about_all_aid(text, intent, tokens)
+            codes = [] if general else self._retrieve_item(tokens)
             if not codes:
-                return self._general_overview(text) if intent == "overview" else None
+                return general
             confidence = 0.6
         else:
             confidence = 0.9 if strength >= STRONG_KEYWORDS else 0.75
@@ -352,12 +423,19 @@ class PolicyQA:
         than by a generic hint such as 房子."""
         return any(word in text for word in self.outside_words) and not _codes(hits, below=WEAK)
 
-    def _general_overview(self, text: str) -> Answer | None:
-        """"政府有哪些救助政策": no one item is asked about, so the list of everything on offer; only
-        when the question speaks of aid at all ("股票有哪些政策" is not ours)."""
+    def _about_all_aid(self, text: str, intent: str | None, tokens: list[str]) -> Answer | None:
+        """"政府有哪些救助政策", "申请救助要准备什么资料": no one item is asked about, so the list of
+        everything on offer, or the FAQ entry of this intent that holds for every aid (basic materials,
+        where and how to apply); only when the question speaks of aid at all ("股票有哪些政策" is not ours)."""
         if not any(word in text for word in self.aid_words):
             return None
-        return self._faq_answer(self.overview_faq, "overview", [], 0.6)
+        if intent == "overview":
+            return self._faq_answer(self.overview_faq, "overview", [], 0.6)
+        if intent not in SAME_FOR_ALL_AID:
+            return None
+        general = [i for i, f in enumerate(self.faq) if f["intent"] == intent and not f.get("item")]
+        scores = self.faq_index.scores(tokens)
+        return self._faq_answer(self.faq[max(general, key=lambda i: scores[i])], intent, [], 0.6)
 
     def _best_faq(self, tokens: list[str], intent: str | None, codes: list[str]) -> dict | None:
         """A FAQ entry on the same topic that is close to the question.
