@@ -91,3 +91,12 @@ def test_an_application_must_name_a_village_of_this_county(client, citizen_heade
     refused = submit(client, citizen_headers, body)
     assert refused.status_code == 400
     assert refused.get_json()["error"] == {"code": "BAD_VILLAGE", "message": "请选择所在村（社区）"}
+
+
+def test_staff_pages_name_the_area(staff_client):
+    page = staff_client("window1").get("/staff/cases/").get_data(as_text=True)
+    assert "辖区 城关镇" in page and "辖区 990101001" not in page
+    assert regions.region_label({"990101": "示范县", "990101001": "城关镇", "990101001001": "东街社区"},
+                                "990101001001") == "城关镇东街社区"
+    assert regions.region_label({"990101": "示范县"}, "990101") == "示范县"
+    assert regions.region_label({}, "990101002") == "990101002"  # not filed: the code, never a blank

@@ -77,6 +77,13 @@ def county_regions(uow) -> list[Region]:
     return [_region(code, name) for code, name in (stored or {}).get("regions", [])]
 
 
+def region_label(names: dict[str, str], code: str) -> str:
+    """城关镇东街社区 for a village, 城关镇 for a township, 示范县 for the county; the code itself when the
+    county's regions do not name it."""
+    parts = [names.get(code[:n], "") for n in (9, 12) if len(code) >= n] or [names.get(code, "")]
+    return "".join(parts) if all(parts) else code
+
+
 def villages(services) -> list[dict]:
     """Villages with their township, in file order, for the forms' village picker."""
     with services.uow() as uow:

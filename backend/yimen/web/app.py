@@ -4,14 +4,15 @@ import importlib
 import logging
 from pathlib import Path
 
-from flask import Flask, jsonify, request
+from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from ..bootstrap import Services, build_services
 from ..config import load_config
 from ..domain.errors import YimenError
 from ..services.auth import AuthService
-from .common import RateLimiter, handle_http_error, handle_yimen_error
+from ..services.regions import county_regions, region_label
+from .common import RateLimiter, handle_http_error, handle_yimen_error, services
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -100,3 +101,12 @@ def _register_filters(app: Flask) -> None:
     app.add_template_filter(masking.mask_bank_card, "mask_card")
     app.add_template_filter(masking.mask_name, "mask_name")
     app.add_template_filter(money.yuan, "yuan")
+    app.add_template_filter(_region_label, "region")
+
+
+def _region_label(code: str) -> str:
+    """The area's name for staff pages; the county's regions are read once per request."""
+    if "region_names" not in g:
+        with services().uow() as uow:
+            g.region_names = {r.code: r.name for r in county_regions(uow)}
+    return region_label(g.region_names, code)
