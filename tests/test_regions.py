@@ -1,6 +1,7 @@
 """The county's regions: imported from a CSV/xlsx of 统计用区划代码, all or nothing, read by the forms."""
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -9,9 +10,11 @@ from openpyxl import Workbook
 
 from tests.workflow.helpers import application_body, submit
 from yimen.cli import main
+from yimen.demo import DEMO_PASSWORD
 from yimen.domain.errors import ValidationError
 from yimen.domain.model import SYSTEM
 from yimen.services import regions
+from yimen.services.demo_cases import seed_cases
 
 EXAMPLE = Path(__file__).parents[1] / "docs" / "examples" / "regions-example.csv"
 
@@ -93,9 +96,12 @@ def test_an_application_must_name_a_village_of_this_county(client, citizen_heade
     assert refused.get_json()["error"] == {"code": "BAD_VILLAGE", "message": "请选择所在村（社区）"}
 
 
-def test_staff_pages_name_the_area(staff_client):
-    page = staff_client("window1").get("/staff/cases/").get_data(as_text=True)
+def test_staff_pages_name_the_area(staff_client, seeded):
+    seed_cases(seeded, DEMO_PASSWORD)
+    page = staff_client("window1").get("/staff/cases/?stage=受理").get_data(as_text=True)
     assert "辖区 城关镇" in page and "辖区 990101001" not in page
+    rows = re.findall(r"<tr><td>[0-9a-f]{16}</td><td>([^<]+)</td>", page)
+    assert rows and all(row.startswith("城关镇") and row != "城关镇" for row in rows), rows
     assert regions.region_label({"990101": "示范县", "990101001": "城关镇", "990101001001": "东街社区"},
                                 "990101001001") == "城关镇东街社区"
     assert regions.region_label({"990101": "示范县"}, "990101") == "示范县"
