@@ -40,12 +40,29 @@ TARGET = 0.90
 # 统一报还是自己去" the process; what to bring, where and how to apply for aid in general gets the FAQ
 # answer that holds for every aid. Before -> after: blind5 85.0% -> 100% (80/80); every other set
 # unchanged (question set, holdout, fresh, blind2, blind3, blind4 100%; blind 97.5%).
-# questions_blind6.tsv (80 questions) is the honest figure now: written blind before the third round, never
-# tuned on: 85.0% (68/80) before that round, 90.0% (72/80) after it. Its misses (a lone 补帖 beside a low
-# income, 低边户, the routine yearly 复核 read as an appeal, 照料费 under 五保) are left as they are.
+# questions_blind6.tsv (80 questions) was written blind before the third round and never tuned on in it:
+# 85.0% (68/80) before that round, 90.0% (72/80) after it. It became TRAINING data in the fourth round,
+# whose fixes are again classes unit-tested on phrasings of their own: a FAQ entry answers only about an
+# item named most specifically, not about a hint beside it (收入 hints at 低保 and its FAQ on income, but
+# "四级残疾，收入六百，能领残疾人生活补贴吗" and "收入九百，算不算低边户" ask about the aid named); with no item
+# named, a FAQ entry must share the question's subject, not only its cue words ("结婚登记要带什么材料" is
+# not ours; 办 is no subject, papers from the police are another department's); 复核 alone is the routine
+# re-check (process) and an appeal only after a refusal, cancellation or stop, with question forms read as
+# spelt right ("没批，想申请复合"); "怎么才能" asks how (process), "什么样的人才能" who; "还能不能领" is the
+# 还能领 of a combination; an aid already paid out ("医疗救助报完以后") is the story and the sum still to pay
+# (还差, 垫了) the question; what a person is like (瘫痪, 不能自理) gives way to an aid named, and 照料 is
+# 特困供养's word for care ("五保户不能自理的照料费"); "怎么样" is no longer rewritten to "怎怎样".
+# Before -> after: blind6 90.0% -> 100% (80/80); every other set unchanged (question set, holdout, fresh,
+# blind2, blind3, blind4, blind5 100%; blind 97.5%).
+# questions_blind7.tsv (80 questions, written blind before the fourth round by a writer asked for a new mix:
+# emergencies, children asking for parents, 江西/安徽/东北/云南 phrasing) is the honest figure now, never tuned
+# on: 78.8% (63/80) both before and after the fourth round. Like the second round, the fourth fitted its
+# training set without moving unseen accuracy. Typical misses: two aids where one is already held ("五保户…
+# 护理补贴还能另外拿吗"), near-domain requests outside the catalogue (高铁优惠, 农业保险, 老年卡), and
+# "有哪些救助…都给我说说" after a long story.
 LATER_SETS = {"questions_holdout.tsv": 0.85, "questions_fresh.tsv": 0.85, "questions_blind.tsv": 0.95,
               "questions_blind2.tsv": 0.97, "questions_blind3.tsv": 0.97, "questions_blind4.tsv": 0.98,
-              "questions_blind6.tsv": 0.87, "questions_blind5.tsv": 0.98}
+              "questions_blind6.tsv": 0.98, "questions_blind5.tsv": 0.98, "questions_blind7.tsv": 0.75}
 
 
 def load_questions(path: Path = QUESTIONS) -> list[tuple[str, str, str | None]]:

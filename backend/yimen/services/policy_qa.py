@@ -3,15 +3,17 @@
 Pipeline: traditional -> simplified (zhconv), clause breaks (spaces count: voice input has no commas),
 misspelling and dialect rewrites, item detection by longest dictionary match (catalogue names and
 aliases + synonyms such as 五保 -> 特困, also with same-sound characters, plus facts such as an age of 80
-or a sum spent on illness; an aid named in a clause that asks nothing is only the story), intent by
-weighted keywords, also typed with same-sound characters ("才料"), and question forms (cues near the
-end of the question weigh more: that is where people ask), and BM25 retrieval over the catalogue and
-FAQ when the dictionary does not decide. When the likeliest intent finds nothing to answer with (a
-combination question naming one item, a place question with no item), the runner-up intent is tried
-before saying "没有找到". Another department's words (宅基地, 社保卡 ...) with no aid named say "没有找到"
-at once; a general question about aid that names no item ("有哪些救助政策") gets the overview of
-everything on offer, and one about what to bring, where or how to apply for aid in general gets the FAQ
-answer that holds for every aid.
+or a sum spent on illness; an aid named in a clause that asks nothing, or already paid out, is only the
+story, and what a person is like (瘫痪) gives way to an aid named), intent by weighted keywords, also
+typed with same-sound characters ("才料"), and question forms (cues near the end of the question weigh
+more: that is where people ask), and BM25 retrieval over the catalogue and FAQ when the dictionary does
+not decide; a FAQ entry answers only about the item asked about, or, with none named, on the
+question's subject, not on its cue words alone ("结婚登记要带什么材料" is not ours). When the likeliest
+intent finds nothing to answer with (a combination question naming one item, a place question with no
+item), the runner-up intent is tried before saying "没有找到". Another department's words (宅基地,
+社保卡 ...) with no aid named say "没有找到" at once; a general question about aid that names no item
+("有哪些救助政策") gets the overview of everything on offer, and one about what to bring, where or how
+to apply for aid in general gets the FAQ answer that holds for every aid.
 Everything is local: no network, no model download. Built once per process (see `policy_qa()`).
 """
 
@@ -60,6 +62,9 @@ BOTH = re.compile("同时|一起|一块|叠加|兼得|重复")
 YARDSTICK_BEFORE = re.compile("(比|超过|超出|高于|低于|不到|达到|够不上)$")
 # nor is an item the family is said not to have: "家里没吃低保，残疾人补贴能领不"
 NOT_HAD_BEFORE = re.compile("(没|没有|未|不是)(吃|领|拿|享受|申请|评上|办)?过?$")
+# nor one already paid out: "医保和医疗救助报完以后自己还掏了三万五，听说有个支出型救助，能补多少" asks
+# about what comes after it
+PAID_AFTER = re.compile("(都|也|已经)?(报完|报销完|领完|发完|用完)")
 # a who-is-asking word right after a verb of applying is what is applied for ("能不能评个低保边缘户",
 # "能认定成边缘户吗"), and so is one asked to be explained ("边缘户到底是个啥")
 APPLY_BEFORE = re.compile("(评|申请|认定|纳入|当|成为|算)(上|为|成|作)?个?$")
@@ -139,7 +144,8 @@ class PolicyQA:
         self.rewrite = _rewriter(lexicon["rewrite"])
         self.stopwords = frozenset(lexicon["stopwords"])
         self._load_intents(lexicon)
-        self.aliases = self._aliases(lexicon["synonyms"], lexicon["status_words"], lexicon["weak_synonyms"])
+        self.aliases = self._aliases(lexicon["synonyms"], lexicon["status_words"], lexicon["state_words"],
+                                     lexicon["weak_synonyms"])
         self.longest_alias = max(map(len, self.aliases))
         self.people = tuple(lexicon["people_words"])
         self.item_patterns = [(re.compile(p["re"]), p["item"]) for p in lexicon["item_patterns"]]
@@ -171,17 +177,18 @@ class PolicyQA:
         if unknown:
             raise ValueError(f"policy_lexicon.yaml: patterns for unknown intents {', '.join(sorted(unknown))}")
 
-    def _aliases(self, synonyms: dict[str, str], status: dict[str, str],
+    def _aliases(self, synonyms: dict[str, str], status: dict[str, str], state: dict[str, str],
                  weak: dict[str, str]) -> dict[str, tuple[str, int]]:
-        """phrase -> (item code, rank). Rank TOPIC names the topic; STATUS says who is asking (低保户的
-        孩子...); WEAK is a generic hint that decides only when nothing more specific is named."""
+        """phrase -> (item code, rank). Rank TOPIC names the topic; FACT is what the person is like (瘫痪,
+        不能自理), which gives way to an aid named; STATUS says who is asking (低保户的孩子...); WEAK is a
+        generic hint that decides only when nothing more specific is named."""
         aliases: dict[str, tuple[str, int]] = {}
         for phrase, code in status.items():
             aliases[str(phrase)] = (code, STATUS)
         for item in self.cat.items.values():
             for name in (item.name, item.short_name, *item.aliases):
                 aliases.setdefault(self.normalise(name), (item.code, TOPIC))
-        for table, rank in ((synonyms, TOPIC), (weak, WEAK)):
+        for table, rank in ((synonyms, TOPIC), (state, FACT), (weak, WEAK)):
             for phrase, code in table.items():
                 aliases.setdefault(str(phrase), (code, rank))
         unknown = {code for code, _ in aliases.values()} - set(self.cat.items)
@@ -280,14 +287,15 @@ class PolicyQA:
         return None
 
     def _rank_here(self, text: str, sounds: str, start: int, phrase: str, rank: int) -> int:
-        """The rank of an item phrase where it stands: after 比/超过 it is a yardstick ("比低保线高") and
-        after 没 something the family does not have ("没吃低保"); after 评/申请, or before 是什么, a
+        """The rank of an item phrase where it stands: after 比/超过 it is a yardstick ("比低保线高"), after
+        没 something the family does not have ("没吃低保") and before 报完 something already paid out
+        ("医疗救助报完以后"); after 评/申请, or before 是什么, a
         who-is-asking word is what is asked about ("评个低保边缘户", "边缘户是啥"); and a topic word
         followed by a word for people says who is asking ("低保边缘家庭...")."""
-        before = text[max(0, start - 4):start]
-        if YARDSTICK_BEFORE.search(before) or NOT_HAD_BEFORE.search(before):
+        before, end = text[max(0, start - 4):start], start + len(phrase)
+        if YARDSTICK_BEFORE.search(before) or NOT_HAD_BEFORE.search(before) or PAID_AFTER.match(text, end):
             return max(rank, STATUS)
-        if rank <= STATUS and (APPLY_BEFORE.search(before) or EXPLAINED_AFTER.match(text, start + len(phrase))):
+        if rank <= STATUS and (APPLY_BEFORE.search(before) or EXPLAINED_AFTER.match(text, end)):
             return TOPIC
         if rank == TOPIC and self._about_people(text, sounds, start, phrase):
             return STATUS
@@ -339,6 +347,15 @@ class PolicyQA:
                 found.append((start, end, word))
         return found if found and self._about_aid(text, sounds) else []
 
+    def _spelt_right(self, text: str) -> str:
+        """The text with its misspelt intent keywords spelt right, for the question forms as for the
+        keywords: "没批，我想申请复合" asks for a 复核 after a refusal. A same-sound spelling has the
+        keyword's length, so positions (and so the weight near the end) stay as typed."""
+        chars = list(text)
+        for start, end, word in self._misspelt_keywords(text):
+            chars[start:end] = word
+        return "".join(chars)
+
     def _about_aid(self, text: str, sounds: str) -> bool:
         """Whether the text names an aid or speaks of aid: a guessed keyword alone makes no question of
         ours ("复合肥多少钱" is not a misspelt 复核)."""
@@ -362,8 +379,9 @@ class PolicyQA:
         for end, word in self._keywords_in(text):
             for intent, weight in self.keywords[word]:
                 scores[intent] += weight * self._near_end(end, text)
+        spelt = self._spelt_right(text)
         for intent, pattern, weight in self.patterns:
-            ends = [m.end() for m in pattern.finditer(text)]
+            ends = [m.end() for m in pattern.finditer(spelt)]
             if ends:
                 scores[intent] += weight * self._near_end(ends[-1], text)
         if _spent_match(text):
@@ -403,7 +421,8 @@ class PolicyQA:
         if intent == "combination":  # "特困和残补能一起领吗" compares the two in that order
             named = _codes(hits, below=WEAK, in_text_order=True)
             return self._combination(named) if len(named) >= 2 or (named and BOTH.search(text)) else None
-        faq = self._best_faq(tokens, intent, codes)
+        topics = _codes(hits, below=min(rank for _, rank in hits) + 1) if hits else []  # named most specifically
+        faq = self._best_faq(tokens, intent, topics)
         if faq:
             return self._faq_answer(faq, intent or faq["intent"], codes, 0.85)
         if not codes:  # "救助一般在哪申请" is about all aid, not about the one item retrieval finds
@@ -437,21 +456,26 @@ class PolicyQA:
         scores = self.faq_index.scores(tokens)
         return self._faq_answer(self.faq[max(general, key=lambda i: scores[i])], intent, [], 0.6)
 
-    def _best_faq(self, tokens: list[str], intent: str | None, codes: list[str]) -> dict | None:
+    def _best_faq(self, tokens: list[str], intent: str | None, topics: list[str]) -> dict | None:
         """A FAQ entry on the same topic that is close to the question.
 
-        With an item named, the FAQ must be about that item and very close (else the item's own page
-        answers better); without one, the FAQ is the only source, so an ordinary match will do.
+        With an item named, the FAQ must be about one of the items named most specifically, not about a
+        hint beside them (in "四级残疾，一个月六百块收入，能领残疾人生活补贴吗" 收入 hints at 低保, the 残补 is
+        asked about; "低保和低保边缘有什么区别" names two topics), and very close (else the item's own page
+        answers better). Without one, the FAQ is the only source, so an ordinary match will do, but on the
+        question's subject: the cue words of an intent are no subject ("结婚登记要带什么材料" shares only
+        带什么 and 材料 with "申请救助要带什么材料"); a question of cue words only ("要不要带原件") is all subject.
         """
         if not tokens:
             return None
         scores = self.faq_index.scores(tokens)
-        threshold = FAQ_PREFERRED if codes else BM25_MIN
+        threshold = FAQ_PREFERRED if topics else BM25_MIN
+        subject = [t for t in tokens if t not in self.keywords] or tokens
         for i in sorted(range(len(self.faq)), key=lambda i: -scores[i])[:3]:
             entry = self.faq[i]
-            same_item = entry.get("item") in codes if codes else True
+            same_item = entry.get("item") in topics if topics else True
             same_intent = intent is None or entry["intent"] == intent
-            grounded = bool(codes) or self.faq_index.coverage(tokens, i) >= MIN_COVERAGE
+            grounded = bool(topics) or self.faq_index.coverage(subject, i) >= MIN_COVERAGE
             if scores[i] >= threshold and same_item and same_intent and grounded:
                 return entry
         return None
@@ -559,7 +583,7 @@ def _cn_number(text: str) -> int:
 
 AGE = re.compile(r"(\d{2,3}|[一二三四五六七八九十百零]+)多?(?:岁|了)")
 AMOUNT = re.compile(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)(万|千|元|块)([一二两三四五六七八九\d])?")
-SPENT_BEFORE = re.compile("[花掏出剩付欠借用费]")  # 花了, 自己掏, 还要出, 还剩, 自付, 欠了, 医疗费 ...
+SPENT_BEFORE = re.compile("[花掏出剩付欠借用费差垫]")  # 花了, 自己掏, 还要出, 还剩, 自付, 欠了, 医疗费, 还差, 垫了
 
 
 def parse_amount_fen(text: str) -> int | None:
