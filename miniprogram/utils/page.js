@@ -25,4 +25,18 @@ function showError(err) {
   });
 }
 
-module.exports = { basePage, showError };
+/* Runs `work` with data[flag] true meanwhile (a spinner, a disabled button); a failure is shown
+ * in plain words, never thrown at the page. */
+async function whileBusy(page, flag, work) {
+  page.setData({ [flag]: true });
+  try {
+    return await work();
+  } catch (e) {
+    showError(e);
+    return undefined;
+  } finally {
+    page.setData({ [flag]: false });
+  }
+}
+
+module.exports = { basePage, showError, whileBusy };

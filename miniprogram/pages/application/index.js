@@ -1,4 +1,4 @@
-const { basePage, showError } = require('../../utils/page');
+const { basePage, whileBusy } = require('../../utils/page');
 const { shapeTimeline, statusLine, dueLine } = require('../../utils/timeline');
 const { listRow, itemRows } = require('../../utils/applications');
 const { correctionBody } = require('../../utils/apply');
@@ -21,7 +21,7 @@ Page(basePage({
   },
 
   async load() {
-    try {
+    return whileBusy(this, 'loading', async () => {
       const app = await getApp().api.application(this.id);
       this.setData({
         title: listRow(app).title,
@@ -33,11 +33,7 @@ Page(basePage({
         open: Boolean(app.open),
         correction: Boolean(app.correction_requested),
       });
-    } catch (e) {
-      showError(e);
-    } finally {
-      this.setData({ loading: false });
-    }
+    });
   },
 
   /* ---- 补正: say what was fixed, optionally with a new ID photo, and send it back ---- */
@@ -62,18 +58,13 @@ Page(basePage({
       this.setData({ fixError: error });
       return;
     }
-    this.setData({ resubmitting: true });
-    try {
+    return whileBusy(this, 'resubmitting', async () => {
       const photoKey = fixPhoto ? await getApp().api.uploadPhoto(fixPhoto) : '';
       await getApp().api.resubmit(this.id, correctionBody(fixNote, photoKey).body);
       this.setData({ fixNote: '', fixPhoto: '' });
       wx.showToast({ title: '已重新提交', icon: 'success' });
       await this.load();
-    } catch (e) {
-      showError(e);
-    } finally {
-      this.setData({ resubmitting: false });
-    }
+    });
   },
 
   /* Withdrawing is final, so it asks once in plain words; a resident withdrawing an assistant's
@@ -89,15 +80,10 @@ Page(basePage({
   },
 
   async withdraw() {
-    this.setData({ withdrawing: true });
-    try {
+    return whileBusy(this, 'withdrawing', async () => {
       await getApp().api.withdraw(this.id, '申请人在小程序撤回');
       await this.load();
-    } catch (e) {
-      showError(e);
-    } finally {
-      this.setData({ withdrawing: false });
-    }
+    });
   },
 
   onHome() {

@@ -1,4 +1,4 @@
-const { basePage, showError } = require('../../utils/page');
+const { basePage, whileBusy } = require('../../utils/page');
 const { residentsFrom, unwrapList } = require('../../utils/applications');
 
 Page(basePage({
@@ -13,14 +13,10 @@ Page(basePage({
   },
 
   async load() {
-    try {
+    return whileBusy(this, 'loading', async () => {
       const data = await getApp().api.myApplications();
       this.setData({ residents: residentsFrom(unwrapList(data)) });
-    } catch (e) {
-      showError(e);
-    } finally {
-      this.setData({ loading: false });
-    }
+    });
   },
 
   onApplyFor() {

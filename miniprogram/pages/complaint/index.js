@@ -1,4 +1,4 @@
-const { basePage, showError } = require('../../utils/page');
+const { basePage, whileBusy } = require('../../utils/page');
 
 /* 在线举报: what went wrong, in the person's own words, straight to 纪委监督. */
 Page(basePage({
@@ -19,16 +19,11 @@ Page(basePage({
       this.setData({ errors: { content: '请把要反映的事写清楚，至少 5 个字' } });
       return;
     }
-    this.setData({ sending: true });
-    try {
+    return whileBusy(this, 'sending', async () => {
       const data = await getApp().api.complain({
         content, contact: this.data.contact.trim(), anonymous: this.data.anonymous,
       });
       this.setData({ done: { id: data.id, message: data.message } });
-    } catch (e) {
-      showError(e);
-    } finally {
-      this.setData({ sending: false });
-    }
+    });
   },
 }));

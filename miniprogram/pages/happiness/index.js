@@ -1,4 +1,4 @@
-const { basePage, showError } = require('../../utils/page');
+const { basePage, whileBusy } = require('../../utils/page');
 const config = require('../../utils/config');
 const { parseHappinessCode, shapeMine } = require('../../utils/happiness');
 
@@ -14,13 +14,9 @@ Page(basePage({
   },
 
   async load() {
-    try {
+    return whileBusy(this, 'loading', async () => {
       this.setData({ lists: shapeMine(await getApp().api.happinessMine()) });
-    } catch (e) {
-      showError(e);
-    } finally {
-      this.setData({ loading: false });
-    }
+    });
   },
 
   onScan() {

@@ -1,4 +1,4 @@
-const { basePage, showError } = require('../../utils/page');
+const { basePage, whileBusy } = require('../../utils/page');
 const { detailSections } = require('../../utils/policy');
 
 Page(basePage({
@@ -6,15 +6,11 @@ Page(basePage({
 
   async onLoad(options) {
     this.code = options.code;
-    try {
+    return whileBusy(this, 'loading', async () => {
       const item = await getApp().api.policyItem(this.code);
       wx.setNavigationBarTitle({ title: item.name || '政策详情' });
       this.setData({ item, sections: detailSections(item) });
-    } catch (e) {
-      showError(e);
-    } finally {
-      this.setData({ loading: false });
-    }
+    });
   },
 
   onApply() {

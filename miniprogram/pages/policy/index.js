@@ -1,4 +1,4 @@
-const { basePage, showError } = require('../../utils/page');
+const { basePage, whileBusy } = require('../../utils/page');
 const policy = require('../../utils/policy');
 
 Page(basePage({
@@ -13,15 +13,11 @@ Page(basePage({
   },
 
   async loadItems() {
-    try {
+    return whileBusy(this, 'loading', async () => {
       const data = await getApp().api.policyItems();
       this.items = data.items || [];
       this.applySearch();
-    } catch (e) {
-      showError(e);
-    } finally {
-      this.setData({ loading: false });
-    }
+    });
   },
 
   applySearch() {
@@ -57,15 +53,11 @@ Page(basePage({
     const question = String(text || '').trim();
     if (!question || this.data.asking) return;
     const mine = this.data.messages.concat(policy.userMessage(question));
-    this.setData({ messages: mine, draft: '', asking: true, scrollTo: `m${mine.length - 1}` });
-    try {
+    this.setData({ messages: mine, draft: '', scrollTo: `m${mine.length - 1}` });
+    return whileBusy(this, 'asking', async () => {
       const reply = await getApp().api.ask(question);
       const all = this.data.messages.concat(policy.botMessage(reply));
       this.setData({ messages: all, scrollTo: `m${all.length - 1}` });
-    } catch (e) {
-      showError(e);
-    } finally {
-      this.setData({ asking: false });
-    }
+    });
   },
 }));

@@ -1,4 +1,4 @@
-const { basePage, showError } = require('../../utils/page');
+const { basePage, whileBusy } = require('../../utils/page');
 const { checkName, checkIdNumber } = require('../../utils/validate');
 const { normalizeIdNumber } = require('../../utils/idcard');
 const { statusLine } = require('../../utils/timeline');
@@ -22,14 +22,9 @@ Page(basePage({
     if (idError) errors.idNumber = idError;
     this.setData({ errors });
     if (nameError || idError) return;
-    this.setData({ searching: true });
-    try {
+    return whileBusy(this, 'searching', async () => {
       const data = await getApp().api.statusLookup(normalizeIdNumber(this.data.idNumber), this.data.name.trim());
       this.setData({ result: { message: data.message, lines: (data.applications || []).map(statusLine) } });
-    } catch (e) {
-      showError(e);
-    } finally {
-      this.setData({ searching: false });
-    }
+    });
   },
 }));
