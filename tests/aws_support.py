@@ -7,10 +7,8 @@ from __future__ import annotations
 import atexit
 import functools
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
@@ -18,6 +16,8 @@ from pathlib import Path
 
 import boto3
 import yaml
+
+from tests.net import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
 REGION = "cn-northwest-1"
@@ -36,31 +36,19 @@ def infra(name: str) -> dict:
     return yaml.load((ROOT / "infra" / name).read_text(), Loader=_CfnLoader)["Resources"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @functools.cache
 def moto_endpoint() -> str:
     """Start moto_server once per test session; stopped when the session's interpreter exits."""
     for name, value in DUMMY_CREDENTIALS.items():
         os.environ.setdefault(name, value)
-    port = _free_port()
+    port = free_port()
     binary = Path(sys.executable).with_name("moto_server")
     process = subprocess.Popen([str(binary), "-H", "127.0.0.1", "-p", str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     atexit.register(process.terminate)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url + "/moto-api/", timeout=1)
-            return url
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("moto_server did not start")
+    wait_until_up(url + "/moto-api/")
+    return url
 
 
 @functools.cache

@@ -3,12 +3,11 @@
 import logging
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.aws_support import _free_port
+from tests.net import free_port, wait_until_up
 from yimen.domain.masking import mask_bank_card, mask_id_number, mask_name, mask_phone
 
 
@@ -64,19 +63,14 @@ def test_logs_never_contain_id_numbers(staff_client, seeded, caplog):
 
 def test_the_served_access_log_shows_route_patterns_not_paths(tmp_path):
     """`yimen serve` as a user runs it: a 幸福码 token in the path must not reach the log."""
-    port = _free_port()
+    port = free_port()
     binary = Path(sys.executable).with_name("yimen")
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         server = subprocess.Popen([str(binary), "serve", "--data-dir", str(tmp_path / "data"), "--port", str(port)],
                                   stdout=out, stderr=subprocess.STDOUT)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_up(f"http://127.0.0.1:{port}/healthz")
         token = "SecretToken_9901011950"
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/h/{token}?from=990101195001011234", timeout=5)

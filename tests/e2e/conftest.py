@@ -2,7 +2,6 @@
 at a phone's size. Any console error fails the test; screenshots go to test-artifacts/screenshots/."""
 
 import shutil
-import socket
 from datetime import datetime
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.conftest import LiveServer
+from tests.net import free_port
 from yimen import demo
 from yimen.adapters.clock import FixedClock
 from yimen.bootstrap import build_services
@@ -22,15 +22,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     config = load_config(tmp_path_factory.mktemp("site"), WECHAT_API_BASE=f"{base}/wx-sim/", PUBLIC_BASE_URL=base)
     services = build_services(config, clock=FixedClock(datetime(2026, 11, 25, 10, 0)))

@@ -96,6 +96,11 @@ def render(event: str, data: dict) -> Rendered:
     return _RENDERERS[event](data)
 
 
+def _case_page(d: dict) -> str:
+    """The mini-program page a citizen's notice opens: that application's timeline."""
+    return f"pages/application/index?id={d['application_no']}"
+
+
 def _received(d: dict) -> Rendered:
     return Rendered(
         "application_received", "申请已收到",
@@ -103,7 +108,7 @@ def _received(d: dict) -> Rendered:
         "我们会在7个工作日内告诉您办理结果。",
         (("thing1", d["item_name"]), ("character_string2", d["application_no"]),
          ("date3", cn_date(d["received_on"])), ("thing4", "已收到申请，7个工作日内答复")),
-        f"pages/application/index?id={d['application_no']}")
+        _case_page(d))
 
 
 def _correction(d: dict) -> Rendered:
@@ -113,7 +118,7 @@ def _correction(d: dict) -> Rendered:
         f"请在{cn_date(d['deadline'])}前通过小程序或到乡镇便民服务中心补交。",
         (("thing1", d["item_name"]), ("thing2", f"需补充：{d['missing']}"), ("date3", cn_date(d["deadline"])),
          ("thing4", "请在截止日期前补交材料")),
-        f"pages/application/index?id={d['application_no']}")
+        _case_page(d))
 
 
 def _accepted(d: dict) -> Rendered:
@@ -123,7 +128,7 @@ def _accepted(d: dict) -> Rendered:
         "工作人员正在核查，请留意后续通知。",
         (("thing1", d["item_name"]), ("phrase2", "已受理"), ("date3", cn_date(d["accepted_on"])),
          ("thing4", "正在核查，请留意后续通知")),
-        f"pages/application/index?id={d['application_no']}")
+        _case_page(d))
 
 
 def _rejected(d: dict) -> Rendered:
@@ -132,7 +137,7 @@ def _rejected(d: dict) -> Rendered:
         f"您的{d['item_name']}申请（编号{d['application_no']}）不予受理，原因：{d['reason']}。"
         "如有疑问，请联系乡镇民政办。",
         (("thing1", d["item_name"]), ("phrase2", "不予受理"), ("thing3", d["reason"])),
-        f"pages/application/index?id={d['application_no']}")
+        _case_page(d))
 
 
 def _approved(d: dict) -> Rendered:
@@ -143,7 +148,7 @@ def _approved(d: dict) -> Rendered:
         "资金将打入您登记的银行卡。",
         (("thing1", d["item_name"]), ("phrase2", "审批通过"), ("amount3", amount),
          ("thing4", "资金将打入您登记的银行卡")),
-        f"pages/application/index?id={d['application_no']}")
+        _case_page(d))
 
 
 def _not_approved(d: dict) -> Rendered:
@@ -153,7 +158,7 @@ def _not_approved(d: dict) -> Rendered:
         f"您的{d['item_name']}申请（编号{d['application_no']}）未获批准，原因：{d['reason']}。{hint}",
         (("thing1", d["item_name"]), ("phrase2", "未通过"), ("thing3", d["reason"]),
          ("thing4", "如有异议可申请行政复议")),
-        f"pages/application/index?id={d['application_no']}")
+        _case_page(d))
 
 
 def _paid(d: dict) -> Rendered:
