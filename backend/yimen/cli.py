@@ -90,7 +90,9 @@ def _scan_deadlines(services) -> None:
 def _expire_uploads(services) -> None:
     from .services.uploads import UPLOAD_PREFIX, UPLOAD_TTL_SECONDS
 
-    services.blobs.expire(UPLOAD_PREFIX, UPLOAD_TTL_SECONDS)
+    expire = getattr(services.blobs, "expire", None)  # S3 and compatible stores use a lifecycle rule
+    if expire:
+        expire(UPLOAD_PREFIX, UPLOAD_TTL_SECONDS)
 
 
 def _check_id_photos(services) -> None:

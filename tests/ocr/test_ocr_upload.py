@@ -6,7 +6,9 @@ import pytest
 from PIL import Image
 
 from yimen.domain.errors import TooLarge, ValidationError
-from yimen.services.idcard_check import MAX_BYTES, check_image, load_upload, sharpness, sniff
+from yimen.services.idcard_check import check_image, sharpness
+from yimen.services.photos import load_upload, sniff
+from yimen.services.uploads import MAX_PHOTO_BYTES
 
 
 def encoded(image: Image.Image, fmt: str, **kw) -> bytes:
@@ -42,7 +44,7 @@ def test_heic_is_named_so_the_person_knows_what_to_change():
 def test_more_than_ten_megabytes_is_413():
     data = encoded(photo(), "JPEG")
     with pytest.raises(TooLarge) as err:
-        load_upload(data + b"\x00" * (MAX_BYTES + 1 - len(data)))
+        load_upload(data + b"\x00" * (MAX_PHOTO_BYTES + 1 - len(data)))
     assert err.value.status == 413 and err.value.code == "IMAGE_TOO_LARGE"
 
 

@@ -16,8 +16,6 @@ from functools import lru_cache
 from pathlib import Path
 from statistics import median
 
-import zhconv
-
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
@@ -349,6 +347,8 @@ NAME_CHARS = frozenset("昇陞甦栢")
 def _simplified(text: str, keep: frozenset[str] = frozenset()) -> str:
     """The recogniser sometimes prints a traditional form (涼 for 凉, 黃 for 黄). Convert only characters
     outside GB 2312, so simplified ones that zhconv would "convert" (乾 -> 干 in 乾县) stay as printed."""
+    import zhconv  # on first use: it loads pkg_resources (~120 ms), which the API's cold start should not pay
+
     return "".join(c if c in keep or _in_gb2312(c) else zhconv.convert(c, "zh-cn") for c in text)
 
 

@@ -15,7 +15,7 @@ from ..domain.errors import ValidationError
 from ..domain.model import Household, Member, Relation, WorkCapacity
 from ..domain.policy import catalogue
 from ..domain.workflow import RequestedItem
-from .idcard_check import load_upload
+from .photos import load_upload
 
 MATERIALS = {"id_photo": "身份证照片", "application_letter": "申请书", "authorisation": "核对授权书",
              "signature": "手写签名", "assistant_authorisation": "代办授权书"}

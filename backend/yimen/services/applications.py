@@ -46,7 +46,6 @@ from .application_forms import (
 from .auth import require_area, require_role
 from .checking import advice, check_report, current_aid_codes
 from .disbursement import create_slips
-from .idcard_check import check_idcard
 from .notices import notify
 from .regions import county_regions
 
@@ -427,6 +426,8 @@ class ApplicationService:
 
     def _read_id_photo(self, app: Application, head, engine) -> dict:
         try:
+            from .idcard_check import check_idcard  # numpy and the OCR rules: only where photos are read
+
             return check_idcard(self.s.blobs.get(app.materials["id_photo"]), engine, head.name, head.id_number)
         except (ValidationError, TooLarge) as exc:  # an unreadable photo is a finding too: ask for 补正
             return {"checks": {"readable": False}, "warnings": [{"message": exc.message}]}

@@ -7,23 +7,20 @@ turned card lacks a field, so the common case costs little more than the engine 
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 
 import click
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
 from ..domain import idcard
 from ..domain.errors import TooLarge, ValidationError
 from ..domain.idcard import Finding, FrontFields, OcrLine
 from ..domain.masking import mask_id_number
 from ..ports_ocr import OcrEngine
+from .photos import load_upload
 
-MAX_BYTES = 10 * 1024 * 1024
-STORED_EDGE = 2400
-MAX_PIXELS = 50_000_000  # a 50-megapixel phone photo; more is a decompression bomb, not a card
 MIN_SIDE = 320  # below this the 18 digits are a few pixels tall
 OCR_LONG_SIDE = 1600  # larger photos are shrunk first: the detector works at ~1000 px anyway
 SHARPNESS_UNREADABLE = 12.0  # Laplacian variance on the 640-px thumbnail; calibrated on tests/ocr
@@ -32,61 +29,9 @@ SATURATION_GREY = 18  # 95th percentile of HSV saturation (0-255); blue labels a
 FULL_READ = 6  # FrontFields' five text fields and a valid number
 BORDER_MARGIN = 0.012  # text this close to the image edge means the card runs past it
 
-FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 TOO_BLURRED = ("IMAGE_TOO_BLURRED", "照片太模糊，看不清字，请对准身份证、拿稳手机重新拍摄。")
 
 
-@dataclass(frozen=True)
-class CleanImage:
-    """The upload decoded, turned upright by its EXIF orientation, and without any metadata."""
-
-    image: Image.Image
-    mime: str
-
-    def jpeg_bytes(self, quality: int = 90) -> bytes:
-        """The copy to store: re-encoded from pixels, so no EXIF (location!) survives, and at most
-        STORED_EDGE px long, which keeps every printed character legible and the file under 4 MB."""
-        copy = self.image.copy()
-        copy.thumbnail((STORED_EDGE, STORED_EDGE))
-        buf = io.BytesIO()
-        copy.save(buf, "JPEG", quality=quality)
-        return buf.getvalue()
-
-
-def sniff(data: bytes) -> str | None:
-    """The real type from the first bytes; the file name and the client's Content-Type are not trusted."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"hevc"):
-        return "image/heic"
-    return None
-
-
-def load_upload(data: bytes) -> CleanImage:
-    if len(data) > MAX_BYTES:
-        raise TooLarge("IMAGE_TOO_LARGE", "照片超过10MB，请压缩后或换个清晰度再上传。")
-    mime = sniff(data)
-    if mime == "image/heic":
-        raise ValidationError("IMAGE_TYPE_HEIC", "暂不支持HEIC格式照片，请在微信中直接拍照上传，或改存为JPG格式。")
-    if mime not in FORMATS:
-        raise ValidationError("IMAGE_TYPE_UNSUPPORTED", "只能上传JPG、PNG或WebP格式的照片。")
-    too_many = TooLarge("IMAGE_TOO_MANY_PIXELS", "照片像素过多，请用手机正常拍照后上传。")
-    try:
-        with Image.open(io.BytesIO(data), formats=[FORMATS[mime]]) as im:
-            if im.width * im.height > MAX_PIXELS:  # checked from the header, before any pixel is decoded
-                raise too_many
-            upright = ImageOps.exif_transpose(im).convert("RGB")
-    except Image.DecompressionBombError as exc:  # Pillow's own guard, for headers past ~179 megapixels
-        raise too_many from exc
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise ValidationError("IMAGE_CORRUPT", "照片文件已损坏，无法打开，请重新拍摄。") from exc
-    clean = Image.new("RGB", upright.size)
-    clean.paste(upright)  # a fresh image carries no info dict: EXIF, ICC and XMP stay behind
-    return CleanImage(clean, mime)
 
 
 # ---- quality measures ----------------------------------------------------------------------------

@@ -28,9 +28,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import jieba
 import yaml
-import zhconv
 
 from ..domain.policy import Catalogue, Item, catalogue, plain_yuan
 
@@ -75,7 +73,6 @@ OVERVIEW_FAQ = "what-is-yimen"  # the answer to a general question about what he
 # long differ from aid to aid
 SAME_FOR_ALL_AID = ("materials", "place", "process")
 
-jieba.setLogLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
@@ -153,7 +150,7 @@ class PolicyQA:
         self.outside_words = tuple(lexicon["outside_words"])
         self.aid_words = tuple(lexicon["aid_words"])
         self.overview_faq = next(f for f in self.faq if f["id"] == OVERVIEW_FAQ)
-        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer = _tokenizer()
         for word in (*self.aliases, *(w for i in self.intents.values() for w in i["words"])):
             self.tokenizer.add_word(word, freq=20000)
         self.tokenizer.load_userdict(str(data_dir / "policy_dict.txt"))
@@ -228,6 +225,8 @@ class PolicyQA:
 
     def normalise(self, text: str) -> str:
         """Simplified characters, no spaces or quotes, clause breaks kept as one "，", dialect rewritten."""
+        import zhconv  # on first use (pkg_resources, ~120 ms), not in the API's cold start
+
         text = unicodedata.normalize("NFKC", text)  # full-width digits and letters -> ASCII
         text = zhconv.convert(text, "zh-cn")
         text = CLAUSE_MARKS.sub(CLAUSE, text)
@@ -666,6 +665,15 @@ TEMPLATES = {
     "place": lambda item, cat: (f"{item.name}请到{item.place}办理，主管部门：{item.department}。"
                                 "也可以在“一门”小程序在线申请，或请村协理员代办。"),
 }
+
+
+def _tokenizer():
+    """jieba, imported when the engine is first built: it loads pkg_resources (~100 ms), which the API's
+    cold start should not pay for."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.Tokenizer()
 
 
 @functools.cache

@@ -8,8 +8,8 @@ import uuid
 
 from ..domain.errors import NotFound, ValidationError
 from ..domain.model import Actor
-from .idcard_check import MAX_BYTES
 
+MAX_PHOTO_BYTES = 10 * 1024 * 1024  # every photo, however it arrives
 UPLOAD_PREFIX = "uploads/"
 UPLOAD_TTL_SECONDS = 7 * 24 * 3600  # infra/s3.yml's lifecycle rule; `yimen serve` sweeps the local folder
 FORM_SECONDS = 600  # long enough for a slow 3G upload of a 10 MB photo
@@ -29,8 +29,8 @@ def upload_form(services, actor: Actor, content_type: str) -> dict:
     if content_type not in EXTENSIONS:
         raise ValidationError("UPLOAD_TYPE_UNSUPPORTED", "只能上传JPG、PNG或WebP格式的照片。")
     key = new_key(actor, content_type)
-    form = services.blobs.presigned_upload(key, content_type, MAX_BYTES, FORM_SECONDS)
-    return {"upload_key": key, "url": form["url"], "fields": form["fields"], "max_bytes": MAX_BYTES,
+    form = services.blobs.presigned_upload(key, content_type, MAX_PHOTO_BYTES, FORM_SECONDS)
+    return {"upload_key": key, "url": form["url"], "fields": form["fields"], "max_bytes": MAX_PHOTO_BYTES,
             "expires_in": FORM_SECONDS}
 
 

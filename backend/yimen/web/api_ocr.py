@@ -4,7 +4,7 @@ from flask import Blueprint, g, jsonify, request
 
 from ..domain.errors import ValidationError
 from ..ports_ocr import OcrEngine
-from ..services.idcard_check import check_image, load_upload
+from ..services.photos import load_upload
 from ..services.uploads import new_key, take
 from .common import api_doc, json_body, login_required, rate_limit, services
 
@@ -21,6 +21,14 @@ def ocr_engine() -> OcrEngine:
     return extras["ocr_engine"]
 
 
+def check_photo(image, expected_name: str | None, expected_id_number: str | None) -> dict:
+    """The ID-photo check with this process's engine. Imported on first use: the checks pull in numpy,
+    which the API Lambda's cold start should not pay for (the OCR function serves this route there)."""
+    from ..services.idcard_check import check_image
+
+    return check_image(image, ocr_engine(), expected_name, expected_id_number)
+
+
 @bp.post("/ocr/idcard")
 @api_doc("识别并检查身份证人像面照片（multipart：image；或 JSON：upload_key，照片已直传；"
          "可选 expected_name、expected_id_number）", auth="any", tags=("ocr",))
@@ -29,8 +37,7 @@ def ocr_engine() -> OcrEngine:
 def ocr_idcard():
     data, fields = _photo_and_fields()
     clean = load_upload(data)
-    result = check_image(clean.image, ocr_engine(), fields.get("expected_name") or None,
-                         fields.get("expected_id_number") or None)
+    result = check_photo(clean.image, fields.get("expected_name") or None, fields.get("expected_id_number") or None)
     # Keep only the re-encoded copy (no EXIF, no location); the original bytes are never stored or served.
     # It sits in the uploader's own folder, so the application can name it instead of sending it again.
     key = new_key(g.actor, "image/jpeg", "idcard")

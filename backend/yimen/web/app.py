@@ -12,10 +12,10 @@ from ..config import load_config
 from ..domain.errors import YimenError
 from ..services.auth import AuthService
 from ..services.regions import county_regions, region_label
+from ..services.uploads import MAX_PHOTO_BYTES
 from .common import RateLimiter, handle_http_error, handle_yimen_error, services
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 # One blueprint per audience or capability, imported when the app is created.
 BLUEPRINTS = [
@@ -50,7 +50,7 @@ def create_app(config: dict | None = None, services: Services | None = None) -> 
     config = config or load_config()
     app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=str(TEMPLATES / "static"),
                 static_url_path="/static")
-    app.config.update(SECRET_KEY=config["SECRET_KEY"], MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES + 64 * 1024,
+    app.config.update(SECRET_KEY=config["SECRET_KEY"], MAX_CONTENT_LENGTH=MAX_PHOTO_BYTES + 64 * 1024,
                       SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", JSON_AS_ASCII=False,
                       SESSION_COOKIE_SECURE=config["PUBLIC_BASE_URL"].startswith("https://"))
     app.json.ensure_ascii = False

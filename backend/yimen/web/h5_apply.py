@@ -10,10 +10,10 @@ from ..domain.errors import YimenError
 from ..domain.policy import catalogue
 from ..services.applications import ApplicationService, application_view
 from ..services.happiness import HappinessService
-from ..services.idcard_check import check_image, load_upload
+from ..services.photos import load_upload
 from ..services.regions import villages
 from ..services.uploads import new_key, take
-from .api_ocr import ocr_engine
+from .api_ocr import check_photo
 from .common import api_doc, current_actor, services
 from .h5 import citizen_page
 
@@ -100,7 +100,7 @@ def _body_from_form(form, kept: dict[str, str]) -> tuple[dict, dict]:
         raise YimenError("MATERIALS_REQUIRED", "请拍摄或选择身份证人像面照片")
     name, number = form.get("name", "").strip(), form.get("id_number", "").strip().upper()
     photo = load_upload(take(services(), _actor(), kept["id_photo"]))
-    ocr = check_image(photo.image, ocr_engine(), name or None, number or None)
+    ocr = check_photo(photo.image, name or None, number or None)
     body = {
         "items": form.getlist("items"),
         "household": {"village_code": form.get("village_code", ""), "address": form.get("address", ""),
