@@ -18,6 +18,7 @@ from ..domain.money import yuan
 from ..ports import Page
 from .auth import require_area, require_role
 from .notices import notify
+from .spreadsheets import write_csv
 
 PLATFORM = "platform"
 MAX_BATCH_LINES = 1000
@@ -278,9 +279,7 @@ class DisbursementService:
 
 def _csv(columns: tuple[str, ...], rows: list[tuple]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
+    write_csv(out, columns, rows)
     return out.getvalue()
 
 

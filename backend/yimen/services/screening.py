@@ -5,7 +5,6 @@ that must not be combined, or the same item paid twice for one period.
 
 from __future__ import annotations
 
-import csv
 import sys
 from collections import Counter
 from collections.abc import Iterable
@@ -19,6 +18,7 @@ from ..domain.eligibility import current_conflicts, facts_of, is_likely, judge, 
 from ..domain.masking import mask_name
 from ..domain.model import AidRecord, Household
 from ..domain.policy import Catalogue, catalogue
+from . import spreadsheets
 
 CURRENT_WINDOW = timedelta(days=365)  # aid paid within a year counts as "currently received"
 MISSED, CONFLICT, REPEAT = "应享未享", "不可同时享受", "同期重复发放"
@@ -81,9 +81,7 @@ def screen(households: Iterable[Household], records_of, today: date, progress: b
 
 
 def write_csv(findings: list[Finding], out) -> None:
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    writer.writerows(f.row() for f in findings)
+    spreadsheets.write_csv(out, CSV_HEADER, (f.row() for f in findings))
 
 
 @click.command("screen", help="主动发现：按政策规则筛查全部家庭，列出应享未享和重复享受")

@@ -1,5 +1,6 @@
 """The files counties send: CSV (UTF-8, or GBK as Excel in China saves it) or .xlsx, first sheet.
-Shared by every import (帮扶记录, 部门核对数据, 行政区划)."""
+Shared by every import (帮扶记录, 部门核对数据, 行政区划), and by every file the platform writes
+(bank payment files, screening reports): those go through `write_csv`/`safe_cell`."""
 
 import csv
 import io
@@ -25,6 +26,25 @@ def read_rows(name: str, data: bytes, max_rows: int) -> list[list]:
     if len(rows) > max_rows + 1:
         raise ValidationError("IMPORT_TOO_MANY", f"一个文件最多 {max_rows} 行，请拆分后导入")
     return rows
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A text cell that a spreadsheet would run as a formula (=HYPERLINK(...), +1, -1+2, @SUM) gets a
+    leading apostrophe, so Excel and WPS show it as text. Numbers pass unchanged. Use it for every cell
+    of every CSV or .xlsx the platform writes, whatever validation the value went through before."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_csv(out, header, rows) -> None:
+    """Header and rows to a text stream, every cell through `safe_cell`; CRLF as Excel and banks expect."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([safe_cell(c) for c in header])
+    writer.writerows([safe_cell(c) for c in row] for row in rows)
 
 
 def _csv_rows(data: bytes) -> list[list]:

