@@ -1,8 +1,10 @@
 """What every blueprint shares: the error format, auth decorators, JSON parsing, OpenAPI metadata."""
 
 import functools
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from flask import current_app, g, jsonify, request, session
 from werkzeug.exceptions import HTTPException
@@ -38,6 +40,18 @@ def handle_yimen_error(exc: YimenError):
 def handle_http_error(exc: HTTPException):
     code, message = HTTP_MESSAGES.get(exc.code, ("HTTP_ERROR", "请求无法处理"))
     return error_response(code, message, exc.code or 500)
+
+
+_UNSAFE_IN_PATH = re.compile(r"[\x00-\x20\x7f\\]")  # browsers drop tabs and newlines, read \\ as /
+
+
+def safe_next(target, default: str = "/") -> str:
+    """`target` if it is a path on this site, else `default`: after a login nobody is sent elsewhere.
+    "/%09/evil.example" arrives as "/\t/evil.example", which a browser reads as "//evil.example"."""
+    if not isinstance(target, str) or not target.startswith("/") or _UNSAFE_IN_PATH.search(target):
+        return default
+    parts = urlsplit(target)
+    return target if not (parts.scheme or parts.netloc) and not target.startswith("//") else default
 
 
 def api_doc(summary: str, auth: str | None = None, body: dict | None = None, tags: tuple[str, ...] = ()):

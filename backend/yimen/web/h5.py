@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, abort, redirect, render_template, request, session
 
-from .common import api_doc, services
+from .common import api_doc, safe_next, services
 
 bp = Blueprint("h5", __name__)
 
@@ -38,7 +38,7 @@ def home():
 def login():
     state = secrets.token_urlsafe(12)
     session["oauth_state"] = state
-    session["after_login"] = _safe_next(request.args.get("next"))
+    session["after_login"] = safe_next(request.args.get("next"))
     callback = services().config["PUBLIC_BASE_URL"].rstrip("/") + "/oauth/callback"
     return redirect(services().wechat.web_authorize_url(callback, state))
 
@@ -50,12 +50,7 @@ def oauth_callback():
         abort(400)
     result = services().extras["auth"].web_login(request.args.get("code", ""))
     session["citizen_token"] = result["token"]
-    return redirect(session.pop("after_login", "/"))
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never bounce a freshly logged-in user to another site."""
-    return target if target and target.startswith("/") and not target.startswith("//") else "/"
+    return redirect(safe_next(session.pop("after_login", "/")))
 
 
 @bp.route("/ask", methods=["GET", "POST"])

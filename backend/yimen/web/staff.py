@@ -8,7 +8,7 @@ from flask import Blueprint, abort, g, redirect, render_template, request, sessi
 
 from ..domain.errors import NotAuthenticated
 from ..services.households import HouseholdService
-from .common import api_doc, services
+from .common import api_doc, safe_next, services
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -49,7 +49,7 @@ def login():
         else:
             session.clear()
             session["staff"] = user.username
-            target = request.args.get("next", "")
+            target = safe_next(request.args.get("next"), default=url_for("staff.index"))
             return redirect(target if target.startswith("/staff/") else url_for("staff.index"))
     return render_template("staff/login.html", error=error, username=request.form.get("username", "")), (
         401 if error else 200)

@@ -8,11 +8,11 @@ import hashlib
 import secrets
 import threading
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Flask, current_app, jsonify, redirect, request
 
-from .common import api_doc
+from .common import api_doc, safe_next
 
 bp = Blueprint("wechat_imitation", __name__, url_prefix="/wx-sim")
 
@@ -71,12 +71,22 @@ def code2session():
 def oauth_authorize():
     """The real page asks the user; the imitation approves at once. A cookie stands for the WeChat
     account on this browser, so the same browser always gets the same openid."""
+    target = _same_site(request.args.get("redirect_uri", ""))
+    if target is None:  # WeChat itself only returns to the domain registered for the account
+        return jsonify(errcode=10003, errmsg="redirect_uri domain mismatch"), 400
     user = request.cookies.get("wxsim_user") or secrets.token_hex(8)
-    target, state = request.args["redirect_uri"], request.args.get("state", "")
-    query = urlencode({"code": f"web-{user}-{secrets.token_hex(4)}", "state": state})
+    query = urlencode({"code": f"web-{user}-{secrets.token_hex(4)}", "state": request.args.get("state", "")})
     response = redirect(f"{target}{'&' if '?' in target else '?'}{query}")
     response.set_cookie("wxsim_user", user, httponly=True, samesite="Lax")
     return response
+
+
+def _same_site(redirect_uri: str) -> str | None:
+    """The imitation is registered for its own site only: it keeps the callback's path and query and
+    returns there, so it can never send a browser to another site."""
+    parts = urlsplit(redirect_uri)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return path if safe_next(path, default="") else None
 
 
 @bp.get("/sns/oauth2/access_token")
