@@ -143,6 +143,9 @@ class Application:
     correction_return: Stage | None = None  # where a corrected application goes back to
     check_report: dict | None = None
     id_check: dict | None = None  # the OCR check of the ID photo against the household file, kept
+    # Set when the submitter has not proved who they are for a household already on file (staff only):
+    # the window checks the ID card or the signed authorisation before the case moves on.
+    identity_check: str | None = None
     id: str = field(default_factory=new_id)
     version: int = 0
 

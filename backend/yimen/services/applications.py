@@ -21,6 +21,7 @@ from ..domain.errors import Conflict, Forbidden, NotAuthenticated, NotFound, Too
 from ..domain.masking import mask_id_number, mask_name
 from ..domain.model import SYSTEM, Actor, AuditEvent, Household, RegionLevel, Role
 from ..domain.workflow import (
+    ACCEPT,
     GRANT,
     NOT_ACCEPT,
     RETURN,
@@ -89,10 +90,10 @@ class ApplicationService:
                 if seen["body_sha256"] != body_sha:
                     raise Conflict("IDEMPOTENCY_KEY_REUSED", "同一个 Idempotency-Key 不能用于不同的申请内容")
                 return uow.applications.get(seen["application_id"]), False
-            household, assistant = self._household_for(uow, actor, body)
+            household, assistant, identity_check = self._household_for(uow, actor, body)
             app = Application(household_id=household.id, village_code=household.village_code,
                               applicant_openid=actor.id, items=items, submitted_at=now,
-                              emergency=emergency_text(body.get("emergency")))
+                              emergency=emergency_text(body.get("emergency")), identity_check=identity_check)
             app.materials = self._storematerials_from(app.id, materials)
             if assistant:
                 app.assistant = Assistant(actor.id, assistant, app.materials["assistant_authorisation"],
@@ -107,43 +108,31 @@ class ApplicationService:
             self._notify_citizen(uow, app, "application_received", received_on=now.date().isoformat())
             return app, True
 
-    def _household_for(self, uow: UnitOfWork, actor: Actor, body: dict) -> tuple[Household, str | None]:
-        """The household applied for, and the assistant's name in 协理员 mode."""
-        helper = body.get("assistant")
-        if helper is not None:
-            if not isinstance(helper, dict) or not all(str(helper.get(k) or "").strip() for k in
-                                                       ("assistant_name", "resident_id_number", "resident_name")):
-                raise ValidationError("BAD_ASSISTANT", "代办申请需填写协理员姓名、被代办人身份证号和姓名")
-            number = idcard.normalize_number(helper["resident_id_number"])
-            household = uow.households.find_by_id_number(number)
-            if household is not None:
-                if not any(m.id_number == number and m.name == helper["resident_name"].strip()
-                           for m in household.members):
-                    raise ValidationError("RESIDENT_MISMATCH", "被代办人的身份证号与姓名不一致，请核对")
-                return household, helper["assistant_name"].strip()
-            return self._new_household(uow, body.get("household"), owner=None), helper["assistant_name"].strip()
+    def _household_for(self, uow: UnitOfWork, actor: Actor, body: dict) -> tuple[Household, str | None, str | None]:
+        """The household applied for, the assistant's name in 协理员 mode, and what the window must check
+        before the case moves on. Whether an ID number is on file never changes the answer (no ID-number
+        oracle): a household on file that the submitter has not proved to be theirs (bound, see
+        services/binding.py) gets the application, marked for the window to check the ID card or the
+        resident's signed authorisation; the submitter sees nothing of the file."""
         if body.get("household_id"):
             household = uow.households.get(str(body["household_id"]))
             if household is None or household.owner_openid != actor.id:
                 raise NotFound("HOUSEHOLD_NOT_FOUND", "找不到该户")
-            return household, None
-        return self._new_household(uow, body.get("household"), owner=actor.id), None
-
-    @staticmethod
-    def _new_household(uow: UnitOfWork, raw, owner: str | None) -> Household:
-        """File the household from the form, or reuse the one this citizen filed with an earlier application."""
-        household = household_from_form(raw)
-        if household.village_code not in {v.code for v in county_regions(uow) if v.level == RegionLevel.VILLAGE}:
+            return household, None, None
+        helper = _assistant_name(body.get("assistant"))
+        declared = household_from_form(body.get("household"))
+        if declared.village_code not in {v.code for v in county_regions(uow) if v.level == RegionLevel.VILLAGE}:
             raise ValidationError("BAD_VILLAGE", "请选择所在村（社区）")
-        filed = uow.households.find_by_id_number(household.head.id_number)
-        if filed is not None:
-            if owner is None or filed.owner_openid != owner:
-                raise Conflict("HOUSEHOLD_FILED", "该家庭已在系统中登记。请到乡镇（街道）社会救助窗口核实身份后办理，"
-                                                  "或请村协理员代办。")
-            return filed
-        household.owner_openid = owner
-        uow.households.add(household)  # another member filed in a different household -> 409 ID_NUMBER_TAKEN
-        return household
+        if helper:
+            _resident_in(declared, body["assistant"])
+        filed = next(filter(None, (uow.households.find_by_id_number(m.id_number) for m in declared.members)), None)
+        if filed is None:
+            declared.owner_openid = None if helper else actor.id
+            uow.households.add(declared)
+            return declared, helper, None
+        if not helper and filed.owner_openid == actor.id:
+            return filed, None, None  # her own household, filed or bound before
+        return filed, helper, _identity_note(filed, declared, helper)
 
     def _storematerials_from(self, app_id: str, materials: dict[str, bytes]) -> dict[str, str]:
         keys = {}
@@ -295,7 +284,8 @@ class ApplicationService:
             self.s.blobs.put(signature["drawn_key"], signing.drawn_png, "image/png")
         return signature
 
-    def decide(self, actor: Actor, app_id: str, version: int, phrase: str, reason: str, signing: Signing) -> Stage:
+    def decide(self, actor: Actor, app_id: str, version: int, phrase: str, reason: str, signing: Signing, *,
+               identity_verified: bool = False) -> Stage:
         signature = self.sign(actor, signing, f"{app_id}|v{version}|{phrase}|{reason}")
         now = self.s.clock.now()
         with self.s.uow() as uow:
@@ -303,6 +293,8 @@ class ApplicationService:
             if app.stage not in STAGE_PHRASES:
                 raise Conflict("NO_STAGE_DECISION", f"该申请当前在“{app.stage.value}”环节，没有可办理的决定")
             require_role(actor, STAGE_ROLE[app.stage])
+            if phrase == ACCEPT:
+                _verify_identity(uow, actor, app, identity_verified, now)
             before = app.stage
             app.decide(phrase, at=now, actor=actor.label, actor_name=actor.name, reason=reason, signature=signature)
             uow.applications.update(app)
@@ -357,13 +349,14 @@ class ApplicationService:
             raise Forbidden("OTHER_DEPARTMENT", f"“{item.name}”由{item.department}审批")
 
     def green_channel(self, actor: Actor, app_id: str, version: int, item_code: str, amount_fen: int, reason: str,
-                      signing: Signing) -> Application:
+                      signing: Signing, *, identity_verified: bool = False) -> Application:
         """绿色通道: 先救助、后补办. A one-off slip now; the case goes on as its paperwork, with its own limit."""
         require_role(actor, Role.WINDOW, Role.CENTRE)
         signature = self.sign(actor, signing, f"{app_id}|v{version}|green|{item_code}|{amount_fen}|{reason}")
         now = self.s.clock.now()
         with self.s.uow() as uow:
             app = self._for_update(uow, actor, app_id, version)
+            _verify_identity(uow, actor, app, identity_verified, now)
             green = app.grant_green_channel(at=now, actor=actor.label, actor_name=actor.name, item_code=item_code,
                                             amount_fen=amount_fen, reason=reason, signature=signature)
             item = app.item(item_code)
@@ -558,6 +551,18 @@ def _audit(uow: UnitOfWork, actor: Actor, app: Application, action: str, before:
                                 phrase=phrase, reason=reason))
 
 
+def _verify_identity(uow: UnitOfWork, actor: Actor, app: Application, verified: bool, now) -> None:
+    """Nothing moves on for a household on file until the window has checked who applied (issue 18)."""
+    if not app.identity_check:
+        return
+    if not verified:
+        raise ValidationError("IDENTITY_UNVERIFIED", "该户已在档案中，提交人尚未证明身份：请先核对身份证"
+                                                     "（代办的还要核对被代办人签字的代办授权书），再勾选“已核验身份”")
+    uow.audit.append(AuditEvent(actor=actor.label, object_type="application", object_id=app.id,
+                                action="identity_verified", at=now, reason=app.identity_check))
+    app.identity_check = None
+
+
 def _item_names(app: Application) -> str:
     return "、".join(i.name for i in app.items)
 
@@ -573,6 +578,33 @@ def timeline(app: Application) -> list[dict]:
 STEP_WORDS = {"submitted": "提交申请", "decided": "办理", "item_decided": "审批", "corrected": "补正后重新提交",
               "withdrawn": "撤回申请", "green_channel": "开通绿色通道（先救助、后补办）",
               "proposed": "工作人员建议增加救助事项"}
+
+
+def _assistant_name(helper) -> str | None:
+    if helper is None:
+        return None
+    if not isinstance(helper, dict) or not all(str(helper.get(k) or "").strip() for k in
+                                               ("assistant_name", "resident_id_number", "resident_name")):
+        raise ValidationError("BAD_ASSISTANT", "代办申请需填写协理员姓名、被代办人身份证号和姓名")
+    return str(helper["assistant_name"]).strip()
+
+
+def _resident_in(declared: Household, helper: dict) -> None:
+    """In 协理员 mode the resident must be one of the household's members as typed (checked against the
+    form only, never against the file)."""
+    number = idcard.normalize_number(str(helper["resident_id_number"]))
+    if not any(m.id_number == number and m.name == str(helper["resident_name"]).strip() for m in declared.members):
+        raise ValidationError("BAD_ASSISTANT", "被代办人须是所填家庭的成员（姓名和身份证号与家庭成员一致）")
+
+
+def _identity_note(filed: Household, declared: Household, assistant: str | None) -> str:
+    """For the window only: why this case waits for an identity check, and whether the names typed agree."""
+    on_file = {m.id_number: m.name for m in filed.members}
+    agree = all(on_file[m.id_number] == m.name for m in declared.members if m.id_number in on_file)
+    who = (f"协理员 {assistant} 代办，请核对被代办人签字的代办授权书和身份证" if assistant
+           else "申请人尚未绑定该户，请核对其身份证（可电话联系档案中的手机号）")
+    names = "申报姓名与档案一致" if agree else "申报姓名与档案不一致，可能冒名"
+    return f"申报的身份证号已在档案中（{mask_name(filed.head.name)}户）：{who}；{names}。核验后再受理。"
 
 
 def _masked_resident(helper: dict) -> dict:

@@ -50,7 +50,9 @@ def seed_cases(services, password: str) -> int:
         head = households[n].head
         body = {"items": items, "materials": {k: form for k in ("id_photo", "signature", "assistant_authorisation")},
                 "assistant": {"assistant_name": "村协理员（演示）", "resident_id_number": head.id_number,
-                              "resident_name": head.name}}
+                              "resident_name": head.name},
+                "household": {"village_code": households[n].village_code, "address": households[n].address,
+                              "members": [{"name": head.name, "id_number": head.id_number}]}}
         app, created = service.submit(DEMO_ASSISTANT, body, f"demo-case-{n:03d}")
         made += created
         for who, what in steps if created else []:
@@ -63,13 +65,15 @@ def _step(service: ApplicationService, staff: dict, app_id: str, who: str, what:
     sign = Signing(actor.name, password)
     version = service.case(actor, app_id)[0].version
     if who == "green":
-        service.green_channel(actor, app_id, version, "linshi-jinan", 150000, "演示：住房失火，先行救助", sign)
+        service.green_channel(actor, app_id, version, "linshi-jinan", 150000, "演示：住房失火，先行救助", sign,
+                              identity_verified=True)  # the demo window has seen the ID card and the 授权书
     elif what == "report":
         service.run_check(actor, app_id, version)
     elif what == GRANT:
         service.decide_item(actor, app_id, version, "dibao", GRANT, "", 62000, True, 3, sign)
     else:
-        service.decide(actor, app_id, version, what, "演示：请补交残疾人证" if what == RETURN else "", sign)
+        service.decide(actor, app_id, version, what, "演示：请补交残疾人证" if what == RETURN else "", sign,
+                       identity_verified=True)
 
 
 @click.command("demo-cases", help="在示范县生成几件处于各环节的演示申请（需先运行 demo-data；已有则不重复）")

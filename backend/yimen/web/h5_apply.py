@@ -23,7 +23,7 @@ bp = Blueprint("h5_apply", __name__)
 FIELD_OF = {"BAD_NAME": "name", "BAD_ID_NUMBER": "id_number", "BAD_VILLAGE": "village_code",
             "ITEMS_REQUIRED": "items", "UNKNOWN_ITEM": "items", "MATERIALS_REQUIRED": "materials",
             "SIGNATURE_REQUIRED": "materials", "ID_NUMBER_TAKEN": "id_number", "NOT_AN_IDCARD": "id_photo",
-            "IDCARD_BACK_SIDE": "id_photo", "BAD_ASSISTANT": "assistant_name", "RESIDENT_MISMATCH": "name"}
+            "IDCARD_BACK_SIDE": "id_photo", "BAD_ASSISTANT": "assistant_name"}
 # Photo warnings worth a second look before submitting; the person may still confirm and go on.
 MATERIAL_FIELDS = ("id_photo", "signature", "application_letter", "authorisation")
 PHOTO_BLOCKERS = {"EXPECTED_NAME_MISMATCH", "EXPECTED_ID_MISMATCH", "GREYSCALE_COPY", "CARD_CUT_OFF"}

@@ -97,6 +97,10 @@ def _signing() -> Signing:
     return Signing(request.form.get("typed_name", ""), request.form.get("pin", ""), png)
 
 
+def _identity_verified() -> bool:
+    return request.form.get("identity_verified") == "1"
+
+
 def _version() -> int:
     try:
         return int(request.form.get("version", ""))
@@ -118,7 +122,8 @@ def _act(app_id: str, action):
 @staff.staff_page
 def decide(app_id: str):
     return _act(app_id, lambda: _service().decide(
-        g.actor, app_id, _version(), request.form.get("phrase", ""), request.form.get("reason", ""), _signing()))
+        g.actor, app_id, _version(), request.form.get("phrase", ""), request.form.get("reason", ""), _signing(),
+        identity_verified=_identity_verified()))
 
 
 @bp.post("/<app_id>/items/<item_code>")
@@ -147,7 +152,7 @@ def green(app_id: str):
         if not amount:
             raise ValidationError("BAD_AMOUNT", "请填写应急救助金额")
         _service().green_channel(g.actor, app_id, _version(), request.form.get("item_code", ""), parse_yuan(amount),
-                                 request.form.get("reason", ""), _signing())
+                                 request.form.get("reason", ""), _signing(), identity_verified=_identity_verified())
 
     return _act(app_id, run)
 
