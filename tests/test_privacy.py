@@ -14,7 +14,7 @@ from yimen.domain.masking import mask_bank_card, mask_id_number, mask_name, mask
 def test_masking_helpers():
     assert mask_id_number("990101199001011234") == "9901**********1234"
     assert mask_phone("13812345678") == "138****5678"
-    assert mask_bank_card("6222021234567890123") == "**** **** 0123"
+    assert mask_bank_card("6222021234567890123") == "6222 **** **** 0123"
     assert mask_name("王秀兰") == "王**"
 
 

@@ -48,6 +48,7 @@ def load_config(data_dir: str | os.PathLike | None = None, **overrides) -> dict:
         "WECHAT_TOKEN": env.get("YIMEN_WECHAT_TOKEN", "local-callback-token"),
         "WECHAT_AES_KEY": env.get("YIMEN_WECHAT_AES_KEY"),
         "TOKEN_MAX_AGE": int(env.get("YIMEN_TOKEN_MAX_AGE", 7 * 24 * 3600)),
+        "BANKS_FILE": env.get("YIMEN_BANKS_FILE"),  # the county's paying banks; default data/banks.yaml
     }
     config.update(aws_settings(env))
     config.update(overrides)

@@ -54,6 +54,11 @@ class HouseholdRepository(abc.ABC):
     def update(self, household: Household) -> None:
         """Write if the stored version equals household.version, then bump it; else raise Conflict."""
 
+    def get_many(self, household_ids: list[str]) -> dict[str, Household]:
+        """Several at once (a bank batch reads thousands); ids not found are left out."""
+        found = ((hid, self.get(hid)) for hid in dict.fromkeys(household_ids))
+        return {hid: h for hid, h in found if h is not None}
+
     @abc.abstractmethod
     def find_by_id_number(self, id_number: str) -> Household | None:
         """The household one of whose members has this ID number (via the keyed hash)."""
@@ -212,7 +217,12 @@ class SlipRepository(abc.ABC):
 
     @abc.abstractmethod
     def update(self, slip: Slip) -> None:
-        """Write if the stored version equals slip.version, then bump it; else raise Conflict."""
+        """Write if the stored version equals slip.version, then bump it; else raise Conflict (at the
+        latest when the unit commits)."""
+
+    def get_many(self, slip_ids: list[str]) -> dict[str, Slip]:
+        found = ((sid, self.get(sid)) for sid in dict.fromkeys(slip_ids))
+        return {sid: slip for sid, slip in found if slip is not None}
 
     @abc.abstractmethod
     def list_by_status(self, status: str, limit: int = 50, cursor: str | None = None) -> Page[Slip]:
@@ -235,6 +245,10 @@ class BatchRepository(abc.ABC):
     @abc.abstractmethod
     def list_recent(self, limit: int = 20, cursor: str | None = None) -> Page[Batch]:
         """Newest first."""
+
+    @abc.abstractmethod
+    def list_unfinished(self) -> list[Batch]:
+        """Batches still PREPARING: exports that crashed half-way, or are running right now."""
 
 
 @dataclass

@@ -75,7 +75,7 @@ def test_slip_round_trip_through_the_console(seeded, staff_client):
     assert centre.get(f"/staff/funds/batches/{batch_id}/payment.csv").status_code == 403
     with seeded.uow() as uow:
         assert [e.action for e in uow.audit.for_object("batch", batch_id)] == [
-            "export", "import_results", "download_payment_file"]
+            "prepare", "export", "import_results", "download_payment_file"]
 
     NoticeWorker(seeded).run_once()
     inbox = centre.get("/staff/inbox/").get_data(as_text=True)

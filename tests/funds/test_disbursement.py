@@ -13,6 +13,7 @@ from yimen.domain.errors import Conflict, Forbidden, ValidationError
 from yimen.services.auth import AuthService
 from yimen.services.disbursement import DisbursementService, create_slips, platform_aid_record
 from yimen.services.notice_worker import NoticeWorker
+from yimen.services.payees import PayeeService
 
 
 @pytest.fixture
@@ -82,6 +83,11 @@ def _pay_everyone(seeded, funds, count):
     return households, slips
 
 
+def _export(service, finance):
+    done = service.export_batch(finance)
+    return done.batch, done.payment_file, done.held_back
+
+
 def _results(payment_file: str, failed: dict[str, str]) -> bytes:
     """What the bank sends back: every line paid on 2026-11-27 except `failed` (line id -> reason)."""
     out = io.StringIO()
@@ -99,16 +105,16 @@ def test_batch_paid_with_two_failures_reimported_each_paid_once_and_notified_onc
     service, centre, finance = funds
     households, slips = _pay_everyone(seeded, funds, 6)
 
-    batch, payment_file, skipped = service.export_batch(finance)
+    batch, payment_file, skipped = _export(service, finance)
     assert skipped == [] and len(batch.lines) == 6 and batch.total_fen == 210000
     rows = list(csv.DictReader(io.StringIO(payment_file)))
-    assert list(rows[0]) == ["batch_id", "line_id", "name_masked", "bank_card", "bank_name", "amount_fen",
-                             "amount_yuan", "memo"]
+    assert list(rows[0]) == ["batch_id", "line_id", "holder_name", "bank_card", "bank_name", "bank_cnaps",
+                             "amount_fen", "amount_yuan", "memo"]
     line_of = {line.slip_id: line.line_id for line in batch.lines}
     assert [line.line_id for line in batch.lines] == ["00001", "00002", "00003", "00004", "00005", "00006"]
     assert next(r for r in rows if r["line_id"] == line_of[slips[0].id]) == {
-        "batch_id": batch.id, "line_id": line_of[slips[0].id], "name_masked": "测*****",
-        "bank_card": "6217000000000000000", "bank_name": "示范农商银行", "amount_fen": "10000",
+        "batch_id": batch.id, "line_id": line_of[slips[0].id], "holder_name": "测试010号",
+        "bank_card": "6217000000000000000", "bank_name": "示范农商银行", "bank_cnaps": "", "amount_fen": "10000",
         "amount_yuan": "100.00", "memo": "临时救助"}
     result_file = _results(payment_file, {line_of[slips[1].id]: "账户已销户", line_of[slips[4].id]: "户名与账号不符"})
 
@@ -141,10 +147,19 @@ def test_batch_paid_with_two_failures_reimported_each_paid_once_and_notified_onc
         f"批次{batch.id}中测*****的临时救助200.00元代发失败（银行退回：账户已销户），拨付单已退回救助中心，请核实后重新审核。",
         f"批次{batch.id}中测*****的临时救助500.00元代发失败（银行退回：户名与账号不符），拨付单已退回救助中心，请核实后重新审核。"])
 
-    # The centre fixes and re-reviews the failed slips; they go out in a second batch and are paid.
+    # Re-reviewed without a corrected account, they are held back, never sent to the closed account again.
     service.act(centre, "review", [s.id for s in failed])
     service.act(finance, "approve", [s.id for s in failed])
-    second, second_file, _ = service.export_batch(finance)
+    with pytest.raises(ValidationError, match="2 张因收款账户问题") as refused:
+        service.export_batch(finance)
+    assert {h["reason"] for h in refused.value.details["held_back"]} == {
+        "收款账户上次代发失败（账户已销户），尚未更正", "收款账户上次代发失败（户名与账号不符），尚未更正"}
+    # The centre corrects both accounts; the same slips go out in a second batch and are paid.
+    payees = PayeeService(seeded)
+    for n in (1, 4):
+        payees.set_payee(centre, households[n].id, "RCB", f"62284800000000{n:05d}", f"测试{10 + n:03d}号",
+                         "持一卡通原件更正")
+    second, second_file, _ = _export(service, finance)
     assert sorted(line.slip_id for line in second.lines) == sorted(s.id for s in failed)
     service.import_results(finance, _results(second_file, {}))
     service.import_results(finance, result_file)  # the old file once more: still nothing changes
@@ -161,7 +176,7 @@ def test_batch_paid_with_two_failures_reimported_each_paid_once_and_notified_onc
 def test_contradicting_or_unknown_lines_reject_the_whole_file(seeded, funds):
     service, _, finance = funds
     _pay_everyone(seeded, funds, 2)
-    batch, payment_file, _ = service.export_batch(finance)
+    batch, payment_file, _ = _export(service, finance)
     service.import_results(finance, _results(payment_file, {}))
     flipped = _results(payment_file, {"00002": "余额不足"})  # the bank said paid before
     with pytest.raises(ValidationError, match="此前已回盘"):
@@ -178,7 +193,7 @@ def test_contradicting_or_unknown_lines_reject_the_whole_file(seeded, funds):
 def test_partial_result_file_leaves_lines_at_the_bank_and_report_unbalanced(seeded, funds):
     service, _, finance = funds
     _pay_everyone(seeded, funds, 3)
-    batch, payment_file, _ = service.export_batch(finance)
+    batch, payment_file, _ = _export(service, finance)
     partial = b"\n".join(_results(payment_file, {}).splitlines()[:2])  # header + the first line only
     service.import_results(finance, partial)
     report = service.report(finance, batch.id)
@@ -206,11 +221,11 @@ def test_monthly_slips_go_to_the_bank_in_their_month_and_the_notice_names_it(see
     service.act(centre, "review", [s.id for s in slips])
     service.act(finance, "approve", [s.id for s in slips])
 
-    november, november_file, _ = service.export_batch(finance)
+    november, november_file, _ = _export(service, finance)
     assert [line.slip_id for line in november.lines] == [slips[0].id]
     assert "最低生活保障 2026-11" in november_file
     clock.advance(days=6)  # 2026-12-01
-    december, _, _ = service.export_batch(finance)
+    december, _, _ = _export(service, finance)
     assert [line.slip_id for line in december.lines] == [slips[1].id]
 
     service.import_results(finance, _results(november_file, {}))

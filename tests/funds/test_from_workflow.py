@@ -25,7 +25,8 @@ def test_application_to_paid_notice(client, citizen_headers, staff_client, seede
                  if s.application_id == app_id]
     funds.act(auth.staff_actor("centre"), "review", [s.id for s in slips])
     funds.act(auth.staff_actor("finance"), "approve", [s.id for s in slips])
-    batch, payment_file, _ = funds.export_batch(auth.staff_actor("finance"))
+    exported = funds.export_batch(auth.staff_actor("finance"))
+    batch, payment_file = exported.batch, exported.payment_file
     assert [line.amount_fen for line in batch.lines] == [52000], "only November is due"
     assert ",6222000011112222333," in payment_file
     funds.import_results(auth.staff_actor("finance"),

@@ -6,8 +6,9 @@ hashes travel beside the document so adapters can index them without ever seeing
 from dataclasses import asdict, fields
 from datetime import date, datetime
 
-from ..domain.disbursement import Batch, BatchLine, Slip, SlipStatus
+from ..domain.disbursement import Attempt, Batch, BatchLine, BatchState, Slip, SlipStatus
 from ..domain.model import AidRecord, AuditEvent, Household, Member, Relation, Role, StaffUser, WorkCapacity
+from ..domain.payee import Payee
 from ..domain.workflow import Application, Assistant, Complaint, GreenChannel, RequestedItem, Stage, Step
 from ..ports import Cipher, NoticeRecord
 
@@ -86,13 +87,19 @@ def _known(cls, doc: dict) -> dict:
 # --- Disbursement (issue 7) ---
 
 
-def slip_to_doc(slip: Slip) -> dict:
-    return {**asdict(slip), "due_on": slip.due_on.isoformat(),
-            "paid_on": slip.paid_on.isoformat() if slip.paid_on else None}
+def slip_to_doc(slip: Slip, cipher: Cipher) -> dict:
+    doc = {**asdict(slip), "due_on": slip.due_on.isoformat(),
+           "paid_on": slip.paid_on.isoformat() if slip.paid_on else None}
+    for attempt in doc["attempts"]:  # each account the slip was sent to, encrypted like the household's
+        attempt["payee"]["account_number"] = _enc(cipher, attempt["payee"]["account_number"])
+    return doc
 
 
-def slip_from_doc(doc: dict) -> Slip:
-    return Slip(**{**_known(Slip, doc), "status": SlipStatus(doc["status"]),
+def slip_from_doc(doc: dict, cipher: Cipher) -> Slip:
+    attempts = [Attempt(**{**_known(Attempt, a), "payee": Payee(**{
+        **_known(Payee, a["payee"]), "account_number": _dec(cipher, a["payee"]["account_number"])})})
+        for a in doc.get("attempts") or []]
+    return Slip(**{**_known(Slip, doc), "status": SlipStatus(doc["status"]), "attempts": attempts,
                    "due_on": date.fromisoformat(doc["due_on"]),
                    "paid_on": date.fromisoformat(doc["paid_on"]) if doc.get("paid_on") else None})
 
@@ -109,7 +116,8 @@ def batch_from_doc(doc: dict) -> Batch:
     lines = [BatchLine(**{**_known(BatchLine, line),
                           "paid_on": date.fromisoformat(line["paid_on"]) if line.get("paid_on") else None})
              for line in doc["lines"]]
-    return Batch(**{**_known(Batch, doc), "created_at": datetime.fromisoformat(doc["created_at"]), "lines": lines})
+    return Batch(**{**_known(Batch, doc), "created_at": datetime.fromisoformat(doc["created_at"]), "lines": lines,
+                    "state": BatchState(doc.get("state") or BatchState.EXPORTED)})
 
 
 def notice_to_doc(record: NoticeRecord) -> dict:

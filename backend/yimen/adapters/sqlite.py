@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..domain.audit import seal
-from ..domain.disbursement import Batch, Slip
+from ..domain.disbursement import Batch, BatchState, Slip
 from ..domain.errors import Conflict
 from ..domain.model import AidRecord, AuditEvent, Household, StaffUser
 from ..domain.workflow import Application, Complaint, Stage
@@ -373,20 +373,24 @@ class _VersionedDocs:
 class SqliteSlips(_VersionedDocs, SlipRepository):
     table = "slips"
 
+    def __init__(self, conn: sqlite3.Connection, cipher: Cipher):
+        super().__init__(conn)
+        self.cipher = cipher
+
     def add(self, slip: Slip) -> bool:
         cursor = self.conn.execute(
             "INSERT OR IGNORE INTO slips (id, status, due_on, household_id, version, doc) VALUES (?, ?, ?, ?, ?, ?)",
             (slip.id, slip.status.value, slip.due_on.isoformat(), slip.household_id, slip.version,
-             _dumps(codec.slip_to_doc(slip))),
+             _dumps(codec.slip_to_doc(slip, self.cipher))),
         )
         return cursor.rowcount == 1
 
     def get(self, slip_id: str) -> Slip | None:
         found = self._get_doc(slip_id)
-        return replace(codec.slip_from_doc(found[0]), version=found[1]) if found else None
+        return replace(codec.slip_from_doc(found[0], self.cipher), version=found[1]) if found else None
 
     def update(self, slip: Slip) -> None:
-        self._update_doc(slip, codec.slip_to_doc(slip), status=slip.status.value)
+        self._update_doc(slip, codec.slip_to_doc(slip, self.cipher), status=slip.status.value)
 
     def list_by_status(self, status: str, limit: int = 50, cursor: str | None = None) -> Page[Slip]:
         after_due, after_id = (cursor or "|").split("|")
@@ -395,7 +399,8 @@ class SqliteSlips(_VersionedDocs, SlipRepository):
             "ORDER BY due_on, id LIMIT ?",
             (status, after_due, after_id, limit + 1),
         ).fetchall()
-        items = [replace(codec.slip_from_doc(json.loads(r["doc"])), version=r["version"]) for r in rows[:limit]]
+        items = [replace(codec.slip_from_doc(json.loads(r["doc"]), self.cipher), version=r["version"])
+                 for r in rows[:limit]]
         next_cursor = f"{rows[limit - 1]['due_on']}|{rows[limit - 1]['id']}" if len(rows) > limit else None
         return Page(items, next_cursor)
 
@@ -424,6 +429,11 @@ class SqliteBatches(_VersionedDocs, BatchRepository):
         items = [replace(codec.batch_from_doc(json.loads(r["doc"])), version=r["version"]) for r in rows[:limit]]
         next_cursor = f"{rows[limit - 1]['created_at']}|{rows[limit - 1]['id']}" if len(rows) > limit else None
         return Page(items, next_cursor)
+
+    def list_unfinished(self) -> list[Batch]:
+        rows = self.conn.execute("SELECT doc, version FROM batches WHERE json_extract(doc, '$.state') = ? "
+                                 "ORDER BY created_at", (BatchState.PREPARING.value,)).fetchall()
+        return [replace(codec.batch_from_doc(json.loads(r["doc"])), version=r["version"]) for r in rows]
 
 
 class SqliteNoticeLog(NoticeLog):
@@ -589,7 +599,7 @@ class SqliteUnitOfWork(UnitOfWork):
         self.audit = SqliteAudit(conn)
         self.kv = SqliteKeyValue(conn)
         self.jobs = SqliteJobQueue(conn)
-        self.slips = SqliteSlips(conn)
+        self.slips = SqliteSlips(conn, cipher)
         self.batches = SqliteBatches(conn)
         self.notice_log = SqliteNoticeLog(conn)
         self.job_leases = SqliteJobLeases(conn)

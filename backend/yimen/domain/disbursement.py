@@ -12,6 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from .errors import Conflict
+from .payee import Payee
 
 
 class SlipStatus(StrEnum):
@@ -42,6 +43,18 @@ def slip_id(application_id: str, item_code: str, period: str | None) -> str:
 
 
 @dataclass
+class Attempt:
+    """One try at paying a slip: the batch line and the account it went to. A slip the bank failed is
+    corrected and tried again in a later batch, so its history shows every account it was sent to."""
+
+    batch_id: str
+    line_id: str
+    payee: Payee
+    result: str | None = None  # paid / failed
+    reason: str | None = None
+
+
+@dataclass
 class Slip:
     application_id: str
     household_id: str
@@ -57,6 +70,8 @@ class Slip:
     line_id: str | None = None
     paid_on: date | None = None
     note: str | None = None  # why it was sent back or why the bank failed it
+    urgent: bool = False  # 绿色通道: paid before the paperwork, exported first
+    attempts: list[Attempt] = field(default_factory=list)
     id: str = ""
     version: int = 0
 
@@ -71,6 +86,29 @@ class Slip:
             raise Conflict("SLIP_STATE", f"拨付单当前状态为“{self.status.value}”，不能执行此操作，请刷新后重试")
         before, self.status = self.status, target
         return before, target
+
+
+    def export_to(self, batch_id: str, line_id: str, payee: Payee) -> None:
+        """Claim the slip for a batch line; a slip already paid never goes to the bank again."""
+        if any(a.result == "paid" for a in self.attempts):
+            raise Conflict("SLIP_PAID", "该拨付单已拨付成功，不能再次导出")
+        self.move("export")
+        self.batch_id, self.line_id, self.note = batch_id, line_id, None
+        self.attempts.append(Attempt(batch_id, line_id, payee))
+
+    def release(self, batch_id: str) -> bool:
+        """Undo export_to for a batch that never reached the bank; False if the slip isn't held by it."""
+        current = self.attempts[-1] if self.attempts else None
+        if self.status != SlipStatus.AT_BANK or current is None or current.batch_id != batch_id or current.result:
+            return False
+        self.attempts.pop()
+        self.status = SlipStatus.APPROVED
+        before = self.attempts[-1] if self.attempts else None
+        self.batch_id, self.line_id = (before.batch_id, before.line_id) if before else (None, None)
+        return True
+
+    def attempt(self, batch_id: str) -> Attempt | None:
+        return next((a for a in reversed(self.attempts) if a.batch_id == batch_id), None)
 
 
 def months_from(start: date, count: int) -> list[date]:
@@ -89,6 +127,16 @@ class BatchLine:
     paid_on: date | None = None
 
 
+class BatchState(StrEnum):
+    """An export is a small saga: the batch is written PREPARING with its lines, the slips are claimed
+    in chunks, then the batch becomes EXPORTED in one write. A failure or crash in between is undone
+    (each claimed slip released, the batch VOID), so no slip ever points at a batch that isn't there."""
+
+    PREPARING = "生成中"
+    EXPORTED = "已导出"
+    VOID = "已撤销"
+
+
 @dataclass
 class Batch:
     """One payment file sent to the bank: the lines are fixed at export time."""
@@ -97,6 +145,7 @@ class Batch:
     created_at: datetime
     created_by: str
     lines: list[BatchLine] = field(default_factory=list)
+    state: BatchState = BatchState.EXPORTED
     imported_files: list[str] = field(default_factory=list)  # sha256 of result files already applied
     version: int = 0
 

@@ -19,10 +19,11 @@ def mask_phone(value: str | None) -> str:
 
 
 def mask_bank_card(value: str | None) -> str:
-    if not value:
-        return ""
-    digits = value.replace(" ", "")
-    return "**** **** " + digits[-4:] if len(digits) > 4 else "*" * len(digits)
+    """6217 **** **** 1234: the bank's prefix and the last four, as on the card's envelope."""
+    digits = (value or "").replace(" ", "")
+    if len(digits) <= 8:
+        return "*" * len(digits)
+    return f"{digits[:4]} **** **** {digits[-4:]}"
 
 
 def mask_name(value: str | None) -> str:

@@ -84,8 +84,12 @@ class Household:
     address: str
     members: list[Member]
     phone: str | None = None
-    bank_card: str | None = None
+    bank_card: str | None = None  # the payee account number (收款账户)
     bank_name: str | None = None
+    bank_code: str | None = None  # the county's code for the bank (domain/payee.Bank)
+    bank_cnaps: str | None = None  # its 联行号, where the bank file needs one
+    payee_name: str | None = None  # holder of the account: the applicant or a member; None = the head
+    payee_failed: str | None = None  # the bank's reason when it last failed this account; cleared on change
     owner_openid: str | None = None  # the WeChat user who owns this household's data
     cadre_name: str | None = None  # 帮扶干部
     cadre_phone: str | None = None

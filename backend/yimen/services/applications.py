@@ -18,8 +18,10 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
 from ..domain import idcard, workdays
 from ..domain.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooLarge, ValidationError
-from ..domain.masking import mask_id_number, mask_name
+from ..domain.masking import mask_bank_card, mask_id_number, mask_name
 from ..domain.model import SYSTEM, Actor, AuditEvent, Household, RegionLevel, Role
+from ..domain.payee import check_payee, payee_of, unusable_reason
+from ..domain.policy import catalogue
 from ..domain.workflow import (
     ACCEPT,
     GRANT,
@@ -48,6 +50,7 @@ from .auth import require_area, require_role
 from .checking import advice, check_report, current_aid_codes
 from .disbursement import create_slips
 from .notices import notify
+from .payees import apply_payee, county_banks
 from .regions import county_regions
 
 IDEMPOTENCY_NS = "idempotency:applications"
@@ -91,6 +94,8 @@ class ApplicationService:
                     raise Conflict("IDEMPOTENCY_KEY_REUSED", "同一个 Idempotency-Key 不能用于不同的申请内容")
                 return uow.applications.get(seen["application_id"]), False
             household, assistant, identity_check = self._household_for(uow, actor, body)
+            if not identity_check:  # an unproven submitter never sets the account of a household on file
+                self._take_payee(uow, actor, household, body)
             app = Application(household_id=household.id, village_code=household.village_code,
                               applicant_openid=actor.id, items=items, submitted_at=now,
                               emergency=emergency_text(body.get("emergency")), identity_check=identity_check)
@@ -105,8 +110,24 @@ class ApplicationService:
             _audit(uow, actor, app, "submit", None, now, reason=f"协理员 {assistant} 代办" if assistant else None)
             if "id_photo" in app.materials:  # read by the OCR worker, not in this request
                 uow.jobs.enqueue(Job(OCR_JOB, {"application_id": app.id}, dedupe_key=f"ocr:{app.id}"))
-            self._notify_citizen(uow, app, "application_received", received_on=now.date().isoformat())
+            self._notify_citizen(uow, app, "application_received", received_on=now.date().isoformat(),
+                                 time_limits=time_limits(app))
             return app, True
+
+    def _take_payee(self, uow: UnitOfWork, actor: Actor, household: Household, body: dict) -> None:
+        """The account given with the application (`payee`, or the older `household.bank_card`); the holder
+        must be the applicant or a household member. Nothing is saved if it is wrong."""
+        raw = body.get("payee")
+        if raw in (None, {}):
+            return
+        if not isinstance(raw, dict):
+            raise ValidationError("BAD_PAYEE", "收款账户格式不正确")
+        checked = check_payee(county_banks(self.s.config), raw.get("bank"), raw.get("account_number"),
+                              raw.get("holder_name"), household=household)
+        if checked.payee == payee_of(household):
+            return
+        apply_payee(uow, self.s.clock, actor, household, checked.payee, "申请时填写")
+        uow.households.update(household)
 
     def _household_for(self, uow: UnitOfWork, actor: Actor, body: dict) -> tuple[Household, str | None, str | None]:
         """The household applied for, the assistant's name in 协理员 mode, and what the window must check
@@ -333,7 +354,8 @@ class ApplicationService:
                              item_name=item.name, department=item.department, amount_fen=item.amount_fen,
                              monthly=item.monthly, months=item.months, start=now.date())
                 self._notify_citizen(uow, app, "approved", key=key, item_name=item.name,
-                                     amount_fen=item.amount_fen, monthly=item.monthly)
+                                     amount_fen=item.amount_fen, monthly=item.monthly,
+                                     account_masked=_usable_account(uow, app.household_id))
             else:
                 self._notify_citizen(uow, app, "not_approved", key=key, item_name=item.name, reason=reason,
                                      review_hint=REVIEW_HINT)
@@ -365,9 +387,10 @@ class ApplicationService:
             # its own application_id, so the later approval of the same item gets slips of its own
             create_slips(uow, application_id=f"{app.id}-green", household_id=app.household_id, item_code=item.code,
                          item_name=item.name, department=item.department, amount_fen=green.amount_fen,
-                         monthly=False, months=1, start=now.date())
+                         monthly=False, months=1, start=now.date(), urgent=True)
             self._notify_citizen(uow, app, "approved", key=f"{app.id}:green", item_name=f"{item.name}（应急）",
-                                 amount_fen=green.amount_fen, monthly=False)
+                                 amount_fen=green.amount_fen, monthly=False,
+                                 account_masked=_usable_account(uow, app.household_id))
             return app
 
     def run_check(self, actor: Actor, app_id: str, version: int) -> Application:
@@ -563,6 +586,18 @@ def _verify_identity(uow: UnitOfWork, actor: Actor, app: Application, verified: 
     app.identity_check = None
 
 
+def _usable_account(uow: UnitOfWork, household_id: str) -> str | None:
+    """The masked account an approval notice names, or None when the household must still give one."""
+    household = uow.households.get(household_id)
+    return None if unusable_reason(household) else mask_bank_card(household.bank_card)
+
+
+def time_limits(app: Application) -> list[dict]:
+    """Each applied item's statutory limit in working days, from the catalogue (低保: 30)."""
+    found = [(i.name, catalogue().get(i.code)) for i in app.items]
+    return [{"item_name": name, "days": item.time_limit_days} for name, item in found if item]
+
+
 def _item_names(app: Application) -> str:
     return "、".join(i.name for i in app.items)
 
@@ -633,6 +668,7 @@ def application_view(app: Application, today: date, warn_days: int = workdays.DE
             "amount_fen": app.green.amount_fen, "paperwork_due": app.green.paperwork_due.isoformat(),
             "paperwork_status": "手续待补办" if app.green.pending else "手续已补齐"},
         "correction_requested": app.stage == Stage.CORRECTION,
+        "time_limits": time_limits(app),
         "timeline": timeline(app),
     }
 

@@ -37,13 +37,25 @@ def bank_command() -> None:
 def export(out: Path, username: str, data_dir: str | None) -> None:
     service, actor = _service_and_actor(data_dir, username)
     try:
-        batch, text, skipped = service.export_batch(actor)
+        result = service.export_batch(actor)
     except YimenError as exc:
         _fail(exc)
-    out.write_text(text, encoding="utf-8-sig")
+    batch = result.batch
+    out.write_text(result.payment_file, encoding="utf-8-sig")
     click.echo(f"批次 {batch.id}：{len(batch.lines)} 笔，合计 {yuan(batch.total_fen)} 元，已写入 {out}")
-    if skipped:
-        click.echo(f"{len(skipped)} 张拨付单因该户没有登记银行卡未导出：{'、'.join(skipped)}")
+    if result.held_back:
+        click.echo(f"{len(result.held_back)} 张拨付单因收款账户问题暂未导出（请在控制台“缺少收款账户”中处理）：")
+        for held in result.held_back:
+            click.echo(f"  {held.slip_id} {held.name_masked} {yuan(held.amount_fen)} 元：{held.reason}")
+
+
+@bank_command.command("recover", help="撤回因故障中断、未完成的代发批次（拨付单回到“待拨付”）")
+@_user
+@_data_dir
+def recover(username: str, data_dir: str | None) -> None:
+    service, actor = _service_and_actor(data_dir, username)
+    undone = service.recover_exports(actor)
+    click.echo(f"已撤回 {len(undone)} 个未完成的批次：{'、'.join(undone)}" if undone else "没有未完成的批次。")
 
 
 @bank_command.command("import", help="导入银行回盘文件（同一文件重复导入不会重复入账）")

@@ -8,22 +8,27 @@ import hashlib
 import io
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from ..domain.disbursement import Batch, BatchLine, Slip, SlipStatus, months_from
-from ..domain.errors import NotFound, ValidationError
-from ..domain.masking import mask_bank_card, mask_name
+from ..domain.disbursement import Batch, BatchLine, BatchState, Slip, SlipStatus, months_from
+from ..domain.errors import Conflict, NotFound, ValidationError, YimenError
+from ..domain.masking import mask_name
 from ..domain.model import Actor, AidRecord, AuditEvent, Role
 from ..domain.money import yuan
+from ..domain.payee import Payee, payee_of, unusable_reason
 from ..ports import Page
 from .auth import require_area, require_role
 from .notices import notify
 from .spreadsheets import write_csv
 
 PLATFORM = "platform"
-MAX_BATCH_LINES = 1000
-PAYMENT_COLUMNS = ("batch_id", "line_id", "name_masked", "bank_card", "bank_name", "amount_fen", "amount_yuan",
-                   "memo")
+MAX_BATCH_LINES = 5000
+CLAIM_CHUNK = 90  # slips claimed per unit of work: one DynamoDB transaction (<= 100 items with its audit)
+STALE_EXPORT = timedelta(minutes=10)  # an export PREPARING longer than this crashed: undo it
+# The bank checks the holder's name (户名) against the account, so the file carries it in full.
+PAYMENT_COLUMNS = ("batch_id", "line_id", "holder_name", "bank_card", "bank_name", "bank_cnaps", "amount_fen",
+                   "amount_yuan", "memo")
+BATCH_PHRASES = {"prepare": "开始生成银行代发文件", "export": "生成银行代发文件", "void": "撤回未完成的代发文件"}
 RESULT_COLUMNS = ("batch_id", "line_id", "amount_fen", "result", "reason", "paid_on")
 RESULT_WORDS = {"paid": "paid", "成功": "paid", "failed": "failed", "失败": "failed"}
 ACTIONS = {  # action -> (roles allowed, audit phrase)
@@ -34,7 +39,8 @@ ACTIONS = {  # action -> (roles allowed, audit phrase)
 
 
 def create_slips(uow, *, application_id: str, household_id: str, item_code: str, item_name: str,
-                 department: str, amount_fen: int, monthly: bool, months: int, start: date) -> list[Slip]:
+                 department: str, amount_fen: int, monthly: bool, months: int, start: date,
+                 urgent: bool = False) -> list[Slip]:
     """One slip per month of monthly aid, or one for one-off aid; runs inside the approval's
     transaction. Calling it again for the same approval returns the slips already made."""
     if not isinstance(amount_fen, int) or amount_fen <= 0:
@@ -47,7 +53,7 @@ def create_slips(uow, *, application_id: str, household_id: str, item_code: str,
         slip = Slip(application_id=application_id, household_id=household_id,
                     region_code=household.village_code, item_code=item_code, item_name=item_name,
                     department=department, amount_fen=amount_fen,
-                    period=due.strftime("%Y-%m") if monthly else None, due_on=due)
+                    period=due.strftime("%Y-%m") if monthly else None, due_on=due, urgent=urgent)
         if not uow.slips.add(slip):
             slip = uow.slips.get(slip.id)
         slips.append(slip)
@@ -70,6 +76,27 @@ class SlipView:
     slip: Slip
     name_masked: str
     village_code: str
+
+
+@dataclass
+class HeldBack:
+    """A due slip left out of a batch, and why (the household has no usable account)."""
+
+    slip_id: str
+    reason: str
+    name_masked: str
+    amount_fen: int
+
+    def as_dict(self) -> dict:
+        return {"slip_id": self.slip_id, "reason": self.reason, "name_masked": self.name_masked,
+                "amount_fen": self.amount_fen}
+
+
+@dataclass
+class ExportResult:
+    batch: Batch
+    payment_file: str  # CSV text with full account numbers: for the bank only, never logged
+    held_back: list[HeldBack]
 
 
 @dataclass
@@ -126,60 +153,145 @@ class DisbursementService:
 
     # --- bank batches ---
 
-    def export_batch(self, actor: Actor) -> tuple[Batch, str, list[str]]:
-        """Put every due approved slip (up to MAX_BATCH_LINES) into a new batch; returns the batch, the
-        payment file (CSV text) and the slips left out because the household has no bank card."""
+    def export_batch(self, actor: Actor, slip_ids: list[str] | None = None) -> ExportResult:
+        """Put every due approved slip (or just the chosen ones, e.g. a 绿色通道 slip in a batch of its
+        own) into a new batch; returns it, the payment file and the slips held back, each with why.
+
+        All or nothing on every store, whatever the size: the batch is written PREPARING with its lines,
+        the slips are claimed in chunks (each claim conditional on the slip being unchanged since it was
+        read), then the batch becomes EXPORTED in one write. Any failure on the way releases what was
+        claimed and voids the batch; a crash leaves it PREPARING, for `recover_exports` to undo."""
         require_role(actor, Role.FINANCE)
+        self.recover_exports(actor)
         now = self.s.clock.now()
-        batch = Batch(id=f"PF{now:%Y%m%d}{secrets.token_hex(3).upper()}", created_at=now, created_by=actor.label)
-        skipped = []
+        batch = Batch(id=f"PF{now:%Y%m%d}{secrets.token_hex(3).upper()}", created_at=now, created_by=actor.label,
+                      state=BatchState.PREPARING)
+        claims, held_back = self._plan(slip_ids)
+        if not claims:
+            detail = f"；{len(held_back)} 张因收款账户问题未能导出，见“缺少收款账户”" if held_back else ""
+            raise ValidationError("NOTHING_TO_PAY", f"没有已到期的待拨付拨付单{detail}",
+                                  details={"held_back": [h.as_dict() for h in held_back]})
+        for number, (slip, _) in enumerate(claims, start=1):
+            batch.lines.append(BatchLine(line_id=f"{number:05d}", slip_id=slip.id, amount_fen=slip.amount_fen))
         with self.s.uow() as uow:
-            for slip in self._approved(uow):
-                if not uow.households.get(slip.household_id).bank_card:
-                    skipped.append(slip.id)
-                    continue
-                line = BatchLine(line_id=f"{len(batch.lines) + 1:05d}", slip_id=slip.id, amount_fen=slip.amount_fen)
-                batch.lines.append(line)
-                slip.move("export")
-                slip.batch_id, slip.line_id, slip.note = batch.id, line.line_id, None
-                uow.slips.update(slip)
-            if not batch.lines:
-                raise ValidationError("NOTHING_TO_PAY", "没有已到期的待拨付拨付单")
             uow.batches.add(batch)
-            uow.audit.append(AuditEvent(actor=actor.label, object_type="batch", object_id=batch.id, action="export",
-                                        at=now, to_state="银行处理中", phrase="生成银行代发文件",
-                                        reason=f"{len(batch.lines)} 笔，合计 {yuan(batch.total_fen)} 元"))
-            return batch, self._payment_csv(uow, batch), skipped
+            self._audit_batch(uow, actor, batch, "prepare", None, f"准备导出 {len(claims)} 笔")
+        try:
+            for start in range(0, len(claims), CLAIM_CHUNK):
+                with self.s.uow() as uow:
+                    for line, (slip, payee) in zip(batch.lines[start:start + CLAIM_CHUNK],
+                                                   claims[start:start + CLAIM_CHUNK], strict=True):
+                        slip.export_to(batch.id, line.line_id, payee)
+                        uow.slips.update(slip)
+            with self.s.uow() as uow:
+                batch = uow.batches.get(batch.id)
+                batch.state = BatchState.EXPORTED
+                uow.batches.update(batch)
+                self._audit_batch(uow, actor, batch, "export", BatchState.PREPARING,
+                                  f"{len(batch.lines)} 笔，合计 {yuan(batch.total_fen)} 元；"
+                                  f"因收款账户问题暂缓 {len(held_back)} 笔")
+                text = self._payment_csv(uow, batch)
+        except YimenError as exc:
+            self._undo_export(actor, batch.id)
+            raise Conflict("EXPORT_UNDONE", "生成代发文件时有拨付单刚被他人处理，本次导出已全部撤回，"
+                                            "没有任何拨付单被导出，请重新生成") from exc
+        return ExportResult(batch, text, held_back)
+
+    def _plan(self, slip_ids: list[str] | None) -> tuple[list[tuple[Slip, Payee]], list[HeldBack]]:
+        """Which slips go into the batch with which account, and which wait for an account (never silently)."""
+        with self.s.uow() as uow:
+            if slip_ids:
+                found = uow.slips.get_many(slip_ids)
+                slips = [found[sid] for sid in dict.fromkeys(slip_ids) if sid in found]
+                if len(slips) != len(set(slip_ids)) or any(s.status != SlipStatus.APPROVED for s in slips):
+                    raise Conflict("SLIP_STATE", "只能导出“待拨付”的拨付单，请刷新后重试")
+            else:
+                slips = sorted(self._approved(uow), key=lambda s: not s.urgent)  # 绿色通道 first
+            households = uow.households.get_many([s.household_id for s in slips])
+        claims, held_back = [], []
+        for slip in slips:
+            household = households[slip.household_id]
+            reason = unusable_reason(household)
+            if reason:
+                held_back.append(HeldBack(slip.id, reason, mask_name(household.head.name), slip.amount_fen))
+            else:
+                claims.append((slip, payee_of(household)))
+        return claims, held_back
+
+    def recover_exports(self, actor: Actor, older_than: timedelta = STALE_EXPORT) -> list[str]:
+        """Undo exports a crash left PREPARING (older than any export can take to run); idempotent, so a
+        crash during the undo is simply undone again next time. Returns the batch ids undone."""
+        require_role(actor, Role.FINANCE, Role.ADMIN)
+        cutoff = self.s.clock.now() - older_than
+        with self.s.uow() as uow:
+            stale = [b.id for b in uow.batches.list_unfinished() if b.created_at <= cutoff]
+        for batch_id in stale:
+            self._undo_export(actor, batch_id)
+        return stale
+
+    def _undo_export(self, actor: Actor, batch_id: str) -> None:
+        """Release every slip the batch claimed (chunk by chunk), then void the batch."""
+        with self.s.uow() as uow:
+            batch = uow.batches.get(batch_id)
+        if batch is None or batch.state != BatchState.PREPARING:
+            return
+        ids = [line.slip_id for line in batch.lines]
+        for start in range(0, len(ids), CLAIM_CHUNK):
+            with self.s.uow() as uow:
+                for slip in uow.slips.get_many(ids[start:start + CLAIM_CHUNK]).values():
+                    if slip.release(batch_id):
+                        uow.slips.update(slip)
+        with self.s.uow() as uow:
+            batch = uow.batches.get(batch_id)
+            if batch.state == BatchState.PREPARING:
+                batch.state = BatchState.VOID
+                uow.batches.update(batch)
+                self._audit_batch(uow, actor, batch, "void", BatchState.PREPARING, "导出未完成，已全部撤回")
+
+    def _audit_batch(self, uow, actor: Actor, batch: Batch, action: str, before: BatchState | None,
+                     reason: str) -> None:
+        uow.audit.append(AuditEvent(actor=actor.label, object_type="batch", object_id=batch.id, action=action,
+                                    at=self.s.clock.now(), from_state=before.value if before else None,
+                                    to_state=batch.state.value, phrase=BATCH_PHRASES[action], reason=reason))
 
     def payment_file(self, actor: Actor, batch_id: str) -> str:
         """The payment file of an existing batch again (e.g. the download was lost). It holds full card
         numbers, so each download is audited."""
         require_role(actor, Role.FINANCE)
         with self.s.uow() as uow:
-            batch = uow.batches.get(batch_id)
-            if batch is None:
-                raise NotFound("BATCH_NOT_FOUND", f"找不到批次 {batch_id}")
+            batch = self._exported(uow, batch_id)
             uow.audit.append(AuditEvent(actor=actor.label, object_type="batch", object_id=batch.id,
                                         action="download_payment_file", at=self.s.clock.now(),
                                         phrase="重新下载银行代发文件"))
             return self._payment_csv(uow, batch)
 
     @staticmethod
+    def _exported(uow, batch_id: str) -> Batch:
+        batch = uow.batches.get(batch_id)
+        if batch is None:
+            raise NotFound("BATCH_NOT_FOUND", f"找不到批次 {batch_id}")
+        if batch.state != BatchState.EXPORTED:
+            raise Conflict("BATCH_NOT_EXPORTED", f"批次 {batch_id} {batch.state.value}，没有代发文件")
+        return batch
+
+    @staticmethod
     def _payment_csv(uow, batch: Batch) -> str:
+        """The lines as exported: each with the account it was sent to then, even if since corrected."""
+        slips = uow.slips.get_many([line.slip_id for line in batch.lines])
         rows = []
         for line in batch.lines:
-            slip = uow.slips.get(line.slip_id)
-            household = uow.households.get(slip.household_id)
+            slip = slips[line.slip_id]
+            payee = slip.attempt(batch.id).payee
             memo = slip.item_name + (f" {slip.period}" if slip.period else "")
-            rows.append((batch.id, line.line_id, mask_name(household.head.name), household.bank_card,
-                         household.bank_name or "", line.amount_fen, yuan(line.amount_fen), memo))
+            rows.append((batch.id, line.line_id, payee.holder_name, payee.account_number, payee.bank_name,
+                         payee.cnaps, line.amount_fen, yuan(line.amount_fen), memo))
         return _csv(PAYMENT_COLUMNS, rows)
 
     def _approved(self, uow):
         """Approved slips that are due (a monthly slip waits for its month), oldest first."""
         cursor, taken, today = None, 0, self.s.clock.today()
         while taken < MAX_BATCH_LINES:
-            page = uow.slips.list_by_status(SlipStatus.APPROVED.value, limit=200, cursor=cursor)
+            page = uow.slips.list_by_status(SlipStatus.APPROVED.value, limit=500, cursor=cursor)
             for slip in page.items[: MAX_BATCH_LINES - taken]:
                 if slip.due_on > today:
                     return
@@ -228,13 +340,15 @@ class DisbursementService:
         slip = uow.slips.get(line.slip_id)
         before, after = slip.move(row["result"])
         line.result, line.reason = row["result"], row["reason"] or None
+        attempt = slip.attempt(batch.id)
+        attempt.result, attempt.reason = line.result, line.reason
         if row["result"] == "paid":
             line.paid_on = slip.paid_on = row["paid_on"] or self.s.clock.today()
             self._paid(uow, slip)
             result.paid += 1
         else:
             slip.note = f"银行退回：{row['reason'] or '未注明原因'}"
-            self._failed(uow, slip, batch)
+            self._failed(uow, slip, batch, attempt.payee)
             result.failed += 1
         uow.slips.update(slip)
         uow.audit.append(AuditEvent(actor="system:bank", object_type="slip", object_id=slip.id, action=row["result"],
@@ -244,13 +358,17 @@ class DisbursementService:
     def _paid(self, uow, slip: Slip) -> None:
         if not uow.aid_records.add(platform_aid_record(slip)):
             raise ValidationError("ALREADY_PAID", f"拨付单 {slip.id} 已有拨付记录，不能重复拨付")
-        household = uow.households.get(slip.household_id)
         notify(uow, "paid", household_id=slip.household_id, dedupe_key=f"paid:{slip.id}",
                data={"item_name": slip.item_name, "amount_fen": slip.amount_fen, "paid_on": slip.paid_on.isoformat(),
-                     "bank_card_masked": mask_bank_card(household.bank_card), "period": slip.period})
+                     "bank_card_masked": slip.attempts[-1].payee.masked, "period": slip.period})
 
-    def _failed(self, uow, slip: Slip, batch: Batch) -> None:
+    def _failed(self, uow, slip: Slip, batch: Batch, payee: Payee) -> None:
+        """The centre is told; the account the bank refused is marked, so no later batch sends money to
+        it again before someone corrects it (unless it was corrected already since the export)."""
         household = uow.households.get(slip.household_id)
+        if household.bank_card == payee.account_number and not household.payee_failed:
+            household.payee_failed = (slip.note or "").removeprefix("银行退回：")[:40]
+            uow.households.update(household)
         notify(uow, "payment_failed", role=Role.CENTRE.value, area_code=slip.region_code[:6],
                dedupe_key=f"payment_failed:{batch.id}:{slip.id}",
                data={"item_name": slip.item_name, "name_masked": mask_name(household.head.name),
@@ -267,14 +385,38 @@ class DisbursementService:
                 slip = uow.slips.get(line.slip_id)
                 household = uow.households.get(slip.household_id)
                 lines.append({"line_id": line.line_id, "name_masked": mask_name(household.head.name),
+                              "account_masked": _masked_account(slip, batch.id),
                               "item_name": slip.item_name, "period": slip.period, "amount_fen": line.amount_fen,
                               "result": line.result, "reason": line.reason, "paid_on": line.paid_on})
-        return {**batch.reconciliation(), "created_at": batch.created_at, "lines": lines}
+        return {**batch.reconciliation(), "state": batch.state.value, "created_at": batch.created_at, "lines": lines}
+
+    def slip_history(self, actor: Actor, slip_id: str) -> dict:
+        """One slip's road to the money: every batch it went out in, to which account (masked), with what
+        result, and its audit trail."""
+        require_role(actor, Role.CENTRE, Role.FINANCE, Role.DISCIPLINE, Role.WINDOW, Role.ADMIN)
+        with self.s.uow() as uow:
+            slip = uow.slips.get(slip_id)
+            if slip is None:
+                raise NotFound("SLIP_NOT_FOUND", "找不到该拨付单")
+            require_area(actor, slip.region_code)
+            events = uow.audit.for_object("slip", slip.id)
+        return {"slip_id": slip.id, "status": slip.status.value, "item_name": slip.item_name, "period": slip.period,
+                "amount_fen": slip.amount_fen, "urgent": slip.urgent,
+                "attempts": [{"batch_id": a.batch_id, "line_id": a.line_id, "bank": a.payee.bank_name,
+                              "account_masked": a.payee.masked, "result": a.result, "reason": a.reason}
+                             for a in slip.attempts],
+                "events": [{"at": e.at.isoformat(), "action": e.action, "from": e.from_state, "to": e.to_state,
+                            "phrase": e.phrase, "reason": e.reason} for e in events]}
 
     def recent_batches(self, actor: Actor, cursor: str | None = None) -> Page[Batch]:
         require_role(actor, Role.CENTRE, Role.FINANCE, Role.DISCIPLINE)
         with self.s.uow() as uow:
             return uow.batches.list_recent(cursor=cursor)
+
+
+def _masked_account(slip: Slip, batch_id: str) -> str:
+    attempt = slip.attempt(batch_id)
+    return attempt.payee.masked if attempt else ""
 
 
 def _csv(columns: tuple[str, ...], rows: list[tuple]) -> str:

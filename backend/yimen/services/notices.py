@@ -16,16 +16,19 @@ REVIEW_HINT = "如有异议，可自收到通知之日起60日内向县人民政
 
 # event -> keys the caller must put in `data` (notify refuses a notice that lacks one).
 EVENTS: dict[str, tuple[str, ...]] = {
-    "application_received": ("item_name", "application_no", "received_on"),
+    "application_received": ("item_name", "application_no", "received_on"),  # optional: time_limits
     "needs_correction": ("item_name", "application_no", "missing", "deadline"),
     "accepted": ("item_name", "application_no", "accepted_on"),
     "rejected": ("item_name", "application_no", "reason"),
-    "approved": ("item_name", "application_no", "amount_fen", "monthly"),
+    "approved": ("item_name", "application_no", "amount_fen", "monthly"),  # optional: account_masked
     "not_approved": ("item_name", "application_no", "reason"),  # optional: review_hint
     "paid": ("item_name", "amount_fen", "paid_on", "bank_card_masked"),  # optional: period (YYYY-MM)
     "overdue": ("item_name", "application_no", "stage", "days_overdue"),  # to staff; optional: due_on
     "payment_failed": ("item_name", "name_masked", "amount_fen", "reason", "batch_id"),  # to the centre
+    "payee_changed": ("account_masked", "bank_name", "changed_on"),
 }
+HOW_TO_GIVE_ACCOUNT = ("请带户主或家庭成员本人的身份证和一卡通（或本人名下的银行卡）"
+                       "到乡镇（街道）社会救助窗口登记收款账户，登记后即可发放。")
 
 # WeChat's per-type limits on subscribe-message values (characters). The imitation keeps its own
 # copy on purpose: it checks what we send independently of the code that cuts it.
@@ -102,12 +105,18 @@ def _case_page(d: dict) -> str:
 
 
 def _received(d: dict) -> Rendered:
+    """The limits are the applied items' own (低保 30 working days), as the catalogue gives them."""
+    limits = d.get("time_limits") or []
+    said = "、".join(f"{x['item_name']}{x['days']}个工作日" for x in limits)
+    promise = (f"办理时限：{said}（从受理之日算，节假日不算），每一步都会通知您。" if limits
+               else "每办完一步都会通知您。")
+    longest = max((x["days"] for x in limits), default=None)
     return Rendered(
         "application_received", "申请已收到",
-        f"您提交的{d['item_name']}申请（编号{d['application_no']}）已于{cn_date(d['received_on'])}收到，"
-        "我们会在7个工作日内告诉您办理结果。",
+        f"您提交的{d['item_name']}申请（编号{d['application_no']}）已于{cn_date(d['received_on'])}收到。{promise}",
         (("thing1", d["item_name"]), ("character_string2", d["application_no"]),
-         ("date3", cn_date(d["received_on"])), ("thing4", "已收到申请，7个工作日内答复")),
+         ("date3", cn_date(d["received_on"])),
+         ("thing4", f"已收到，{longest}个工作日内办结" if longest else "已收到申请，请留意通知")),
         _case_page(d))
 
 
@@ -142,13 +151,25 @@ def _rejected(d: dict) -> Rendered:
 
 def _approved(d: dict) -> Rendered:
     amount = money(d["amount_fen"]) + ("/月" if d["monthly"] else "")
+    account = d.get("account_masked")
+    where = (f"资金将打入您登记的收款账户{account}。" if account
+             else f"您家还没有登记收款账户，钱暂时发不出去。{HOW_TO_GIVE_ACCOUNT}")
     return Rendered(
         "approved", "救助申请已批准",
-        f"您的{d['item_name']}申请（编号{d['application_no']}）已审批通过，救助金额{amount}，"
-        "资金将打入您登记的银行卡。",
+        f"您的{d['item_name']}申请（编号{d['application_no']}）已审批通过，救助金额{amount}，{where}",
         (("thing1", d["item_name"]), ("phrase2", "审批通过"), ("amount3", amount),
-         ("thing4", "资金将打入您登记的银行卡")),
+         ("thing4", f"打入尾号{account[-4:]}的账户" if account else "请到窗口登记收款账户")),
         _case_page(d))
+
+
+def _payee_changed(d: dict) -> Rendered:
+    return Rendered(
+        "payee_changed", "收款账户已变更",
+        f"您家的救助金收款账户已于{cn_date(d['changed_on'])}变更为{d['bank_name']}{d['account_masked']}。"
+        "如果不是您家办理的，请马上联系乡镇（街道）社会救助窗口，或在“一门”在线举报。",
+        (("thing1", "收款账户已变更"), ("thing2", f"尾号{d['account_masked'][-4:]}"),
+         ("date3", cn_date(d["changed_on"])), ("thing4", "不是本人办理请马上联系窗口")),
+        "pages/my-applications/index")
 
 
 def _not_approved(d: dict) -> Rendered:
@@ -162,7 +183,7 @@ def _not_approved(d: dict) -> Rendered:
 
 
 def _paid(d: dict) -> Rendered:
-    card = d["bank_card_masked"].replace("*", "").strip()
+    card = d["bank_card_masked"][-4:]
     # monthly aid: say which month, or two months' notices look like one sent twice
     item = d["item_name"] + (f"（{int(d['period'][:4])}年{int(d['period'][5:7])}月）" if d.get("period") else "")
     return Rendered(
@@ -196,4 +217,4 @@ def _payment_failed(d: dict) -> Rendered:
 
 _RENDERERS = {"application_received": _received, "needs_correction": _correction, "accepted": _accepted,
               "rejected": _rejected, "approved": _approved, "not_approved": _not_approved, "paid": _paid,
-              "overdue": _overdue, "payment_failed": _payment_failed}
+              "overdue": _overdue, "payment_failed": _payment_failed, "payee_changed": _payee_changed}

@@ -72,10 +72,10 @@ def _csv_download(batch_id: str, text: str) -> Response:
 @staff.staff_page
 def export():
     try:
-        batch, text, _ = _service().export_batch(g.actor)
+        result = _service().export_batch(g.actor)
     except YimenError as exc:
         return _slips_page(exc.message, exc.status)
-    return _csv_download(batch.id, text)
+    return _csv_download(result.batch.id, result.payment_file)
 
 
 @bp.get("/batches/<batch_id>/payment.csv")
