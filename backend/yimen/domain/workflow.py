@@ -37,6 +37,7 @@ STAGE_ROLE = {
     Stage.APPROVAL: Role.APPROVER,
     Stage.FILING: Role.CENTRE,
 }
+ROLE_STAGE = {role: stage for stage, role in STAGE_ROLE.items()}  # the queue each role opens on
 # Time limits in working days. 核对 3 days is the seed's (达川); the others follow the catalogue's
 # process texts (受理 当场或1个工作日) and leave the approver a week.
 STAGE_LIMIT_DAYS = {
@@ -60,6 +61,12 @@ STAGE_PHRASES: dict[Stage, dict[str, Stage]] = {
 }
 ITEM_PHRASES = (GRANT, NOT_GRANT)
 NEEDS_REASON = frozenset({NOT_ACCEPT, NOT_GRANT, RETURN})
+CHECK_REPORT, GREEN = "生成核对报告", "绿色通道"  # 核对 is 生成核对报告 then 核对完成
+# Who may take the side steps of a case (besides the stage's own role and the admin).
+GREEN_ROLES = (Role.WINDOW, Role.CENTRE)
+PROPOSE_ROLES = (Role.WINDOW, Role.CHECKING, Role.SUPERVISION, Role.CENTRE)
+PROPOSE_STAGES = (Stage.ACCEPTANCE, Stage.CHECKING, Stage.SUPERVISION)
+ID_CHECK_ROLES = (Role.WINDOW, Role.CENTRE)
 WITHDRAWABLE = frozenset({Stage.ACCEPTANCE, Stage.CORRECTION, Stage.CHECKING, Stage.SUPERVISION, Stage.APPROVAL})
 
 
@@ -259,7 +266,7 @@ class Application:
 
     def propose(self, item: RequestedItem, *, at: datetime, actor: str, actor_name: str) -> None:
         """多元化救助: a clerk adds an item the household likely qualifies for but did not ask for."""
-        if self.stage not in (Stage.ACCEPTANCE, Stage.CHECKING, Stage.SUPERVISION):
+        if self.stage not in PROPOSE_STAGES:
             raise Conflict("CANNOT_PROPOSE", "审批开始后不能再追加救助事项")
         if any(i.code == item.code for i in self.items):
             raise Conflict("ALREADY_REQUESTED", f"“{item.name}”已在申请中")
@@ -275,6 +282,57 @@ class Application:
             self.stage_due, self.stage_due_approximate = due.due, due.approximate
         else:
             self.stage_due, self.stage_due_approximate = None, False
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """One thing a clerk may do to a case now: the step, its phrases (or the items it may name), and what it
+    needs. Built here from the rules, so the console and the staff API offer exactly what the transitions allow."""
+
+    step: str  # decide / decide_item / green / propose / id_check
+    phrases: tuple[str, ...] = ()
+    item_code: str | None = None  # decide_item: the item this decision is for
+    item_codes: tuple[str, ...] = ()  # green / propose: the items one may name
+
+    def view(self) -> dict:
+        """Also which phrases need a reason and which a signature (typed name + PIN): every decision but the
+        核对 report."""
+        out = {"step": self.step, "phrases": list(self.phrases),
+               "reason_required": [p for p in self.phrases if p in NEEDS_REASON or p == GREEN],
+               "signature_required": [p for p in self.phrases if p != CHECK_REPORT]}
+        if self.item_code:
+            out["item_code"] = self.item_code
+        if self.item_codes:
+            out["item_codes"] = list(self.item_codes)
+        return out
+
+
+def next_steps(app: Application, role: Role | None, may_decide_item=lambda item: True,
+               proposals: tuple[str, ...] = ()) -> list[NextStep]:
+    """What `role` may do to `app` now. may_decide_item(item) says whether this clerk's department decides an
+    item (the service knows the clerk); proposals are the item codes the duplicate-aid advice suggests."""
+    if not app.open:
+        return []
+
+    def allowed(*roles: Role) -> bool:
+        return role == Role.ADMIN or role in roles
+
+    steps = []
+    if app.stage in STAGE_PHRASES and allowed(STAGE_ROLE[app.stage]):
+        phrases = tuple(STAGE_PHRASES[app.stage])
+        if app.stage == Stage.CHECKING:  # the report first, then 核对完成 (or a fresh report)
+            phrases = phrases + (CHECK_REPORT,) if app.check_report else (CHECK_REPORT,)
+        steps.append(NextStep("decide", phrases))
+    if app.stage == Stage.APPROVAL and allowed(Role.APPROVER):
+        steps += [NextStep("decide_item", ITEM_PHRASES, item_code=i.code)
+                  for i in app.items if not i.decision and may_decide_item(i)]
+    if app.stage in (Stage.ACCEPTANCE, Stage.CORRECTION) and not app.green and allowed(*GREEN_ROLES):
+        steps.append(NextStep("green", (GREEN,), item_codes=tuple(i.code for i in app.items)))
+    if app.stage in PROPOSE_STAGES and proposals and allowed(*PROPOSE_ROLES):
+        steps.append(NextStep("propose", item_codes=tuple(proposals)))
+    if "id_photo" in app.materials and allowed(*ID_CHECK_ROLES):
+        steps.append(NextStep("id_check"))
+    return steps
 
 
 def _reason(phrase: str, reason: str | None) -> str | None:

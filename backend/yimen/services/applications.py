@@ -24,16 +24,23 @@ from ..domain.payee import check_payee, payee_of, unusable_reason
 from ..domain.policy import catalogue
 from ..domain.workflow import (
     ACCEPT,
+    CHECK_REPORT,
     GRANT,
+    GREEN_ROLES,
+    ID_CHECK_ROLES,
     NOT_ACCEPT,
+    PROPOSE_ROLES,
+    PROPOSE_STAGES,
     RETURN,
     STAGE_PHRASES,
     STAGE_ROLE,
     Application,
     Assistant,
     Complaint,
+    NextStep,
     RequestedItem,
     Stage,
+    next_steps,
 )
 from ..ports import Job, Page, UnitOfWork
 from . import uploads
@@ -305,8 +312,24 @@ class ApplicationService:
             self.s.blobs.put(signature["drawn_key"], signing.drawn_png, "image/png")
         return signature
 
+    def next_steps(self, actor: Actor, app: Application, household: Household,
+                   advice: dict | None = None) -> list[NextStep]:
+        """What this clerk may do to the case now, from the domain's rules (console and staff API alike).
+        `advice`: the duplicate-aid advice if the caller has it already (its proposals may be added)."""
+        if actor.kind != "staff":
+            return []
+        if advice is None and app.stage in PROPOSE_STAGES:
+            advice = self.advice(app, household)
+        proposals = tuple(p["code"] for p in advice["proposals"]) if advice else ()
+        with self.s.uow() as uow:
+            user = uow.staff.get_by_username(actor.id)
+        return next_steps(app, actor.role, lambda item: _decides(actor, user, item), proposals)
+
     def decide(self, actor: Actor, app_id: str, version: int, phrase: str, reason: str, signing: Signing, *,
                identity_verified: bool = False) -> Stage:
+        """A stage's standard phrase; 生成核对报告 is 核对's first phrase and needs no signature."""
+        if phrase == CHECK_REPORT:
+            return self.run_check(actor, app_id, version).stage
         signature = self.sign(actor, signing, f"{app_id}|v{version}|{phrase}|{reason}")
         now = self.s.clock.now()
         with self.s.uow() as uow:
@@ -363,17 +386,13 @@ class ApplicationService:
 
     @staticmethod
     def _require_department(uow: UnitOfWork, actor: Actor, item: RequestedItem) -> None:
-        """A department approver decides only its own department's items (民政局 approves 低保, not 教育资助)."""
-        if actor.role == Role.ADMIN:
-            return
-        user = uow.staff.get_by_username(actor.id)
-        if user and user.department and user.department not in item.department:
+        if not _decides(actor, uow.staff.get_by_username(actor.id), item):
             raise Forbidden("OTHER_DEPARTMENT", f"“{item.name}”由{item.department}审批")
 
     def green_channel(self, actor: Actor, app_id: str, version: int, item_code: str, amount_fen: int, reason: str,
                       signing: Signing, *, identity_verified: bool = False) -> Application:
         """绿色通道: 先救助、后补办. A one-off slip now; the case goes on as its paperwork, with its own limit."""
-        require_role(actor, Role.WINDOW, Role.CENTRE)
+        require_role(actor, *GREEN_ROLES)
         signature = self.sign(actor, signing, f"{app_id}|v{version}|green|{item_code}|{amount_fen}|{reason}")
         now = self.s.clock.now()
         with self.s.uow() as uow:
@@ -410,7 +429,7 @@ class ApplicationService:
     def check_id_photo(self, actor: Actor, app_id: str, version: int, engine) -> Application:
         """Read the ID photo (OCR) and compare it with the household head's name and number; the result is kept.
         The slow read runs outside the transaction; storing it still needs the version the clerk saw."""
-        require_role(actor, Role.WINDOW, Role.CENTRE)
+        require_role(actor, *ID_CHECK_ROLES)
         with self.s.uow() as uow:
             app = self._staff_app(uow, actor, app_id)
             head = uow.households.get(app.household_id).head
@@ -458,7 +477,7 @@ class ApplicationService:
         return app
 
     def propose(self, actor: Actor, app_id: str, version: int, item_code: str) -> Application:
-        require_role(actor, Role.WINDOW, Role.CHECKING, Role.SUPERVISION, Role.CENTRE)
+        require_role(actor, *PROPOSE_ROLES)
         now = self.s.clock.now()
         with self.s.uow() as uow:
             app = self._for_update(uow, actor, app_id, version)
@@ -596,6 +615,11 @@ def time_limits(app: Application) -> list[dict]:
     """Each applied item's statutory limit in working days, from the catalogue (低保: 30)."""
     found = [(i.name, catalogue().get(i.code)) for i in app.items]
     return [{"item_name": name, "days": item.time_limit_days} for name, item in found if item]
+
+
+def _decides(actor: Actor, user, item: RequestedItem) -> bool:
+    """A department approver decides only its own department's items (民政局 approves 低保, not 教育资助)."""
+    return actor.role == Role.ADMIN or not (user and user.department and user.department not in item.department)
 
 
 def _item_names(app: Application) -> str:

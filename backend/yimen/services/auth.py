@@ -1,15 +1,18 @@
 """Identity: WeChat users (citizens) by signed bearer token; staff by password (argon2) and role/area."""
 
 import functools
+import hashlib
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from ..domain.errors import Forbidden, NotAuthenticated
 from ..domain.model import Actor, AuditEvent, Role, StaffUser
 
 _hasher = PasswordHasher()
+STAFF_TOKEN_HOURS = 8  # one working day; then the staff API asks for the password again
 
 
 @functools.cache
@@ -27,6 +30,7 @@ class AuthService:
     def __init__(self, services):
         self.s = services
         self._tokens = URLSafeTimedSerializer(services.config["SECRET_KEY"], salt="citizen-token")
+        self._staff_tokens = URLSafeSerializer(services.config["SECRET_KEY"], salt="staff-token")
 
     def wechat_login(self, code: str) -> dict:
         openid = self.s.wechat.code_to_openid(code)
@@ -59,12 +63,36 @@ class AuthService:
                                         object_id=user.username, action="login", at=self.s.clock.now()))
             return user
 
+    def staff_token(self, user: StaffUser) -> dict:
+        """A bearer token for the staff API, after staff_login. It names the password it was issued under, so a
+        changed password ends every token; it expires by the service clock like everything else."""
+        expires_at = self.s.clock.now() + timedelta(hours=STAFF_TOKEN_HOURS)
+        token = self._staff_tokens.dumps({"u": user.username, "p": _fingerprint(user), "exp": expires_at.isoformat()})
+        return {"token": token, "expires_at": expires_at.isoformat()}
+
+    def staff_from_token(self, token: str) -> Actor:
+        try:
+            data = self._staff_tokens.loads(token)
+        except BadSignature as exc:
+            raise NotAuthenticated("TOKEN_INVALID", "登录凭证无效，请重新登录") from exc
+        if self.s.clock.now() >= datetime.fromisoformat(data["exp"]):
+            raise NotAuthenticated("TOKEN_EXPIRED", "登录已过期，请重新登录")
+        with self.s.uow() as uow:
+            user = uow.staff.get_by_username(data["u"])
+        if user is None or _fingerprint(user) != data["p"]:
+            raise NotAuthenticated("TOKEN_INVALID", "登录凭证无效，请重新登录")
+        return staff_actor(user)
+
     def staff_actor(self, username: str) -> Actor:
         with self.s.uow() as uow:
             user = uow.staff.get_by_username(username)
         if user is None:
             raise NotAuthenticated("LOGIN_REQUIRED", "请先登录")
         return staff_actor(user)
+
+
+def _fingerprint(user: StaffUser) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
 def staff_actor(user: StaffUser) -> Actor:

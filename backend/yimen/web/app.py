@@ -38,6 +38,8 @@ BLUEPRINTS = [
     "yimen.web.staff_funds:bp",
     "yimen.web.api_notices:bp",
     "yimen.web.staff_inbox:bp",
+    "yimen.web.api_staff:bp",
+    "yimen.web.api_staff_funds:bp",
 ]
 
 

@@ -54,11 +54,14 @@ def safe_next(target, default: str = "/") -> str:
     return target if not (parts.scheme or parts.netloc) and not target.startswith("//") else default
 
 
-def api_doc(summary: str, auth: str | None = None, body: dict | None = None, tags: tuple[str, ...] = ()):
-    """Attach OpenAPI metadata to a view; web/openapi.py builds the document from it."""
+def api_doc(summary: str, auth: str | None = None, body: dict | None = None, tags: tuple[str, ...] = (),
+            query: dict | None = None, upload: str | None = None):
+    """Attach OpenAPI metadata to a view; web/openapi.py builds the document from it. query: name ->
+    description of the query parameters; upload: the multipart field that carries a file."""
 
     def decorate(view):
-        view.api_doc = {"summary": summary, "auth": auth, "body": body, "tags": list(tags)}
+        view.api_doc = {"summary": summary, "auth": auth, "body": body, "tags": list(tags), "query": query,
+                        "upload": upload}
         return view
 
     return decorate
@@ -90,6 +93,20 @@ def login_required(*kinds: str):
         return wrapper
 
     return decorate
+
+
+def staff_token_required(view):
+    """Staff API: `Authorization: Bearer <token from POST /api/v1/staff/login>`; no cookies, so no CSRF."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            raise NotAuthenticated("LOGIN_REQUIRED", "请先登录")
+        g.actor = services().extras["auth"].staff_from_token(header.removeprefix("Bearer ").strip())
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 def json_body() -> dict:

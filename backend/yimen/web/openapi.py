@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify
 
 bp = Blueprint("openapi", __name__)
 
-SECURITY = {"citizen": [{"wechatBearer": []}], "staff": [{"staffSession": []}],
+SECURITY = {"citizen": [{"wechatBearer": []}], "staff": [{"staffSession": []}], "staff_api": [{"staffBearer": []}],
             "any": [{"wechatBearer": []}, {"staffSession": []}]}
 
 
@@ -28,6 +28,7 @@ def build_document(app) -> dict:
         "components": {"securitySchemes": {
             "wechatBearer": {"type": "http", "scheme": "bearer"},
             "staffSession": {"type": "apiKey", "in": "cookie", "name": "session"},
+            "staffBearer": {"type": "http", "scheme": "bearer", "description": "POST /api/v1/staff/login 的 token"},
         }},
         "paths": paths,
     }
@@ -39,13 +40,18 @@ def _operation(rule, doc: dict) -> dict:
         "summary": doc.get("summary", ""),
         "tags": doc.get("tags", []),
         "parameters": [{"name": arg, "in": "path", "required": True, "schema": {"type": "string"}}
-                       for arg in sorted(rule.arguments)],
+                       for arg in sorted(rule.arguments)]
+        + [{"name": name, "in": "query", "required": False, "description": text, "schema": {"type": "string"}}
+           for name, text in (doc.get("query") or {}).items()],
         "responses": {"200": {"description": "成功"},
                       "4XX": {"description": "错误：{\"error\": {\"code\", \"message\"}}"}},
     }
     if doc.get("body"):
         op["requestBody"] = {"content": {"application/json": {"schema": {
             "type": "object", "properties": {k: {"type": v} for k, v in doc["body"].items()}}}}}
+    if doc.get("upload"):
+        op["requestBody"] = {"content": {"multipart/form-data": {"schema": {
+            "type": "object", "properties": {doc["upload"]: {"type": "string", "format": "binary"}}}}}}
     if doc.get("auth"):
         op["security"] = SECURITY[doc["auth"]]
     return op

@@ -61,7 +61,7 @@ def act():
                             message=f"{len(done)} 张拨付单{words}"))
 
 
-def _csv_download(batch_id: str, text: str) -> Response:
+def csv_download(batch_id: str, text: str) -> Response:
     # BOM so that Excel on a finance office PC opens the Chinese columns correctly.
     return Response("\ufeff" + text, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{batch_id}.csv"'})
@@ -75,14 +75,14 @@ def export():
         result = _service().export_batch(g.actor)
     except YimenError as exc:
         return _slips_page(exc.message, exc.status)
-    return _csv_download(result.batch.id, result.payment_file)
+    return csv_download(result.batch.id, result.payment_file)
 
 
 @bp.get("/batches/<batch_id>/payment.csv")
 @_doc("重新下载某批次的银行代发文件（留痕）")
 @staff.staff_page
 def payment_file(batch_id: str):
-    return _csv_download(batch_id, _service().payment_file(g.actor, batch_id))
+    return csv_download(batch_id, _service().payment_file(g.actor, batch_id))
 
 
 @bp.post("/batches/import")

@@ -11,15 +11,7 @@ from ..domain.errors import ValidationError, YimenError
 from ..domain.model import Role
 from ..domain.money import parse_yuan
 from ..domain.policy import catalogue
-from ..domain.workflow import (
-    GREEN_PAPERWORK_DAYS,
-    ITEM_PHRASES,
-    STAFF_STAGES,
-    STAGE_LIMIT_DAYS,
-    STAGE_PHRASES,
-    STAGE_ROLE,
-    Stage,
-)
+from ..domain.workflow import CHECK_REPORT, GREEN_PAPERWORK_DAYS, ROLE_STAGE, STAFF_STAGES, STAGE_LIMIT_DAYS, Stage
 from ..services.application_forms import MATERIALS
 from ..services.applications import CASE_ROLES, STEP_WORDS, ApplicationService, Signing
 from . import staff
@@ -28,7 +20,6 @@ from .common import api_doc, services
 
 bp = Blueprint("staff_workflow", __name__, url_prefix="/staff/cases")
 bp.before_request(staff._csrf)  # the same per-session token as the rest of the console
-ROLE_STAGE = {role: stage for stage, role in STAGE_ROLE.items()}
 
 
 def _doc(summary: str):
@@ -74,17 +65,18 @@ def _case_page(app_id: str, error: str | None = None, status: int = 200):
     service = _service()
     app, household = service.case(g.actor, app_id)
     show_advice = app.stage in (Stage.CHECKING, Stage.SUPERVISION, Stage.APPROVAL, Stage.ACCEPTANCE)
-    return _render("staff/case.html", status, app=app, h=household, error=error,
-                   advice=service.advice(app, household) if show_advice else None,
-                   phrases=list(STAGE_PHRASES.get(app.stage, {})), item_phrases=ITEM_PHRASES,
-                   may_act=_may_act(app.stage), may_see_photos=g.actor.role in CASE_ROLES or g.actor.role == Role.ADMIN,
+    advice = service.advice(app, household) if show_advice else None
+    steps = service.next_steps(g.actor, app, household, advice)  # the forms shown are the steps allowed now
+    by_step = {s.step: s for s in steps}
+    decide = by_step["decide"].phrases if "decide" in by_step else ()
+    return _render("staff/case.html", status, app=app, h=household, error=error, advice=advice,
+                   may_check=CHECK_REPORT in decide, phrases=[p for p in decide if p != CHECK_REPORT],
+                   item_steps=[s for s in steps if s.step == "decide_item"], green_step=by_step.get("green"),
+                   proposable=by_step["propose"].item_codes if "propose" in by_step else (),
+                   may_id_check="id_check" in by_step,
+                   may_see_photos=g.actor.role in CASE_ROLES or g.actor.role == Role.ADMIN,
                    materials=MATERIALS, limits=STAGE_LIMIT_DAYS, green_days=GREEN_PAPERWORK_DAYS,
                    catalogue=catalogue(), step_words=STEP_WORDS)
-
-
-def _may_act(stage: Stage) -> bool:
-    role = STAGE_ROLE.get(stage)
-    return g.actor.role == Role.ADMIN or (role is not None and g.actor.role == role)
 
 
 def _signing() -> Signing:
