@@ -37,7 +37,7 @@ class PersonProfile:
     income_fen: dict[str, int] | None = None  # by source, per month; None = not told
     unemployed: bool | None = None
     self_care: str | None = None
-    severe_illness: bool | None = False  # the form asks it; the household file has no such field
+    severe_illness: bool | None = False  # the form asks it; the household file's 健康状况 says 大病
 
 
 @dataclass
@@ -248,9 +248,8 @@ def current_conflicts(current_aid: Iterable[str], cat: Catalogue | None = None) 
 def profile_from_household(household: Household, current_item_codes: Iterable[str], today: date) -> HouseholdProfile:
     """What the database knows about a household, for screening and the duplicate-aid check.
 
-    Facts the model does not hold (supporters, medical costs, disasters) stay unknown, so they can only
-    make an item "possible", never "likely".
-    """
+    Facts the file does not hold (supporters, disasters, expenses not recorded) stay unknown, so they can
+    only make an item "possible", never "likely"."""
     members = []
     for m in household.members:
         working = any(any(w in source for w in WORK_INCOME) and fen > 0 for source, fen in m.monthly_income_fen.items())
@@ -264,6 +263,7 @@ def profile_from_household(household: Household, current_item_codes: Iterable[st
             income_fen=dict(m.monthly_income_fen),
             unemployed=False if working else None,
             self_care="完全自理" if m.work_capacity != WorkCapacity.NONE and m.disability_grade is None else None,
+            severe_illness=m.health == "大病",
         ))
     return HouseholdProfile(
         members=members,
@@ -271,6 +271,8 @@ def profile_from_household(household: Household, current_item_codes: Iterable[st
         assets_fen=household.assets_fen,
         vehicles=household.vehicles,
         housing=household.housing,
+        medical_oop_fen=household.medical_costs_fen,
+        education_cost_fen=household.education_costs_fen,
         local_hukou=True,
         current_aid=list(current_item_codes),
     )

@@ -45,6 +45,9 @@ class Relation(StrEnum):
     OTHER = "其他"
 
 
+HEALTH = ("健康", "慢性病", "大病")  # 大病: a severe illness (重特大疾病) under treatment
+
+
 class WorkCapacity(StrEnum):
     FULL = "完全劳动能力"
     PARTIAL = "部分劳动能力"
@@ -65,6 +68,7 @@ class Member:
     work_capacity: WorkCapacity = WorkCapacity.FULL
     school: str | None = None  # 在读学段: 学前/小学/初中/高中/中职/大学
     monthly_income_fen: dict[str, int] = field(default_factory=dict)  # source -> fen per month
+    health: str | None = None  # HEALTH; None: not recorded
     id: str = field(default_factory=new_id)
 
     def age_on(self, day: date) -> int:
@@ -94,8 +98,12 @@ class Household:
     cadre_name: str | None = None  # 帮扶干部
     cadre_phone: str | None = None
     housing: str | None = None  # 自有住房 / 危房 / 租房 / 无房
-    assets_fen: int = 0  # savings and other financial assets
+    assets_fen: int = 0  # savings and other financial assets (deposits)
     vehicles: int = 0
+    houses: int | None = None  # houses owned; None: not recorded
+    # expenses that count (刚性支出), this year, after insurance; None: not recorded
+    medical_costs_fen: int | None = None
+    education_costs_fen: int | None = None
     id: str = field(default_factory=new_id)
     version: int = 0
 

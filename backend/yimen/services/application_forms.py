@@ -10,11 +10,11 @@ from collections.abc import Callable
 
 from PIL import Image
 
-from ..domain import eligibility, idcard
 from ..domain.errors import ValidationError
-from ..domain.model import Household, Member, Relation, WorkCapacity
+from ..domain.model import Household, Member, Relation
 from ..domain.policy import catalogue
 from ..domain.workflow import RequestedItem
+from .household_file import HOUSEHOLD_LABELS, MAX_MEMBERS, household_details, new_member
 from .photos import load_upload
 
 MATERIALS = {"id_photo": "身份证照片", "application_letter": "申请书", "authorisation": "核对授权书",
@@ -95,52 +95,22 @@ def _base64_image(kind: str, text) -> bytes:
 
 
 def household_from_form(raw) -> Household:
-    """A new household from the application form; birth date and gender come from the ID number."""
+    """A new household from the application form: members with their incomes, property and expenses."""
     if not isinstance(raw, dict) or not isinstance(raw.get("members"), list) or not raw["members"]:
         raise ValidationError("HOUSEHOLD_REQUIRED", "请填写家庭信息和家庭成员")
     village = str(raw.get("village_code") or "")
     if len(village) != 12 or not village.isdigit():
         raise ValidationError("BAD_VILLAGE", "请选择所在村（社区）")
-    members = [_member_from_form(i, m) for i, m in enumerate(raw["members"][:20])]
+    members = [_member_from_form(i, m) for i, m in enumerate(raw["members"][:MAX_MEMBERS])]
     if len({m.id_number for m in members}) != len(members):
         raise ValidationError("DUPLICATE_MEMBER", "家庭成员的身份证号有重复")
-    return Household(village_code=village, address=str(raw.get("address") or "").strip()[:200], members=members,
-                     phone=str(raw.get("phone") or "").strip() or None,
+    details = household_details({k: raw[k] for k in HOUSEHOLD_LABELS if k in raw})
+    return Household(village_code=village, members=members, **{"address": "", **details},
                      bank_card=str(raw.get("bank_card") or "").replace(" ", "") or None,
-                     bank_name=str(raw.get("bank_name") or "").strip() or None,
-                     housing=raw.get("housing") if raw.get("housing") in eligibility.HOUSING else None,
-                     assets_fen=_non_negative(raw.get("assets_fen", 0), "assets_fen"),
-                     vehicles=_non_negative(raw.get("vehicles", 0), "vehicles"))
-
-
-def _non_negative(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationError("BAD_NUMBER", f"{name} 应为非负整数")
-    return value
+                     bank_name=str(raw.get("bank_name") or "").strip() or None)
 
 
 def _member_from_form(i: int, raw) -> Member:
     if not isinstance(raw, dict):
         raise ValidationError("BAD_MEMBER", f"第 {i + 1} 位家庭成员格式不正确")
-    number = idcard.normalize_number(str(raw.get("id_number") or ""))
-    if not idcard.is_valid_number(number):
-        raise ValidationError("BAD_ID_NUMBER", f"第 {i + 1} 位家庭成员的身份证号码不正确")
-    name = str(raw.get("name") or "").strip()
-    if not 2 <= len(name) <= 30:
-        raise ValidationError("BAD_NAME", f"请填写第 {i + 1} 位家庭成员的姓名")
-    try:
-        relation = Relation(raw.get("relation") or ("户主" if i == 0 else "其他"))
-    except ValueError as exc:
-        raise ValidationError("BAD_RELATION", f"第 {i + 1} 位家庭成员的关系不正确") from exc
-    income = raw.get("monthly_income_fen") or {}
-    if not isinstance(income, dict) or not all(isinstance(v, int) and v >= 0 for v in income.values()):
-        raise ValidationError("BAD_INCOME", "月收入应为 {来源: 金额(分)}")
-    grade = raw.get("disability_grade")
-    capacity = raw.get("work_capacity") or WorkCapacity.FULL.value
-    if capacity not in {w.value for w in WorkCapacity}:
-        raise ValidationError("BAD_WORK_CAPACITY", f"第 {i + 1} 位家庭成员的劳动能力不正确")
-    return Member(name=name, id_number=number, relation=relation, birth_date=idcard.birth_date_in(number),
-                  gender=idcard.gender_in(number), disability_type=raw.get("disability_type") or None,
-                  disability_grade=grade if grade in (1, 2, 3, 4) else None, work_capacity=WorkCapacity(capacity),
-                  school=raw.get("school") if raw.get("school") in eligibility.SCHOOLS else None,
-                  monthly_income_fen=dict(income))
+    return new_member(raw, f"第 {i + 1} 位家庭成员", Relation.HEAD if i == 0 else Relation.OTHER)

@@ -67,16 +67,33 @@ def check_report(uow: UnitOfWork, cipher, app: Application, household: Household
         flags.append(f"车管数据显示家庭有机动车 {cars} 辆，申报为 {household.vehicles} 辆")
     current = current_aid_codes(uow, household, exclude=app.id)
     found_any = sorted({s for f in findings.values() for s, v in f.items() if v})
+    records = uow.aid_records.list_for_household(household.id)
     return {
         "generated_at": now.isoformat(),
         "household": {"size": len(household.members), "income_pc_fen": household.monthly_income_per_capita_fen(),
                       "assets_fen": household.assets_fen, "vehicles": household.vehicles,
+                      "houses": household.houses, "medical_costs_fen": household.medical_costs_fen,
+                      "education_costs_fen": household.education_costs_fen,
                       "housing": household.housing or "未填", "bank_card": mask_bank_card(household.bank_card)},
         "members": members,
+        "sources_used": [file_summary(household)] + ([f"救助记录（{len(records)} 条）"] if records else [])
+        + [f"{s}（部门数据）" for s in found_any],
         "sources_with_records": found_any,
         "flags": flags,
         "advice": advice(app, household, current, now.date(), findings),
     }
+
+
+def file_summary(household: Household) -> str:
+    """Which parts of the household file the report read, e.g. 家庭档案（3 人；收入 2 项；住房、存款、医疗支出）."""
+    incomes = sum(len(m.monthly_income_fen) for m in household.members)
+    filled = [word for word, known in (
+        ("健康", any(m.health for m in household.members)), ("住房", household.housing),
+        ("房产", household.houses is not None), ("存款", household.assets_fen),
+        ("医疗支出", household.medical_costs_fen is not None),
+        ("教育支出", household.education_costs_fen is not None)) if known]
+    parts = [f"{len(household.members)} 人", f"收入 {incomes} 项"] + (["、".join(filled)] if filled else [])
+    return f"家庭档案（{'；'.join(parts)}）"
 
 
 def _flags(who: str, found: dict) -> list[str]:

@@ -25,6 +25,8 @@ BLUEPRINTS = [
     "yimen.web.h5_selfcheck:bp",
     "yimen.web.h5_apply:bp",
     "yimen.web.staff:bp",
+    "yimen.web.staff_household:bp",
+    "yimen.web.binding:bp",
     "yimen.web.wechat_imitation:bp",
     "yimen.web.openapi:bp",
     "yimen.web.api_policy:bp",

@@ -68,16 +68,3 @@ def logout():
 def index():
     page = HouseholdService(services()).list_for(g.actor, cursor=request.args.get("cursor"))
     return render_template("staff/index.html", page=page, actor=g.actor)
-
-
-@bp.get("/households/<household_id>")
-@_doc("一户一档（脱敏）")
-@staff_page
-def household(household_id: str):
-    h = HouseholdService(services()).get_for(g.actor, household_id)
-    with services().uow() as uow:
-        records = uow.aid_records.list_for_household(h.id)
-    return render_template("staff/household.html", h=h, records=records, actor=g.actor,
-                           today=services().clock.today())
-
-
