@@ -1,6 +1,7 @@
 """Staff JSON API for the money path (/api/v1/staff): slips, their review and approval, bank batches (export,
-payment file, result import, reconcile report). The same DisbursementService calls as the console
-(web/staff_funds.py), so a county's provincial system or bank can drive the path without a browser."""
+payment file, result import, reconcile report), payee accounts and the 缺少收款账户 list. The same
+DisbursementService and PayeeService calls as the console, so a county's provincial system or bank can drive
+the path without a browser."""
 
 from dataclasses import asdict
 
@@ -8,7 +9,9 @@ from flask import Blueprint, g, jsonify, request
 
 from ..domain.disbursement import SlipStatus
 from ..domain.errors import ValidationError
+from ..domain.masking import mask_name
 from ..services.disbursement import ACTIONS, DisbursementService
+from ..services.payees import PayeeService
 from .common import api_doc, json_body, require_fields, services, staff_token_required
 from .staff_funds import csv_download
 
@@ -61,11 +64,23 @@ def slip_actions():
     return jsonify(items=[{"id": s.id, "status": s.status.value} for s in done])
 
 
+@bp.get("/slips/<slip_id>")
+@_doc("拨付单经过：每次代发的批次、账户（脱敏）、结果，以及留痕")
+@staff_token_required
+def slip(slip_id: str):
+    return jsonify(_service().slip_history(g.actor, slip_id))
+
+
 @bp.post("/batches/export")
-@_doc("生成银行代发批次：batch_id、lines（笔数）、held_back（未导出的拨付单及原因）")
+@_doc("生成银行代发批次（全部成功或全部撤回）：batch_id、lines（笔数）、held_back（因收款账户问题未导出的拨付单及原因）；"
+      "可选 slip_ids 只导出这几张（如绿色通道单独成批）", body={"slip_ids": "array"})
 @staff_token_required
 def export():
-    result = _service().export_batch(g.actor)
+    body = json_body() if request.get_data() else {}
+    slip_ids = body.get("slip_ids")
+    if slip_ids is not None and not (isinstance(slip_ids, list) and all(isinstance(i, str) for i in slip_ids)):
+        raise ValidationError("WRONG_TYPE", "字段 slip_ids 的类型不正确", details={"field": "slip_ids"})
+    result = _service().export_batch(g.actor, slip_ids or None)
     return jsonify(batch_id=result.batch.id, lines=len(result.batch.lines), total_fen=result.batch.total_fen,
                    held_back=[h.as_dict() for h in result.held_back]), 201
 
@@ -96,3 +111,25 @@ def batch(batch_id: str):
     for line in report["lines"]:
         line["paid_on"] = line["paid_on"].isoformat() if line["paid_on"] else None
     return jsonify(report)
+
+
+@bp.put("/households/<household_id>/payee")
+@_doc("登记或更正一户的收款账户（须写明原因；留痕并通知该户）",
+      body={"bank": "string", "account_number": "string", "holder_name": "string", "reason": "string"})
+@staff_token_required
+def set_payee(household_id: str):
+    body = json_body()
+    require_fields(body, bank=str, account_number=str, holder_name=str, reason=str)
+    checked = PayeeService(services()).set_payee(g.actor, household_id, body["bank"], body["account_number"],
+                                                 body["holder_name"], body["reason"])
+    payee = checked.payee
+    return jsonify(household_id=household_id, bank=payee.bank_name, account_masked=payee.masked,
+                   holder_name=mask_name(payee.holder_name),
+                   warnings=[{"code": code, "message": message} for code, message in checked.warnings])
+
+
+@bp.get("/payees/missing")
+@_doc("缺少收款账户：有待拨付的钱、却没有可用账户的户，以及怎么办")
+@staff_token_required
+def missing_payees():
+    return jsonify(items=[asdict(m) for m in PayeeService(services()).missing_payees(g.actor)])
