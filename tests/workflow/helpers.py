@@ -63,10 +63,15 @@ def csrf_on(page: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
 
 
-def act(staff, app_id: str, path: str, form: dict, version: str | None = None, typed_name: str = "张三"):
+def signer_on(page: str) -> str:
+    """The logged-in clerk's own name, which a signature must carry (shown at the top of every page)."""
+    return re.search(r'<p class="muted">([^<（]+)（', page).group(1)
+
+
+def act(staff, app_id: str, path: str, form: dict, version: str | None = None, typed_name: str | None = None):
     """Post one console form the way the case page does: its version and CSRF token, and a signature."""
     page = case_page(staff, app_id)
-    data = {"csrf": csrf_on(page), "version": version or version_on(page), "typed_name": typed_name,
+    data = {"csrf": csrf_on(page), "version": version or version_on(page), "typed_name": typed_name or signer_on(page),
             "pin": PASSWORD, **form}
     return staff.post(f"/staff/cases/{app_id}/{path}", data=data)
 

@@ -3,7 +3,7 @@ clear 409, and exactly one transition (one audit event) is recorded."""
 
 import threading
 
-from .helpers import PASSWORD, application_body, case_page, csrf_on, png, submit, version_on
+from .helpers import PASSWORD, application_body, case_page, csrf_on, png, signer_on, submit, version_on
 
 
 def test_simultaneous_decisions_one_wins_one_gets_409(app, client, citizen_headers, staff_client, seeded, config):
@@ -17,7 +17,7 @@ def test_simultaneous_decisions_one_wins_one_gets_409(app, client, citizen_heade
 
     def click(n: int) -> None:
         form = {"csrf": csrf_on(pages[n]), "version": version_on(pages[n]), "phrase": phrases[n],
-                "reason": "材料齐全" if n == 0 else "不符合条件", "typed_name": "王五", "pin": PASSWORD}
+                "reason": "材料齐全" if n == 0 else "不符合条件", "typed_name": signer_on(pages[n]), "pin": PASSWORD}
         barrier.wait()
         response = clerks[n].post(f"/staff/cases/{app_id}/decide", data=form)
         results[n] = (response.status_code, response.get_data(as_text=True))
@@ -45,7 +45,7 @@ def test_a_stale_form_is_refused_even_when_sent_later(client, citizen_headers, s
     app_id = submit(client, citizen_headers, application_body()).get_json()["id"]
     clerk = staff_client("window1")
     page = case_page(clerk, app_id)
-    stale = {"csrf": csrf_on(page), "version": version_on(page), "typed_name": "王五", "pin": PASSWORD}
+    stale = {"csrf": csrf_on(page), "version": version_on(page), "typed_name": signer_on(page), "pin": PASSWORD}
     assert clerk.post(f"/staff/cases/{app_id}/decide", data={**stale, "phrase": "同意受理"}).status_code == 303
     again = clerk.post(f"/staff/cases/{app_id}/decide", data={**stale, "phrase": "同意受理"})
     assert again.status_code == 409  # the same click twice (double submit) is not applied twice
@@ -57,7 +57,7 @@ def test_wrong_signature_pin_changes_nothing(client, citizen_headers, staff_clie
     app_id = submit(client, citizen_headers, application_body()).get_json()["id"]
     clerk = staff_client("window1")
     page = case_page(clerk, app_id)
-    form = {"csrf": csrf_on(page), "version": version_on(page), "phrase": "同意受理", "typed_name": "王五",
+    form = {"csrf": csrf_on(page), "version": version_on(page), "phrase": "同意受理", "typed_name": signer_on(page),
             "pin": "wrong-pin"}
     response = clerk.post(f"/staff/cases/{app_id}/decide", data=form)
     assert response.status_code == 401 and "签名密码不正确" in response.get_data(as_text=True)
@@ -72,14 +72,14 @@ def test_a_hand_drawn_signature_is_kept_with_the_decision(client, citizen_header
     clerk = staff_client("window1")
     page = case_page(clerk, app_id)
     assert 'class="sign-pad"' in page and 'name="signature_png"' in page
-    form = {"csrf": csrf_on(page), "version": version_on(page), "phrase": "同意受理", "typed_name": "王五",
+    form = {"csrf": csrf_on(page), "version": version_on(page), "phrase": "同意受理", "typed_name": signer_on(page),
             "pin": PASSWORD}
     broken = clerk.post(f"/staff/cases/{app_id}/decide", data={**form, "signature_png": "data:image/png;base64,@@"})
     assert broken.status_code == 400 and "手写签名图片无效" in broken.get_data(as_text=True)
     drawn = "data:image/png;base64," + png()
     assert clerk.post(f"/staff/cases/{app_id}/decide", data={**form, "signature_png": drawn}).status_code == 303
-    assert "王五（含手写签名）" in case_page(clerk, app_id)
+    assert "城关镇受理窗口（含手写签名）" in case_page(clerk, app_id)
     with seeded.uow() as uow:
         signature = uow.applications.get(app_id).history[-1].signature
-    assert signature["typed_name"] == "王五" and len(signature["sha256"]) == 64
+    assert signature["typed_name"] == "城关镇受理窗口" and len(signature["sha256"]) == 64
     assert seeded.blobs.get(signature["drawn_key"]).startswith(b"\x89PNG")

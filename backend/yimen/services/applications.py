@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import click
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
 from ..domain import idcard, workdays
-from ..domain.errors import Conflict, Forbidden, NotAuthenticated, NotFound, TooLarge, ValidationError
+from ..domain.errors import Conflict, Forbidden, NotFound, TooLarge, ValidationError
 from ..domain.masking import mask_bank_card, mask_id_number, mask_name
 from ..domain.model import SYSTEM, Actor, AuditEvent, Household, RegionLevel, Role
 from ..domain.payee import check_payee, payee_of, unusable_reason
@@ -53,7 +51,7 @@ from .application_forms import (
     materials_from,
     requested_items,
 )
-from .auth import require_area, require_role
+from .auth import AuthService, require_area, require_role
 from .checking import advice, check_report, current_aid_codes
 from .disbursement import create_slips
 from .notices import notify
@@ -67,7 +65,6 @@ STATUS_LOOKUP_MISS = "未查到与该身份证号和姓名相符的申请。请�
 REVIEW_HINT = "如有异议，可自收到决定之日起60日内申请行政复议，或向县社会救助服务中心反映。"
 CORRECTION_DAYS = 10
 MAX_DRAWN_BYTES = 200 * 1024
-_hasher = PasswordHasher()
 
 
 @dataclass(frozen=True)
@@ -293,14 +290,7 @@ class ApplicationService:
 
     def sign(self, actor: Actor, signing: Signing, what: str) -> dict:
         """The clerk's e-signature: typed name + PIN checked against their account, digest over the decision."""
-        if len(signing.typed_name.strip()) < 2:
-            raise ValidationError("SIGNATURE_REQUIRED", "请在签名栏输入您的姓名")
-        with self.s.uow() as uow:
-            user = uow.staff.get_by_username(actor.id)
-        try:
-            _hasher.verify(user.password_hash if user else "", signing.pin)
-        except (VerifyMismatchError, InvalidHashError) as exc:
-            raise NotAuthenticated("SIGNATURE_PIN_WRONG", "签名密码不正确，决定未提交") from exc
+        AuthService(self.s).check_signer(actor, signing.typed_name, signing.pin)
         at = self.s.clock.now().isoformat()
         drawn = hashlib.sha256(signing.drawn_png).hexdigest() if signing.drawn_png else ""
         digest = hashlib.sha256(f"{actor.id}|{signing.typed_name.strip()}|{at}|{what}|{drawn}".encode()).hexdigest()

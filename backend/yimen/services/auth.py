@@ -2,17 +2,26 @@
 
 import functools
 import hashlib
+import secrets
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
-from ..domain.errors import Forbidden, NotAuthenticated
+from ..domain.errors import Forbidden, NotAuthenticated, RateLimited, ValidationError
 from ..domain.model import Actor, AuditEvent, Role, StaffUser
 
 _hasher = PasswordHasher()
 STAFF_TOKEN_HOURS = 8  # one working day; then the staff API asks for the password again
+ACCOUNT_TRIES = 5  # wrong passwords (or signing PINs) per account before it is locked
+ADDRESS_TRIES = 20  # wrong passwords from one address, whatever the accounts, before the address is locked
+LOCK_MINUTES = 15
+SESSION_HOURS = 12  # a console session lasts a working day, or until logout
+SESSION_NS = "staff-session"
+LOGIN_LOCKED = ("LOGIN_LOCKED", f"登录失败次数过多，已暂停登录 {LOCK_MINUTES} 分钟。请稍后再试，或请管理员核实。")
+PIN_LOCKED = ("SIGNATURE_PIN_LOCKED", f"签名密码错误次数过多，签名已暂停 {LOCK_MINUTES} 分钟，决定未提交。")
+SESSION_ENDED = ("SESSION_ENDED", "登录已失效，请重新登录")
 
 
 @functools.cache
@@ -24,6 +33,35 @@ def _dummy_hash() -> str:
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+class Lockout:
+    """Failures counted per subject ("account:window1", "address:10.0.0.7", "pin:window1") in a
+    LOCK_MINUTES window; at `limit` failures the subject is locked for LOCK_MINUTES, right password
+    or not. Counters and locks live in the records store, so every process and Lambda shares them."""
+
+    FAILURES_NS, LOCKS_NS = "login-failures", "login-locks"
+
+    def __init__(self, services):
+        self.s = services
+
+    def check(self, uow, *subjects: str, refusal: tuple[str, str] = LOGIN_LOCKED) -> None:
+        now = self.s.clock.now()
+        for subject in subjects:
+            lock = uow.kv.get(self.LOCKS_NS, subject)
+            if lock and datetime.fromisoformat(lock["until"]) > now:
+                raise RateLimited(*refusal)
+
+    def fail(self, uow, subject: str, limit: int) -> bool:
+        """Count one failure; True when this one locks the subject."""
+        now = self.s.clock.now()
+        span = LOCK_MINUTES * 60
+        window = int(now.timestamp() // span)
+        expires = now + timedelta(seconds=span)
+        if uow.kv.hit(self.FAILURES_NS, f"{subject}:{window}", expires, now) < limit:
+            return False
+        uow.kv.put(self.LOCKS_NS, subject, {"until": expires.isoformat()})
+        return True
 
 
 class AuthService:
@@ -50,18 +88,81 @@ class AuthService:
             raise NotAuthenticated("TOKEN_INVALID", "登录凭证无效，请重新登录") from exc
         return Actor(kind="citizen", id=data["openid"])
 
-    def staff_login(self, username: str, password: str) -> StaffUser:
+    def staff_login(self, username: str, password: str, address: str = "-") -> StaffUser:
+        """The shared password check of the console and the staff API: locked accounts and addresses are
+        refused before any hash is checked; every failure is counted and audited."""
+        username = str(username or "").strip()[:64]
+        account, origin = f"account:{username.lower()}", f"address:{address}"
+        lockout = Lockout(self.s)
         with self.s.uow() as uow:
-            user = uow.staff.get_by_username(username.strip())
+            lockout.check(uow, account, origin)
+            user = uow.staff.get_by_username(username)
             try:
-                _hasher.verify(user.password_hash if user else _dummy_hash(), password)
+                _hasher.verify(user.password_hash if user else _dummy_hash(), str(password or ""))
             except (VerifyMismatchError, InvalidHashError):
-                user = None
-            if user is None:
-                raise NotAuthenticated("LOGIN_FAILED", "用户名或密码不正确")
-            uow.audit.append(AuditEvent(actor=f"staff:{user.username}", object_type="staff",
-                                        object_id=user.username, action="login", at=self.s.clock.now()))
-            return user
+                user_failed = user.username if user else "-"  # never a typed unknown name: it may be a password
+            else:
+                uow.audit.append(AuditEvent(actor=f"staff:{user.username}", object_type="staff",
+                                            object_id=user.username, action="login", at=self.s.clock.now()))
+                return user
+        with self.s.uow() as uow:  # a unit of its own: the failure counts although the request fails
+            locked = [s for s, limit in ((account, ACCOUNT_TRIES), (origin, ADDRESS_TRIES))
+                      if lockout.fail(uow, s, limit)]
+            uow.audit.append(AuditEvent(actor=origin, object_type="staff", object_id=user_failed,
+                                        action="login_failed", at=self.s.clock.now(),
+                                        reason="已锁定" if locked else None))
+        raise NotAuthenticated("LOGIN_FAILED", "用户名或密码不正确")
+
+    def check_signer(self, actor: Actor, typed_name: str, pin: str) -> None:
+        """An e-signature is the signer's own: the typed name is the account's name and the PIN its
+        password. Wrong PINs count like wrong passwords: ACCOUNT_TRIES, then a LOCK_MINUTES pause."""
+        typed = "".join(str(typed_name or "").split())
+        if len(typed) < 2:
+            raise ValidationError("SIGNATURE_REQUIRED", "请在签名栏输入您的姓名")
+        if typed != "".join((actor.name or "").split()):
+            raise ValidationError("SIGNATURE_NAME_MISMATCH", f"签名栏须填写您本人账号登记的姓名：{actor.name}")
+        subject = f"pin:{actor.id}"
+        lockout = Lockout(self.s)
+        with self.s.uow() as uow:
+            lockout.check(uow, subject, refusal=PIN_LOCKED)
+            user = uow.staff.get_by_username(actor.id)
+        try:
+            _hasher.verify(user.password_hash if user else _dummy_hash(), str(pin or ""))
+            return
+        except (VerifyMismatchError, InvalidHashError):
+            pass
+        with self.s.uow() as uow:
+            locked = lockout.fail(uow, subject, ACCOUNT_TRIES)
+            uow.audit.append(AuditEvent(actor=actor.label, object_type="staff", object_id=actor.id,
+                                        action="signing_pin_failed", at=self.s.clock.now(),
+                                        reason="已锁定" if locked else None))
+        raise NotAuthenticated("SIGNATURE_PIN_WRONG", "签名密码不正确，决定未提交")
+
+    def open_session(self, user: StaffUser) -> str:
+        """A server-side session record; the cookie holds only its random id, so logout really ends it."""
+        session_id = secrets.token_urlsafe(32)
+        until = self.s.clock.now() + timedelta(hours=SESSION_HOURS)
+        with self.s.uow() as uow:
+            uow.kv.put(SESSION_NS, _session_key(session_id), {"username": user.username, "until": until.isoformat()})
+        return session_id
+
+    def close_session(self, session_id: str | None) -> None:
+        if not session_id:
+            return
+        with self.s.uow() as uow:
+            record = uow.kv.get(SESSION_NS, _session_key(session_id))
+            if record is None:
+                return
+            uow.kv.delete(SESSION_NS, _session_key(session_id))
+            uow.audit.append(AuditEvent(actor=f"staff:{record['username']}", object_type="staff",
+                                        object_id=record["username"], action="logout", at=self.s.clock.now()))
+
+    def staff_from_session(self, session_id: str | None) -> Actor:
+        with self.s.uow() as uow:
+            record = uow.kv.get(SESSION_NS, _session_key(session_id)) if session_id else None
+        if record is None or datetime.fromisoformat(record["until"]) <= self.s.clock.now():
+            raise NotAuthenticated(*SESSION_ENDED)
+        return self.staff_actor(record["username"])
 
     def staff_token(self, user: StaffUser) -> dict:
         """A bearer token for the staff API, after staff_login. It names the password it was issued under, so a
@@ -93,6 +194,9 @@ class AuthService:
 
 def _fingerprint(user: StaffUser) -> str:
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+def _session_key(session_id: str) -> str:
+    """Stored hashed: a copy of the records store holds no live session id."""
+    return hashlib.sha256(session_id.encode()).hexdigest()
 
 
 def staff_actor(user: StaffUser) -> Actor:

@@ -47,7 +47,7 @@ def detail(app_id: str):
 @api_doc("撤回申请（被代办人撤回即同时撤销代办授权）", auth="citizen", body={"reason": "string"}, tags=TAGS)
 @login_required("citizen")
 def withdraw(app_id: str):
-    body = request.get_json(silent=True) or {}
+    body = json_body(optional=True)
     return jsonify(_view(_service().withdraw(g.actor, app_id, str(body.get("reason") or ""))))
 
 

@@ -38,7 +38,8 @@ def login():
     body = json_body()
     require_fields(body, username=str, password=str)
     auth = services().extras["auth"]
-    return jsonify(auth.staff_token(auth.staff_login(body["username"], body["password"])))
+    user = auth.staff_login(body["username"], body["password"], address=request.remote_addr or "-")
+    return jsonify(auth.staff_token(user))
 
 
 @bp.get("/cases")

@@ -5,6 +5,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask, g, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from ..bootstrap import Services, build_services
@@ -57,6 +58,7 @@ def create_app(config: dict | None = None, services: Services | None = None) -> 
     app.config.update(SECRET_KEY=config["SECRET_KEY"], MAX_CONTENT_LENGTH=MAX_PHOTO_BYTES + 64 * 1024,
                       SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", JSON_AS_ASCII=False,
                       SESSION_COOKIE_SECURE=config["PUBLIC_BASE_URL"].startswith("https://"))
+    app.json = _JsonProvider(app)
     app.json.ensure_ascii = False
     services = services or build_services(config)
     services.extras.setdefault("auth", AuthService(services))
@@ -71,6 +73,32 @@ def create_app(config: dict | None = None, services: Services | None = None) -> 
     app.after_request(_log_request)
     _register_filters(app)
     return app
+
+
+class _JsonProvider(DefaultJSONProvider):
+    """Request bodies nested deeper than any form of ours are refused as bad JSON (400), before the
+    parser or a later json.dumps of the body runs out of stack (a 500)."""
+
+    MAX_DEPTH = 32
+
+    def loads(self, s, **kwargs):
+        try:
+            data = super().loads(s, **kwargs)
+        except RecursionError as exc:
+            raise ValueError("JSON nested too deeply") from exc
+        if _depth(data) > self.MAX_DEPTH:
+            raise ValueError("JSON nested too deeply")
+        return data
+
+
+def _depth(data) -> int:
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _log_request(response):

@@ -73,8 +73,8 @@ def current_actor():
     auth = services().extras["auth"]
     if header.startswith("Bearer "):
         return auth.citizen_from_token(header.removeprefix("Bearer ").strip())
-    if session.get("staff"):
-        return auth.staff_actor(session["staff"])
+    if session.get("staff_session"):
+        return auth.staff_from_session(session["staff_session"])
     if session.get("citizen_token"):
         return auth.citizen_from_token(session["citizen_token"])
     return None
@@ -109,7 +109,10 @@ def staff_token_required(view):
     return wrapper
 
 
-def json_body() -> dict:
+def json_body(optional: bool = False) -> dict:
+    """The request's JSON object; with optional=True an empty body counts as {}."""
+    if optional and not request.get_data():
+        return {}
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ValidationError("BAD_JSON", "请求内容不是有效的 JSON 对象")

@@ -6,7 +6,7 @@ import secrets
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 
-from ..domain.errors import NotAuthenticated
+from ..domain.errors import NotAuthenticated, RateLimited
 from ..services.households import HouseholdService
 from .common import api_doc, safe_next, services
 
@@ -28,9 +28,11 @@ def _csrf():
 def staff_page(view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if not session.get("staff"):
+        try:
+            g.actor = services().extras["auth"].staff_from_session(session.get("staff_session"))
+        except NotAuthenticated:  # never logged in, logged out, or the session ran out
+            session.pop("staff_session", None)
             return redirect(url_for("staff.login", next=request.path))
-        g.actor = services().extras["auth"].staff_actor(session["staff"])
         return view(*args, **kwargs)
 
     return wrapper
@@ -39,25 +41,26 @@ def staff_page(view):
 @bp.route("/login", methods=["GET", "POST"])
 @api_doc("工作人员登录", tags=("staff-console",))
 def login():
-    error = None
+    error, status = None, 200
     if request.method == "POST":
+        auth = services().extras["auth"]
         try:
-            user = services().extras["auth"].staff_login(request.form.get("username", ""),
-                                                         request.form.get("password", ""))
-        except NotAuthenticated as exc:
-            error = exc.message
+            user = auth.staff_login(request.form.get("username", ""), request.form.get("password", ""),
+                                    address=request.remote_addr or "-")
+        except (NotAuthenticated, RateLimited) as exc:
+            error, status = exc.message, exc.status
         else:
             session.clear()
-            session["staff"] = user.username
+            session["staff_session"] = auth.open_session(user)
             target = safe_next(request.args.get("next"), default=url_for("staff.index"))
             return redirect(target if target.startswith("/staff/") else url_for("staff.index"))
-    return render_template("staff/login.html", error=error, username=request.form.get("username", "")), (
-        401 if error else 200)
+    return render_template("staff/login.html", error=error, username=request.form.get("username", "")), status
 
 
 @bp.post("/logout")
 @_doc("退出登录")
 def logout():
+    services().extras["auth"].close_session(session.get("staff_session"))
     session.clear()
     return redirect(url_for("staff.login"))
 
