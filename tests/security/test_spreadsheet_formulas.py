@@ -26,23 +26,31 @@ def test_every_formula_start_is_neutralised_and_numbers_pass():
     assert safe_cell("示范农商银行") == "示范农商银行" and safe_cell(-5) == -5 and safe_cell(None) is None
 
 
-def test_payment_file_carries_hostile_bank_fields_as_text(seeded):
-    household = add_household(seeded, 7, bank_card="=1+2")
-    with seeded.uow() as uow:  # stored as if an older form let it through: the writer must not trust input
-        household = uow.households.get(household.id)
-        household.bank_name = HYPERLINK
-        uow.households.update(household)
+def test_payment_file_carries_hostile_text_as_text(seeded):
+    """Payee fields are validated strictly before export (domain/payee.py); the memo comes from the slip,
+    so the writer itself must neutralise it, whatever checks ran before."""
+    household = add_household(seeded, 7)
+    with seeded.uow() as uow:
         (slip,) = create_slips(uow, application_id="a-formula", household_id=household.id, item_code="linshi",
-                               item_name="@SUM(1)", department="民政局", amount_fen=10000, monthly=False,
+                               item_name=HYPERLINK, department="民政局", amount_fen=10000, monthly=False,
                                months=1, start=date(2026, 11, 25))
     auth = AuthService(seeded)
     service = DisbursementService(seeded)
     service.act(auth.staff_actor("centre"), "review", [slip.id])
     service.act(auth.staff_actor("finance"), "approve", [slip.id])
-    _, payment_file, _ = service.export_batch(auth.staff_actor("finance"))
+    payment_file = service.export_batch(auth.staff_actor("finance")).payment_file
     row = next(csv.DictReader(io.StringIO(payment_file)))
-    assert (row["bank_name"], row["bank_card"], row["memo"]) == ("'" + HYPERLINK, "'=1+2", "'@SUM(1)")
+    assert row["memo"] == "'" + HYPERLINK and row["bank_card"].isdigit()
     assert not [c for c in _cells(payment_file) if c.startswith(FORMULA_STARTS)]
+
+
+def test_the_shared_writer_neutralises_hostile_bank_fields():
+    from yimen.services.spreadsheets import write_csv as write_rows
+
+    out = io.StringIO()
+    write_rows(out, ("bank_name", "bank_card", "amount_fen"), [(HYPERLINK, "=1+2", 100), ("\t=1", "\r@x", -1)])
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[1] == ["'" + HYPERLINK, "'=1+2", "100"] and rows[2] == ["'\t=1", "'\r@x", "-1"]
 
 
 def test_screening_report_neutralises_names(seeded):
