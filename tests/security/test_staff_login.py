@@ -82,3 +82,16 @@ def test_typed_signature_name_must_be_the_signers(client, citizen_headers, staff
     assert other.status_code == 400 and "本人账号登记的姓名" in other.get_data(as_text=True)
     own = clerk.post(f"/staff/cases/{app_id}/decide", data=_decide_form(clerk, app_id))
     assert own.status_code == 303
+
+
+def test_the_staff_api_login_shares_the_lockout(app, seeded):
+    c = app.test_client()
+
+    def login(password: str):
+        return c.post("/api/v1/staff/login", json={"username": "window2", "password": password},
+                      environ_base={"REMOTE_ADDR": "10.2.2.2"})
+
+    assert [login(WRONG).status_code for _ in range(5)] == [401] * 5
+    locked = login(PASSWORD)
+    assert locked.status_code == 429 and locked.get_json()["error"]["code"] == "LOGIN_LOCKED"
+    assert _try(app, "window2", PASSWORD).status_code == 429  # the console too: one account, one lock

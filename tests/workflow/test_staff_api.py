@@ -5,12 +5,15 @@ from datetime import datetime
 
 from .helpers import PASSWORD, application_body, id_number, submit
 
+SIGNERS: dict[str, str] = {}  # Authorization header -> the clerk's name, which a signature must carry
+
 
 def login(client, username: str) -> dict:
     response = client.post("/api/v1/staff/login", json={"username": username, "password": PASSWORD})
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
-    assert set(body) == {"token", "expires_at"}
+    assert set(body) == {"token", "expires_at", "name"}
+    SIGNERS[f"Bearer {body['token']}"] = body["name"]
     return {"Authorization": f"Bearer {body['token']}"}
 
 
@@ -22,7 +25,8 @@ def case(client, headers, app_id):
 
 def step(client, headers, app_id, **body):
     """One action with the version just read and the clerk's signature."""
-    body = {"version": case(client, headers, app_id)["version"], "typed_name": "张三", "pin": PASSWORD, **body}
+    body = {"version": case(client, headers, app_id)["version"], "typed_name": SIGNERS[headers["Authorization"]],
+            "pin": PASSWORD, **body}
     return client.post(f"/api/v1/staff/cases/{app_id}/actions", json=body, headers=headers)
 
 
@@ -106,7 +110,7 @@ def test_errors_401_403_409(client, citizen_headers, seeded, clock):
     ok(step(client, window, app_id, step="decide", phrase="同意受理"))
     stale = client.post(f"/api/v1/staff/cases/{app_id}/actions", headers=window,
                         json={"step": "decide", "phrase": "退回补正", "reason": "照片不清", "version": version,
-                              "typed_name": "张三", "pin": PASSWORD})
+                              "typed_name": SIGNERS[window["Authorization"]], "pin": PASSWORD})
     assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "STALE_VERSION"
     too_late = step(client, window, app_id, step="green", item_code="dibao", amount_fen=100, reason="火灾")
     assert too_late.status_code == 409 and too_late.get_json()["error"]["code"] == "GREEN_NOT_ALLOWED"

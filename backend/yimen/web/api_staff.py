@@ -39,7 +39,7 @@ def login():
     require_fields(body, username=str, password=str)
     auth = services().extras["auth"]
     user = auth.staff_login(body["username"], body["password"], address=request.remote_addr or "-")
-    return jsonify(auth.staff_token(user))
+    return jsonify({**auth.staff_token(user), "name": user.display_name})  # what a signature's typed_name must be
 
 
 @bp.get("/cases")
