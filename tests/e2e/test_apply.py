@@ -1,6 +1,9 @@
 """申请 in a real browser: WeChat web login, form, ID photo (real OCR), signature, timeline, status lookup."""
 
 import random
+import re
+
+from playwright.sync_api import expect
 
 from tests.ocr import cardgen
 
@@ -48,7 +51,7 @@ def test_apply_with_id_photo_then_follow_the_timeline(page, site, tmp_path):
     # Shrunk in the browser and sent straight to the file store; the form now carries only its key.
     key = page.input_value("input[name=id_photo_key]")
     assert key.startswith("uploads/") and page.input_value("#id_photo") == ""
-    assert "照片已上传" in page.locator("#kept-id_photo").inner_text()
+    assert "照片已上传" in page.locator("#progress-id_photo").inner_text()
     stored = site.services.blobs.get(key)
     assert stored[:3] == b"\xff\xd8\xff" and len(stored) < photo.stat().st_size / 3, (len(stored), photo.stat().st_size)
     _sign(page)
@@ -56,6 +59,10 @@ def test_apply_with_id_photo_then_follow_the_timeline(page, site, tmp_path):
     shot(page, "h5-apply-filled")
     page.click("#submit")
     assert "请选择所在村" in page.locator("#error-village_code").inner_text()
+    # Focus is on the field to fix; a screen reader reads it as invalid, with the reason as its description.
+    assert page.evaluate("document.activeElement.id") == "village_code"
+    expect(page.locator("#village_code")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#village_code")).to_have_accessible_description(re.compile("请选择所在村"))
     # Sent back for one field: the photo and the signature are kept, not asked for again.
     assert "已收到身份证照片" in page.locator("#kept-id_photo").inner_text()
     assert "已收到您的签名" in page.locator("#kept-signature").inner_text()

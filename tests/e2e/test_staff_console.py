@@ -30,5 +30,11 @@ def test_clerk_queue_case_page_and_policy_pages(desktop_page, site):
     text = page.locator("main").inner_text()
     assert re.search(r"9901\*{10}\d{3}[\dX]", text), "ID numbers are masked on the case page"
     assert "同意受理" in page.content()
+    # A decision is clicked with a mouse at a desk, often by an older clerk: the whole row is the target.
+    for row in page.locator("form.decision label.check").all():
+        box = row.bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, box
+    radio = page.locator("form.decision input[type=radio]").first.bounding_box()
+    assert radio["height"] >= 24
     shot(page, "staff-case")
 

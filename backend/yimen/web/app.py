@@ -14,6 +14,7 @@ from ..domain.errors import YimenError
 from ..services.auth import AuthService
 from ..services.regions import county_regions, region_label
 from ..services.uploads import MAX_PHOTO_BYTES
+from .assets import init_assets
 from .common import RateLimiter, handle_http_error, handle_yimen_error, services
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
@@ -53,8 +54,8 @@ def _load(path: str):
 
 def create_app(config: dict | None = None, services: Services | None = None) -> Flask:
     config = config or load_config()
-    app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=str(TEMPLATES / "static"),
-                static_url_path="/static")
+    app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=None)
+    init_assets(app, TEMPLATES / "static")
     app.config.update(SECRET_KEY=config["SECRET_KEY"], MAX_CONTENT_LENGTH=MAX_PHOTO_BYTES + 64 * 1024,
                       SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", JSON_AS_ASCII=False,
                       SESSION_COOKIE_SECURE=config["PUBLIC_BASE_URL"].startswith("https://"))
