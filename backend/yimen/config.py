@@ -49,6 +49,8 @@ def load_config(data_dir: str | os.PathLike | None = None, **overrides) -> dict:
         "WECHAT_AES_KEY": env.get("YIMEN_WECHAT_AES_KEY"),
         "TOKEN_MAX_AGE": int(env.get("YIMEN_TOKEN_MAX_AGE", 7 * 24 * 3600)),
         "BANKS_FILE": env.get("YIMEN_BANKS_FILE"),  # the county's paying banks; default data/banks.yaml
+        "GREEN_MAX_FEN": int(env.get("YIMEN_GREEN_MAX_FEN", 2_000_000)),  # cap on one green-channel grant
+        "GREEN_SECOND_SIGNER_FEN": int(env.get("YIMEN_GREEN_SECOND_SIGNER_FEN", 300_000)),  # above: co-signed
     }
     config.update(aws_settings(env))
     config.update(overrides)

@@ -35,3 +35,41 @@ def test_odd_amounts_on_the_green_channel_are_refused_in_chinese(client, citizen
     assert response.status_code == 400 and "金额" in response.get_data(as_text=True)
     with seeded.uow() as uow:
         assert uow.applications.get(app_id).green is None
+
+
+def _green(client, citizen_headers, staff_client, seq: str, form: dict):
+    body = application_body(head_name="火灾户", head_id=id_number("19600505", seq), items=["linshi-jinan"])
+    app_id = submit(client, citizen_headers, body, key=f"green-{seq}").get_json()["id"]
+    form = {"item_code": "linshi-jinan", "reason": "火灾", **form}
+    return app_id, act(staff_client("window1"), app_id, "green", form)
+
+
+def test_green_channel_is_capped_by_the_item_standard_and_the_county(client, citizen_headers, staff_client, seeded):
+    app_id, over = _green(client, citizen_headers, staff_client, "61", {"amount_yuan": "1e30"})
+    assert over.status_code == 400 and "过大" in over.get_data(as_text=True)
+    app_id, over = _green(client, citizen_headers, staff_client, "62", {"amount_yuan": "20000.01"})
+    assert over.status_code == 400 and "不能超过 20000.00 元" in over.get_data(as_text=True)
+    seeded.config["GREEN_MAX_FEN"] = 500_000  # a county that caps lower than the item's standard
+    app_id, over = _green(client, citizen_headers, staff_client, "63", {"amount_yuan": "5000.01"})
+    assert over.status_code == 400 and "不能超过 5000.00 元" in over.get_data(as_text=True)
+    with seeded.uow() as uow:
+        assert uow.applications.get(app_id).green is None
+
+
+def test_a_large_green_grant_needs_a_second_clerk(client, citizen_headers, staff_client, seeded):
+    app_id, alone = _green(client, citizen_headers, staff_client, "64", {"amount_yuan": "8000"})
+    assert alone.status_code == 400 and "须另一名工作人员复核签字" in alone.get_data(as_text=True)
+    self_cosigned = act(staff_client("window1"), app_id, "green", {"item_code": "linshi-jinan", "reason": "火灾",
+                        "amount_yuan": "8000", "second_username": "window1", "second_pin": "yimen-demo-2026"})
+    assert self_cosigned.status_code == 400 and "另一名工作人员" in self_cosigned.get_data(as_text=True)
+    wrong_pin = act(staff_client("window1"), app_id, "green", {"item_code": "linshi-jinan", "reason": "火灾",
+                    "amount_yuan": "8000", "second_username": "centre", "second_pin": "guess"})
+    assert wrong_pin.status_code == 401
+    done = act(staff_client("window1"), app_id, "green", {"item_code": "linshi-jinan", "reason": "火灾",
+               "amount_yuan": "8000", "second_username": "centre", "second_pin": "yimen-demo-2026"})
+    assert done.status_code == 303
+    with seeded.uow() as uow:
+        green = uow.applications.get(app_id)
+    assert green.green.amount_fen == 800_000 and green.history[-1].signature["second_signer"] == "centre"
+    _, small = _green(client, citizen_headers, staff_client, "65", {"amount_yuan": "2000"})
+    assert small.status_code == 303  # up to 3000 元 one clerk decides

@@ -18,6 +18,7 @@ from ..domain import idcard, workdays
 from ..domain.errors import Conflict, Forbidden, NotFound, TooLarge, ValidationError
 from ..domain.masking import mask_bank_card, mask_id_number, mask_name
 from ..domain.model import SYSTEM, Actor, AuditEvent, Household, RegionLevel, Role
+from ..domain.money import yuan
 from ..domain.payee import check_payee, payee_of, unusable_reason
 from ..domain.policy import catalogue
 from ..domain.workflow import (
@@ -74,6 +75,21 @@ class Signing:
     typed_name: str
     pin: str
     drawn_png: bytes | None = None  # optionally also signed by hand on the screen
+
+
+@dataclass(frozen=True)
+class CoSigner:
+    """The second clerk who confirms a large green-channel grant: their login name and PIN."""
+
+    username: str
+    pin: str
+
+
+def green_ceiling(item_code: str, village_code: str, county_max_fen: int) -> int:
+    """The most a green-channel grant may be: the item's highest standard here, never above the county's cap."""
+    item = catalogue().get(item_code)
+    amounts = [line.fen for line in item.standard_lines(village_code) if line.fen] if item else []
+    return min(county_max_fen, max(amounts)) if amounts else county_max_fen
 
 
 class ApplicationService:
@@ -380,10 +396,15 @@ class ApplicationService:
             raise Forbidden("OTHER_DEPARTMENT", f"“{item.name}”由{item.department}审批")
 
     def green_channel(self, actor: Actor, app_id: str, version: int, item_code: str, amount_fen: int, reason: str,
-                      signing: Signing, *, identity_verified: bool = False) -> Application:
-        """绿色通道: 先救助、后补办. A one-off slip now; the case goes on as its paperwork, with its own limit."""
+                      signing: Signing, *, identity_verified: bool = False, cosigner: CoSigner | None = None
+                      ) -> Application:
+        """绿色通道: 先救助、后补办. A one-off slip now; the case goes on as its paperwork, with its own limit.
+        The amount is capped (item standard, county maximum); above a threshold a second clerk co-signs."""
         require_role(actor, *GREEN_ROLES)
+        second = self._green_limits(actor, app_id, item_code, amount_fen, cosigner)
         signature = self.sign(actor, signing, f"{app_id}|v{version}|green|{item_code}|{amount_fen}|{reason}")
+        if second:
+            signature["second_signer"] = second.id
         now = self.s.clock.now()
         with self.s.uow() as uow:
             app = self._for_update(uow, actor, app_id, version)
@@ -401,6 +422,24 @@ class ApplicationService:
                                  amount_fen=green.amount_fen, monthly=False,
                                  account_masked=_usable_account(uow, app.household_id))
             return app
+
+    def _green_limits(self, actor: Actor, app_id: str, item_code: str, amount_fen: int,
+                      cosigner: CoSigner | None) -> Actor | None:
+        """Checked before anything is signed or written; returns the co-signer when one was needed."""
+        with self.s.uow() as uow:
+            village = self._staff_app(uow, actor, app_id).village_code
+        if not isinstance(amount_fen, int) or isinstance(amount_fen, bool):
+            raise ValidationError("BAD_AMOUNT", "请填写应急救助金额")
+        ceiling = green_ceiling(item_code, village, self.s.config["GREEN_MAX_FEN"])
+        if amount_fen > ceiling:
+            raise ValidationError("GREEN_OVER_LIMIT", f"应急救助金额不能超过 {yuan(ceiling)} 元（事项标准和全县上限）")
+        threshold = self.s.config["GREEN_SECOND_SIGNER_FEN"]
+        if amount_fen <= threshold:
+            return None
+        if cosigner is None or not cosigner.username:
+            raise ValidationError("SECOND_SIGNER_REQUIRED",
+                                  f"应急救助金额超过 {yuan(threshold)} 元，须另一名工作人员复核签字")
+        return AuthService(self.s).check_cosigner(actor, cosigner.username, cosigner.pin, village, *GREEN_ROLES)
 
     def run_check(self, actor: Actor, app_id: str, version: int) -> Application:
         """核对: build the economic-status report from the household file and imported department data."""

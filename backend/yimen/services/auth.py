@@ -121,6 +121,21 @@ class AuthService:
             raise ValidationError("SIGNATURE_REQUIRED", "请在签名栏输入您的姓名")
         if typed != "".join((actor.name or "").split()):
             raise ValidationError("SIGNATURE_NAME_MISMATCH", f"签名栏须填写您本人账号登记的姓名：{actor.name}")
+        self._check_pin(actor, pin)
+
+    def check_cosigner(self, actor: Actor, username: str, pin: str, area_code: str, *roles: Role) -> Actor:
+        """A second clerk who confirms a decision at the same desk with their own PIN (双人复核)."""
+        with self.s.uow() as uow:
+            user = uow.staff.get_by_username(str(username or "").strip())
+        if user is None or user.username == actor.id:
+            raise ValidationError("SECOND_SIGNER_INVALID", "复核人须是另一名工作人员，请填写其登录账号")
+        other = staff_actor(user)
+        require_role(other, *roles)
+        require_area(other, area_code)
+        self._check_pin(other, pin)
+        return other
+
+    def _check_pin(self, actor: Actor, pin: str) -> None:
         subject = f"pin:{actor.id}"
         lockout = Lockout(self.s)
         with self.s.uow() as uow:

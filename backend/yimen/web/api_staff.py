@@ -8,7 +8,7 @@ from ..domain import workdays
 from ..domain.errors import ValidationError
 from ..domain.masking import mask_id_number, mask_name
 from ..domain.workflow import ROLE_STAGE, Stage
-from ..services.applications import ApplicationService, Signing, application_view
+from ..services.applications import ApplicationService, CoSigner, Signing, application_view
 from .api_ocr import ocr_engine
 from .common import api_doc, json_body, require_fields, services, staff_token_required
 
@@ -16,7 +16,8 @@ bp = Blueprint("api_staff", __name__, url_prefix="/api/v1/staff")
 TAGS = ("staff-api",)
 ACTION_BODY = {"step": "string", "phrase": "string", "version": "integer", "typed_name": "string",
                "pin": "string", "reason": "string", "item_code": "string", "amount_fen": "integer",
-               "monthly": "boolean", "months": "integer", "identity_verified": "boolean"}
+               "monthly": "boolean", "months": "integer", "identity_verified": "boolean",
+               "second_signer": "object"}
 
 
 def _doc(summary: str, **kwargs):
@@ -134,8 +135,10 @@ def _decide_item(service, app_id, version, body):
 
 def _green(service, app_id, version, body):
     require_fields(body, item_code=str, amount_fen=int)
+    second = body.get("second_signer") if isinstance(body.get("second_signer"), dict) else {}
     service.green_channel(g.actor, app_id, version, body["item_code"], body["amount_fen"], _text(body, "reason"),
-                          _signing(body), identity_verified=body.get("identity_verified") is True)
+                          _signing(body), identity_verified=body.get("identity_verified") is True,
+                          cosigner=CoSigner(str(second.get("username") or ""), str(second.get("pin") or "")))
 
 
 def _propose(service, app_id, version, body):

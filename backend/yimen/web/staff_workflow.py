@@ -13,7 +13,7 @@ from ..domain.money import parse_yuan
 from ..domain.policy import catalogue
 from ..domain.workflow import CHECK_REPORT, GREEN_PAPERWORK_DAYS, ROLE_STAGE, STAFF_STAGES, STAGE_LIMIT_DAYS, Stage
 from ..services.application_forms import MATERIALS
-from ..services.applications import CASE_ROLES, STEP_WORDS, ApplicationService, Signing
+from ..services.applications import CASE_ROLES, STEP_WORDS, ApplicationService, CoSigner, Signing
 from . import staff
 from .api_ocr import ocr_engine
 from .common import api_doc, services
@@ -76,6 +76,7 @@ def _case_page(app_id: str, error: str | None = None, status: int = 200):
                    may_id_check="id_check" in by_step,
                    may_see_photos=g.actor.role in CASE_ROLES or g.actor.role == Role.ADMIN,
                    materials=MATERIALS, limits=STAGE_LIMIT_DAYS, green_days=GREEN_PAPERWORK_DAYS,
+                   green_second_signer_fen=services().config["GREEN_SECOND_SIGNER_FEN"],
                    catalogue=catalogue(), step_words=STEP_WORDS)
 
 
@@ -143,8 +144,10 @@ def green(app_id: str):
         amount = request.form.get("amount_yuan", "").strip()
         if not amount:
             raise ValidationError("BAD_AMOUNT", "请填写应急救助金额")
+        second = CoSigner(request.form.get("second_username", ""), request.form.get("second_pin", ""))
         _service().green_channel(g.actor, app_id, _version(), request.form.get("item_code", ""), parse_yuan(amount),
-                                 request.form.get("reason", ""), _signing(), identity_verified=_identity_verified())
+                                 request.form.get("reason", ""), _signing(), identity_verified=_identity_verified(),
+                                 cosigner=second)
 
     return _act(app_id, run)
 
