@@ -1,6 +1,7 @@
 """OCR, in a function sized for the model: API Gateway routes POST /api/v1/ocr/idcard here (the
-same Flask app), and OCR jobs arrive from the ocr queue: a submitted application's ID photo (the
-result is kept on the application) or a photo already in the bucket (the result kept by job)."""
+same Flask app); the API function invokes it to read the photo of an H5 application or a staff ID
+check (adapters/ocr_lambda.py); and OCR jobs arrive from the ocr queue: a submitted application's
+ID photo (the result is kept on the application) or a photo already in the bucket (kept by job)."""
 
 from functions.api import handler as http_handler
 from functions.runtime import services, sqs_handler
@@ -32,4 +33,11 @@ _jobs = sqs_handler(_check)
 
 
 def handler(event: dict, context) -> dict:
+    from yimen.adapters.ocr_lambda import READ_EVENT
+
+    if READ_EVENT in event:
+        from yimen.adapters.ocr_lambda import read_event
+        from yimen.adapters.ocr_rapid import shared_engine
+
+        return read_event(event, shared_engine())
     return _jobs(event, context) if "Records" in event else http_handler(event, context)

@@ -26,8 +26,13 @@ def build_services(config: dict, clock: Clock | None = None) -> Services:
     cipher = AesGcmCipher(config["DATA_KEY"])
     uow, blobs = _records_and_blobs(config, cipher)
     wechat = WeChatGateway(config["WECHAT_APPID"], config["WECHAT_SECRET"], config["WECHAT_API_BASE"])
-    return Services(config=config, uow=uow, clock=clock or SystemClock(), cipher=cipher, blobs=blobs,
-                    wechat=wechat)
+    services = Services(config=config, uow=uow, clock=clock or SystemClock(), cipher=cipher, blobs=blobs,
+                        wechat=wechat)
+    if config.get("OCR_FUNCTION"):  # the API function: photos are read by the OCR function, not here
+        from .adapters.ocr_lambda import LambdaOcrEngine
+
+        services.extras["ocr_engine"] = LambdaOcrEngine(config)
+    return services
 
 
 def _records_and_blobs(config: dict, cipher: Cipher):

@@ -34,8 +34,12 @@ def load_config(data_dir: str | os.PathLike | None = None, **overrides) -> dict:
         # A key file in a Lambda's /tmp would be a different random key in every container.
         raise RuntimeError("YIMEN_DATA_KEY_CIPHERTEXT (KMS) or YIMEN_DATA_KEY must be set in Lambda")
     keys = {} if key_in_env else _key_file(root)
+    mode = env.get("YIMEN_MODE") or ("production" if env.get("AWS_LAMBDA_FUNCTION_NAME") else "local")
     config = {
         "DATA_DIR": root,
+        # local: the WeChat imitation (with its fault injection) is mounted; production refuses it.
+        "MODE": mode,
+        "LOCAL_PARTS": env.get("YIMEN_LOCAL_PARTS", "1" if mode == "local" else "0") == "1",
         "BACKEND": backend,
         "DATABASE": root / "yimen.sqlite3",
         "BLOB_DIR": root / "blobs",
@@ -75,6 +79,9 @@ def aws_settings(env) -> dict:
         "QUEUE_URLS": {kind: env[f"YIMEN_QUEUE_{kind.upper()}"] for kind in ("ocr", "notice", "batch")
                        if env.get(f"YIMEN_QUEUE_{kind.upper()}")},
         "KMS_KEY_ID": env.get("YIMEN_KMS_KEY_ID"),
+        # The API reads ID photos through the OCR function (synchronous invoke); unset: in-process engine.
+        "OCR_FUNCTION": env.get("YIMEN_OCR_FUNCTION"),
+        "LAMBDA_ENDPOINT_URL": env.get("YIMEN_LAMBDA_ENDPOINT_URL"),  # a local Lambda (runtime interface emulator)
     }
 
 

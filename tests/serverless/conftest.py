@@ -12,6 +12,22 @@ from tests.aws_support import create_stack, moto_endpoint
 from tests.notices.conftest import sim  # noqa: F401  (the WeChat imitation's controls)
 
 
+@pytest.fixture(scope="session")
+def artifact(tmp_path_factory):
+    """The deployment package and the layer as a deploy builds them, unpacked (tests/serverless/artifact.py)."""
+    import shutil
+
+    from tests.aws_support import ROOT
+
+    from .artifact import build
+
+    if not (shutil.which("node") and shutil.which("npm")):
+        pytest.skip("node/npm not installed")
+    if not (ROOT / "node_modules" / "osls").is_dir():
+        pytest.fail("node_modules/osls is missing: run `npm ci` at the repository root (make test does)")
+    return build(tmp_path_factory.mktemp("artifact"))
+
+
 @pytest.fixture
 def stack():
     return create_stack(moto_endpoint())

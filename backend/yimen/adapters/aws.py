@@ -1,7 +1,8 @@
 """boto3 clients for the serverless path, built from configuration in one place.
 
 AWS_ENDPOINT_URL points every client at another endpoint (moto's server in tests, a LocalStack);
-S3_ENDPOINT_URL points only the blob store elsewhere (MinIO, Tencent COS)."""
+S3_ENDPOINT_URL points only the blob store elsewhere (MinIO, Tencent COS), LAMBDA_ENDPOINT_URL only
+the OCR function's invokes (a local Lambda runtime interface emulator)."""
 
 import functools
 
@@ -22,5 +23,8 @@ def client(config: dict, service: str):
         endpoint = config.get("S3_ENDPOINT_URL") or endpoint
         options["s3"] = {"addressing_style": config.get("S3_ADDRESSING_STYLE") or "auto"}
         options["signature_version"] = "s3v4"
+    if service == "lambda":  # one read of an ID photo; a cold OCR function loads its model first
+        endpoint = config.get("LAMBDA_ENDPOINT_URL") or endpoint
+        options.update(read_timeout=25, retries={"mode": "standard", "max_attempts": 1})
     return _session().client(service, region_name=config.get("AWS_REGION"), endpoint_url=endpoint,
                                           config=Config(**options))

@@ -29,7 +29,6 @@ BLUEPRINTS = [
     "yimen.web.staff:bp",
     "yimen.web.staff_household:bp",
     "yimen.web.binding:bp",
-    "yimen.web.wechat_imitation:bp",
     "yimen.web.openapi:bp",
     "yimen.web.api_policy:bp",
     "yimen.web.policy_pages:bp",
@@ -45,6 +44,9 @@ BLUEPRINTS = [
     "yimen.web.api_staff:bp",
     "yimen.web.api_staff_funds:bp",
 ]
+# Only when the configuration says local (YIMEN_MODE=local): the WeChat imitation with its fault injection.
+LOCAL_BLUEPRINTS = ["yimen.web.wechat_imitation:bp"]
+LOCAL_PREFIXES = ("/wx-sim",)
 
 
 def _load(path: str):
@@ -65,8 +67,9 @@ def create_app(config: dict | None = None, services: Services | None = None) -> 
     services.extras.setdefault("auth", AuthService(services))
     services.extras.setdefault("rate_limiter", RateLimiter(services.uow, services.clock))  # shared via the store
     app.extensions["yimen"] = services
-    for path in BLUEPRINTS:
+    for path in BLUEPRINTS + (LOCAL_BLUEPRINTS if config["LOCAL_PARTS"] else []):
         app.register_blueprint(_load(path))
+    _refuse_local_parts_in_production(app, config)
     app.register_error_handler(YimenError, handle_yimen_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, _unexpected)
@@ -100,6 +103,15 @@ def _depth(data) -> int:
         children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
         stack.extend((child, level + 1) for child in children)
     return deepest
+
+
+def _refuse_local_parts_in_production(app: Flask, config: dict) -> None:
+    """A production build must not start with a fake WeChat or fault injection reachable from the internet."""
+    if config["MODE"] == "local":
+        return
+    mounted = sorted(r.rule for r in app.url_map.iter_rules() if r.rule.startswith(LOCAL_PREFIXES))
+    if config["LOCAL_PARTS"] or mounted:
+        raise RuntimeError(f"YIMEN_MODE={config['MODE']} refuses local-only parts (YIMEN_LOCAL_PARTS, {mounted[:3]})")
 
 
 def _log_request(response):
