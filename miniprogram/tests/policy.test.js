@@ -37,6 +37,8 @@ test('chat bubbles: answer, link, and an honest "not sure"', () => {
     from: 'bot', text: '办最低生活保障要带：居民身份证或户口簿。', itemCode: 'dibao', itemName: '最低生活保障',
     unsure: false, sources: ['《社会救助暂行办法》 第九条'],
   });
+  const two = botMessage({ answer: '低保和特困不能同时享受。详情：/policy/dibao /policy/tekun', item_code: 'dibao' });
+  assert.equal(two.text, '低保和特困不能同时享受。');
   assert.equal(botMessage({ answer: 'x', confidence: 0.2 }).unsure, true);
   assert.match(botMessage({}).text, /没有找到/);
   assert.equal(userMessage('  你好 ').text, '你好');

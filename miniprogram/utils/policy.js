@@ -47,10 +47,10 @@ function groupByCategory(items) {
 /* A low-confidence answer still shows, but tells the person to check with a human. */
 const LOW_CONFIDENCE = 0.5;
 
-/* The answer ends with the H5 page's address ("详情：/policy/dibao"); in the mini-program the
- * item link below the bubble replaces it. */
+/* The answer ends with the H5 pages' addresses ("详情：/policy/dibao", two for a question about two
+ * aids); in the mini-program the item link below the bubble replaces them. */
 function stripWebLink(text) {
-  return text.replace(/\s*详情[:：]\s*\S+\s*$/, '');
+  return text.replace(/\s*详情[:：][^\n]*$/, '');
 }
 
 function botMessage(reply) {

@@ -354,12 +354,22 @@ def test_a_recheck_is_an_appeal_only_after_a_refusal_or_a_stop(question, intent,
 
 @pytest.mark.parametrize(
     ("question", "intent", "code"),
-    [("怎么才能申请到慈善救助", "process", "cishan"), ("如何才能领到高龄津贴", "process", "gaoling"),
-     ("怎样才可以办医疗救助", "process", "yiliao"), ("什么样的人才能吃低保", "conditions", "dibao")],
+    [("怎么才能申请到慈善救助", "process", "cishan"), ("怎样才可以办医疗救助", "process", "yiliao"),
+     ("什么样的人才能吃低保", "conditions", "dibao")],
 )
 def test_how_to_get_it_is_the_process_and_who_gets_it_the_conditions(question, intent, code):
     answer = policy_qa().ask(question)
     assert (answer.intent, answer.item_code) == (intent, code)
+
+
+def test_two_readings_about_as_likely_are_both_offered():
+    """"如何才能领到" is how (the procedure) to the keyword rules and who (the conditions) to the learned
+    model: the reply starts both, cites the page once and stays a chat bubble."""
+    answer = policy_qa().ask("如何才能领到高龄津贴")
+    assert answer.answer.startswith("您是想问哪一个？（一）")
+    assert "高龄津贴的条件" in answer.answer and "高龄津贴办理流程" in answer.answer
+    assert answer.links == ["/policy/gaoling"] and len(answer.answer) <= 300
+    assert answer.item_code == "gaoling" and answer.confidence == 0.5
 
 
 @pytest.mark.parametrize(
@@ -402,3 +412,29 @@ def test_how_an_application_is_doing_is_status(question, code):
     assert policy_qa().normalise("怎么样了") == "怎么样了"  # not "怎怎样了": 么样 is rewritten only alone
     answer = policy_qa().ask(question)
     assert (answer.intent, answer.item_code) == ("status", code)
+
+
+# Questions naming two aids answer both and say whether they can be held together (catalogue exclusions).
+
+
+def test_two_aids_that_stack_are_both_answered_with_both_pages():
+    answer = policy_qa().ask("低保和重度残疾人护理补贴能一起办吗")
+    assert (answer.intent, answer.item_code) == ("combination", "dibao")
+    assert answer.answer.startswith("低保和重度残疾人护理补贴可以同时享受")
+    assert "按差额发放低保金" in answer.answer and "不看家庭收入" in answer.answer  # each item's own rule
+    assert answer.links == ["/policy/dibao", "/policy/canji-huli"] and len(answer.answer) <= 300
+
+
+def test_two_aids_that_exclude_each_other_say_why():
+    answer = policy_qa().ask("屋头吃着低保 特困供养能不能一块领")
+    assert answer.intent == "combination"
+    assert "不能同时享受：特困人员已由供养金保障基本生活" in answer.answer
+    assert set(answer.links) == {"/policy/dibao", "/policy/tekun"}
+
+
+def test_any_question_naming_two_aids_answers_it_for_both():
+    answer = policy_qa().ask("低保和教育救助分别要什么条件")
+    assert (answer.intent, answer.item_code) == ("conditions", "dibao")
+    assert "最低生活保障的条件" in answer.answer and "教育救助的条件" in answer.answer
+    assert "可以同时享受" in answer.answer and len(answer.answer) <= 300
+    assert answer.links == ["/policy/dibao", "/policy/jiaoyu"]

@@ -59,3 +59,13 @@ def test_h5_list_item_and_search_pages(client):
     empty = client.get("/policy/search?q=火车票").get_data(as_text=True)
     assert "没有找到" in empty
     assert client.get("/policy/nope").status_code == 404
+
+
+def test_api_and_h5_ask_use_one_engine_and_cite_both_pages_of_two_aids(client):
+    question = "低保和残疾人生活补贴能一起领吗"
+    data = client.post("/api/v1/policy/ask", json={"question": question}).get_json()
+    assert data["intent"] == "combination" and data["links"] == ["/policy/dibao", "/policy/canji-shenghuo"]
+    page = client.post("/ask", data={"question": question}).get_data(as_text=True)
+    assert data["answer"].split("详情：")[0] in page
+    assert 'href="/policy/dibao">看“最低生活保障”完整政策' in page
+    assert 'href="/policy/canji-shenghuo">看“困难残疾人生活补贴”完整政策' in page

@@ -42,6 +42,14 @@ def test_text_is_answered_by_the_policy_qa(client, config):
     assert f"详情：{config['PUBLIC_BASE_URL']}/policy/dibao" in content
 
 
+def test_a_question_about_two_aids_cites_both_pages_in_full(client, config):
+    question = text_xml("低保和特困能一起领吗")
+    content = reply_content(client.post("/wechat/callback", query_string=signed(), data=question))
+    base = config["PUBLIC_BASE_URL"]
+    assert "不能同时享受" in content
+    assert content.endswith(f"详情：{base}/policy/dibao {base}/policy/tekun")
+
+
 def test_status_words_lead_to_the_status_page(client, config):
     content = reply_content(client.post("/wechat/callback", query_string=signed(), data=text_xml("进度")))
     assert f"{config['PUBLIC_BASE_URL']}/status" in content

@@ -14,6 +14,11 @@ item), the runner-up intent is tried before saying "没有找到". Another depar
 社保卡 ...) with no aid named say "没有找到" at once; a general question about aid that names no item
 ("有哪些救助政策") gets the overview of everything on offer, and one about what to bring, where or how
 to apply for aid in general gets the FAQ answer that holds for every aid.
+What is asked is decided by the keyword scores together with a learned intent model (intent_model.py:
+naive Bayes over the labelled question sets, each aid's name masked), which places phrasings nobody
+listed; how sure the two are together decides between one answer, a short "您是想问哪一个？" with the two
+likeliest readings, and the honest "没有找到" with 12345 and the township window. A question naming two
+aids answers both and says whether they can be held together; every reply cites the pages it came from.
 Everything is local: no network, no model download. Built once per process (see `policy_qa()`).
 """
 
@@ -31,6 +36,7 @@ from pathlib import Path
 import yaml
 
 from ..domain.policy import Catalogue, Item, catalogue, plain_yuan
+from .intent_model import NaiveBayes, load_questions
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 MAX_ANSWER = 300
@@ -39,8 +45,18 @@ GENERAL_INTENTS = ("status", "happiness_list", "report", "review", "proxy")
 NOT_FOUND = "out_of_scope"
 BM25_MIN = 2.5  # below this a retrieval hit shares only common words with the question
 MIN_COVERAGE = 0.5  # and at least half of the question's words must occur in the hit
-STRONG_KEYWORDS = 6  # an intent score this high is a clear intent
-FALLBACK_MIN = 4  # a runner-up intent this strong is tried when the first one has nothing to answer with
+# the learned intent scores (log-likelihood against the likeliest intent over the square root of the number
+# of features: 0 for the likeliest, -5 to -30 for unlikely ones) weigh 1.5 times against the keyword scores:
+# compared leaving each question set out, 1.5 was best overall and on the one set the rules had not seen
+# either (benchmarks/compare_qa_methods.py)
+LEARNED_WEIGHT = 1.5
+RUNNER_UP_GAP = 5.0  # a runner-up intent this close is tried when the first has nothing to answer with
+STRONG_LEAD = 6.0  # a lead this large over the runner-up is a clear intent
+# a runner-up this close is as likely: the reply offers both readings ("您是想问…")
+CHOICE_GAP = 2.5
+CHOICE_HEAD = "您是想问哪一个？"
+CHOICE_CONFIDENCE = 0.5
+ITEM_MARK = "＠"  # an aid's name, for the learned model
 POSITION_BONUS = 1.0  # a cue at the very end of the question weighs (1 + this) times one at the start
 # ranks of item hints, see PolicyQA._aliases, PolicyQA._facts and PolicyQA.mentions (an aid named in a
 # clause that asks nothing is a fact of the story)
@@ -90,9 +106,16 @@ class Answer:
         """The answer without its link line, for pages that show the link as a button."""
         return self.answer.rsplit("详情：", 1)[0]
 
+    @property
+    def links(self) -> list[str]:
+        """The site-relative pages the answer cites (two for a question about two aids)."""
+        head, _, tail = self.answer.rpartition("详情：")
+        return tail.split() if head or tail else []
+
     def to_dict(self) -> dict:
         return {"answer": self.answer, "item_code": self.item_code, "item_name": self.item_name,
                 "intent": self.intent, "intent_label": self.intent_label, "sources": list(self.sources),
+                "links": self.links,
                 "confidence": round(self.confidence, 2)}
 
 
@@ -134,8 +157,11 @@ def _rewriter(mapping: dict[str, str]):
 
 
 class PolicyQA:
-    def __init__(self, cat: Catalogue, data_dir: Path = DATA):
+    def __init__(self, cat: Catalogue, data_dir: Path = DATA, held_out: frozenset[str] = frozenset()):
+        """`held_out` names question sets (file names in data/policy_questions) the learned model must not
+        see: to measure it on them, as benchmarks/compare_qa_methods.py does."""
         self.cat = cat
+        self.weights = (1.0, LEARNED_WEIGHT)  # keyword scores, learned scores
         lexicon = yaml.safe_load((data_dir / "policy_lexicon.yaml").read_text(encoding="utf-8"))
         self.faq = yaml.safe_load((data_dir / "policy_faq.yaml").read_text(encoding="utf-8"))
         self.rewrite = _rewriter(lexicon["rewrite"])
@@ -157,6 +183,33 @@ class PolicyQA:
         self.items = list(cat.items.values())
         self.item_index = BM25([self._tokens(self._item_text(i)) for i in self.items])
         self.faq_index = BM25([self._tokens(" ".join(f["questions"])) for f in self.faq])
+        self.learned = NaiveBayes(self._examples(data_dir, held_out))
+
+    def _examples(self, data_dir: Path, held_out: frozenset[str]) -> list[tuple[list[str], str]]:
+        """Every labelled question written so far and every FAQ wording, as (features, intent)."""
+        labelled = [(q, intent) for path in sorted((data_dir / "policy_questions").glob("*.tsv"))
+                    if path.name not in held_out for q, intent, _ in load_questions(path)]
+        labelled += [(q, f["intent"]) for f in self.faq for q in f["questions"]]
+        return [(self.features(self.normalise(q)), intent) for q, intent in labelled]
+
+    def features(self, normalised: str) -> list[str]:
+        """Characters, character pairs and triples (whatever the spelling, dialect or word breaks) and
+        jieba's words, for the learned intent model. Each aid's name is one mark, ITEM_MARK: what is asked
+        shows in the question's form, not in which aid it names (combination questions in the sets often
+        name 护理补贴, which says nothing about "护理补贴如何报名")."""
+        masked = self._mask_items(normalised)
+        padded = f"^{masked}$"
+        grams = [padded[i:i + n] for n in (1, 2, 3) for i in range(len(padded) - n + 1)]
+        return grams + [f"w:{word}" for word in self._cut(masked)]
+
+    def _mask_items(self, text: str) -> str:
+        sounds = text.translate(self.sounds)
+        out, i = [], 0
+        while i < len(text):
+            phrase = self._phrase_at(text, sounds, i)
+            out.append(ITEM_MARK if phrase else text[i])
+            i += len(phrase) if phrase else 1
+        return "".join(out)
 
     def _load_intents(self, lexicon: dict) -> None:
         self.intents = {name: {"label": spec["label"], "words": {str(w): n for w, n in spec["words"].items()}}
@@ -394,29 +447,66 @@ class PolicyQA:
 
     # ------------------------------------------------------------ answering
 
+    def ranking(self, text: str, rules: dict[str, float]) -> list[tuple[str, float]]:
+        """Intents, likeliest first: the keyword and question-form scores (`rules`, from intent_ranking) plus
+        the learned model's, weighed alike. The learned model also knows "out_of_scope" (医保卡, 高铁票 ...
+        asked the way ours are)."""
+        learned = self.learned.scores(self.features(text))
+        floor = min(learned.values())
+        rules_weight, learned_weight = self.weights
+        combined = {intent: rules_weight * rules.get(intent, 0.0) + learned_weight * learned.get(intent, floor)
+                    for intent in dict.fromkeys([*self.intents, *learned])}
+        return sorted(combined.items(), key=lambda pair: -pair[1])  # stable: the lexicon's order on ties
+
     def ask(self, question: str) -> Answer:
         text = self.normalise(question)[:200]
         hits = self.mentions(text)
         if self._outside(text, hits):
             return self.not_found()
+        rules = dict(self.intent_ranking(text))
+        ranking = self.ranking(text, rules)
+        if ranking[0][0] == NOT_FOUND and not _codes(hits, below=WEAK):
+            return self.not_found()
+        ranking = [(intent, score) for intent, score in ranking if intent != NOT_FOUND]  # an aid named makes it ours
+        best, runner_up = ranking[0][1], ranking[1][1]
+        # the likeliest intent, then runner-ups that are close and have a keyword or question form of their own
+        candidates: list[str | None] = [ranking[0][0]]
+        candidates += [intent for intent, score in ranking[1:] if score >= best - RUNNER_UP_GAP and intent in rules]
+        if hits:
+            candidates.append(None)  # a question that names an item is never "not found"
         tokens = self._cut(text)
-        ranking = self.intent_ranking(text)
-        candidates = ranking[:1] or [(None, 0.0)]
-        candidates += [(intent, score) for intent, score in ranking[1:] if score >= FALLBACK_MIN]
-        if hits and candidates[-1][0] is not None:
-            candidates.append((None, 0.0))  # a question that names an item is never "not found"
-        for intent, strength in candidates:
-            answer = self._answer(text, intent, strength, hits, tokens)
+        for intent in candidates:
+            answer = self._answer(text, intent, best - runner_up, hits, tokens)
+            if answer and intent == ranking[0][0] and best - runner_up < CHOICE_GAP:
+                other = self._answer(text, ranking[1][0], 0.0, hits, tokens)
+                return self._choice(answer, other) if other else answer
             if answer:
                 return answer
         return self.not_found()
 
-    def _answer(self, text: str, intent: str | None, strength: float,
+    def _choice(self, first: Answer, second: Answer) -> Answer:
+        """Two readings about as likely ("低保怎么才能办下来": the conditions or the procedure?): the start
+        of both, so the person sees which one was meant, with both pages; the first stays the answer of
+        record. The same reading twice is just the answer."""
+        if (second.intent, second.item_code) == (first.intent, first.item_code) or second.body == first.body:
+            return first
+        links = tuple(dict.fromkeys((*first.links, *second.links)))
+        room = (MAX_ANSWER - len(CHOICE_HEAD) - len(_link_line(links))) // 2
+        body = CHOICE_HEAD + "".join(_clip(f"{mark}{a.body}", room)
+                                     for mark, a in zip(("（一）", "（二）"), (first, second), strict=True))
+        return Answer(fit(body, *links), first.intent, first.intent_label, first.item_code, first.item_name,
+                      first.sources, CHOICE_CONFIDENCE)
+
+    def _answer(self, text: str, intent: str | None, lead: float,
                 hits: list[tuple[str, int]], tokens: list[str]) -> Answer | None:
         """The answer for this intent, or None when there is nothing to answer it with."""
         codes = _codes(hits)
         if intent in GENERAL_INTENTS:  # "我爸住院了，能帮他交申请吗": a generic hint is not the topic
-            return self._from_faq(intent, _codes(hits, below=WEAK), tokens, 0.9)
+            # the happiness list holds every aid of the household, whichever one the question names
+            named = [] if intent == "happiness_list" else _codes(hits, below=WEAK)
+            return self._from_faq(intent, named, tokens, 0.9)
+        if intent == "overview":  # "残疾人能享受哪些救助", "孩子还在上学…有哪些救助": a hint or a fact of
+            codes = _codes(hits, below=FACT)  # the story is no topic; what is asked about is named
         if intent == "combination":  # "特困和残补能一起领吗" compares the two in that order
             named = _codes(hits, below=WEAK, in_text_order=True)
             return self._combination(named) if len(named) >= 2 or (named and BOTH.search(text)) else None
@@ -424,6 +514,9 @@ class PolicyQA:
         faq = self._best_faq(tokens, intent, topics)
         if faq:
             return self._faq_answer(faq, intent or faq["intent"], codes, 0.85)
+        named = _codes(hits, below=FACT, in_text_order=True)
+        if intent in TEMPLATES and len(named) >= 2 and not _spent_match(text):  # "低保和特困各给多少"
+            return self._two_items(self.cat.items[named[0]], self.cat.items[named[1]], intent, 0.75)
         if not codes:  # "救助一般在哪申请" is about all aid, not about the one item retrieval finds
             general = self._about_all_aid(text, intent, tokens)
             codes = [] if general else self._retrieve_item(tokens)
@@ -431,7 +524,7 @@ class PolicyQA:
                 return general
             confidence = 0.6
         else:
-            confidence = 0.9 if strength >= STRONG_KEYWORDS else 0.75
+            confidence = 0.9 if lead >= STRONG_LEAD else 0.75
         item = self.cat.items[codes[0]]
         chosen = intent if intent in TEMPLATES else "overview"
         return self._item_answer(item, chosen, confidence, text)
@@ -513,23 +606,35 @@ class PolicyQA:
 
     def _combination(self, codes: list[str]) -> Answer:
         item = self.cat.items[codes[0]]
-        label = self.intents["combination"]["label"]
         if len(codes) >= 2:
-            other = self.cat.items[codes[1]]
-            reason = self.cat.conflicts(item.code, other.code)
-            if reason:
-                body = f"{item.short_name}和{other.short_name}不能同时享受：{reason}。"
-            elif other.code in item.stacks_with or item.code in other.stacks_with:
-                body = f"{item.short_name}和{other.short_name}可以同时享受（可叠加），符合条件的分别申请即可。"
-            else:
-                body = (f"{item.short_name}和{other.short_name}没有“不可同时享受”的规定，"
-                        f"符合各自条件的可以分别申请，以审批为准。")
-        else:
-            nots = "、".join(self.cat.items[c].short_name for c in item.not_with) or "无"
-            stacks = "、".join(self.cat.items[c].short_name for c in item.stacks_with) or "无"
-            body = f"{item.name}可以和{stacks}叠加享受；不能同时享受的：{nots}。"
-        return Answer(fit(body, item.url), "combination", label, item.code, item.name,
-                      tuple(_basis_sources(item)), 0.9)
+            return self._two_items(item, self.cat.items[codes[1]], "combination", 0.9)
+        nots = "、".join(self.cat.items[c].short_name for c in item.not_with) or "无"
+        stacks = "、".join(self.cat.items[c].short_name for c in item.stacks_with) or "无"
+        body = f"{item.name}可以和{stacks}叠加享受；不能同时享受的：{nots}。"
+        return Answer(fit(body, item.url), "combination", self.intents["combination"]["label"], item.code,
+                      item.name, tuple(_basis_sources(item)), 0.9)
+
+    def _together(self, item: Item, other: Item) -> str:
+        """Whether two items can be held together, from the catalogue's exclusions and stacking lists."""
+        pair = f"{item.short_name}和{other.short_name}"
+        reason = self.cat.conflicts(item.code, other.code)
+        if reason:
+            return f"{pair}不能同时享受：{reason}。"
+        if other.code in item.stacks_with or item.code in other.stacks_with:
+            return f"{pair}可以同时享受（可叠加），符合条件的分别申请即可。"
+        return f"{pair}没有“不可同时享受”的规定，符合各自条件的可以分别申请，以审批为准。"
+
+    def _two_items(self, item: Item, other: Item, intent: str, confidence: float) -> Answer:
+        """A question naming two aids ("低保和护理补贴能一起办吗", "低保和特困的条件"): what it asks about
+        each, shortened to fit, and whether the two can be held together; both pages cited."""
+        together = self._together(item, other)
+        template = TEMPLATES["overview" if intent == "combination" else intent]
+        links = (item.url, other.url)
+        room = (MAX_ANSWER - len(together) - len(_link_line(links))) // 2
+        parts = "".join(_clip(template(i, self.cat), room) for i in (item, other))
+        body = together + parts if intent == "combination" else parts + together
+        return Answer(fit(body, *links), intent, self.intents[intent]["label"], item.code, item.name,
+                      tuple(_basis_sources(item) + _basis_sources(other)), confidence)
 
     def _item_answer(self, item: Item, intent: str, confidence: float, text: str = "") -> Answer:
         body = TEMPLATES[intent](item, self.cat)
@@ -627,13 +732,18 @@ def _basis_sources(item: Item) -> list[dict]:
     return [{"title": f"{b['title']} {b['article']}", "url": item.url} for b in item.basis[:2]]
 
 
-def fit(body: str, link: str | None) -> str:
-    """Chat-bubble sized: at most 300 characters including the link to the item's page."""
-    tail = f"详情：{link}" if link else ""
-    room = MAX_ANSWER - len(tail)
-    if len(body) > room:
-        body = body[: room - 1] + "…"
-    return body + tail
+def _link_line(links: tuple[str, ...]) -> str:
+    return f"详情：{' '.join(links)}" if links else ""
+
+
+def _clip(text: str, room: int) -> str:
+    return text if len(text) <= room else text[: room - 1] + "…"
+
+
+def fit(body: str, *links: str) -> str:
+    """Chat-bubble sized: at most 300 characters including the links to the items' pages."""
+    tail = _link_line(links)
+    return _clip(body, MAX_ANSWER - len(tail)) + tail
 
 
 def _standard_text(item: Item, cat: Catalogue) -> str:

@@ -63,7 +63,19 @@ def ask():
     if question:
         services().extras["rate_limiter"].check("policy-ask", request.remote_addr or "-", 30, 60)
         answer = policy_qa().ask(question)
-        chat = [*chat, {"q": question, "a": answer.body, "url": f"/policy/{answer.item_code}"
-                        if answer.item_code else None, "item": answer.item_name}][-10:]
+        chat = [*chat, {"q": question, "a": answer.body, "pages": _cited_pages(answer.links)}][-10:]
         session["chat"] = chat
     return render_template("h5/ask.html", chat=chat)
+
+
+def _cited_pages(links: list[str]) -> list[dict]:
+    """The pages an answer cites, each with a caption: an item's page by its name."""
+    from ..domain.policy import catalogue
+
+    items = catalogue().items
+    pages = []
+    for link in links:
+        item = items.get(link.removeprefix("/policy/")) if link.startswith("/policy/") else None
+        title = f"看“{item.name}”完整政策" if item else ("看全部政策清单" if link == "/policy" else "查看详情")
+        pages.append({"url": link, "title": title})
+    return pages

@@ -82,4 +82,4 @@ def reply_text(message, base: str) -> str:
         return f"查办理进度请点这里：{base}/status\n输入申请人身份证号即可看到办到哪一步。"
     answer = policy_qa().ask(content[:200])
     # links in answers are site-relative; a chat message needs the full address
-    return answer.answer.replace("详情：/", f"详情：{base}/")
+    return answer.body + "详情：" + " ".join(base + link for link in answer.links)
