@@ -76,6 +76,16 @@ TARGET = 0.90
 # both answered plus whether they stack, happiness-list questions name no item, and an overview question
 # takes only an aid named as its topic (not a hint or a fact of the story). In-sample after the round:
 # blind 97.5%, blind7 96.2%, every other set 100%.
+# questions_blind8.tsv (198 questions in four voices: an elderly villager, a young migrant worker, a
+# village assistant asking for someone, a clerk; written blind by a writer who saw neither the engine nor
+# the other sets) is the held-out figure of the fifth round, measured once after the method was final and
+# committed (3e1e62b, b63c9a7 on main): 93.4% (185/198). 11 of the 198 replies offered two readings
+# ("您是想问哪一个？"); 6 of those had the expected reading first. It is kept out of the training data (it
+# stays here in tests/policy) and has not been tuned on. Misses: a combination in dialect with a misspelt
+# aid ("护里补贴还能整不"), "对象范围/包括哪些人" read as an overview instead of conditions, papers asked
+# about by name (自理能力评估表, 事故情况说明) and "回户籍地申请" read as other intents, "要我送东西 我要告他"
+# and "所有救助项目的清单" read as out of scope.
+HELD_OUT = {"questions_blind8.tsv": 0.934}
 LATER_SETS = {"questions_holdout.tsv": 0.97, "questions_fresh.tsv": 0.97, "questions_blind.tsv": 0.95,
               "questions_blind2.tsv": 0.97, "questions_blind3.tsv": 0.97, "questions_blind4.tsv": 0.98,
               "questions_blind6.tsv": 0.98, "questions_blind5.tsv": 0.98, "questions_blind7.tsv": 0.95}
@@ -113,9 +123,15 @@ def test_later_question_sets_are_reported(name, floor, capsys):
     assert measure(QUESTIONS.with_name(name), name, capsys) >= floor
 
 
+@pytest.mark.parametrize(("name", "floor"), HELD_OUT.items())
+def test_held_out_sets_stay_at_their_first_measurement(name, floor, capsys):
+    assert measure(Path(__file__).with_name(name), name, capsys) >= floor
+
+
 def test_every_answer_fits_a_chat_bubble_and_links():
-    names = ("questions.tsv", *LATER_SETS)
-    questions = [q for name in names for q, _, _ in load_questions(QUESTIONS.with_name(name))]
+    paths = [QUESTIONS.with_name(name) for name in ("questions.tsv", *LATER_SETS)]
+    paths += [Path(__file__).with_name(name) for name in HELD_OUT]
+    questions = [q for path in paths for q, _, _ in load_questions(path)]
     for question in questions:
         answer = policy_qa().ask(question)
         assert 0 < len(answer.answer) <= MAX_ANSWER, question
