@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from ..domain.disbursement import Attempt, Batch, BatchLine, BatchState, Slip, SlipStatus
 from ..domain.model import AidRecord, AuditEvent, Household, Member, Relation, Role, StaffUser, WorkCapacity
+from ..domain.outreach import OutreachEntry
 from ..domain.payee import Payee
 from ..domain.workflow import Application, Assistant, Complaint, GreenChannel, RequestedItem, Stage, Step
 from ..ports import Cipher, NoticeRecord
@@ -30,6 +31,7 @@ def household_to_doc(h: Household, cipher: Cipher) -> dict:
     for member in doc["members"]:
         member["id_number"] = _enc(cipher, member["id_number"])
         member["birth_date"] = member["birth_date"].isoformat()
+    doc["outreach"] = [e.to_doc() for e in h.outreach]
     return doc
 
 
@@ -38,6 +40,7 @@ def household_from_doc(doc: dict, cipher: Cipher) -> Household:
     for name in HOUSEHOLD_SECRETS:
         doc[name] = _dec(cipher, doc.get(name))
     doc["members"] = [_member_from_doc(m, cipher) for m in doc["members"]]
+    doc["outreach"] = [OutreachEntry.from_doc(e) for e in doc.get("outreach", [])]
     return Household(**_known(Household, doc))
 
 

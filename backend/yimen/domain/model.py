@@ -104,6 +104,8 @@ class Household:
     # expenses that count (刚性支出), this year, after insurance; None: not recorded
     medical_costs_fen: int | None = None
     education_costs_fen: int | None = None
+    # 主动发现 and 预警 entries (domain/outreach.OutreachEntry), kept with the household they concern
+    outreach: list = field(default_factory=list)
     id: str = field(default_factory=new_id)
     version: int = 0
 

@@ -1,4 +1,5 @@
-"""Department data for 核对 (`yimen import-dept-data SOURCE FILE`): 房产, 车辆, 社保, 工商, 公积金.
+"""Department data (`yimen import-dept-data SOURCE FILE`): for 核对 房产, 车辆, 社保, 工商, 公积金; and events
+that may raise a warning on a household: 死亡, 医疗费用, 残疾证, 意外事故.
 
 Each source sends one CSV or .xlsx per delivery with 身份证号, 姓名 and its own columns
 (docs/department-data-import.md). A file goes in whole or not at all; a row replaces what the same
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from ..domain import idcard
 from ..domain.errors import ValidationError
 from ..domain.model import SYSTEM, Actor, AuditEvent
 from ..domain.money import parse_yuan, yuan
+from .outreach import raise_warning
 from .spreadsheets import header_key, read_rows
 
 KV_PREFIX = "dept:"
@@ -39,6 +42,7 @@ class Source:
     alias: str  # for the command line
     department: str
     columns: tuple[Column, ...]
+    event: bool = False  # a death, a settlement, a certificate, an accident: may raise a warning
 
 
 SOURCES = {s.name: s for s in (
@@ -62,6 +66,24 @@ SOURCES = {s.name: s for s in (
         Column("月缴存额（元）", "deposit_fen", "yuan", "公积金月缴存额"),
         Column("账户余额（元）", "balance_fen", "yuan", "公积金余额"),
     )),
+    # Events: each may raise a warning on the person's household (domain/outreach, catalogue/_warnings.yaml).
+    Source("死亡", "death", "县公安局（户籍）、县民政局（殡葬）", (
+        Column("死亡日期", "date", "date", "死亡日期"),
+    ), event=True),
+    Source("医疗费用", "medical", "县医疗保障局", (
+        Column("结算日期", "date", "date", "最近结算日期"),
+        Column("医疗费用总额（元）", "total_fen", "yuan", "医疗费用总额"),
+        Column("个人自付（元）", "self_pay_fen", "yuan", "个人自付"),
+    ), event=True),
+    Source("残疾证", "disability", "县残疾人联合会", (
+        Column("残疾类别", "category", "text", "残疾类别"),
+        Column("残疾等级", "grade", "grade", "残疾等级"),
+        Column("发证日期", "date", "date", "发证日期"),
+    ), event=True),
+    Source("意外事故", "accident", "县应急管理局", (
+        Column("发生日期", "date", "date", "发生日期"),
+        Column("事故类型", "accident_type", "text", "事故类型"),
+    ), event=True),
 )}
 COMMON = (Column("身份证号", "id_number", "text", ""), Column("姓名", "name", "text", ""))
 
@@ -82,6 +104,13 @@ def _value(column: Column, raw) -> object:
         return 0
     if column.kind == "yuan":
         return parse_yuan(text)
+    if column.kind == "date":
+        return _date(raw, text)
+    if column.kind == "grade":
+        grade = GRADES.get(text.removesuffix("级"), None)
+        if grade is None:
+            raise ValidationError("BAD_GRADE", "残疾等级应为 1-4 或 一级-四级")
+        return grade
     try:
         number = Decimal(text)
     except InvalidOperation as exc:
@@ -89,6 +118,18 @@ def _value(column: Column, raw) -> object:
     if number < 0 or (column.kind == "count" and number != number.to_integral_value()):
         raise ValidationError("BAD_NUMBER", "应为非负整数" if column.kind == "count" else "不能为负数")
     return int(number) if column.kind == "count" else float(number)
+
+
+GRADES = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
+
+
+def _date(raw, text: str) -> str:
+    if isinstance(raw, datetime | date):  # an xlsx date cell
+        return raw.date().isoformat() if isinstance(raw, datetime) else raw.isoformat()
+    try:
+        return date.fromisoformat(text.replace("/", "-")[:10]).isoformat()
+    except ValueError as exc:
+        raise ValidationError("BAD_DATE", "日期应写成 2026-11-20") from exc
 
 
 def parse(source: Source, name: str, data: bytes) -> list[tuple[str, dict]]:
@@ -149,6 +190,8 @@ def import_file(services, source_name: str, name: str, data: bytes, actor: Actor
         for number, fields in rows:
             uow.kv.put(KV_PREFIX + source.name, services.cipher.lookup_hash(number),
                        {"fields": fields, "file_sha256": digest, "imported_at": imported_at})
+            if source.event:
+                raise_warning(uow, services.clock, actor, source.name, number, fields)
         uow.audit.append(AuditEvent(actor=actor.label, object_type="dept_data", object_id=source.name,
                                     action="import", at=services.clock.now(),
                                     reason=f"{Path(name).name}：{len(rows)} 人，sha256 {digest[:12]}"))
@@ -158,7 +201,8 @@ def import_file(services, source_name: str, name: str, data: bytes, actor: Actor
 def findings_for(uow, cipher, id_number: str) -> dict[str, dict | None]:
     """What each source says about one person: {source: fields} or None when it has no record."""
     key = cipher.lookup_hash(id_number)
-    return {name: (uow.kv.get(KV_PREFIX + name, key) or {}).get("fields") for name in SOURCES}
+    return {name: (uow.kv.get(KV_PREFIX + name, key) or {}).get("fields")
+            for name, source in SOURCES.items() if not source.event}
 
 
 def describe(source_name: str, fields: dict | None) -> str:
@@ -170,12 +214,14 @@ def describe(source_name: str, fields: dict | None) -> str:
         value = fields.get(column.key)
         if value in (None, "", 0):
             continue
-        shown = {"yuan": lambda v: f"{yuan(v)} 元", "area": lambda v: f"{v:g} 平方米"}.get(column.kind, str)(value)
+        shown = {"yuan": lambda v: f"{yuan(v)} 元", "area": lambda v: f"{v:g} 平方米",
+                 "grade": lambda v: f"{v} 级"}.get(column.kind, str)(value)
         parts.append(f"{column.label} {shown}")
     return "；".join(parts) or "无"
 
 
-@click.command("import-dept-data", help="导入部门核对数据（房产/车辆/社保/工商/公积金），CSV 或 .xlsx")
+@click.command("import-dept-data",
+               help="导入部门数据（房产/车辆/社保/工商/公积金；死亡/医疗费用/残疾证/意外事故），CSV 或 .xlsx")
 @click.argument("source")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--data-dir", default=None)

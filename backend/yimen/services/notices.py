@@ -26,6 +26,8 @@ EVENTS: dict[str, tuple[str, ...]] = {
     "overdue": ("item_name", "application_no", "stage", "days_overdue"),  # to staff; optional: due_on
     "payment_failed": ("item_name", "name_masked", "amount_fen", "reason", "batch_id"),  # to the centre
     "payee_changed": ("account_masked", "bank_name", "changed_on"),
+    "warning_raised": ("kind", "level", "village", "due_on"),  # to the township window (预警)
+    "complaint_answered": ("complaint_no", "reply", "answered_on"),  # to the person who complained
 }
 HOW_TO_GIVE_ACCOUNT = ("请带户主或家庭成员本人的身份证和一卡通（或本人名下的银行卡）"
                        "到乡镇（街道）社会救助窗口登记收款账户，登记后即可发放。")
@@ -215,6 +217,22 @@ def _payment_failed(d: dict) -> Rendered:
          ("thing4", d["reason"])))
 
 
+def _warning(d: dict) -> Rendered:
+    level = {"red": "红色预警", "yellow": "黄色预警"}.get(d["level"], "提醒")
+    return Rendered(
+        "warning_raised", f"救助{level}",
+        f"{d['village']}一户{d['kind']}（{level}），请在{cn_date(d['due_on'])}前入户核实，结果在“主动发现”待办里登记。",
+        (("thing1", d["kind"]), ("thing2", d["village"]), ("thing3", level), ("date4", cn_date(d["due_on"]))))
+
+
+def _complaint_answered(d: dict) -> Rendered:
+    return Rendered(
+        "complaint_answered", "您反映的问题有答复了",
+        f"您反映的问题（受理编号{d['complaint_no']}）已于{cn_date(d['answered_on'])}答复：{d['reply']}",
+        (("character_string1", d["complaint_no"]), ("thing2", d["reply"]), ("date3", cn_date(d["answered_on"]))))
+
+
 _RENDERERS = {"application_received": _received, "needs_correction": _correction, "accepted": _accepted,
               "rejected": _rejected, "approved": _approved, "not_approved": _not_approved, "paid": _paid,
-              "overdue": _overdue, "payment_failed": _payment_failed, "payee_changed": _payee_changed}
+              "overdue": _overdue, "payment_failed": _payment_failed, "payee_changed": _payee_changed,
+              "warning_raised": _warning, "complaint_answered": _complaint_answered}
