@@ -55,6 +55,7 @@ from .application_forms import (
 from .auth import AuthService, require_area, require_role
 from .checking import advice, check_report, current_aid_codes
 from .disbursement import create_slips
+from .household_file import correct_incomes
 from .notices import notify
 from .payees import apply_payee, county_banks
 from .regions import county_regions
@@ -223,20 +224,42 @@ class ApplicationService:
             _audit(uow, actor, app, "withdraw", before, now, reason=reason or None)
             return app
 
-    def resubmit(self, actor: Actor, app_id: str, note: str, materials: dict | None) -> Application:
-        """补正: replace the materials sent back for, and return to the stage that asked."""
+    def resubmit(self, actor: Actor, app_id: str, note: str, materials: dict | None,
+                 incomes: list | None = None) -> Application:
+        """补正: replace just what was sent back for (a photo, the signature, a member's monthly income) and
+        return to the stage that asked. `incomes`: [{"member": index, "monthly_income_fen": {source: fen}}]."""
         now = self.s.clock.now()
         new = materials_from(materials or {}, assistant_mode=False, partial=True,
                              fetch=lambda key: uploads.take(self.s, actor, key))
+        if not (note.strip() or new or incomes):
+            raise ValidationError("NOTHING_CORRECTED", "请写一句补了什么，或补交照片、签名，或修改收入")
         with self.s.uow() as uow:
             app = self._citizen_app(uow, actor, app_id)
             before = app.stage
             app.resubmit(now, actor.label, note)
+            if incomes:
+                household = uow.households.get(app.household_id)
+                if not _may_correct_file(actor, app, household):
+                    raise Forbidden("FILE_AT_WINDOW", "这户的档案请到乡镇（街道）社会救助窗口修改")
+                for line in correct_incomes(household, incomes):
+                    uow.audit.append(AuditEvent(actor=actor.label, object_type="household", object_id=household.id,
+                                                action="edit", at=now, reason=f"补正：{line}"))
+                uow.households.update(household)
+            if app.assistant and "signature" in new:  # the resident's new signature is her 授权书 too
+                new["assistant_authorisation"] = new["signature"]
             for kind, key in self._storematerials_from(f"{app.id}/v{app.version + 1}", new).items():
                 app.materials[kind] = key
+            if app.assistant and "assistant_authorisation" in new:
+                app.assistant.authorisation_key = app.materials["assistant_authorisation"]
             uow.applications.update(app)
             _audit(uow, actor, app, "resubmit", before, now, reason=note or None)
             return app
+
+    def correctable_file(self, actor: Actor, app: Application) -> Household | None:
+        """The household whose incomes this citizen may change in a 补正, if any."""
+        with self.s.uow() as uow:
+            household = uow.households.get(app.household_id)
+        return household if _may_correct_file(actor, app, household) else None
 
     def status_lookup(self, id_number: str, name: str) -> dict:
         """达川-style lookup by ID number, made safe: the name must match, only stages are shown, and an
@@ -622,6 +645,13 @@ def _audit(uow: UnitOfWork, actor: Actor, app: Application, action: str, before:
                                 phrase=phrase, reason=reason))
 
 
+def _may_correct_file(actor: Actor, app: Application, household: Household) -> bool:
+    """Her own household, or one this very application filed (协理员 mode) and nobody has bound since."""
+    if household.owner_openid == actor.id:
+        return True
+    return household.owner_openid is None and app.applicant_openid == actor.id and not app.identity_check
+
+
 def _verify_identity(uow: UnitOfWork, actor: Actor, app: Application, verified: bool, now) -> None:
     """Nothing moves on for a household on file until the window has checked who applied (issue 18)."""
     if not app.identity_check:
@@ -695,6 +725,13 @@ def _identity_note(filed: Household, declared: Household, assistant: str | None)
     return f"申报的身份证号已在档案中（{mask_name(filed.head.name)}户）：{who}；{names}。核验后再受理。"
 
 
+def _correction_reason(app: Application) -> str | None:
+    """What the clerk asked to fix: the reason of the 退回补正 that sent the case back."""
+    if app.stage != Stage.CORRECTION:
+        return None
+    return next((s.reason for s in reversed(app.history) if s.phrase == RETURN), None)
+
+
 def _masked_resident(helper: dict) -> dict:
     return {"name": mask_name(str(helper["resident_name"]).strip()),
             "id_number": mask_id_number(idcard.normalize_number(helper["resident_id_number"]))}
@@ -721,6 +758,7 @@ def application_view(app: Application, today: date, warn_days: int = workdays.DE
             "amount_fen": app.green.amount_fen, "paperwork_due": app.green.paperwork_due.isoformat(),
             "paperwork_status": "手续待补办" if app.green.pending else "手续已补齐"},
         "correction_requested": app.stage == Stage.CORRECTION,
+        "correction_reason": _correction_reason(app),
         "time_limits": time_limits(app),
         "timeline": timeline(app),
     }

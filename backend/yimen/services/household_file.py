@@ -193,6 +193,21 @@ class HouseholdFileService:
             return household
 
 
+def correct_incomes(h: Household, raw) -> list[str]:
+    """补正 by the applicant: new monthly incomes for members picked by position; one line per change."""
+    if not isinstance(raw, list) or not raw:
+        raise ValidationError("BAD_INCOME", "请填写要修改的收入")
+    lines = []
+    for entry in raw:
+        index = entry.get("member") if isinstance(entry, dict) else None
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(h.members):
+            raise ValidationError("BAD_MEMBER", "要修改收入的家庭成员不正确，请刷新页面")
+        member = h.members[index]
+        details = member_details({"monthly_income_fen": entry.get("monthly_income_fen")}, mask_name(member.name))
+        lines += _apply(member, details, MEMBER_LABELS, f"成员 {mask_name(member.name)} ")
+    return lines
+
+
 def _member(h: Household, member_id: str) -> Member:
     for member in h.members:
         if member.id == member_id:

@@ -52,11 +52,13 @@ def withdraw(app_id: str):
 
 
 @bp.post("/applications/<app_id>/resubmit")
-@api_doc("补正后重新提交", auth="citizen", body={"note": "string", "materials": "object"}, tags=TAGS)
+@api_doc("补正后重新提交：只改要补的（照片、签名、某位成员的月收入），回到要求补正的环节", auth="citizen",
+         body={"note": "string", "materials": "object", "incomes": "array"}, tags=TAGS)
 @login_required("citizen")
 def resubmit(app_id: str):
     body = json_body()
-    app = _service().resubmit(g.actor, app_id, str(body.get("note") or ""), body.get("materials"))
+    app = _service().resubmit(g.actor, app_id, str(body.get("note") or ""), body.get("materials"),
+                              body.get("incomes"))
     return jsonify(_view(app))
 
 

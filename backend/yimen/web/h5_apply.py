@@ -2,14 +2,21 @@
 these pages keep what was typed, and show each error in plain Chinese next to its field."""
 
 import base64
+import re
 import secrets
 
 from flask import Blueprint, g, redirect, render_template, request, session
 
+from ..domain import eligibility
 from ..domain.errors import YimenError
+from ..domain.model import HEALTH, Relation
+from ..domain.money import parse_yuan
 from ..domain.policy import catalogue
+from ..domain.workflow import Stage
 from ..services.applications import ApplicationService, application_view
 from ..services.happiness import HappinessService
+from ..services.household_file import INCOME_SOURCES
+from ..services.households import HouseholdService
 from ..services.photos import load_upload
 from ..services.regions import villages
 from ..services.uploads import new_key, take
@@ -50,7 +57,9 @@ def _actor():
 @_doc("我要申请：填写信息、拍身份证、签名")
 @citizen_page
 def apply():
-    form = request.form if request.method == "POST" else {"items": request.args.get("items", "")}
+    owned = HouseholdService(services()).owned_by(_actor().id)
+    form = request.form if request.method == "POST" else {"items": request.args.get("items", ""),
+                                                          **(_from_file(owned[0]) if owned else {})}
     errors: dict[str, str] = {}
     ocr, kept = None, {}
     if request.method == "POST":
@@ -68,8 +77,41 @@ def apply():
             errors[field] = exc.message
     chosen = set(filter(None, (form.getlist("items") if hasattr(form, "getlist") else form["items"].split(","))))
     return render_template("h5/apply.html", form=form, errors=errors, ocr=ocr, villages=_villages(),
-                           items=list(catalogue().items.values()), chosen=chosen, kept=kept,
+                           items=list(catalogue().items.values()), chosen=chosen, kept=kept, owned=owned,
+                           members=_member_indexes(form), sources=INCOME_SOURCES, relations=list(Relation)[1:],
+                           health=HEALTH, disabilities=eligibility.DISABILITY_TYPES,
                            idempotency_key=request.form.get("idempotency_key") or secrets.token_urlsafe(16))
+
+
+def _from_file(household) -> dict:
+    """A bound resident applies for her household on file: her details are filled in from it."""
+    head = household.head
+    return {"household_id": household.id, "name": head.name, "id_number": head.id_number,
+            "phone": household.phone or "", "village_code": household.village_code, "address": household.address}
+
+
+def _member_indexes(form) -> list[int]:
+    """The other members typed so far (fields m1_name, m2_name ...), so a page sent back keeps them."""
+    return sorted({int(k[1:].split("_")[0]) for k in form if re.fullmatch(r"m\d{1,2}_name", k)})
+
+
+def _incomes(form, index: int) -> dict[str, int]:
+    prefix = f"income:{index}:"
+    return {k.removeprefix(prefix): fen for k in form if k.startswith(prefix)
+            if (fen := parse_yuan(form[k]) if form[k].strip() else 0)}
+
+
+def _members_from_form(form, name: str, number: str) -> list[dict]:
+    """The applicant with her incomes, then each other member as typed (details optional, in plain words)."""
+    members = [{"name": name, "id_number": number, "monthly_income_fen": _incomes(form, 0)}]
+    for i in _member_indexes(form):
+        grade = form.get(f"m{i}_disability_grade", "")
+        members.append({"name": form.get(f"m{i}_name", ""), "id_number": form.get(f"m{i}_id_number", "").strip(),
+                        "relation": form.get(f"m{i}_relation", ""), "health": form.get(f"m{i}_health", ""),
+                        "disability_type": form.get(f"m{i}_disability_type", ""),
+                        "disability_grade": int(grade) if grade.isdigit() else None,
+                        "monthly_income_fen": _incomes(form, i)})
+    return members
 
 
 def _kept_materials(form, files) -> dict[str, str]:
@@ -101,12 +143,12 @@ def _body_from_form(form, kept: dict[str, str]) -> tuple[dict, dict]:
     name, number = form.get("name", "").strip(), form.get("id_number", "").strip().upper()
     photo = load_upload(take(services(), _actor(), kept["id_photo"]))
     ocr = check_photo(photo.image, name or None, number or None)
-    body = {
-        "items": form.getlist("items"),
-        "household": {"village_code": form.get("village_code", ""), "address": form.get("address", ""),
-                      "phone": form.get("phone", ""), "members": [{"name": name, "id_number": number}]},
-        "materials": {kind: {"upload_key": key} for kind, key in kept.items()},
-    }
+    body = {"items": form.getlist("items"), "materials": {kind: {"upload_key": key} for kind, key in kept.items()}}
+    if form.get("household_id") and not form.get("assistant_mode"):  # her own household on file (bound)
+        body["household_id"] = form["household_id"]
+    else:
+        body["household"] = {"village_code": form.get("village_code", ""), "address": form.get("address", ""),
+                             "phone": form.get("phone", ""), "members": _members_from_form(form, name, number)}
     if form.get("assistant_mode"):  # 协理员 mode: the resident signs on the assistant's phone
         body["assistant"] = {"assistant_name": form.get("assistant_name", "").strip(), "resident_name": name,
                              "resident_id_number": number}
@@ -131,11 +173,50 @@ def my_applications():
 
 
 @bp.get("/my/<app_id>")
-@_doc("申请进度（时间线）")
+@_doc("申请进度（时间线）；需要补正时显示要补什么，可以在这里补")
 @citizen_page
 def my_application(app_id: str):
-    app = application_view(_service().get_for_citizen(_actor(), app_id), services().clock.today())
-    return render_template("h5/timeline.html", app=app, new=request.args.get("new"))
+    return _timeline(app_id)
+
+
+def _timeline(app_id: str, errors: dict | None = None, kept: dict | None = None, status: int = 200):
+    service = _service()
+    app = service.get_for_citizen(_actor(), app_id)
+    household = service.correctable_file(_actor(), app) if app.stage == Stage.CORRECTION else None
+    sources = [list(dict.fromkeys([*INCOME_SOURCES, *m.monthly_income_fen])) for m in household.members
+               ] if household else []
+    return render_template("h5/timeline.html", app=application_view(app, services().clock.today()),
+                           new=request.args.get("new"), fixed=request.args.get("fixed"), household=household,
+                           sources=sources, errors=errors or {}, kept=kept or {}, form=request.form), status
+
+
+@bp.post("/my/<app_id>/resubmit")
+@_doc("补正后重新提交：新照片、重新签名、修改某位家庭成员的月收入，回到要求补正的环节")
+@citizen_page
+def resubmit(app_id: str):
+    kept = {}
+    try:
+        kept = _kept_materials(request.form, request.files)
+        service = _service()
+        household = service.correctable_file(_actor(), service.get_for_citizen(_actor(), app_id))
+        service.resubmit(_actor(), app_id, request.form.get("note", ""),
+                         {kind: {"upload_key": key} for kind, key in kept.items()},
+                         _changed_incomes(request.form, household) or None)
+    except YimenError as exc:
+        return _timeline(app_id, errors={"fix": exc.message}, kept=kept, status=exc.status)
+    return redirect(f"/my/{app_id}?fixed=1")
+
+
+def _changed_incomes(form, household) -> list[dict]:
+    """[{"member": index, "monthly_income_fen": {...}}] for the members whose incomes the form changes."""
+    changed = []
+    for index, member in enumerate(household.members if household else []):
+        prefix = f"income:{index}:"
+        typed = {k.removeprefix(prefix): form[k].strip() for k in form if k.startswith(prefix)}
+        incomes = {source: parse_yuan(text) for source, text in typed.items() if text}
+        if typed and {k: v for k, v in incomes.items() if v} != member.monthly_income_fen:
+            changed.append({"member": index, "monthly_income_fen": incomes})
+    return changed
 
 
 @bp.post("/my/<app_id>/withdraw")

@@ -4,7 +4,7 @@ audit event per change, and the one-time binding code the window gives a residen
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from ..domain import eligibility
-from ..domain.errors import ValidationError, YimenError
+from ..domain.errors import Conflict, ValidationError, YimenError
 from ..domain.model import HEALTH, Relation, Role, WorkCapacity
 from ..domain.money import parse_yuan
 from ..services.binding import BindingService
@@ -45,11 +45,12 @@ def _page(household_id: str, error: str | None = None, status: int = 200, code: 
 
 
 def _act(household_id: str, action):
-    """One edit; back to the file (303) on success, the file with the reason on a refusal (nothing lost)."""
+    """One edit; back to the file (303) on success, else the file again with the reason in plain words (a
+    form sent back for a fix, as on the H5 pages; refusals of role or area still answer 403/404)."""
     try:
         action()
-    except YimenError as exc:
-        return _page(household_id, error=exc.message, status=exc.status)
+    except (ValidationError, Conflict) as exc:
+        return _page(household_id, error=exc.message)
     return redirect(url_for("staff_household.household", household_id=household_id), 303)
 
 
