@@ -24,6 +24,7 @@ COMMANDS: list[str] = [
     "yimen.services.demo_cases:demo_cases_command",
     "yimen.services.regions:regions_command",
     "yimen.adapters.kms:kms_data_key_command",
+    "yimen.cli_staff:staff_command",
 ]
 
 

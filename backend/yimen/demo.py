@@ -4,6 +4,7 @@ region code 990101 is outside GB/T 2260, so no ID number generated here can belo
 import random
 from datetime import date, timedelta
 
+from .domain.departments import DEPARTMENTS
 from .domain.model import (
     SYSTEM,
     AidRecord,
@@ -28,6 +29,8 @@ TOWNSHIPS = {
     "990101003": ("河口镇", ["河口社区", "沙坝村", "龙井村"]),
 }
 DEMO_PASSWORD = "yimen-demo-2026"
+DEPARTMENT_APPROVERS = [("jiaoyu", "教育", "孙审批员"), ("yibao", "医保", "钱审批员"), ("zhujian", "住建", "李审批员"),
+                        ("canlian", "残联", "何审批员"), ("renshe", "人社", "林审批员"), ("yingji", "应急", "罗审批员")]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈"
 GIVEN = "秀兰桂英玉华建国德明志强春梅丽娟海燕红霞文斌永福淑珍金凤小军子涵浩然欣怡宇轩梓萱家豪思远雨桐"
 DISABILITIES = ["视力", "听力", "言语", "肢体", "智力", "精神"]
@@ -66,12 +69,15 @@ def staff_accounts() -> list[tuple[str, str, Role, str, str | None]]:
     """(username, display name, role, area, department)."""
     accounts = [
         ("admin", "系统管理员", Role.ADMIN, COUNTY.code, None),
-        ("centre", "县救助中心 周主任", Role.CENTRE, COUNTY.code, "民政局"),
+        ("centre", "县救助中心 周主任", Role.CENTRE, COUNTY.code, "民政"),
         ("checking", "县核对办 吴科员", Role.CHECKING, COUNTY.code, None),
-        ("approver", "县民政局 郑审批员", Role.APPROVER, COUNTY.code, "民政局"),
-        ("finance", "县财政局 钱会计", Role.FINANCE, COUNTY.code, "财政局"),
+        ("approver", "县民政局 郑审批员", Role.APPROVER, COUNTY.code, "民政"),
+        ("finance", "县财政局 钱会计", Role.FINANCE, COUNTY.code, "财政"),
         ("discipline", "县纪委监委 冯监督员", Role.DISCIPLINE, COUNTY.code, None),
     ]
+    # 协同办理: one approver in each other department that decides catalogue items
+    accounts += [(username, f"{DEPARTMENTS[dept]} {name}", Role.APPROVER, COUNTY.code, dept)
+                 for username, dept, name in DEPARTMENT_APPROVERS]
     for n, (code, (name, _)) in enumerate(TOWNSHIPS.items(), 1):
         accounts.append((f"window{n}", f"{name}受理窗口", Role.WINDOW, code, None))
         accounts.append((f"supervise{n}", f"{name}督办员", Role.SUPERVISION, code, None))

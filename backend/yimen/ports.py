@@ -87,6 +87,10 @@ class StaffRepository(abc.ABC):
     def get_by_username(self, username: str) -> StaffUser | None: ...
 
     @abc.abstractmethod
+    def update(self, user: StaffUser) -> None:
+        """Write if the stored version equals user.version, then bump it; else raise Conflict."""
+
+    @abc.abstractmethod
     def list_all(self) -> list[StaffUser]: ...
 
 

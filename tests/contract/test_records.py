@@ -150,6 +150,23 @@ def test_staff_accounts(backend):
         assert [u.username for u in uow.staff.list_all()] == ["admin", "window1"]
 
 
+def test_staff_update_is_versioned_and_the_phone_encrypted(backend):
+    with backend.uow() as uow:
+        uow.staff.add(StaffUser("approver2", "教育局 审批员", Role.APPROVER, "511721", "hash", "教育",
+                                phone="13912345678"))
+    with backend.uow() as uow:
+        first, second = uow.staff.get_by_username("approver2"), uow.staff.get_by_username("approver2")
+        first.active, first.session_epoch = False, 1
+        uow.staff.update(first)
+        assert first.version == 1
+    with pytest.raises(Conflict) as caught, backend.uow() as uow:
+        uow.staff.update(second)  # read before the first write: stale
+    assert caught.value.code == "STALE_VERSION"
+    with backend.uow() as uow:
+        stored = uow.staff.get_by_username("approver2")
+    assert (stored.active, stored.session_epoch, stored.version, stored.phone) == (False, 1, 1, "13912345678")
+
+
 def test_aid_records_are_unique_per_source_reference(backend):
     h = household()
 

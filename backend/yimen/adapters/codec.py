@@ -6,6 +6,7 @@ hashes travel beside the document so adapters can index them without ever seeing
 from dataclasses import asdict, fields
 from datetime import date, datetime
 
+from ..domain.departments import DEPARTMENTS, department_in
 from ..domain.disbursement import Attempt, Batch, BatchLine, BatchState, Slip, SlipStatus
 from ..domain.model import AidRecord, AuditEvent, Household, Member, Relation, Role, StaffUser, WorkCapacity
 from ..domain.outreach import OutreachEntry
@@ -57,12 +58,14 @@ def id_hashes(h: Household, cipher: Cipher) -> list[str]:
     return [cipher.lookup_hash(m.id_number) for m in h.members if m.id_number]
 
 
-def staff_to_doc(user: StaffUser) -> dict:
-    return asdict(user)
+def staff_to_doc(user: StaffUser, cipher: Cipher) -> dict:
+    return {**asdict(user), "phone": _enc(cipher, user.phone)}
 
 
-def staff_from_doc(doc: dict) -> StaffUser:
-    return StaffUser(**{**_known(StaffUser, doc), "role": Role(doc["role"])})
+def staff_from_doc(doc: dict, cipher: Cipher) -> StaffUser:
+    department = doc.get("department")  # accounts from before department codes said "民政局"
+    return StaffUser(**{**_known(StaffUser, doc), "role": Role(doc["role"]), "phone": _dec(cipher, doc.get("phone")),
+                        "department": department if department in DEPARTMENTS else department_in(department)})
 
 
 def aid_to_doc(record: AidRecord) -> dict:

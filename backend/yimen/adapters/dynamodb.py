@@ -338,20 +338,30 @@ class DynamoHouseholds(HouseholdRepository):
 class DynamoStaff(StaffRepository):
     """STAFF#<username>/STAFF; GSI1 STAFF/username lists them."""
 
-    def __init__(self, store: Store):
-        self.store = store
+    def __init__(self, store: Store, cipher: Cipher):
+        self.store, self.cipher = store, cipher
+
+    def _item(self, user: StaffUser) -> dict:
+        return {"PK": f"STAFF#{user.username}", "SK": "STAFF", "doc": _dumps(codec.staff_to_doc(user, self.cipher)),
+                "version": user.version, "GSI1PK": "STAFF", "GSI1SK": user.username}
+
+    def _load(self, item: dict) -> StaffUser:
+        return replace(codec.staff_from_doc(json.loads(item["doc"]), self.cipher), version=item.get("version", 0))
 
     def add(self, user: StaffUser) -> None:
-        item = {"PK": f"STAFF#{user.username}", "SK": "STAFF", "doc": _dumps(codec.staff_to_doc(user)),
-                "GSI1PK": "STAFF", "GSI1SK": user.username}
-        self.store.put(item, ("absent",), ("USERNAME_TAKEN", f"用户名 {user.username} 已存在"))
+        self.store.put(self._item(user), ("absent",), ("USERNAME_TAKEN", f"用户名 {user.username} 已存在"))
+
+    def update(self, user: StaffUser) -> None:
+        _versioned_put(self.store, self._item(user), user.version,
+                       ("STALE_VERSION", "该账号刚刚已被他人修改，请刷新后重试"))
+        user.version += 1
 
     def get_by_username(self, username: str) -> StaffUser | None:
         item = self.store.get(f"STAFF#{username}", "STAFF")
-        return codec.staff_from_doc(json.loads(item["doc"])) if item else None
+        return self._load(item) if item else None
 
     def list_all(self) -> list[StaffUser]:
-        return [codec.staff_from_doc(json.loads(item["doc"])) for item in self.store.query("GSI1", "STAFF")]
+        return [self._load(item) for item in self.store.query("GSI1", "STAFF")]
 
 
 class DynamoAidRecords(AidRecordRepository):
@@ -727,7 +737,7 @@ class DynamoUnitOfWork(UnitOfWork):
         self.store = Store(client, table)
         self.queue = queue
         self.households = DynamoHouseholds(self.store, cipher)
-        self.staff = DynamoStaff(self.store)
+        self.staff = DynamoStaff(self.store, cipher)
         self.aid_records = DynamoAidRecords(self.store)
         self.audit = DynamoAudit(self.store)
         self.kv = DynamoKeyValue(self.store)

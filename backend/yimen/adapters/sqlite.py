@@ -229,23 +229,33 @@ class SqliteHouseholds(HouseholdRepository):
 
 
 class SqliteStaff(StaffRepository):
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
+    def __init__(self, conn: sqlite3.Connection, cipher: Cipher):
+        self.conn, self.cipher = conn, cipher
 
     def add(self, user: StaffUser) -> None:
         try:
             self.conn.execute("INSERT INTO staff (username, doc) VALUES (?, ?)",
-                              (user.username, _dumps(codec.staff_to_doc(user))))
+                              (user.username, _dumps(codec.staff_to_doc(user, self.cipher))))
         except sqlite3.IntegrityError as exc:
             raise Conflict("USERNAME_TAKEN", f"用户名 {user.username} 已存在") from exc
 
+    def update(self, user: StaffUser) -> None:
+        # The version lives in the document (the table predates it): accounts stored without one are version 0.
+        doc = codec.staff_to_doc(replace(user, version=user.version + 1), self.cipher)
+        cursor = self.conn.execute(
+            "UPDATE staff SET doc = ? WHERE username = ? AND COALESCE(json_extract(doc, '$.version'), 0) = ?",
+            (_dumps(doc), user.username, user.version))
+        if cursor.rowcount != 1:
+            raise Conflict("STALE_VERSION", "该账号刚刚已被他人修改，请刷新后重试")
+        user.version += 1
+
     def get_by_username(self, username: str) -> StaffUser | None:
         row = self.conn.execute("SELECT doc FROM staff WHERE username = ?", (username,)).fetchone()
-        return codec.staff_from_doc(json.loads(row["doc"])) if row else None
+        return codec.staff_from_doc(json.loads(row["doc"]), self.cipher) if row else None
 
     def list_all(self) -> list[StaffUser]:
         rows = self.conn.execute("SELECT doc FROM staff ORDER BY username")
-        return [codec.staff_from_doc(json.loads(r["doc"])) for r in rows]
+        return [codec.staff_from_doc(json.loads(r["doc"]), self.cipher) for r in rows]
 
 
 class SqliteAidRecords(AidRecordRepository):
@@ -594,7 +604,7 @@ class SqliteUnitOfWork(UnitOfWork):
     def __init__(self, conn: sqlite3.Connection, cipher: Cipher):
         self.conn = conn
         self.households = SqliteHouseholds(conn, cipher)
-        self.staff = SqliteStaff(conn)
+        self.staff = SqliteStaff(conn, cipher)
         self.aid_records = SqliteAidRecords(conn)
         self.audit = SqliteAudit(conn)
         self.kv = SqliteKeyValue(conn)

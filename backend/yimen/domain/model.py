@@ -149,15 +149,25 @@ class Role(StrEnum):
     ADMIN = "管理员"
 
 
+ROLE_KEYS = {"window": Role.WINDOW, "checking": Role.CHECKING, "supervision": Role.SUPERVISION,
+             "approver": Role.APPROVER, "centre": Role.CENTRE, "finance": Role.FINANCE,
+             "discipline": Role.DISCIPLINE, "admin": Role.ADMIN}  # as typed on the command line
+
+
 @dataclass
 class StaffUser:
     username: str
     display_name: str
     role: Role
-    area_code: str
+    area_code: str  # county, township or village; "" (an administrator before regions exist) covers all
     password_hash: str
-    department: str | None = None  # for approvers: which department's items they decide
+    department: str | None = None  # domain/departments.py code; approvers decide only its items
+    phone: str | None = None  # for notices; encrypted at rest
+    active: bool = True  # a leaver is disabled, never deleted: the audit trail names her
+    must_change_password: bool = False  # after a reset: the next sign-in must choose a new one
+    session_epoch: int = 0  # bumped by a reset or a disable: every session signed in before ends
     id: str = field(default_factory=new_id)
+    version: int = 0
 
     def covers(self, region_code: str) -> bool:
         return area_contains(self.area_code, region_code)
@@ -172,6 +182,7 @@ class Actor:
     name: str = ""
     role: Role | None = None
     area_code: str = ""
+    department: str | None = None  # a staff approver's department
 
     @property
     def label(self) -> str:

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from .departments import DEPARTMENTS
 from .money import yuan
 
 CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "catalogue"
@@ -299,6 +300,7 @@ class Item:
     standards: dict[str, dict]  # region prefix ("default" for the demo county) -> block
     time_limit_days: int
     department: str
+    approver: str  # the department (domain/departments.py) whose approvers decide this item
     place: str
     not_with: dict[str, str]  # item code -> why they cannot be combined
     stacks_with: tuple[str, ...]
@@ -523,6 +525,7 @@ def parse_item(data: Any, file: str) -> Item:
         standards=_standards(data, file),
         time_limit_days=days,
         department=_need(data, "department", str, file),
+        approver=_approver(data, file),
         place=_need(data, "place", str, file),
         not_with=dict(not_with),
         stacks_with=tuple(combo.get("stacks_with", []) or []),
@@ -531,6 +534,13 @@ def parse_item(data: Any, file: str) -> Item:
         max_status=max_status,
         order=_need(data, "order", int, file),
     )
+
+
+def _approver(data: dict, file: str) -> str:
+    code = _need(data, "approver", str, file)
+    if code not in DEPARTMENTS:
+        raise CatalogueError(file, "approver", f"应为以下部门之一：{'、'.join(DEPARTMENTS)}")
+    return code
 
 
 def _check_references(items: dict[str, Item], regions: dict[str, dict]) -> None:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from .errors import Conflict, ValidationError
+from .departments import department_in, department_name
+from .errors import Conflict, Forbidden, ValidationError
 from .model import Role, new_id
 from .workdays import add_working_days
 
@@ -60,6 +61,7 @@ STAGE_PHRASES: dict[Stage, dict[str, Stage]] = {
     Stage.FILING: {FILED: Stage.DONE},
 }
 ITEM_PHRASES = (GRANT, NOT_GRANT)
+ANY_DEPARTMENT = object()  # decide_item by an administrator: any department's item
 NEEDS_REASON = frozenset({NOT_ACCEPT, NOT_GRANT, RETURN})
 CHECK_REPORT, GREEN = "生成核对报告", "绿色通道"  # 核对 is 生成核对报告 then 核对完成
 # Who may take the side steps of a case (besides the stage's own role and the admin).
@@ -77,6 +79,7 @@ class RequestedItem:
     code: str
     name: str
     department: str
+    approver: str | None = None  # the deciding department's code (catalogue `approver`)
     proposed_by: str | None = None  # a clerk's proposal (多元化救助), not the applicant's request
     decision: str | None = None  # 同意救助 / 不同意救助
     reason: str | None = None
@@ -85,6 +88,11 @@ class RequestedItem:
     months: int = 1
     decided_by: str | None = None
     decided_at: datetime | None = None
+
+    @property
+    def deciding_department(self) -> str | None:
+        """Items filed before the catalogue named approvers fall back to the department text."""
+        return self.approver or department_in(self.department)
 
 
 @dataclass
@@ -211,13 +219,16 @@ class Application:
 
     def decide_item(self, code: str, phrase: str, *, at: datetime, actor: str, actor_name: str, reason: str = "",
                     amount_fen: int | None = None, monthly: bool = False, months: int = 1,
-                    signature: dict | None = None) -> RequestedItem:
-        """审批 per item: 同意救助 with an amount, or 不同意救助 with a reason. The last decision moves on to 备案."""
+                    signature: dict | None = None, department: str | None = ANY_DEPARTMENT) -> RequestedItem:
+        """审批 per item (协同办理): each department decides its own items, in any order, 同意救助 with an amount
+        or 不同意救助 with a reason. `department` is the approver's; the last decision moves on to 备案."""
         if self.stage != Stage.APPROVAL:
             raise Conflict("NOT_IN_APPROVAL", f"该申请当前在“{self.stage.value}”环节，不能审批")
         if phrase not in ITEM_PHRASES:
             raise ValidationError("WRONG_PHRASE", "审批用语应为“同意救助”或“不同意救助”")
         item = self.item(code)
+        if department is not ANY_DEPARTMENT and department != item.deciding_department:
+            raise Forbidden("OTHER_DEPARTMENT", f"“{item.name}”由{department_name(item.deciding_department)}审批")
         if item.decision:
             raise Conflict("ALREADY_DECIDED", f"“{item.name}”已审批（{item.decision}）")
         reason = _reason(phrase, reason)
@@ -233,6 +244,18 @@ class Application:
         if all(i.decision for i in self.items):
             self._enter(Stage.FILING, at)
         return item
+
+    def department_parts(self) -> dict[str, list[RequestedItem]]:
+        """协同办理: each deciding department's items, in the order first asked for."""
+        parts: dict[str, list[RequestedItem]] = {}
+        for item in self.items:
+            parts.setdefault(item.deciding_department or "", []).append(item)
+        return parts
+
+    def awaits(self, department: str | None) -> bool:
+        """Whether this department still has an item to decide here."""
+        return self.stage == Stage.APPROVAL and any(
+            i.decision is None and i.deciding_department == department for i in self.items)
 
     def resubmit(self, at: datetime, actor: str, note: str = "") -> None:
         """补正 done: back to the stage that asked for it."""

@@ -27,7 +27,7 @@ def catalogue_item(code: str) -> RequestedItem:
     item = catalogue().get(str(code))
     if item is None:
         raise ValidationError("UNKNOWN_ITEM", f"没有代码为“{code}”的救助事项")
-    return RequestedItem(item.code, item.name, item.department)
+    return RequestedItem(item.code, item.name, item.department, item.approver)
 
 
 def requested_items(raw) -> list[RequestedItem]:

@@ -64,6 +64,13 @@ class Lockout:
         return True
 
 
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, InvalidHashError):
+        return False
+
+
 class AuthService:
     def __init__(self, services):
         self.s = services
@@ -102,6 +109,8 @@ class AuthService:
             except (VerifyMismatchError, InvalidHashError):
                 user_failed = user.username if user else "-"  # never a typed unknown name: it may be a password
             else:
+                if not user.active:  # told only to whoever knows the password
+                    raise NotAuthenticated("ACCOUNT_DISABLED", "该账号已停用，请联系管理员")
                 uow.audit.append(AuditEvent(actor=f"staff:{user.username}", object_type="staff",
                                             object_id=user.username, action="login", at=self.s.clock.now()))
                 return user
@@ -158,7 +167,8 @@ class AuthService:
         session_id = secrets.token_urlsafe(32)
         until = self.s.clock.now() + timedelta(hours=SESSION_HOURS)
         with self.s.uow() as uow:
-            uow.kv.put(SESSION_NS, _session_key(session_id), {"username": user.username, "until": until.isoformat()})
+            uow.kv.put(SESSION_NS, _session_key(session_id), {"username": user.username, "until": until.isoformat(),
+                                                              "epoch": user.session_epoch})
         return session_id
 
     def close_session(self, session_id: str | None) -> None:
@@ -172,12 +182,19 @@ class AuthService:
             uow.audit.append(AuditEvent(actor=f"staff:{record['username']}", object_type="staff",
                                         object_id=record["username"], action="logout", at=self.s.clock.now()))
 
-    def staff_from_session(self, session_id: str | None) -> Actor:
+    def session_user(self, session_id: str | None) -> StaffUser:
+        """The account of a live console session. A session ends at logout, after SESSION_HOURS, and when the
+        account is disabled or its password reset or changed (the account's session epoch moved on)."""
         with self.s.uow() as uow:
             record = uow.kv.get(SESSION_NS, _session_key(session_id)) if session_id else None
-        if record is None or datetime.fromisoformat(record["until"]) <= self.s.clock.now():
+            user = uow.staff.get_by_username(record["username"]) if record else None
+        if (user is None or datetime.fromisoformat(record["until"]) <= self.s.clock.now() or not user.active
+                or record.get("epoch", 0) != user.session_epoch):
             raise NotAuthenticated(*SESSION_ENDED)
-        return self.staff_actor(record["username"])
+        return user
+
+    def staff_from_session(self, session_id: str | None) -> Actor:
+        return staff_actor(self.session_user(session_id))
 
     def staff_token(self, user: StaffUser) -> dict:
         """A bearer token for the staff API, after staff_login. It names the password it was issued under, so a
@@ -202,7 +219,7 @@ class AuthService:
     def staff_actor(self, username: str) -> Actor:
         with self.s.uow() as uow:
             user = uow.staff.get_by_username(username)
-        if user is None:
+        if user is None or not user.active:
             raise NotAuthenticated("LOGIN_REQUIRED", "请先登录")
         return staff_actor(user)
 
@@ -215,7 +232,8 @@ def _session_key(session_id: str) -> str:
 
 
 def staff_actor(user: StaffUser) -> Actor:
-    return Actor(kind="staff", id=user.username, name=user.display_name, role=user.role, area_code=user.area_code)
+    return Actor(kind="staff", id=user.username, name=user.display_name, role=user.role, area_code=user.area_code,
+                 department=user.department)
 
 
 def require_area(actor: Actor, region_code: str) -> None:

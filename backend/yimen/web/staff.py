@@ -6,8 +6,11 @@ import secrets
 
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 
-from ..domain.errors import NotAuthenticated, RateLimited
+from ..domain.accounts import WEAK_MESSAGE
+from ..domain.errors import NotAuthenticated, RateLimited, ValidationError, YimenError
+from ..services.auth import staff_actor
 from ..services.households import HouseholdService
+from ..services.staff import StaffService
 from .common import api_doc, safe_next, services
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -26,16 +29,25 @@ def _csrf():
 
 
 def staff_page(view):
+    """Console pages: a live session (AuthService.session_user), else the sign-in page and back;
+    an account whose password was reset goes to the password page first."""
+
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         try:
-            g.actor = services().extras["auth"].staff_from_session(session.get("staff_session"))
-        except NotAuthenticated:  # never logged in, logged out, or the session ran out
-            session.pop("staff_session", None)
-            return redirect(url_for("staff.login", next=request.path))
+            user = services().extras["auth"].session_user(session.get("staff_session"))
+        except NotAuthenticated:  # never logged in, logged out, timed out, or the account changed
+            ended = {"ended": 1} if session.pop("staff_session", None) else {}
+            return redirect(url_for("staff.login", next=request.path, **ended))
+        g.actor = staff_actor(user)
+        if user.must_change_password and request.endpoint != "staff.password":
+            return redirect(url_for("staff.password"))
         return view(*args, **kwargs)
 
     return wrapper
+
+
+ENDED = "您的登录已结束（超时、已退出，或账号、密码有变动），请重新登录。"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -52,9 +64,38 @@ def login():
         else:
             session.clear()
             session["staff_session"] = auth.open_session(user)
+            if user.must_change_password:
+                return redirect(url_for("staff.password"))
             target = safe_next(request.args.get("next"), default=url_for("staff.index"))
             return redirect(target if target.startswith("/staff/") else url_for("staff.index"))
-    return render_template("staff/login.html", error=error, username=request.form.get("username", "")), status
+    notice = ENDED if request.args.get("ended") else None
+    return render_template("staff/login.html", error=error, notice=notice,
+                           username=request.form.get("username", "")), status
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@_doc("修改密码（重置后首次登录必须修改）")
+@staff_page
+def password():
+    error = None
+    if request.method == "POST":
+        new = request.form.get("new_password", "")
+        try:
+            if new != request.form.get("new_password_again", ""):
+                raise ValidationError("PASSWORD_MISMATCH", "两次输入的新密码不一致")
+            user = StaffService(services()).change_own_password(g.actor.id, request.form.get("current_password", ""),
+                                                                new)
+        except YimenError as exc:
+            error = exc.message
+        else:  # every session of hers ended with the change: this one starts afresh
+            auth = services().extras["auth"]
+            auth.close_session(session.get("staff_session"))
+            session["staff_session"] = auth.open_session(user)
+            return redirect(url_for("staff.index"))
+    with services().uow() as uow:
+        forced = uow.staff.get_by_username(g.actor.id).must_change_password
+    return render_template("staff/password.html", actor=g.actor, error=error, forced=forced,
+                           rule=WEAK_MESSAGE.removeprefix("密码太简单：")), (400 if error else 200)
 
 
 @bp.post("/logout")

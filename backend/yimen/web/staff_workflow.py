@@ -7,6 +7,7 @@ import binascii
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 
 from ..domain import workdays
+from ..domain.departments import DEPARTMENTS
 from ..domain.errors import ValidationError, YimenError
 from ..domain.model import Role
 from ..domain.money import parse_yuan
@@ -77,7 +78,8 @@ def _case_page(app_id: str, error: str | None = None, status: int = 200):
                    may_see_photos=g.actor.role in CASE_ROLES or g.actor.role == Role.ADMIN,
                    materials=MATERIALS, limits=STAGE_LIMIT_DAYS, green_days=GREEN_PAPERWORK_DAYS,
                    green_second_signer_fen=services().config["GREEN_SECOND_SIGNER_FEN"],
-                   catalogue=catalogue(), step_words=STEP_WORDS)
+                   catalogue=catalogue(), step_words=STEP_WORDS, departments_of=app.department_parts(),
+                   department_names=DEPARTMENTS)
 
 
 def _signing() -> Signing:
