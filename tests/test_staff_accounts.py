@@ -167,3 +167,23 @@ def test_console_shows_each_departments_part_and_queues_only_her_own(client, cit
     assert granted.status_code == 303
     assert app_id not in education.get("/staff/cases/").get_data(as_text=True)  # her part is done
     assert app_id in staff_client("approver").get("/staff/cases/").get_data(as_text=True)
+
+
+def test_staff_api_login_asks_for_a_new_password_after_a_reset(client, seeded):
+    from yimen.domain.model import Actor
+    from yimen.services.staff import StaffService
+
+    temporary = StaffService(seeded).reset_password(Actor(kind="system", id="cli"), "window3")
+    refused = client.post("/api/v1/staff/login", json={"username": "window3", "password": temporary})
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "PASSWORD_CHANGE_REQUIRED"
+    weak = client.post("/api/v1/staff/password", json={"username": "window3", "current_password": temporary,
+                                                       "new_password": "abc"})
+    assert weak.status_code == 400 and "密码太简单" in weak.get_json()["error"]["message"]
+    changed = client.post("/api/v1/staff/password", json={"username": "window3", "current_password": temporary,
+                                                          "new_password": STRONG})
+    assert changed.status_code == 200
+    headers = {"Authorization": f"Bearer {changed.get_json()['token']}"}
+    assert client.get("/api/v1/staff/cases", headers=headers).status_code == 200
+    StaffService(seeded).set_active(Actor(kind="system", id="cli"), "window3", False)
+    assert client.get("/api/v1/staff/cases", headers=headers).status_code == 401

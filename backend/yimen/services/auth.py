@@ -199,6 +199,9 @@ class AuthService:
     def staff_token(self, user: StaffUser) -> dict:
         """A bearer token for the staff API, after staff_login. It names the password it was issued under, so a
         changed password ends every token; it expires by the service clock like everything else."""
+        if user.must_change_password:
+            raise Forbidden("PASSWORD_CHANGE_REQUIRED", "密码已被管理员重置，请先设置新密码"
+                                                        "（POST /api/v1/staff/password 或工作人员后台“修改密码”）")
         expires_at = self.s.clock.now() + timedelta(hours=STAFF_TOKEN_HOURS)
         token = self._staff_tokens.dumps({"u": user.username, "p": _fingerprint(user), "exp": expires_at.isoformat()})
         return {"token": token, "expires_at": expires_at.isoformat()}
@@ -212,7 +215,7 @@ class AuthService:
             raise NotAuthenticated("TOKEN_EXPIRED", "登录已过期，请重新登录")
         with self.s.uow() as uow:
             user = uow.staff.get_by_username(data["u"])
-        if user is None or _fingerprint(user) != data["p"]:
+        if user is None or not user.active or _fingerprint(user) != data["p"]:
             raise NotAuthenticated("TOKEN_INVALID", "登录凭证无效，请重新登录")
         return staff_actor(user)
 

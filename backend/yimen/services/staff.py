@@ -101,8 +101,8 @@ class StaffService:
         if new == current:
             raise ValidationError("SAME_PASSWORD", "新密码不能与原密码相同")
         with self.s.uow() as uow:
-            user = _existing(uow, username)
-            if not verify_password(user.password_hash, current):
+            user = uow.staff.get_by_username((username or "").strip().lower())
+            if not (user and user.active and verify_password(user.password_hash, current)):
                 raise NotAuthenticated("PASSWORD_WRONG", "原密码不正确")
             user.password_hash, user.must_change_password = hash_password(new), False
             user.session_epoch += 1

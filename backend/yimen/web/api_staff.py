@@ -9,8 +9,9 @@ from ..domain.errors import ValidationError
 from ..domain.masking import mask_id_number, mask_name
 from ..domain.workflow import ROLE_STAGE, Stage
 from ..services.applications import ApplicationService, CoSigner, Signing, application_view
+from ..services.staff import StaffService
 from .api_ocr import ocr_engine
-from .common import api_doc, json_body, require_fields, services, staff_token_required
+from .common import api_doc, json_body, rate_limit, require_fields, services, staff_token_required
 
 bp = Blueprint("api_staff", __name__, url_prefix="/api/v1/staff")
 TAGS = ("staff-api",)
@@ -41,6 +42,18 @@ def login():
     auth = services().extras["auth"]
     user = auth.staff_login(body["username"], body["password"], address=request.remote_addr or "-")
     return jsonify({**auth.staff_token(user), "name": user.display_name})  # what a signature's typed_name must be
+
+
+@bp.post("/password")
+@api_doc("工作人员修改自己的密码（管理员重置后必须先改）；成功后返回新的 Bearer 令牌",
+         body={"username": "string", "current_password": "string", "new_password": "string"}, tags=TAGS)
+@rate_limit("staff-password", 10)
+def change_password():
+    body = json_body()
+    require_fields(body, username=str, current_password=str, new_password=str)
+    user = StaffService(services()).change_own_password(body["username"], body["current_password"],
+                                                        body["new_password"])
+    return jsonify(services().extras["auth"].staff_token(user))
 
 
 @bp.get("/cases")
