@@ -26,6 +26,8 @@ OUT = ROOT / "build" / "layers"
 OCR = {"rapidocr", "onnxruntime"}
 RUNTIME_PROVIDED = {"boto3"}
 SOURCE_ONLY = {"jieba", "zhconv"}
+JIEBA_CACHE = ("import jieba, os; t = jieba.Tokenizer(); t.tmp_dir = os.path.dirname(jieba.__file__); t.initialize(); "
+               "os.chmod(os.path.join(t.tmp_dir, 'jieba.cache'), 0o644)")  # Lambda runs as another user
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # Debian: fonts-wqy-microhei
 # Lambda's python3.12 runtime is Amazon Linux 2023 (glibc 2.34): manylinux_2_28 wheels (numpy 2.3+) run.
 PLATFORM = ["--platform", "manylinux_2_28_x86_64", "--platform", "manylinux2014_x86_64", "--implementation", "cp",
@@ -48,6 +50,8 @@ def build(layer: str, pins: list[str], out: Path, python: str) -> Path:
     if source:
         subprocess.run([*pip, "--no-deps", *source], check=True)
     compile_tree(python, target)
+    # jieba's prefix dictionary, built once here instead of in every cold container's /tmp (services/policy_qa.py).
+    subprocess.run([python, "-S", "-c", JIEBA_CACHE], env={"PYTHONPATH": str(target)}, check=True)
     # Lambda has no system fonts: the 幸福清单 PDFs need the CJK font (YIMEN_CJK_FONT=/opt/fonts/...).
     (target.parent / "fonts").mkdir()
     shutil.copy(FONT, target.parent / "fonts" / FONT.name)

@@ -43,13 +43,13 @@ def _records_and_blobs(config: dict, cipher: Cipher):
         blobs = LocalBlobStore(Path(config["BLOB_DIR"]), FileSealer(config["DATA_KEY"]), config["SECRET_KEY"].encode())
         return SqliteDatabase(Path(config["DATABASE"]), cipher).uow, blobs
     if config["BACKEND"] == "aws":
-        from .adapters.aws import client
+        from .adapters.aws import LazyClient
         from .adapters.dynamodb import DynamoDatabase
         from .adapters.s3 import S3BlobStore
         from .adapters.sqs import SqsJobQueue
 
-        queue = SqsJobQueue(client(config, "sqs"), config["QUEUE_URLS"])
-        records = DynamoDatabase(client(config, "dynamodb"), config["DYNAMODB_TABLE"], cipher, queue)
-        blobs = S3BlobStore(client(config, "s3"), config["BLOB_BUCKET"], config["S3_SSE"], config["KMS_KEY_ID"])
+        queue = SqsJobQueue(LazyClient(config, "sqs"), config["QUEUE_URLS"])
+        records = DynamoDatabase(LazyClient(config, "dynamodb"), config["DYNAMODB_TABLE"], cipher, queue)
+        blobs = S3BlobStore(LazyClient(config, "s3"), config["BLOB_BUCKET"], config["S3_SSE"], config["KMS_KEY_ID"])
         return records.uow, blobs
     raise ValueError(f"unknown backend {config['BACKEND']!r}")

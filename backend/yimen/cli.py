@@ -43,9 +43,10 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--data-dir", default=None, help="数据目录（默认 ./var）")
-def serve(host: str, port: int, data_dir: str | None) -> None:
-    from werkzeug.serving import run_simple
-
+@click.option("--threads", default=8, show_default=True, type=int, help="同时处理的请求数（waitress 工作线程）")
+@click.option("--server", "server_name", type=click.Choice(["waitress", "werkzeug"]), default="waitress",
+              show_default=True, help="werkzeug：开发用服务器，只在改代码调试时用")
+def serve(host: str, port: int, data_dir: str | None, threads: int, server_name: str) -> None:
     from .web.app import create_app
 
     overrides = {}
@@ -64,7 +65,17 @@ def serve(host: str, port: int, data_dir: str | None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     # werkzeug's access log prints raw paths (幸福码 tokens, query strings); yimen.http logs route patterns.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    if server_name == "werkzeug":
+        from werkzeug.serving import run_simple
+
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+        return
+    from waitress import serve as waitress_serve
+
+    # One process: the OCR model, the notice worker and the timers above exist once. channel_timeout
+    # closes a connection idle for 120 s; a request body is refused above the app's own upload limit.
+    waitress_serve(app, host=host, port=port, threads=threads, channel_timeout=120, connection_limit=500,
+                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"], ident="yimen")
 
 
 def _every(seconds: float, job, *args) -> None:

@@ -16,6 +16,8 @@ import base64
 import importlib.util
 import json
 import os
+import random
+import re
 import shutil
 import subprocess
 import sys
@@ -24,9 +26,18 @@ import threading
 import zipfile
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
 
 from tests.aws_support import DUMMY_CREDENTIALS, REGION, ROOT, AwsStack
+from tests.ocr import cardgen
+from tests.serverless.conftest import http_event
+from tests.workflow.helpers import png
+from yimen.bootstrap import build_services
+from yimen.config import load_config
 
 SHIPPED = ["serverless.yml", "package.json", "infra", "functions", "templates", "backend/yimen", "scripts"]
 TOWNSHIPS = "990101001,990101002"
@@ -34,13 +45,17 @@ TOWNSHIPS = "990101001,990101002"
 RUNTIME_PROVIDED = ["boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six.py"]
 
 
-def lambda_python() -> str:
-    """Lambda's Python if this machine has one, else this interpreter (3.11)."""
+def _bytecode():
     spec = importlib.util.spec_from_file_location("lambda_bytecode", ROOT / "scripts" / "lambda_bytecode.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def lambda_python() -> str:
+    """Lambda's Python if this machine has one, else this interpreter (3.11)."""
     try:
-        return module.lambda_python()
+        return _bytecode().lambda_python()
     except SystemExit:
         return sys.executable
 
@@ -113,7 +128,10 @@ def build(base: Path) -> Artifact:
     site = Path(sysconfig.get_paths()["purelib"])
     for name in RUNTIME_PROVIDED:
         artifact.runtime.mkdir(exist_ok=True)
-        (shutil.copytree if (site / name).is_dir() else shutil.copy)(site / name, artifact.runtime / name)
+        ignore = shutil.ignore_patterns("__pycache__")
+        (shutil.copytree(site / name, artifact.runtime / name, ignore=ignore) if (site / name).is_dir()
+         else shutil.copy(site / name, artifact.runtime / name))
+    _bytecode().compile_tree(python, artifact.runtime)  # Lambda's own boto3 comes compiled
     return artifact
 
 
@@ -183,13 +201,13 @@ class InvokeEndpoint:
     """Lambda's Invoke API (POST /2015-03-31/functions/<name>/invocations) in front of one container, as the
     runtime interface emulator in Lambda's base images serves it: boto3's lambda client calls it over HTTP."""
 
-    def __init__(self, container: LambdaContainer, handler: str):
+    def __init__(self, invoke):
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - http.server's naming
                 event = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
-                found = container.invoke(handler, event)
+                found = invoke(event)
                 outer.invocations.append(found)
                 body = json.dumps(found["result"] if not found["error"] else {"errorMessage": found["error"]})
                 self.send_response(200)
@@ -210,3 +228,126 @@ class InvokeEndpoint:
 
     def stop(self) -> None:
         self.server.shutdown()
+
+
+FUNCTIONS = {"api": ("ApiLambdaFunction", "functions/api.handler"),
+             "ocr": ("OcrWorkerLambdaFunction", "functions/ocr_worker.handler"),
+             "notifier": ("NotifierLambdaFunction", "functions/notifier.handler"),
+             "scanner": ("DeadlineScannerLambdaFunction", "functions/deadline_scanner.handler"),
+             "schedule": ("HappinessScheduleLambdaFunction", "functions/happiness_batch.schedule"),
+             "batch": ("HappinessBatchLambdaFunction", "functions/happiness_batch.handler"),
+             "callback": ("WechatCallbackLambdaFunction", "functions/wechat_callback.handler")}
+OCR_FUNCTION = "yimen-prod-ocrWorker"
+VILLAGE = "990101001001"  # 城关镇, window1's area
+
+
+class Deployed:
+    """The stack on moto and one warm container per function, started on first use. The OCR function's
+    image is stood in for by the zip's code on this machine's venv (RapidOCR is installed there)."""
+
+    def __init__(self, artifact: Artifact, stack: AwsStack, wechat_url: str, tmp: Path):
+        self.artifact, self.stack, self.tmp = artifact, stack, tmp
+        self.wechat = wechat_url + "/wx-sim/"
+        self.containers: dict[str, LambdaContainer] = {}
+        self.ocr_endpoint = InvokeEndpoint(lambda event: self.invoke("ocr", event, check=False))
+
+    def variable(self, logical: str, name: str) -> str:
+        return self.artifact.environment(logical, stack_refs(self.stack, OCR_FUNCTION))[name]
+
+    def _start(self, function: str) -> LambdaContainer:
+        logical, _ = FUNCTIONS[function]
+        name = OCR_FUNCTION if function == "ocr" else f"yimen-prod-{function}"
+        env = {**self.artifact.environment(logical, stack_refs(self.stack, OCR_FUNCTION)),
+               **loopback(self.stack, self.artifact, self.wechat, self.tmp / name),
+               "AWS_LAMBDA_FUNCTION_NAME": name, "YIMEN_LAMBDA_ENDPOINT_URL": self.ocr_endpoint.url}
+        python, path = self.artifact.python, self.artifact.path()
+        if function == "ocr":
+            python, path = sys.executable, [self.artifact.task, Path(sysconfig.get_paths()["purelib"])]
+        return LambdaContainer(python, path, env, self.artifact.task, self.tmp / f"{function}.log")
+
+    def invoke(self, function: str, event: dict, check: bool = True) -> dict:
+        if function not in self.containers:
+            self.containers[function] = self._start(function)
+        found = self.containers[function].invoke(FUNCTIONS[function][1], event)
+        if check:
+            assert found["error"] is None, found["error"] + self.containers[function].log.read_text()[-3000:]
+        return found
+
+    def cold(self, function: str) -> None:
+        """The next invoke starts a new container (a cold start)."""
+        if function in self.containers:
+            self.containers.pop(function).close()
+
+    def services(self):
+        """The same table and key, from this process: seeds what an administrator would set up."""
+        config = load_config(self.tmp / "seed", **self.stack.config(),
+                             DATA_KEY=base64.b64decode(self.artifact.data_key))
+        return build_services(config)
+
+    def close(self) -> None:
+        for function in list(self.containers):
+            self.cold(function)
+        self.ocr_endpoint.stop()
+
+
+class Browser:
+    """A phone or office browser in front of API Gateway: keeps cookies between events."""
+
+    def __init__(self, deployed: Deployed, function: str = "api"):
+        self.deployed, self.function, self.cookies = deployed, function, {}
+
+    def send(self, method: str, path: str, *, query: str = "", form: dict | None = None,
+             files: dict | None = None, raw: bytes | None = None, content_type: str = "") -> dict:
+        event = http_event(method, path, query=query)
+        if form is not None or files:
+            prepared = requests.Request(method, "https://x/", data=form, files=files).prepare()
+            raw, content_type = prepared.body, prepared.headers["Content-Type"]
+            raw = raw.encode() if isinstance(raw, str) else raw
+        if raw is not None:
+            event.update(body=base64.b64encode(raw).decode(), isBase64Encoded=True)
+            event["headers"]["content-type"] = content_type
+        event["cookies"] = [f"{k}={v}" for k, v in self.cookies.items()]
+        self.last = self.deployed.invoke(self.function, event)
+        response = self.last["result"]
+        for cookie in response.get("cookies", []):
+            name, _, value = cookie.split(";")[0].partition("=")
+            self.cookies[name] = value
+        return response
+
+
+def text(response: dict) -> str:
+    body = response.get("body") or ""
+    return base64.b64decode(body).decode() if response.get("isBase64Encoded") else body
+
+
+def citizen_login(browser: Browser) -> None:
+    start = browser.send("GET", "/login", query="next=/apply")
+    location = start["headers"]["location"]
+    assert start["statusCode"] == 302 and location.startswith(browser.deployed.wechat), location
+    approved = requests.get(location, allow_redirects=False, timeout=10)  # the imitation's consent page
+    callback = urlsplit(approved.headers["Location"])
+    done = browser.send("GET", callback.path, query=callback.query)
+    assert done["statusCode"] == 302 and done["headers"]["location"] == "/apply"
+
+
+def card_photo(person) -> bytes:
+    rng, out = random.Random(3), BytesIO()
+    cardgen.to_rgb(cardgen.on_table(cardgen.draw_front(person, rng), rng)).save(out, "JPEG", quality=92)
+    return out.getvalue()
+
+
+def hidden(page: str, name: str) -> str:
+    return re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
+
+
+def apply_with_photo(deployed: Deployed, person, phone: Browser | None = None) -> str:
+    """The H5 apply page as a citizen fills it in on the phone, with the ID photo; the new case's id."""
+    phone = phone or Browser(deployed)
+    citizen_login(phone)
+    page = text(phone.send("GET", "/apply"))
+    form = {"idempotency_key": hidden(page, "idempotency_key"), "name": person.name,
+            "id_number": person.id_number, "phone": "13900003333", "village_code": VILLAGE,
+            "address": "示范村2组", "items": "dibao", "signature": "data:image/png;base64," + png()}
+    done = phone.send("POST", "/apply", form=form, files={"id_photo": ("card.jpg", card_photo(person), "image/jpeg")})
+    assert done["statusCode"] == 302 and done["headers"]["location"].startswith("/my/"), text(done)[:2000]
+    return done["headers"]["location"].split("/my/")[1].split("?")[0]

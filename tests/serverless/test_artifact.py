@@ -3,83 +3,22 @@ citizen API, the H5 apply page with an ID photo, the staff console, the queue co
 and the WeChat callback. The OCR function is a container image; here it is the zip's code on this
 machine's venv (which has RapidOCR), behind the same Invoke API that boto3 calls in AWS."""
 
-import base64
 import hashlib
 import json
 import random
-import re
-import sys
-import sysconfig
 import time
 import uuid
-from io import BytesIO
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-import requests
 
 from tests.aws_support import client, create_stack, moto_endpoint
 from tests.ocr import cardgen
-from tests.workflow.helpers import png
-from yimen.bootstrap import build_services
-from yimen.config import load_config
 
-from .artifact import TOWNSHIPS, InvokeEndpoint, LambdaContainer, loopback, stack_refs
+from .artifact import TOWNSHIPS, Browser, Deployed, apply_with_photo, hidden, text
 from .conftest import SCHEDULE_EVENT, http_event, sqs_event
 
-FUNCTIONS = {"api": ("ApiLambdaFunction", "functions/api.handler"),
-             "notifier": ("NotifierLambdaFunction", "functions/notifier.handler"),
-             "scanner": ("DeadlineScannerLambdaFunction", "functions/deadline_scanner.handler"),
-             "schedule": ("HappinessScheduleLambdaFunction", "functions/happiness_batch.schedule"),
-             "batch": ("HappinessBatchLambdaFunction", "functions/happiness_batch.handler"),
-             "callback": ("WechatCallbackLambdaFunction", "functions/wechat_callback.handler")}
-OCR_FUNCTION = "yimen-prod-ocrWorker"
 VILLAGE = "990101001001"  # 城关镇, window1's area
 PASSWORD = "yimen-demo-2026"
-
-
-class Deployed:
-    """The stack on moto and one warm container per function, started on first use."""
-
-    def __init__(self, artifact, stack, wechat_url: str, tmp: Path):
-        self.artifact, self.stack, self.tmp = artifact, stack, tmp
-        self.wechat = wechat_url + "/wx-sim/"
-        self.containers: dict[str, LambdaContainer] = {}
-        self.ocr = LambdaContainer(sys.executable, [artifact.task, Path(sysconfig.get_paths()["purelib"])],
-                                   self._env("OcrWorkerLambdaFunction", OCR_FUNCTION), artifact.task,
-                                   tmp / "ocr.log")
-        self.ocr_endpoint = InvokeEndpoint(self.ocr, "functions/ocr_worker.handler")
-
-    def _env(self, logical: str, name: str) -> dict:
-        refs = stack_refs(self.stack, OCR_FUNCTION)
-        return {**self.artifact.environment(logical, refs), **loopback(self.stack, self.artifact, self.wechat,
-                                                                         self.tmp / name),
-                "AWS_LAMBDA_FUNCTION_NAME": name}
-
-    def variable(self, logical: str, name: str) -> str:
-        return self.artifact.environment(logical, stack_refs(self.stack, OCR_FUNCTION))[name]
-
-    def invoke(self, function: str, event: dict) -> dict:
-        logical, handler = FUNCTIONS[function]
-        if function not in self.containers:
-            env = {**self._env(logical, f"yimen-prod-{function}"), "YIMEN_LAMBDA_ENDPOINT_URL": self.ocr_endpoint.url}
-            self.containers[function] = LambdaContainer(self.artifact.python, self.artifact.path(), env,
-                                                        self.artifact.task, self.tmp / f"{function}.log")
-        found = self.containers[function].invoke(handler, event)
-        assert found["error"] is None, found["error"] + self.containers[function].log.read_text()[-3000:]
-        return found
-
-    def services(self):
-        """The same table and key, from this process: seeds what an administrator would set up."""
-        config = load_config(self.tmp / "seed", **self.stack.config(),
-                             DATA_KEY=base64.b64decode(self.artifact.data_key))
-        return build_services(config)
-
-    def close(self) -> None:
-        for container in [*self.containers.values(), self.ocr]:
-            container.close()
-        self.ocr_endpoint.stop()
 
 
 @pytest.fixture(scope="module")
@@ -90,68 +29,6 @@ def deployed(artifact, wechat_imitation, tmp_path_factory):
     demo.seed(done.services(), households=6)
     yield done
     done.close()
-
-
-class Browser:
-    """A phone or office browser in front of API Gateway: keeps cookies between events."""
-
-    def __init__(self, deployed: Deployed, function: str = "api"):
-        self.deployed, self.function, self.cookies = deployed, function, {}
-
-    def send(self, method: str, path: str, *, query: str = "", form: dict | None = None,
-             files: dict | None = None, raw: bytes | None = None, content_type: str = "") -> dict:
-        event = http_event(method, path, query=query)
-        if form is not None or files:
-            prepared = requests.Request(method, "https://x/", data=form, files=files).prepare()
-            raw, content_type = prepared.body, prepared.headers["Content-Type"]
-            raw = raw.encode() if isinstance(raw, str) else raw
-        if raw is not None:
-            event.update(body=base64.b64encode(raw).decode(), isBase64Encoded=True)
-            event["headers"]["content-type"] = content_type
-        event["cookies"] = [f"{k}={v}" for k, v in self.cookies.items()]
-        response = self.deployed.invoke(self.function, event)["result"]
-        for cookie in response.get("cookies", []):
-            name, _, value = cookie.split(";")[0].partition("=")
-            self.cookies[name] = value
-        return response
-
-
-def text(response: dict) -> str:
-    body = response.get("body") or ""
-    return base64.b64decode(body).decode() if response.get("isBase64Encoded") else body
-
-
-def _citizen_login(browser: Browser) -> None:
-    start = browser.send("GET", "/login", query="next=/apply")
-    location = start["headers"]["location"]
-    assert start["statusCode"] == 302 and location.startswith(browser.deployed.wechat), location
-    approved = requests.get(location, allow_redirects=False, timeout=10)  # the imitation's consent page
-    callback = urlsplit(approved.headers["Location"])
-    done = browser.send("GET", callback.path, query=callback.query)
-    assert done["statusCode"] == 302 and done["headers"]["location"] == "/apply"
-
-
-def _card(person) -> bytes:
-    rng, out = random.Random(3), BytesIO()
-    cardgen.to_rgb(cardgen.on_table(cardgen.draw_front(person, rng), rng)).save(out, "JPEG", quality=92)
-    return out.getvalue()
-
-
-def _hidden(page: str, name: str) -> str:
-    return re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
-
-
-def _apply(deployed: Deployed, person, phone: Browser | None = None) -> str:
-    """The H5 apply page as a citizen fills it in on the phone, with the ID photo; the new case's id."""
-    phone = phone or Browser(deployed)
-    _citizen_login(phone)
-    page = text(phone.send("GET", "/apply"))
-    form = {"idempotency_key": _hidden(page, "idempotency_key"), "name": person.name,
-            "id_number": person.id_number, "phone": "13900003333", "village_code": VILLAGE,
-            "address": "示范村2组", "items": "dibao", "signature": "data:image/png;base64," + png()}
-    done = phone.send("POST", "/apply", form=form, files={"id_photo": ("card.jpg", _card(person), "image/jpeg")})
-    assert done["statusCode"] == 302 and done["headers"]["location"].startswith("/my/"), text(done)[:2000]
-    return done["headers"]["location"].split("/my/")[1].split("?")[0]
 
 
 def test_the_packaged_api_serves_a_citizen_from_dynamodb(deployed):
@@ -170,7 +47,7 @@ def test_h5_apply_with_a_photo_reads_it_through_the_ocr_function(deployed):
     """Today's bug: the API ran OCR in-process and the layer has no rapidocr (HTTP 500)."""
     person = cardgen.make_person(random.Random(7))
     phone = Browser(deployed)
-    app_id = _apply(deployed, person, phone)
+    app_id = apply_with_photo(deployed, person, phone)
     read = [i for i in deployed.ocr_endpoint.invocations if i["error"] is None]
     assert read and any(person.id_number in line["text"] for line in read[-1]["result"]["lines"])
     status = text(phone.send("GET", f"/my/{app_id}"))
@@ -179,7 +56,7 @@ def test_h5_apply_with_a_photo_reads_it_through_the_ocr_function(deployed):
     # The submit queued the photo for the OCR worker: it reads it from the queue and keeps the result.
     jobs = [m["Body"] for m in deployed.stack.drain("ocr")]
     assert len(jobs) == 1
-    answer = deployed.ocr.invoke("functions/ocr_worker.handler", sqs_event(jobs, queue="yimen-prod-ocr"))
+    answer = deployed.invoke("ocr", sqs_event(jobs, queue="yimen-prod-ocr"))
     assert answer["result"] == {"batchItemFailures": []}, answer["error"]
     with deployed.services().uow() as uow:
         assert uow.applications.get(app_id).id_check
@@ -187,18 +64,18 @@ def test_h5_apply_with_a_photo_reads_it_through_the_ocr_function(deployed):
 
 def test_staff_id_check_and_the_notifier(deployed):
     person = cardgen.make_person(random.Random(11))
-    app_id = _apply(deployed, person)
+    app_id = apply_with_photo(deployed, person)
 
     office = Browser(deployed)
     login_page = text(office.send("GET", "/staff/login"))
-    signed_in = office.send("POST", "/staff/login", form={"csrf": _hidden(login_page, "csrf"), "username": "window1",
+    signed_in = office.send("POST", "/staff/login", form={"csrf": hidden(login_page, "csrf"), "username": "window1",
                                                           "password": PASSWORD})
     assert signed_in["statusCode"] in (302, 303), text(signed_in)[:1000]
     case = text(office.send("GET", f"/staff/cases/{app_id}"))
     assert person.name[0] in case and person.id_number not in case
     reads = len(deployed.ocr_endpoint.invocations)
     checked = office.send("POST", f"/staff/cases/{app_id}/id-check",
-                          form={"csrf": _hidden(case, "csrf"), "version": _hidden(case, "version")})
+                          form={"csrf": hidden(case, "csrf"), "version": hidden(case, "version")})
     assert checked["statusCode"] == 303, text(checked)[:2000]
     assert len(deployed.ocr_endpoint.invocations) > reads  # read by the OCR function, not in the API
     with deployed.services().uow() as uow:

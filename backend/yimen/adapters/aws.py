@@ -6,17 +6,30 @@ the OCR function's invokes (a local Lambda runtime interface emulator)."""
 
 import functools
 
-import boto3
-from botocore.config import Config
-
 
 @functools.cache
-def _session() -> boto3.session.Session:
+def _session():
     """One session per process: it caches the parsed service models, which a cold start pays for once."""
+    import boto3  # ~0.3 s: imported by the first request that calls AWS, not by the handler's import
+
     return boto3.session.Session()
 
 
+class LazyClient:
+    """A boto3 client made on first use: a cold Lambda pays only for the services its first request calls."""
+
+    def __init__(self, config: dict, service: str):
+        self._args, self._client = (config, service), None
+
+    def __getattr__(self, name: str):
+        if self._client is None:
+            self._client = client(*self._args)
+        return getattr(self._client, name)
+
+
 def client(config: dict, service: str):
+    from botocore.config import Config
+
     endpoint = config.get("AWS_ENDPOINT_URL")
     options = {"retries": {"mode": "standard", "max_attempts": 4}, "connect_timeout": 3, "read_timeout": 20}
     if service == "s3":

@@ -1,8 +1,10 @@
 """WeChat through wechatpy. The base URL is configurable so local runs and tests talk real HTTP to
-the bundled imitation (web/wechat_imitation.py) with exactly the production code path."""
+the bundled imitation (web/wechat_imitation.py) with exactly the production code path.
 
-from wechatpy import WeChatClient, WeChatOAuth
-from wechatpy.exceptions import WeChatClientException, WeChatOAuthException
+wechatpy (and requests under it) is imported on the first call to WeChat: most requests of a cold
+Lambda never make one."""
+
+import functools
 
 from ..domain.errors import NotAuthenticated, YimenError
 
@@ -10,27 +12,39 @@ REAL_API = "https://api.weixin.qq.com/"
 REAL_OAUTH = "https://open.weixin.qq.com/connect/"
 
 
-class _Client(WeChatClient):
-    def __init__(self, appid: str, secret: str, api_base: str, timeout: float):
-        super().__init__(appid, secret, timeout=timeout)
-        self._api_base = api_base
-        self.API_BASE_URL = api_base + "cgi-bin/"
-        self.wxa.API_BASE_URL = api_base
+@functools.cache
+def _client_class():
+    from wechatpy import WeChatClient
 
-    def fetch_access_token(self):
-        return self._fetch_access_token(
-            url=self._api_base + "cgi-bin/token",
-            params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
-        )
+    class _Client(WeChatClient):
+        def __init__(self, appid: str, secret: str, api_base: str, timeout: float):
+            super().__init__(appid, secret, timeout=timeout)
+            self._api_base = api_base
+            self.API_BASE_URL = api_base + "cgi-bin/"
+            self.wxa.API_BASE_URL = api_base
+
+        def fetch_access_token(self):
+            return self._fetch_access_token(
+                url=self._api_base + "cgi-bin/token",
+                params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
+            )
+
+    return _Client
 
 
 class WeChatGateway:
     def __init__(self, appid: str, secret: str, api_base: str = REAL_API, timeout: float = 5.0):
         self.appid, self.secret, self.api_base = appid, secret, api_base.rstrip("/") + "/"
-        self.client = _Client(appid, secret, self.api_base, timeout)
+        self.timeout = timeout
+
+    @functools.cached_property
+    def client(self):
+        return _client_class()(self.appid, self.secret, self.api_base, self.timeout)
 
     def code_to_openid(self, code: str) -> str:
         """wx.login code -> openid (code2Session)."""
+        from wechatpy.exceptions import WeChatClientException
+
         try:
             return self.client.wxa.code_to_session(code)["openid"]
         except WeChatClientException as exc:
@@ -38,7 +52,9 @@ class WeChatGateway:
         except OSError as exc:
             raise YimenError("WECHAT_UNAVAILABLE", "暂时连不上微信服务，请稍后再试", status=503) from exc
 
-    def _oauth(self, redirect_uri: str, state: str = "") -> WeChatOAuth:
+    def _oauth(self, redirect_uri: str, state: str = ""):
+        from wechatpy import WeChatOAuth
+
         oauth = WeChatOAuth(self.appid, self.secret, redirect_uri, scope="snsapi_base", state=state)
         oauth.API_BASE_URL = self.api_base
         # The imitation serves the authorize page too; the real one lives on open.weixin.qq.com.
@@ -50,6 +66,8 @@ class WeChatGateway:
         return self._oauth(redirect_uri, state).authorize_url
 
     def web_code_to_openid(self, code: str) -> str:
+        from wechatpy.exceptions import WeChatOAuthException
+
         try:
             return self._oauth("").fetch_access_token(code)["openid"]
         except WeChatOAuthException as exc:

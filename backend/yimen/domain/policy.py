@@ -16,8 +16,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
-
 from .departments import DEPARTMENTS
 from .money import yuan
 
@@ -588,8 +586,10 @@ def load_catalogue(directory: Path | str = CATALOGUE_DIR) -> Catalogue:
 
 
 def _load_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    import yaml  # the catalogue is read on first use, not when a cold Lambda imports its handler
+
+    try:  # libyaml's parser when the wheel has it: ~10x faster than the pure-Python one, same safe subset
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise CatalogueError(path.name, "(yaml)", f"YAML 格式错误：{exc}") from exc
     except OSError as exc:

@@ -13,8 +13,6 @@ import secrets
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-import qrcode
-
 from ..domain.errors import NotFound, ValidationError
 from ..domain.happiness import DEFAULT_OFFICE, Disclosure, HappinessList, Quarter, build_list
 from ..domain.model import Actor, AuditEvent, Household, Role
@@ -77,6 +75,8 @@ def list_url(base_url: str, token: str) -> str:
 
 
 def qr_png(url: str) -> bytes:
+    import qrcode  # only when a code is drawn
+
     image = qrcode.make(url, box_size=10, border=4)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")

@@ -6,8 +6,6 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass
 
-from wechatpy.exceptions import WeChatClientException
-
 from ..ports import SmsSender
 from .notices import Rendered
 
@@ -44,6 +42,8 @@ class NoticeChannel(abc.ABC):
 
 
 def _wechat_call(call, *args, **kwargs) -> None:
+    from wechatpy.exceptions import WeChatClientException  # on the first notice, not at the API's cold start
+
     try:
         call(*args, **kwargs)
     except WeChatClientException as exc:

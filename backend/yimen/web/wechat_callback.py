@@ -5,14 +5,12 @@ gets a welcome with the menu of what the account can do. A bad signature gets 40
 """
 
 from flask import Blueprint, Response, abort, request
-from wechatpy import create_reply, parse_message
-from wechatpy.crypto import WeChatCrypto
-from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
-from wechatpy.utils import check_signature
 
 from ..domain.policy import catalogue
 from ..services.policy_qa import policy_qa
 from .common import api_doc, services
+
+# wechatpy is imported inside the views: only the callback function ever needs it, not the API's cold start.
 
 bp = Blueprint("wechat_callback", __name__)
 
@@ -33,6 +31,9 @@ def _config():
 
 
 def _verify(token: str) -> None:
+    from wechatpy.exceptions import InvalidSignatureException
+    from wechatpy.utils import check_signature
+
     args = request.args
     try:
         check_signature(token, args.get("signature", ""), args.get("timestamp", ""), args.get("nonce", ""))
@@ -51,6 +52,10 @@ def verify():
 @bp.post("/wechat/callback")
 @api_doc("微信公众号消息回调（明文/安全模式）", tags=("wechat",))
 def receive():
+    from wechatpy import create_reply, parse_message
+    from wechatpy.crypto import WeChatCrypto
+    from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+
     token, aes_key, appid, base = _config()
     _verify(token)
     args, body = request.args, request.get_data()
