@@ -438,3 +438,11 @@ def test_any_question_naming_two_aids_answers_it_for_both():
     assert "最低生活保障的条件" in answer.answer and "教育救助的条件" in answer.answer
     assert "可以同时享受" in answer.answer and len(answer.answer) <= 300
     assert answer.links == ["/policy/dibao", "/policy/jiaoyu"]
+
+
+@pytest.mark.parametrize(("question", "code"),
+                         [("低保边缘家庭能享受啥", "dibao-bianyuan"), ("我家是低保户 能享受哪些政策", "dibao")])
+def test_what_goes_with_the_aid_one_has_lists_what_stacks(question, code):
+    answer = policy_qa().ask(question)
+    assert (answer.intent, answer.item_code) == ("overview", code)
+    assert "叠加享受" in answer.answer and "不能同时享受的" in answer.answer

@@ -506,8 +506,10 @@ class PolicyQA:
             # the happiness list holds every aid of the household, whichever one the question names
             named = [] if intent == "happiness_list" else _codes(hits, below=WEAK)
             return self._from_faq(intent, named, tokens, 0.9)
-        if intent == "overview":  # "残疾人能享受哪些救助", "孩子还在上学…有哪些救助": a hint or a fact of
-            codes = _codes(hits, below=FACT)  # the story is no topic; what is asked about is named
+        if intent == "overview":  # "残疾人能享受哪些救助", "孩子还在上学…有哪些救助": a hint or a fact of the
+            codes = _codes([hit for hit in hits if hit[1] in (TOPIC, STATUS)])  # story is no topic
+            if codes and not _codes(hits, below=FACT):  # "低保边缘家庭能享受啥": what goes with what one has
+                return self._item_answer(self.cat.items[codes[0]], "overview", 0.75, text, with_stacking=True)
         if intent == "combination":  # "特困和残补能一起领吗" compares the two in that order
             named = _codes(hits, below=WEAK, in_text_order=True)
             return self._combination(named) if len(named) >= 2 or (named and BOTH.search(text)) else None
@@ -609,11 +611,13 @@ class PolicyQA:
         item = self.cat.items[codes[0]]
         if len(codes) >= 2:
             return self._two_items(item, self.cat.items[codes[1]], "combination", 0.9)
+        return Answer(fit(self._stacking(item), item.url), "combination", self.intents["combination"]["label"],
+                      item.code, item.name, tuple(_basis_sources(item)), 0.9)
+
+    def _stacking(self, item: Item) -> str:
         nots = "、".join(self.cat.items[c].short_name for c in item.not_with) or "无"
         stacks = "、".join(self.cat.items[c].short_name for c in item.stacks_with) or "无"
-        body = f"{item.name}可以和{stacks}叠加享受；不能同时享受的：{nots}。"
-        return Answer(fit(body, item.url), "combination", self.intents["combination"]["label"], item.code,
-                      item.name, tuple(_basis_sources(item)), 0.9)
+        return f"{item.name}可以和{stacks}叠加享受；不能同时享受的：{nots}。"
 
     def _together(self, item: Item, other: Item) -> str:
         """Whether two items can be held together, from the catalogue's exclusions and stacking lists."""
@@ -637,8 +641,9 @@ class PolicyQA:
         return Answer(fit(body, *links), intent, self.intents[intent]["label"], item.code, item.name,
                       tuple(_basis_sources(item) + _basis_sources(other)), confidence)
 
-    def _item_answer(self, item: Item, intent: str, confidence: float, text: str = "") -> Answer:
-        body = TEMPLATES[intent](item, self.cat)
+    def _item_answer(self, item: Item, intent: str, confidence: float, text: str = "",
+                     with_stacking: bool = False) -> Answer:
+        body = TEMPLATES[intent](item, self.cat) + (self._stacking(item) if with_stacking else "")
         spent = _spent_match(text)
         amount = (_fen(spent) if spent else parse_amount_fen(text)) if intent == "standard" else None
         band = item.band_for("", amount) if amount else None
