@@ -366,7 +366,7 @@ def test_two_readings_about_as_likely_are_both_offered():
     """"如何才能领到" is how (the procedure) to the keyword rules and who (the conditions) to the learned
     model: the reply starts both, cites the page once and stays a chat bubble."""
     answer = policy_qa().ask("如何才能领到高龄津贴")
-    assert answer.answer.startswith("您是想问哪一个？（一）")
+    assert answer.answer.startswith("您是想问哪一个？\n（一）") and "\n（二）" in answer.answer
     assert "高龄津贴的条件" in answer.answer and "高龄津贴办理流程" in answer.answer
     assert answer.links == ["/policy/gaoling"] and len(answer.answer) <= 300
     assert answer.item_code == "gaoling" and answer.confidence == 0.5

@@ -494,7 +494,7 @@ class PolicyQA:
         links = tuple(dict.fromkeys((*first.links, *second.links)))
         room = (MAX_ANSWER - len(CHOICE_HEAD) - len(_link_line(links))) // 2
         body = CHOICE_HEAD + "".join(_clip(f"{mark}{a.body}", room)
-                                     for mark, a in zip(("（一）", "（二）"), (first, second), strict=True))
+                                     for mark, a in zip(("\n（一）", "\n（二）"), (first, second), strict=True))
         return Answer(fit(body, *links), first.intent, first.intent_label, first.item_code, first.item_name,
                       first.sources, CHOICE_CONFIDENCE)
 
