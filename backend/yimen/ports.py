@@ -362,6 +362,17 @@ class ComplaintRepository(abc.ABC):
     def list_recent(self, limit: int = 50, cursor: str | None = None) -> Page[Complaint]:
         """Newest first."""
 
+    @abc.abstractmethod
+    def get(self, complaint_id: str) -> Complaint | None: ...
+
+    @abc.abstractmethod
+    def list_for_reporter(self, openid: str) -> list[Complaint]:
+        """One person's own complaints, newest first (their page shows status and reply)."""
+
+    @abc.abstractmethod
+    def update(self, complaint: Complaint) -> None:
+        """Optimistic: raises Conflict unless the stored version is `complaint.version`; bumps it."""
+
 
 class SmsSender(abc.ABC):
     """Text messages to a phone. The local adapter records them; a provider adapter can come later."""

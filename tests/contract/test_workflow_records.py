@@ -109,6 +109,32 @@ def test_complaints_newest_first_with_contact_encrypted(backend):
     assert "13900002222" not in backend.stored_text()
 
 
+def test_a_complaint_moves_through_its_handling_once(backend):
+    complaint = Complaint(content="低保评议不公开", created_at=datetime(2026, 11, 2, 8, 0), reporter_openid="o",
+                          anonymous=True)
+    with backend.uow() as uow:
+        uow.complaints.add(complaint)
+    with backend.uow() as uow:
+        first, second = uow.complaints.get(complaint.id), uow.complaints.get(complaint.id)
+        first.accept("discipline", date(2026, 12, 15), datetime(2026, 11, 3, 9, 0), "staff:discipline")
+        uow.complaints.update(first)
+    with backend.uow() as uow, pytest.raises(Conflict):  # a second clerk working from the old copy
+        second.accept("discipline2", date(2026, 12, 15), datetime(2026, 11, 3, 9, 1), "staff:discipline2")
+        uow.complaints.update(second)
+    with backend.uow() as uow:
+        stored = uow.complaints.get(complaint.id)
+        stored.answer("经查，村评议会议记录已补充公开，已责令整改。", datetime(2026, 11, 20, 9, 0), "staff:discipline")
+        uow.complaints.update(stored)
+    with backend.uow() as uow:
+        done = uow.complaints.get(complaint.id)
+        assert uow.complaints.get("nope") is None
+        assert [c.id for c in uow.complaints.list_for_reporter("o")] == [complaint.id]
+        assert uow.complaints.list_for_reporter("someone-else") == []
+    assert (done.status.value, done.handler, done.due_on) == ("已答复", "discipline", date(2026, 12, 15))
+    assert done.version == 2
+    assert [s.status for s in done.history] == ["办理中", "已答复"] and done.answered_at == datetime(2026, 11, 20, 9, 0)
+
+
 def slip(n: int, household_id: str, status=SlipStatus.PENDING_REVIEW) -> Slip:
     return Slip(application_id=f"app{n}", household_id=household_id, region_code="511721101001", item_code="dibao",
                 item_name="最低生活保障", department="县民政局", amount_fen=62000 + n, period="2026-11",

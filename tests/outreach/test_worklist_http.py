@@ -6,33 +6,13 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-import pytest
 import requests
 
-from tests.conftest import LiveServer
-from tests.net import free_port
 from yimen import demo
-from yimen.adapters.clock import FixedClock
-from yimen.bootstrap import build_services
-from yimen.config import load_config
 from yimen.domain.model import Household, Member, Relation, WorkCapacity
 from yimen.services.notices import NOTICE_JOB
-from yimen.web.app import create_app
 
 YIMEN = Path(sys.executable).with_name("yimen")
-
-
-@pytest.fixture
-def county(tmp_path):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    config = load_config(tmp_path, WECHAT_API_BASE=f"{base}/wx-sim/", PUBLIC_BASE_URL=base)
-    services = build_services(config, clock=FixedClock(datetime(2026, 11, 25, 10, 0)))
-    demo.seed(services, households=40)
-    server = LiveServer(create_app(config, services), port)
-    server.services, server.data_dir = services, tmp_path
-    yield server
-    server.stop()
 
 
 def _token(county, username: str) -> dict:

@@ -11,7 +11,17 @@ from ..domain.disbursement import Attempt, Batch, BatchLine, BatchState, Slip, S
 from ..domain.model import AidRecord, AuditEvent, Household, Member, Relation, Role, StaffUser, WorkCapacity
 from ..domain.outreach import OutreachEntry
 from ..domain.payee import Payee
-from ..domain.workflow import Application, Assistant, Complaint, GreenChannel, RequestedItem, Stage, Step
+from ..domain.workflow import (
+    Application,
+    Assistant,
+    Complaint,
+    ComplaintStatus,
+    ComplaintStep,
+    GreenChannel,
+    RequestedItem,
+    Stage,
+    Step,
+)
 from ..ports import Cipher, NoticeRecord
 
 HOUSEHOLD_SECRETS = ("phone", "bank_card", "cadre_phone")
@@ -182,5 +192,9 @@ def complaint_to_doc(c: Complaint, cipher: Cipher) -> dict:
 
 
 def complaint_from_doc(doc: dict, cipher: Cipher) -> Complaint:
+    history = [ComplaintStep(**{**_known(ComplaintStep, s), "at": _dt(s["at"])}) for s in doc.get("history", [])]
     return Complaint(**{**_known(Complaint, doc), "created_at": _dt(doc["created_at"]),
-                        "contact": _dec(cipher, doc.get("contact"))})
+                        "contact": _dec(cipher, doc.get("contact")),
+                        "status": ComplaintStatus(doc.get("status", ComplaintStatus.FILED)),
+                        "due_on": _day(doc.get("due_on")), "answered_at": _dt(doc.get("answered_at")),
+                        "history": history})

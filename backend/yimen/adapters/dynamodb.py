@@ -718,15 +718,35 @@ class DynamoComplaints(ComplaintRepository):
         self.store, self.cipher = store, cipher
 
     def add(self, complaint: Complaint) -> None:
-        self.store.put({"PK": f"COMPLAINT#{complaint.id}", "SK": "COMPLAINT",
-                        "doc": _dumps(codec.complaint_to_doc(complaint, self.cipher)), "GSI2PK": "COMPLAINTS",
-                        "GSI2SK": f"{_utc(complaint.created_at)}#{complaint.id}"}, ("absent",))
+        self.store.put({**self._keys(complaint), "doc": _dumps(codec.complaint_to_doc(complaint, self.cipher)),
+                        "version": complaint.version}, ("absent",))
+
+    @staticmethod
+    def _keys(c: Complaint) -> dict:
+        return {"PK": f"COMPLAINT#{c.id}", "SK": "COMPLAINT", "GSI2PK": "COMPLAINTS",
+                "GSI2SK": f"{_utc(c.created_at)}#{c.id}",
+                "GSI1PK": f"REPORTER#{c.reporter_openid}" if c.reporter_openid else None,
+                "GSI1SK": f"{_utc(c.created_at)}#{c.id}"}
+
+    def list_for_reporter(self, openid: str) -> list[Complaint]:
+        return [codec.complaint_from_doc(json.loads(item["doc"]), self.cipher)
+                for item in self.store.query("GSI1", f"REPORTER#{openid}", forward=False)]
 
     def list_recent(self, limit: int = 50, cursor: str | None = None) -> Page[Complaint]:
         def load(item: dict) -> Complaint:
             return codec.complaint_from_doc(json.loads(item["doc"]), self.cipher)
 
         return self.store.page("GSI2", "COMPLAINTS", None, limit, cursor, load, forward=False)
+
+    def get(self, complaint_id: str) -> Complaint | None:
+        item = self.store.get(f"COMPLAINT#{complaint_id}", "COMPLAINT")
+        return codec.complaint_from_doc(json.loads(item["doc"]), self.cipher) if item else None
+
+    def update(self, complaint: Complaint) -> None:
+        item = self._keys(complaint)
+        complaint.version += 1  # stored inside the doc too, so a reader sees the version it will write
+        item["doc"] = _dumps(codec.complaint_to_doc(complaint, self.cipher))
+        _versioned_put(self.store, item, complaint.version - 1, ("STALE_VERSION", "该举报已被他人处理，请刷新后重试"))
 
 
 # --- Unit of work -------------------------------------------------------------------------------

@@ -599,6 +599,23 @@ class SqliteComplaints(ComplaintRepository):
         next_cursor = f"{rows[limit - 1]['created_at']}|{rows[limit - 1]['id']}" if len(rows) > limit else None
         return Page(items, next_cursor)
 
+    def list_for_reporter(self, openid: str) -> list[Complaint]:
+        rows = self.conn.execute("SELECT doc FROM complaints WHERE json_extract(doc, '$.reporter_openid') = ? "
+                                 "ORDER BY created_at DESC, id DESC", (openid,)).fetchall()
+        return [codec.complaint_from_doc(json.loads(r["doc"]), self.cipher) for r in rows]
+
+    def get(self, complaint_id: str) -> Complaint | None:
+        row = self.conn.execute("SELECT doc FROM complaints WHERE id = ?", (complaint_id,)).fetchone()
+        return codec.complaint_from_doc(json.loads(row["doc"]), self.cipher) if row else None
+
+    def update(self, complaint: Complaint) -> None:
+        stored = self.get(complaint.id)
+        if stored is None or stored.version != complaint.version:
+            raise Conflict("STALE_VERSION", "该举报已被他人处理，请刷新后重试")
+        complaint.version += 1
+        self.conn.execute("UPDATE complaints SET doc = ? WHERE id = ?",
+                          (_dumps(codec.complaint_to_doc(complaint, self.cipher)), complaint.id))
+
 
 class SqliteUnitOfWork(UnitOfWork):
     def __init__(self, conn: sqlite3.Connection, cipher: Cipher):

@@ -365,9 +365,28 @@ def _reason(phrase: str, reason: str | None) -> str | None:
     return reason or None
 
 
+class ComplaintStatus(StrEnum):
+    FILED = "待受理"
+    HANDLING = "办理中"
+    ANSWERED = "已答复"
+
+
+COMPLAINT_REPLY_DAYS = 30  # working days from 受理 to 答复; a county may shorten it in configuration
+
+
+@dataclass
+class ComplaintStep:
+    status: str
+    at: datetime
+    actor: str
+    note: str = ""
+
+
 @dataclass
 class Complaint:
-    """在线举报: routed to 纪委监督. The reporter may stay anonymous to the console."""
+    """在线举报: routed to 纪委监督, then 受理 → 办理 (by a handler of the discipline office) → 答复 within a
+    time limit. The reporter may stay anonymous: the console never shows who filed it, only the reply
+    goes back to them (as a notice and on their page)."""
 
     content: str
     created_at: datetime
@@ -375,4 +394,35 @@ class Complaint:
     anonymous: bool = False
     application_id: str | None = None
     contact: str | None = None  # encrypted at rest
+    status: ComplaintStatus = ComplaintStatus.FILED
+    handler: str | None = None  # the discipline-office staff member it is assigned to
+    due_on: date | None = None  # 答复 due, set at 受理
+    reply: str | None = None
+    answered_at: datetime | None = None
+    history: list[ComplaintStep] = field(default_factory=list)
     id: str = field(default_factory=new_id)
+    version: int = 0
+
+    def accept(self, handler: str, due_on: date, at: datetime, actor: str) -> None:
+        if self.status != ComplaintStatus.FILED:
+            raise Conflict("COMPLAINT_ALREADY_ACCEPTED", f"该举报已{self.status.value}")
+        if not handler:
+            raise ValidationError("HANDLER_REQUIRED", "请指定承办人")
+        self.status, self.handler, self.due_on = ComplaintStatus.HANDLING, handler, due_on
+        self.history.append(ComplaintStep(ComplaintStatus.HANDLING.value, at, actor, f"受理，承办人 {handler}"))
+
+    def note(self, text: str, at: datetime, actor: str) -> None:
+        """办理: what was done, kept in the file (not sent to the reporter)."""
+        if self.status != ComplaintStatus.HANDLING:
+            raise Conflict("COMPLAINT_NOT_HANDLING", "先受理，才能记录办理情况")
+        if len(text.strip()) < 4:
+            raise ValidationError("NOTE_REQUIRED", "请写明办理情况（至少 4 个字）")
+        self.history.append(ComplaintStep(ComplaintStatus.HANDLING.value, at, actor, text.strip()))
+
+    def answer(self, reply: str, at: datetime, actor: str) -> None:
+        if self.status != ComplaintStatus.HANDLING:
+            raise Conflict("COMPLAINT_NOT_HANDLING", "先受理，才能答复")
+        if len(reply.strip()) < 10:
+            raise ValidationError("REPLY_REQUIRED", "答复至少写 10 个字，说清查了什么、结果如何")
+        self.status, self.reply, self.answered_at = ComplaintStatus.ANSWERED, reply.strip(), at
+        self.history.append(ComplaintStep(ComplaintStatus.ANSWERED.value, at, actor, "已答复"))

@@ -4,6 +4,7 @@ safe status lookup, 在线举报."""
 from flask import Blueprint, g, jsonify, request
 
 from ..services.applications import ApplicationService, application_view
+from ..services.complaints import ComplaintService
 from .common import api_doc, json_body, login_required, rate_limit, require_fields, services
 
 bp = Blueprint("api_applications", __name__, url_prefix="/api/v1")
@@ -86,3 +87,13 @@ def complain():
     complaint = _service().complain(g.actor, body["content"], application_id=body.get("application_id"),
                                     contact=body.get("contact"), anonymous=bool(body.get("anonymous")))
     return jsonify(id=complaint.id, message="举报已提交纪委监督，我们会依法保护举报人信息。"), 201
+
+
+@bp.get("/complaints/mine")
+@api_doc("我反映过的问题：办理状态和纪委的答复", auth="citizen", tags=TAGS)
+@login_required("citizen")
+def my_complaints():
+    return jsonify(items=[{"id": c.id, "content": c.content, "status": c.status.value,
+                           "created_at": c.created_at.isoformat(), "due_on": c.due_on and c.due_on.isoformat(),
+                           "reply": c.reply, "answered_at": c.answered_at and c.answered_at.isoformat()}
+                          for c in ComplaintService(services()).mine(g.actor)])

@@ -46,6 +46,7 @@ BLUEPRINTS = [
     "yimen.web.api_staff_outreach:bp",
     "yimen.web.staff_outreach:bp",
     "yimen.web.staff_admin:bp",
+    "yimen.web.staff_complaints:bp",
 ]
 # Only when the configuration says local (YIMEN_MODE=local): the WeChat imitation with its fault injection.
 LOCAL_BLUEPRINTS = ["yimen.web.wechat_imitation:bp"]

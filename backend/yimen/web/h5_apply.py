@@ -14,6 +14,7 @@ from ..domain.money import parse_yuan
 from ..domain.policy import catalogue
 from ..domain.workflow import Stage
 from ..services.applications import ApplicationService, application_view
+from ..services.complaints import ComplaintService
 from ..services.happiness import HappinessService
 from ..services.household_file import INCOME_SOURCES
 from ..services.households import HouseholdService
@@ -254,7 +255,8 @@ def complaint():
                                        anonymous=request.form.get("anonymous") == "1")
         except YimenError as exc:
             error = exc.message
-    return render_template("h5/complaint.html", error=error, done=done, form=request.form)
+    return render_template("h5/complaint.html", error=error, done=done, form=request.form,
+                           mine=ComplaintService(services()).mine(_actor()))
 
 
 @bp.get("/happiness")

@@ -1,0 +1,26 @@
+"""The app with 示范县's demo data on a real port, and the same data folder for the CLI."""
+
+from datetime import datetime
+
+import pytest
+
+from tests.conftest import LiveServer
+from tests.net import free_port
+from yimen import demo
+from yimen.adapters.clock import FixedClock
+from yimen.bootstrap import build_services
+from yimen.config import load_config
+from yimen.web.app import create_app
+
+
+@pytest.fixture
+def county(tmp_path):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    config = load_config(tmp_path, WECHAT_API_BASE=f"{base}/wx-sim/", PUBLIC_BASE_URL=base)
+    services = build_services(config, clock=FixedClock(datetime(2026, 11, 25, 10, 0)))
+    demo.seed(services, households=40)
+    server = LiveServer(create_app(config, services), port)
+    server.services, server.data_dir = services, tmp_path
+    yield server
+    server.stop()
