@@ -554,7 +554,7 @@ class ApplicationService:
         stats = {s: {"total": 0, workdays.YELLOW: 0, workdays.RED: 0} for s in Stage}
         granted_fen, green_pending = 0, 0
         with self.s.uow() as uow:
-            for app in _all(lambda c: uow.applications.list_in_area(actor.area_code, None, 500, c)):
+            for app in all_pages(lambda c: uow.applications.list_in_area(actor.area_code, None, 500, c)):
                 row = stats[app.stage]
                 row["total"] += 1
                 mark = workdays.level(today, app.due_on, warn_days)
@@ -571,7 +571,7 @@ class ApplicationService:
         require_role(actor, Role.DISCIPLINE, Role.CENTRE, Role.SUPERVISION)
         yesterday = date.fromordinal(self.s.clock.today().toordinal() - 1)
         with self.s.uow() as uow:
-            late = _all(lambda c: uow.applications.list_due(yesterday, 500, c))
+            late = all_pages(lambda c: uow.applications.list_due(yesterday, 500, c))
         return [a for a in late if a.village_code.startswith(actor.area_code)]
 
     def complaints(self, actor: Actor, cursor: str | None = None) -> Page[Complaint]:
@@ -587,7 +587,7 @@ class ApplicationService:
         horizon = workdays.add_working_days(today, warn_days).due
         counts = {workdays.YELLOW: 0, workdays.RED: 0}
         with self.s.uow() as uow:
-            for app in _all(lambda c: uow.applications.list_due(horizon, 500, c)):
+            for app in all_pages(lambda c: uow.applications.list_due(horizon, 500, c)):
                 mark = workdays.level(today, app.due_on, warn_days)
                 if mark not in counts:
                     continue
@@ -624,7 +624,7 @@ class ApplicationService:
 # ==================================================================== helpers and views
 
 
-def _all(fetch) -> list:
+def all_pages(fetch) -> list:
     out, cursor = [], None
     while True:
         page = fetch(cursor)

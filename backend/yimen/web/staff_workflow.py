@@ -15,6 +15,7 @@ from ..domain.policy import catalogue
 from ..domain.workflow import CHECK_REPORT, GREEN_PAPERWORK_DAYS, ROLE_STAGE, STAFF_STAGES, STAGE_LIMIT_DAYS, Stage
 from ..services.application_forms import MATERIALS
 from ..services.applications import CASE_ROLES, STEP_WORDS, ApplicationService, CoSigner, Signing
+from ..services.dashboard import DashboardService
 from . import staff
 from .api_ocr import ocr_engine
 from .common import api_doc, services
@@ -189,7 +190,8 @@ def material(app_id: str, kind: str):
 @staff.staff_page
 def dashboard():
     stats = _service().dashboard(g.actor, _warn_days())
-    return _render("staff/cases_dashboard.html", stats=stats, chart=_chart(stats["stages"]))
+    return _render("staff/cases_dashboard.html", stats=stats, chart=_chart(stats["stages"]),
+                   charts=DashboardService(services()).charts(g.actor))
 
 
 def _chart(stages: dict) -> list[dict]:
