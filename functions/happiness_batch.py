@@ -1,13 +1,14 @@
 """幸福清单, one quarter at a time (一季一送). The schedule fans out one job per township to the batch
-queue (YIMEN_HAPPINESS_TOWNSHIPS); each job prints that township's lists in /tmp and publishes the
-PDFs to the bucket under happiness/<quarter>/, skipping files already there, so a retry resumes."""
+queue (YIMEN_HAPPINESS_TOWNSHIPS); each job prints a chunk of that township's villages and publishes
+them under happiness/<quarter>/ (services/happiness_batch.py), then queues the next chunk with the
+village to start from, so no job comes near Lambda's 15 minutes and a job cut short resumes."""
 
 import os
-import tempfile
-from pathlib import Path
 
 from functions.runtime import services, sqs_handler
 from yimen.ports import Job
+
+CHUNK_SECONDS = "480"  # work per chunk: well inside the function's 900 s, leaving room for the last village
 
 
 def schedule(event: dict, context) -> dict:
@@ -26,13 +27,15 @@ def schedule(event: dict, context) -> dict:
 
 def _print(job: Job) -> None:
     from yimen.domain.happiness import Quarter
-    from yimen.services.happiness_print import collect, print_options, publish, run_print
+    from yimen.services.happiness_batch import print_chunk
 
-    s, quarter, township = services(), Quarter.parse(job.payload["quarter"]), job.payload["township"]
-    out = Path(tempfile.mkdtemp(prefix="happiness-"))
-    by_village, _ = collect(s, quarter, township)
-    run_print(by_village, out, quarter, print_options(township, quarter, "red", "A4"), progress=False)
-    publish(out, s.blobs, f"happiness/{quarter}")
+    s, p = services(), job.payload
+    seconds = float(os.environ.get("YIMEN_HAPPINESS_CHUNK_SECONDS", CHUNK_SECONDS))
+    chunk = print_chunk(s, Quarter.parse(p["quarter"]), p["township"], p.get("cursor"), seconds)
+    if chunk.next_village:
+        with s.uow() as uow:
+            uow.jobs.enqueue(Job(kind="batch", payload={**p, "cursor": chunk.next_village},
+                                 dedupe_key=f"happiness:{p['quarter']}:{p['township']}:{chunk.next_village}"))
 
 
 handler = sqs_handler(_print)

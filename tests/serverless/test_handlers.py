@@ -127,7 +127,7 @@ def test_ocr_worker_records_an_unusable_photo_and_retries_a_broken_message(lambd
     assert stored["error"]["code"] == "IMAGE_TYPE_UNSUPPORTED"
 
 
-def test_happiness_schedule_fans_out_and_the_batch_publishes_pdfs(lambda_env, stack, monkeypatch):
+def test_happiness_schedule_fans_out_and_the_batch_publishes_pdfs_in_chunks(lambda_env, stack, monkeypatch):
     from functions import happiness_batch
     from functions.runtime import services
     from yimen import demo
@@ -139,9 +139,17 @@ def test_happiness_schedule_fans_out_and_the_batch_publishes_pdfs(lambda_env, st
     assert fanned["townships"] == 2
     bodies = _queued(stack, "batch")
     assert sorted(json.loads(b)["payload"]["township"] for b in bodies) == ["990101001", "990101002"]
-    first = next(b for b in bodies if json.loads(b)["payload"]["township"] == "990101001")
-    assert happiness_batch.handler(sqs_event([first], queue="yimen-prod-batch"), None) == {"batchItemFailures": []}
+    job = next(b for b in bodies if json.loads(b)["payload"]["township"] == "990101001")
+    monkeypatch.setenv("YIMEN_HAPPINESS_CHUNK_SECONDS", "0")  # a village per chunk: the time is always spent
+    cursors = []
+    while job:
+        assert happiness_batch.handler(sqs_event([job], queue="yimen-prod-batch"), None) == {"batchItemFailures": []}
+        following = _queued(stack, "batch")
+        job = following[0] if following else None
+        cursors += [json.loads(job)["payload"]["cursor"]] if job else []
+    assert cursors and all(c.startswith("990101001") for c in cursors)
     listing = client("s3", stack.endpoint).list_objects_v2(Bucket=stack.bucket, Prefix="happiness/")
     keys = [o["Key"] for o in listing.get("Contents", [])]
-    assert keys and all(k.startswith(f"happiness/{fanned['quarter']}/") and k.endswith(".pdf") for k in keys)
+    assert all(k.startswith(f"happiness/{fanned['quarter']}/") and k.endswith(".pdf") for k in keys)
+    assert {f"happiness/{fanned['quarter']}/villages/{c}.pdf" for c in cursors} <= set(keys)
     assert client("s3", stack.endpoint).get_object(Bucket=stack.bucket, Key=keys[0])["Body"].read(5) == b"%PDF-"

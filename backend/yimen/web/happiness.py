@@ -6,7 +6,7 @@ from dataclasses import asdict
 from flask import Blueprint, Response, abort, g, jsonify, render_template, request, session, url_for
 
 from ..domain.errors import NotAuthenticated, NotFound, RateLimited
-from ..domain.happiness import HappinessList
+from ..domain.happiness import HappinessList, Quarter
 from ..services.happiness import HappinessService
 from .common import api_doc, current_actor, login_required, services
 from .staff import staff_page
@@ -91,6 +91,18 @@ def rotate(household_id: str):
     url = HappinessService(services()).rotate(g.actor, household_id)
     return render_template("happiness/rotated.html", url=url, household_id=household_id, actor=g.actor,
                            qr_src=url_for("happiness.qr", token=_token_of(url)))
+
+
+@bp.get("/staff/happiness/printing")
+@api_doc("本季度幸福清单打印进度（按乡镇，可选 quarter=2026Q4）", auth="staff", tags=("staff-console", "happiness"))
+@staff_page
+def printing():
+    from ..services.happiness_batch import printing_progress  # reportlab: only on this page
+
+    wanted = request.args.get("quarter")  # a malformed one is a 400 BAD_QUARTER in plain Chinese
+    quarter = Quarter.parse(wanted) if wanted else Quarter.of(services().clock.today())
+    rows = printing_progress(services(), g.actor, quarter)
+    return render_template("staff/happiness_printing.html", rows=rows, quarter=quarter, actor=g.actor)
 
 
 @bp.get("/staff/households/<household_id>/happiness.pdf")
