@@ -5,10 +5,11 @@ import functools
 import logging
 from collections.abc import Callable
 
+from yimen.adapters.logs import use_json_logs
 from yimen.adapters.sqs import process_batch, run_once, type_only
 from yimen.ports import Job
 
-logging.getLogger().setLevel(logging.INFO)
+use_json_logs(logging.INFO)
 
 
 @functools.cache

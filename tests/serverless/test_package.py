@@ -114,3 +114,25 @@ def test_the_zip_holds_the_code_and_nothing_else(packaged):
     compiled = [n for n in names if n.endswith(".pyc")]  # bytecode for Lambda's Python, no other
     assert "functions/__pycache__/api.cpython-312.pyc" in compiled
     assert all(n.endswith(".cpython-312.pyc") for n in compiled)
+
+
+def test_operators_hear_of_dead_letters_errors_and_throttles(template):
+    alarms = of_type(template, "AWS::CloudWatch::Alarm").values()
+    watched_queues = {a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0] for a in alarms
+                      if a["Properties"]["Namespace"] == "AWS/SQS"}
+    dead_letters = {q for q in of_type(template, "AWS::SQS::Queue") if "DeadLetter" in q}
+    assert watched_queues == dead_letters | {"ScheduleFailureQueue"}
+    erroring = {a["Properties"]["Dimensions"][0]["Value"]["Ref"] for a in alarms
+                if a["Properties"]["MetricName"] == "Errors"}
+    assert {"ApiLambdaFunction", "WechatCallbackLambdaFunction", "OcrWorkerLambdaFunction"} <= erroring
+    assert any(a["Properties"]["MetricName"] == "Throttles" for a in alarms)
+    assert all(a["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms)
+
+
+def test_the_api_is_throttled_and_failed_schedules_are_kept(template):
+    stage = template["Resources"]["HttpApiStage"]["Properties"]["DefaultRouteSettings"]
+    assert stage == {"ThrottlingRateLimit": 200, "ThrottlingBurstLimit": 400}
+    kept = {c["Properties"]["FunctionName"]["Ref"]: c["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
+            for c in of_type(template, "AWS::Lambda::EventInvokeConfig").values()}
+    failures = {"Fn::GetAtt": ["ScheduleFailureQueue", "Arn"]}
+    assert kept == {"DeadlineScannerLambdaFunction": failures, "HappinessScheduleLambdaFunction": failures}
