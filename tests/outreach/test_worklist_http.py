@@ -10,6 +10,7 @@ import requests
 
 from yimen import demo
 from yimen.domain.model import Household, Member, Relation, WorkCapacity
+from yimen.services.notice_worker import NoticeWorker
 from yimen.services.notices import NOTICE_JOB
 
 YIMEN = Path(sys.executable).with_name("yimen")
@@ -29,7 +30,7 @@ def _family_whose_only_earner_dies(services) -> Household:
         Member("测试乙", "990101198003150029", Relation.SPOUSE, date(1980, 3, 15), "女",
                work_capacity=WorkCapacity.NONE, health="慢性病"),
         Member("测试丙", "990101201209090046", Relation.CHILD, date(2012, 9, 9), "女", school="初中"),
-    ], housing="危房")
+    ], housing="危房", cadre_name="帮扶甲", cadre_phone="13900005555")
     with services.uow() as uow:
         uow.households.add(household)
     return household
@@ -75,6 +76,11 @@ def test_death_of_the_only_earner_tops_the_worklist_and_becomes_an_application(c
         queued = [j.payload for j in uow.job_leases.claim(NOTICE_JOB, datetime(2026, 11, 25, 10, 0),
                                                            datetime(2026, 11, 25, 10, 5), 500)]
     assert any(p["event"] == "warning_raised" and p["area_code"] == "990101001" for p in queued)
+    # ... and the household's 帮扶干部 gets a text on the phone in its file.
+    cadre = [p for p in queued if p["event"] == "warning_raised" and p.get("cadre_of") == family.id]
+    assert len(cadre) == 1
+    recipient, channels = NoticeWorker(county.services)._recipient(cadre[0])
+    assert (recipient.phone, channels) == ("13900005555", ["sms"])
 
     entry = top["warnings"][0]["id"]
     refused = requests.post(f"{county.url}/api/v1/staff/households/{family.id}/outreach/{entry}/application",

@@ -191,6 +191,10 @@ class NoticeWorker:
         if payload.get("role"):
             return Recipient(key=f"staff:{payload['role']}@{payload.get('area_code') or ''}", staff=True), []
         with self.s.uow() as uow:
+            if payload.get("cadre_of"):  # the household's 帮扶干部: a text to the phone on its file
+                household = uow.households.get(payload["cadre_of"])
+                phone = household.cadre_phone if household else None
+                return Recipient(key=f"cadre:{payload['cadre_of']}", phone=phone), ["sms"]
             if payload.get("household_id"):
                 household = uow.households.get(payload["household_id"])
                 if household is None:

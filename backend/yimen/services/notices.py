@@ -39,20 +39,22 @@ SUBSCRIBE_LIMITS = {"thing": 20, "name": 10, "phrase": 5, "character_string": 32
 
 
 def notify(uow, event: str, *, household_id: str | None = None, openid: str | None = None,
-           role: str | None = None, area_code: str | None = None, data: dict, dedupe_key: str) -> None:
+           role: str | None = None, area_code: str | None = None, cadre_of: str | None = None, data: dict,
+           dedupe_key: str) -> None:
     """Queue one notice. Citizens are addressed by household (WeChat and phone looked up at delivery)
-    or openid; staff by role and area. The same dedupe_key is queued only once, ever."""
+    or openid; staff by role and area; a household's 帮扶干部 (by SMS to the phone on its file) by
+    `cadre_of`. The same dedupe_key is queued only once, ever."""
     if event not in EVENTS:
         raise ValueError(f"unknown notice event {event!r}")
     missing = [key for key in EVENTS[event] if key not in data]
     if missing:
         raise ValueError(f"notice {event} needs {missing}")
-    if not (household_id or openid or role):
+    if not (household_id or openid or role or cadre_of):
         raise ValueError("a notice needs a recipient")
     if role and not area_code:
         raise ValueError("a staff notice needs the area it concerns")  # the inbox is per role and area
     payload = {"event": event, "household_id": household_id, "openid": openid, "role": role,
-               "area_code": area_code, "data": data}
+               "area_code": area_code, "cadre_of": cadre_of, "data": data}
     uow.jobs.enqueue(Job(kind=NOTICE_JOB, payload=payload, dedupe_key=f"notice:{dedupe_key}"))
 
 

@@ -64,9 +64,11 @@ def raise_warning(uow: UnitOfWork, clock: Clock, actor: Actor, source: str, id_n
                                 action="warning_raised", at=clock.now(), to_state=outreach.OPEN,
                                 reason=f"{rule.kind}（{source}）"))
     village = region_label({r.code: r.name for r in county_regions(uow)}, household.village_code)
-    notify(uow, "warning_raised", role=Role.WINDOW.value, area_code=household.village_code[:9],
-           data={"kind": rule.kind, "level": rule.level, "village": village, "due_on": due.isoformat()},
+    data = {"kind": rule.kind, "level": rule.level, "village": village, "due_on": due.isoformat()}
+    notify(uow, "warning_raised", role=Role.WINDOW.value, area_code=household.village_code[:9], data=data,
            dedupe_key=f"warning:{entry.id}")
+    if household.cadre_phone:  # and the household's 帮扶干部, who usually knows the family best
+        notify(uow, "warning_raised", cadre_of=household.id, data=data, dedupe_key=f"warning:{entry.id}:cadre")
 
 
 class OutreachService:
