@@ -57,7 +57,7 @@ def test_apply_with_id_photo_then_follow_the_timeline(page, site, tmp_path):
     _sign(page)
     page.select_option("#village_code", "")  # slipped back to 请选择
     shot(page, "h5-apply-filled")
-    page.click("#submit")
+    page.click("#submit", timeout=120_000)  # the server reads the photo with the real OCR model
     assert "请选择所在村" in page.locator("#error-village_code").inner_text()
     # Focus is on the field to fix; a screen reader reads it as invalid, with the reason as its description.
     assert page.evaluate("document.activeElement.id") == "village_code"
@@ -68,8 +68,8 @@ def test_apply_with_id_photo_then_follow_the_timeline(page, site, tmp_path):
     assert "已收到您的签名" in page.locator("#kept-signature").inner_text()
     shot(page, "h5-apply-kept")
     page.select_option("#village_code", "990101002001")
-    page.click("#submit")
-    page.wait_for_url(lambda url: url.split("#")[0].endswith("?new=1"), timeout=60_000)
+    page.click("#submit", timeout=120_000)
+    page.wait_for_url(lambda url: url.split("#")[0].endswith("?new=1"), timeout=120_000)
     assert "申请已提交" in page.locator("#submitted").inner_text()
     assert page.locator("#stage").inner_text() == "受理"
     assert "提交申请" in page.locator("#timeline").inner_text()
