@@ -30,6 +30,10 @@ def test_a_warning_tops_the_worklist_and_the_clerk_starts_an_application(desktop
     if SHOTS.parent.exists():
         SHOTS.mkdir(exist_ok=True)
         shutil.copy(path, SHOTS / "worklist.png")
+    page.click("text=动态排名")
+    assert page.locator("#ranking tbody tr").first.locator("td").nth(3).inner_text() == "78"
+    page.go_back()
+    first = page.locator("#worklist > li").first
     first.locator("summary", has_text="处理“唯一劳动力去世”").click()
     first.locator("input[name=consent]").fill("户主妻子当面同意并签字")
     first.locator("button", has_text="发起申请").click()

@@ -12,6 +12,7 @@ from .common import api_doc, services
 
 bp = Blueprint("staff_outreach", __name__, url_prefix="/staff/outreach")
 bp.before_request(staff._csrf)
+RANKING_ROWS = 200  # the neediest first; the API gives every household
 
 
 def _doc(summary: str):
@@ -35,6 +36,14 @@ def _page(error: str | None = None, status: int = 200, **extra):
 @staff.staff_page
 def worklist():
     return _page(done=request.args.get("done"))
+
+
+@bp.get("/ranking")
+@_doc("动态排名：辖区内每户的贫困指数名次和比上月的变化")
+@staff.staff_page
+def ranking():
+    rows = _service().ranking(g.actor, request.args.get("area", ""))
+    return render_template("staff/ranking.html", actor=g.actor, rows=rows[:RANKING_ROWS], total=len(rows))
 
 
 @bp.post("/screen")
