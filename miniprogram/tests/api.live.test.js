@@ -187,3 +187,17 @@ test('live: a complaint reaches the discipline office and too short a text gets 
     return true;
   });
 });
+
+test('live: binding by text message answers alike for any number; a wrong code is refused in Chinese', { skip }, async () => {
+  const c = client();
+  const a = await c.bindSmsRequest(syntheticId(), '无档案');
+  const b = await c.bindSmsRequest('123', '乱填');
+  assert.equal(a.message, b.message);
+  assert.match(a.message, /验证码已发到档案里登记的手机上/);
+  await assert.rejects(c.bindSmsConfirm(syntheticId(), '无档案', '000000'), (e) => {
+    assert.equal(e.code, 'BINDING_SMS_INVALID');
+    assert.match(e.message, CHINESE);
+    return true;
+  });
+  await assert.rejects(c.bindByCode('00000000'), (e) => e.code === 'BINDING_CODE_INVALID');
+});

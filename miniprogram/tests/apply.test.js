@@ -31,8 +31,8 @@ test('payload: the backend\'s contract — household with village, members, the 
     household: {
       village_code: '990101001001', address: '示范县青山镇石桥村三组', phone: '13800001234',
       members: [
-        { name: '王秀英', id_number: form.idNumber.toUpperCase(), relation: '户主' },
-        { name: '李建国', id_number: id('51172219550101001'), relation: '配偶' },
+        { name: '王秀英', id_number: form.idNumber.toUpperCase(), relation: '户主', monthly_income_fen: {} },
+        { name: '李建国', id_number: id('51172219550101001'), relation: '配偶', monthly_income_fen: {} },
       ],
     },
     items: ['dibao', 'yiliao'],
@@ -62,11 +62,16 @@ test('review rows mask the ID number and phone', () => {
   assert.equal(byLabel['申请的救助'], '最低生活保障、yiliao');
   assert.equal(byLabel['家里人（配偶）'], '李建国');
   assert.equal(byLabel['代办的协理员'], '周协理');
-  assert.equal(stepIndex('review'), 3);
+  assert.equal(stepIndex('review'), 4);
+});
+
+test('payload: each person\'s monthly income by source, in fen', () => {
+  const payload = buildApplicationPayload({ form, photoKey: 'k', signature: 'S', incomes: [{ 务农: '300', 养老金: '' }, { 务工: '1200.5' }] });
+  assert.deepEqual(payload.household.members.map((m) => m.monthly_income_fen), [{ 务农: 30000 }, { 务工: 120050 }]);
 });
 
 test('补正 needs a note or a new photo', () => {
-  assert.deepEqual(correctionBody('  ', ''), { error: '请写一句补了什么，或者重新拍一张身份证照片' });
+  assert.deepEqual(correctionBody('  ', ''), { error: '请写一句补了什么，或者重新拍一张身份证照片，或者改一下收入' });
   assert.deepEqual(correctionBody(' 已重拍 ', ''), { body: { note: '已重拍', materials: {} } });
   assert.deepEqual(correctionBody('', 'uploads/ab12/photo-2.jpg'),
     { body: { note: '', materials: { id_photo: { upload_key: 'uploads/ab12/photo-2.jpg' } } } });

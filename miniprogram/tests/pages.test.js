@@ -190,6 +190,8 @@ test('apply: the photo is read at once and the typed name and number go with it'
   const { page } = await filledApplyPage(api);
   page.onFormNext();
   assert.deepEqual(page.data.errors, {});
+  assert.equal(page.data.step, 'income');
+  page.onIncomeNext();
   assert.equal(page.data.step, 'photo');
   page.onPhotoNext();
   assert.equal(page.data.photo.error, '请先拍一张清楚的身份证正面照片');
@@ -225,6 +227,8 @@ test('apply (assistant): a retried submit reuses its idempotency key; editing ge
   page.onReason(tap({ value: '年纪大' }));
   assert.deepEqual(page.data.errors, {}, 'each fix clears its own message');
   page.onFormNext();
+  assert.equal(page.data.step, 'income');
+  page.onIncomeNext();
   assert.equal(page.data.step, 'photo');
   await page.readPhoto('wxfile://tmp/card.jpg');
   page.signature = 'U0lHTg==';
@@ -361,7 +365,7 @@ test('application detail: 补正 uploads the new photo, sends the note and its k
   await page.onLoad({ id: 'a1' });
   assert.equal(page.data.correction, true);
   await page.onResubmit();
-  assert.equal(page.data.fixError, '请写一句补了什么，或者重新拍一张身份证照片');
+  assert.equal(page.data.fixError, '请写一句补了什么，或者重新拍一张身份证照片，或者改一下收入');
   page.onFixNote({ detail: { value: '重新拍了身份证' } });
   page.onFixPhoto();
   await page.onResubmit();
@@ -445,4 +449,68 @@ test('complaint: too short is explained under the field; a sent one shows the re
   await page.onSend();
   assert.deepEqual(sent, [{ content: '村干部要求交好处费才给办低保', contact: '', anonymous: true }]);
   assert.deepEqual(page.data.done, { id: 'c1', message: '举报已提交纪委监督，我们会依法保护举报人信息。' });
+});
+
+test('bind: the window\'s code, or ID + name then the texted code; the same answer either way', async () => {
+  const sent = [];
+  const household = { members: [{ name: '王秀英', relation: '户主' }, { name: '李建国', relation: '配偶' }] };
+  const api = {
+    bindByCode: async (code) => { sent.push(['code', code]); return { bound: true, household }; },
+    bindSmsRequest: async (idNumber, name) => { sent.push(['sms', idNumber, name]); return { message: '如果您填写的身份证号和姓名与档案一致，验证码已发到档案里登记的手机上' }; },
+    bindSmsConfirm: async (idNumber, name, code) => {
+      sent.push(['confirm', idNumber, name, code]);
+      if (code !== '123456') throw new ApiError('BINDING_SMS_INVALID', '验证码不正确或已过期。', 400);
+      return { bound: true, household };
+    },
+  };
+  const { page, wx } = loadPage('bind', { api });
+  page.onField(tap({ field: 'code' }, { value: '1234' }));
+  await page.onBindCode();
+  assert.equal(page.data.errors.code, '绑定码是 8 位数字，请照窗口给的填');
+  page.onField(tap({ field: 'code' }, { value: '1234 5678' }));
+  await page.onBindCode();
+  assert.deepEqual(sent.shift(), ['code', '12345678']);
+  assert.equal(page.data.step, 'done');
+  assert.deepEqual(page.data.bound, { name: '王秀英', size: 2 });
+
+  page.onAgain();
+  await page.onSendSms();
+  assert.deepEqual(Object.keys(page.data.errors).sort(), ['idNumber', 'name']);
+  page.onField(tap({ field: 'name' }, { value: ' 王秀英 ' }));
+  page.onField(tap({ field: 'idNumber' }, { value: id('51172219560312002').toLowerCase() }));
+  await page.onSendSms();
+  assert.deepEqual(sent.shift(), ['sms', id('51172219560312002'), '王秀英']);
+  assert.equal(page.data.step, 'sms');
+  assert.match(page.data.message, /验证码已发到档案里登记的手机上/);
+  page.onField(tap({ field: 'smsCode' }, { value: '654321' }));
+  await page.onConfirm();
+  assert.equal(wx.log.modals[0].content, '验证码不正确或已过期。');
+  assert.equal(page.data.step, 'sms');
+  page.onField(tap({ field: 'smsCode' }, { value: '123456' }));
+  await page.onConfirm();
+  assert.equal(page.data.step, 'done');
+  page.onApply();
+  assert.equal(wx.log.navigations.at(-1).url, '/pages/apply/index');
+});
+
+test('application detail: 补正 shows what the clerk asked and sends just the changed income', async () => {
+  let stage = '补正';
+  const sent = [];
+  const api = {
+    application: async (appId) => ({ id: appId, stage, open: true, correction_requested: stage === '补正',
+                                     correction_reason: '务农收入请按实际填写', items: [], timeline: [] }),
+    correctableFile: async () => ({ members: [{ name: '王**', relation: '户主', monthly_income_fen: { 务农: 30000 } },
+                                              { name: '李**', relation: '配偶', monthly_income_fen: {} }] }),
+    resubmit: async (appId, body) => { sent.push([appId, body]); stage = '受理'; },
+  };
+  const { page } = loadPage('application', { api });
+  await page.onLoad({ id: 'a1' });
+  assert.equal(page.data.reason, '务农收入请按实际填写');
+  assert.deepEqual(page.data.incomes, [{ 务农: '300' }, {}]);
+  assert.equal(page.data.totals, '全家每月收入合计 300元，2 人，人均 150元');
+  page.onIncome(tap({ index: 0, source: '务农' }, { value: '150' }));
+  assert.equal(page.data.totals, '全家每月收入合计 150元，2 人，人均 75元');
+  await page.onResubmit();
+  assert.deepEqual(sent, [['a1', { note: '', materials: {}, incomes: [{ member: 0, monthly_income_fen: { 务农: 15000 } }] }]]);
+  assert.equal(page.data.correction, false);
 });

@@ -53,7 +53,7 @@ test('home page: every action is a big button, in 大字模式 too', () => {
   storage.set('yimen.bigText', true);
   page.onShow();
   const screen = renderPage('home', page.data);
-  assert.equal(findAll(screen, '.bb').length, 8);
+  assert.equal(findAll(screen, '.bb').length, 9);
   assert.match(textOf(screen), /问问政策 什么条件能领补助，要带什么材料/);
   assert.ok(findAll(screen, '.page')[0].className.includes('big'));
 });

@@ -178,6 +178,13 @@ function createClient(options) {
     resubmit: (id, body) => json('POST', `/api/v1/applications/${encodeURIComponent(id)}/resubmit`, body),
     withdraw: (id, reason) => json('POST', `/api/v1/applications/${encodeURIComponent(id)}/withdraw`, { reason }),
     happinessMine: () => json('GET', '/api/v1/happiness/mine'),
+    myHouseholds: () => json('GET', '/api/v1/me/households'),
+    // 补正: the members (masked) whose incomes this person may change, or 404 when the window keeps the file.
+    correctableFile: (id) => json('GET', `/api/v1/applications/${encodeURIComponent(id)}/household`),
+    // Binding her WeChat to her household on file: the window's one-time code, or ID + name + a texted code.
+    bindByCode: (code) => json('POST', '/api/v1/binding/code', { code }),
+    bindSmsRequest: (idNumber, name) => json('POST', '/api/v1/binding/sms', { id_number: idNumber, name }),
+    bindSmsConfirm: (idNumber, name, code) => json('POST', '/api/v1/binding/sms/confirm', { id_number: idNumber, name, code }),
     // 在线举报: goes to the discipline office (纪委监督), never to the clerks it may be about.
     complain: ({ content, contact, anonymous }) => json('POST', '/api/v1/complaints', { content, contact, anonymous }),
   };

@@ -4,9 +4,11 @@
  * the upload key the check returned; the signature, a small PNG, goes inline as base64.
  */
 const { normalizeIdNumber, maskIdNumber, maskName } = require('./idcard');
+const { incomeFen } = require('./household');
 
 const STEPS = [
   { key: 'form', title: '填写信息' },
+  { key: 'income', title: '家里收入' },
   { key: 'photo', title: '拍身份证' },
   { key: 'signature', title: '签名' },
   { key: 'review', title: '核对提交' },
@@ -44,13 +46,15 @@ function memberFrom(person, relation) {
  * form as validated by validate.validateApplicationForm; photoKey is the checked ID photo's upload
  * key (photo_key from the check); signature is base64 (no data: prefix) from the signature canvas.
  */
-function buildApplicationPayload({ form, photoKey, signature }) {
+function buildApplicationPayload({ form, photoKey, signature, incomes = [] }) {
   const household = {
     village_code: form.villageCode,
     address: String(form.address).trim(),
     phone: String(form.phone).replace(/\s+/g, ''),
     members: [memberFrom(form, '户主')].concat((form.members || []).map((m) => memberFrom(m, m.relation))),
   };
+  // incomes[i] is what was typed for person i (the applicant first), checked on the income step
+  household.members.forEach((m, i) => { m.monthly_income_fen = incomeFen(incomes[i]).fen || {}; });
   const materials = { id_photo: { upload_key: photoKey }, signature };
   const payload = { household, items: form.items.slice(), materials };
   if (form.assistant) {
@@ -89,11 +93,14 @@ function reviewRows(form, itemNames, villageName) {
   return rows;
 }
 
-/* 补正: a sentence on what was fixed and/or a new ID photo (its upload key). One of them is needed. */
-function correctionBody(note, photoKey) {
+/* 补正: a sentence on what was fixed, a new ID photo (its upload key) and/or changed incomes
+ * ([{member, monthly_income_fen}], utils/household changedIncomes). One of them is needed. */
+function correctionBody(note, photoKey, incomes = []) {
   const text = String(note || '').trim();
-  if (!text && !photoKey) return { error: '请写一句补了什么，或者重新拍一张身份证照片' };
-  return { body: { note: text, materials: photoKey ? { id_photo: { upload_key: photoKey } } : {} } };
+  if (!text && !photoKey && !incomes.length) return { error: '请写一句补了什么，或者重新拍一张身份证照片，或者改一下收入' };
+  const body = { note: text, materials: photoKey ? { id_photo: { upload_key: photoKey } } : {} };
+  if (incomes.length) body.incomes = incomes;
+  return { body };
 }
 
 module.exports = {

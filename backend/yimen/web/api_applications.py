@@ -3,8 +3,11 @@ safe status lookup, 在线举报."""
 
 from flask import Blueprint, g, jsonify, request
 
+from ..domain.errors import NotFound
+from ..domain.masking import mask_name
 from ..services.applications import ApplicationService, application_view
 from ..services.complaints import ComplaintService
+from ..services.household_file import INCOME_SOURCES
 from .common import api_doc, json_body, login_required, rate_limit, require_fields, services
 
 bp = Blueprint("api_applications", __name__, url_prefix="/api/v1")
@@ -61,6 +64,19 @@ def resubmit(app_id: str):
     app = _service().resubmit(g.actor, app_id, str(body.get("note") or ""), body.get("materials"),
                               body.get("incomes"))
     return jsonify(_view(app))
+
+
+@bp.get("/applications/<app_id>/household")
+@api_doc("补正时可改收入的家庭成员（脱敏姓名、关系、各项月收入）；档案由窗口维护的户答 404", auth="citizen", tags=TAGS)
+@login_required("citizen")
+def correctable_household(app_id: str):
+    service = _service()
+    household = service.correctable_file(g.actor, service.get_for_citizen(g.actor, app_id))
+    if household is None:
+        raise NotFound("FILE_AT_WINDOW", "这户的档案请到乡镇（街道）社会救助窗口修改")
+    return jsonify(members=[{"name": mask_name(m.name), "relation": m.relation.value,
+                             "monthly_income_fen": m.monthly_income_fen} for m in household.members],
+                   income_sources=list(INCOME_SOURCES))
 
 
 @bp.post("/status-lookup")

@@ -2,12 +2,14 @@ const { basePage, whileBusy } = require('../../utils/page');
 const { shapeTimeline, statusLine, dueLine } = require('../../utils/timeline');
 const { listRow, itemRows } = require('../../utils/applications');
 const { correctionBody } = require('../../utils/apply');
+const { INCOME_SOURCES, incomeText, incomeTotals, changedIncomes } = require('../../utils/household');
 
 Page(basePage({
   data: {
     fresh: false, title: '', status: '', due: '', items: [], assistant: null, steps: [], open: false,
     correction: false, loading: true, withdrawing: false,
     fixNote: '', fixPhoto: '', fixError: '', resubmitting: false,
+    reason: '', members: [], sources: INCOME_SOURCES, incomes: [], totals: '',
   },
 
   onLoad(options) {
@@ -32,8 +34,29 @@ Page(basePage({
         steps: shapeTimeline(app.timeline, app.stage),
         open: Boolean(app.open),
         correction: Boolean(app.correction_requested),
+        reason: app.correction_reason || '',
       });
+      if (app.correction_requested) await this.loadFile();
     });
+  },
+
+  /* The members whose incomes she may change in this 补正 (the window keeps other files: 404). */
+  async loadFile() {
+    try {
+      const file = await getApp().api.correctableFile(this.id);
+      this.file = file.members;
+      const incomes = file.members.map((m) => incomeText(m.monthly_income_fen));
+      this.setData({ members: file.members, incomes, totals: incomeTotals(incomes.map((income) => ({ income }))).text });
+    } catch (e) {
+      this.file = [];
+      this.setData({ members: [], incomes: [] });
+    }
+  },
+
+  onIncome(e) {
+    const { index, source } = e.currentTarget.dataset;
+    const incomes = this.data.incomes.map((m, i) => (i === Number(index) ? Object.assign({}, m, { [source]: e.detail.value }) : m));
+    this.setData({ incomes, fixError: '', totals: incomeTotals(incomes.map((income) => ({ income }))).text });
   },
 
   /* ---- 补正: say what was fixed, optionally with a new ID photo, and send it back ---- */
@@ -53,14 +76,15 @@ Page(basePage({
 
   async onResubmit() {
     const { fixNote, fixPhoto } = this.data;
-    const { error } = correctionBody(fixNote, fixPhoto); // a chosen photo counts before it is sent
+    const changed = changedIncomes(this.file || [], this.data.incomes);
+    const { error } = changed.error ? changed : correctionBody(fixNote, fixPhoto, changed.changes); // a chosen photo counts before it is sent
     if (error) {
       this.setData({ fixError: error });
       return;
     }
     return whileBusy(this, 'resubmitting', async () => {
       const photoKey = fixPhoto ? await getApp().api.uploadPhoto(fixPhoto) : '';
-      await getApp().api.resubmit(this.id, correctionBody(fixNote, photoKey).body);
+      await getApp().api.resubmit(this.id, correctionBody(fixNote, photoKey, changed.changes).body);
       this.setData({ fixNote: '', fixPhoto: '' });
       wx.showToast({ title: '已重新提交', icon: 'success' });
       await this.load();

@@ -9,6 +9,7 @@ const {
 } = require('../../utils/apply');
 const { villageOptions } = require('../../utils/regions');
 const { createStrokeRecorder } = require('../../utils/signature');
+const { INCOME_SOURCES, incomeFen, incomeTotals } = require('../../utils/household');
 const { newIdempotencyKey } = require('../../utils/ids');
 
 const EMPTY_PHOTO = { path: '', key: '', status: 'none', feedback: null, error: '' };
@@ -32,6 +33,11 @@ Page(basePage({
     signed: false,
     signError: '',
     rows: [],
+    people: [],
+    sources: INCOME_SOURCES,
+    incomes: [],
+    totals: '',
+    incomeError: '',
     agree: false,
     submitting: false,
   },
@@ -142,10 +148,31 @@ Page(basePage({
       wx.showToast({ title: `有${Object.keys(errors).length}处要改一下`, icon: 'none' });
       return;
     }
+    // One screen for the family's incomes next: a line per person, what was typed before kept.
+    const { form } = this.data;
+    const people = [`${form.name}（申请人）`].concat(form.members.map((m) => `${m.name}（${m.relation}）`));
+    const incomes = people.map((_, i) => this.data.incomes[i] || {});
+    this.setData({ people, incomes, incomeError: '', totals: incomeTotals(incomes.map((income) => ({ income }))).text });
+    this.goStep('income');
+  },
+
+  /* ---- step 2: monthly income by source, the totals worked out as she types ---- */
+  onIncome(e) {
+    const { index, source } = e.currentTarget.dataset;
+    const incomes = this.data.incomes.map((m, i) => (i === Number(index) ? Object.assign({}, m, { [source]: e.detail.value }) : m));
+    this.setData({ incomes, incomeError: '', totals: incomeTotals(incomes.map((income) => ({ income }))).text });
+  },
+
+  onIncomeNext() {
+    const bad = this.data.incomes.map((m) => incomeFen(m).error).find(Boolean);
+    if (bad) {
+      this.setData({ incomeError: bad });
+      return;
+    }
     this.goStep('photo');
   },
 
-  /* ---- step 2: the ID photo, read at once so problems show while the card is at hand ---- */
+  /* ---- step 3: the ID photo, read at once so problems show while the card is at hand ---- */
   onCameraError() {
     // No camera permission or no camera: fall back to the system picker.
     this.setData({ useCamera: false });
@@ -195,7 +222,7 @@ Page(basePage({
     wx.nextTick(() => this.initCanvas());
   },
 
-  /* ---- step 3: signature on a 2d canvas ---- */
+  /* ---- step 4: signature on a 2d canvas ---- */
   initCanvas() {
     wx.createSelectorQuery().select('#sign').fields({ node: true, size: true }).exec((res) => {
       if (!res || !res[0]) return;
@@ -251,14 +278,16 @@ Page(basePage({
       fileType: 'png',
       success: (r) => {
         this.signature = wx.getFileSystemManager().readFileSync(r.tempFilePath, 'base64');
-        this.setData({ rows: reviewRows(this.data.form, this.names || {}, this.data.villageLabel), agree: false });
+        const rows = reviewRows(this.data.form, this.names || {}, this.data.villageLabel);
+        rows.push({ label: '家里每月收入', value: this.data.totals });
+        this.setData({ rows, agree: false });
         this.goStep('review');
       },
       fail: () => this.setData({ signError: '签名没有保存下来，请再签一次' }),
     });
   },
 
-  /* ---- step 4: review and submit ---- */
+  /* ---- step 5: review and submit ---- */
   onAgree(e) {
     this.setData({ agree: e.detail.value.length > 0 });
   },
@@ -281,7 +310,8 @@ Page(basePage({
     this.setData({ submitting: true });
     try {
       const { form } = this.data;
-      const payload = buildApplicationPayload({ form, photoKey: this.data.photo.key, signature: this.signature });
+      const payload = buildApplicationPayload({ form, photoKey: this.data.photo.key, signature: this.signature,
+                                                incomes: this.data.incomes });
       const created = await getApp().api.submitApplication(payload, this.key);
       this.key = null;
       wx.redirectTo({ url: `/pages/application/index?id=${encodeURIComponent(created.id)}&fresh=1` });
