@@ -25,6 +25,7 @@ COMMANDS: list[str] = [
     "yimen.services.regions:regions_command",
     "yimen.adapters.kms:kms_data_key_command",
     "yimen.cli_staff:staff_command",
+    "yimen.cli_households:import_households_command",
 ]
 
 
