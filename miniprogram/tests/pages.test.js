@@ -514,3 +514,22 @@ test('application detail: 补正 shows what the clerk asked and sends just the c
   assert.deepEqual(sent, [['a1', { note: '', materials: {}, incomes: [{ member: 0, monthly_income_fen: { 务农: 15000 } }] }]]);
   assert.equal(page.data.correction, false);
 });
+
+test('application detail: the resident can take back an assistant\'s authorisation, the assistant cannot', async () => {
+  let revoked = false;
+  const calls = [];
+  const view = (resident) => ({ id: 'a1', stage: '受理', open: true, items: [], timeline: [],
+                                assistant: { name: '周协理', revoked, resident } });
+  const api = { application: async () => view(null), revokeAssistant: async (appId) => { calls.push(appId); revoked = true; } };
+  const { page } = loadPage('application', { api, wxOverrides: { showModal: (o) => o.success({ confirm: true }) } });
+  await page.onLoad({ id: 'a1' });
+  assert.equal(page.data.mayRevoke, true);
+  page.onRevoke();
+  await new Promise((r) => setTimeout(r, 0));
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(calls, ['a1']);
+  assert.equal(page.data.mayRevoke, false);
+  const own = loadPage('application', { api: { application: async () => view({ name: '王**' }) } });
+  await own.page.onLoad({ id: 'a1' });
+  assert.equal(own.page.data.mayRevoke, false, 'the assistant\'s own view offers no revoke');
+});

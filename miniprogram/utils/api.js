@@ -176,6 +176,8 @@ function createClient(options) {
     // Public, rate limited; answers only stages, and the same "not found" for every miss.
     statusLookup: (idNumber, name) => json('POST', '/api/v1/status-lookup', { id_number: idNumber, name }, { auth: false }),
     resubmit: (id, body) => json('POST', `/api/v1/applications/${encodeURIComponent(id)}/resubmit`, body),
+    // The resident takes back her 代办授权; the application goes on, the assistant no longer sees it.
+    revokeAssistant: (id) => json('POST', `/api/v1/applications/${encodeURIComponent(id)}/revoke-assistant`),
     withdraw: (id, reason) => json('POST', `/api/v1/applications/${encodeURIComponent(id)}/withdraw`, { reason }),
     happinessMine: () => json('GET', '/api/v1/happiness/mine'),
     myHouseholds: () => json('GET', '/api/v1/me/households'),

@@ -94,3 +94,36 @@ def test_sms_code_allows_only_a_few_guesses(client, seeded):
     late = client.post("/api/v1/binding/sms/confirm", headers=resident,
                        json={"id_number": h.head.id_number, "name": h.head.name, "code": code})
     assert late.status_code == 400  # the code is gone after five wrong tries
+
+
+def test_bound_resident_follows_an_assistants_case_and_revokes_the_authorisation(client, staff_client, seeded):
+    h = _household(seeded)
+    assistant = _login(client, "assistant-revoke")
+    body = application_body(head_name=h.head.name, head_id=h.head.id_number)
+    body["household"]["members"] = body["household"]["members"][:1]
+    body["household"]["village_code"] = h.village_code
+    body["materials"]["assistant_authorisation"] = body["materials"]["authorisation"]
+    body["assistant"] = {"assistant_name": "村协理员 周敏", "resident_id_number": h.head.id_number,
+                         "resident_name": h.head.name}
+    app_id = submit(client, assistant, body, key="assist-revoke-1").get_json()["id"]
+
+    resident = _login(client, "resident-revoke")
+    assert client.post(f"/api/v1/applications/{app_id}/revoke-assistant", headers=resident).status_code == 404
+    window = staff_client("window1")
+    page = window.get(f"/staff/households/{h.id}").get_data(as_text=True)
+    issued = window.post(f"/staff/households/{h.id}/binding-code", data={"csrf": csrf_on(page)})
+    code = re.search(r"一次性绑定码：(\d{4} \d{4})", issued.get_data(as_text=True)).group(1)
+    assert client.post("/api/v1/binding/code", json={"code": code}, headers=resident).status_code == 200
+    mine = client.get("/api/v1/applications", headers=resident).get_json()["items"]
+    assert app_id in [a["id"] for a in mine]  # she follows the case the assistant filed for her
+
+    with client.session_transaction() as session:
+        session["citizen_token"] = resident["Authorization"].removeprefix("Bearer ")
+    timeline = client.get(f"/my/{app_id}").get_data(as_text=True)
+    assert 'id="revoke-assistant"' in timeline and "村协理员 周敏" in timeline
+    assert client.post(f"/my/{app_id}/revoke-assistant").status_code == 302
+    detail = client.get(f"/api/v1/applications/{app_id}", headers=resident).get_json()
+    assert detail["assistant"]["revoked"] is True and detail["stage"] == "受理"  # the case goes on
+    assert client.get(f"/api/v1/applications/{app_id}", headers=assistant).status_code == 404
+    again = client.post(f"/api/v1/applications/{app_id}/revoke-assistant", headers=resident)
+    assert again.status_code == 409

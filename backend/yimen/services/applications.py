@@ -225,6 +225,23 @@ class ApplicationService:
             _audit(uow, actor, app, "withdraw", before, now, reason=reason or None)
             return app
 
+    def revoke_assistant(self, actor: Actor, app_id: str) -> Application:
+        """The resident takes back her 代办授权 and keeps the application: the assistant no longer sees it."""
+        now = self.s.clock.now()
+        with self.s.uow() as uow:
+            app = self._citizen_app(uow, actor, app_id)
+            if not _may_revoke(actor, app, uow.households.get(app.household_id)):
+                raise Conflict("NO_AUTHORISATION", "这份申请没有可撤销的代办授权")
+            app.assistant.revoked_at = now
+            uow.applications.update(app)
+            _audit(uow, actor, app, "revoke_assistant", app.stage, now,
+                   reason=f"撤销协理员 {app.assistant.name} 的代办授权")
+            return app
+
+    def may_revoke(self, actor: Actor, app: Application) -> bool:
+        with self.s.uow() as uow:
+            return _may_revoke(actor, app, uow.households.get(app.household_id))
+
     def resubmit(self, actor: Actor, app_id: str, note: str, materials: dict | None,
                  incomes: list | None = None) -> Application:
         """补正: replace just what was sent back for (a photo, the signature, a member's monthly income) and
@@ -639,6 +656,12 @@ def _audit(uow: UnitOfWork, actor: Actor, app: Application, action: str, before:
     uow.audit.append(AuditEvent(actor=actor.label, object_type="application", object_id=app.id, action=action, at=at,
                                 from_state=before.value if before else None, to_state=app.stage.value,
                                 phrase=phrase, reason=reason))
+
+
+def _may_revoke(actor: Actor, app: Application, household: Household) -> bool:
+    """Only the household's owner (bound, see services/binding.py), of an assistant's authorisation in force."""
+    return bool(app.assistant and not app.assistant.revoked_at and app.assistant.openid != actor.id
+                and household.owner_openid == actor.id)
 
 
 def _may_correct_file(actor: Actor, app: Application, household: Household) -> bool:

@@ -55,6 +55,13 @@ def withdraw(app_id: str):
     return jsonify(_view(_service().withdraw(g.actor, app_id, str(body.get("reason") or ""))))
 
 
+@bp.post("/applications/<app_id>/revoke-assistant")
+@api_doc("撤销协理员的代办授权（申请继续办理，协理员此后看不到）", auth="citizen", tags=TAGS)
+@login_required("citizen")
+def revoke_assistant(app_id: str):
+    return jsonify(_view(_service().revoke_assistant(g.actor, app_id)))
+
+
 @bp.post("/applications/<app_id>/resubmit")
 @api_doc("补正后重新提交：只改要补的（照片、签名、某位成员的月收入），回到要求补正的环节", auth="citizen",
          body={"note": "string", "materials": "object", "incomes": "array"}, tags=TAGS)

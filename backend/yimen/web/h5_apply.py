@@ -188,6 +188,7 @@ def _timeline(app_id: str, errors: dict | None = None, kept: dict | None = None,
                ] if household else []
     return render_template("h5/timeline.html", app=application_view(app, services().clock.today()),
                            new=request.args.get("new"), fixed=request.args.get("fixed"), household=household,
+                           may_revoke=service.may_revoke(_actor(), app),
                            sources=sources, errors=errors or {}, kept=kept or {}, form=request.form), status
 
 
@@ -218,6 +219,14 @@ def _changed_incomes(form, household) -> list[dict]:
         if typed and {k: v for k, v in incomes.items() if v} != member.monthly_income_fen:
             changed.append({"member": index, "monthly_income_fen": incomes})
     return changed
+
+
+@bp.post("/my/<app_id>/revoke-assistant")
+@_doc("撤销协理员的代办授权（申请继续办理）")
+@citizen_page
+def revoke_assistant(app_id: str):
+    _service().revoke_assistant(_actor(), app_id)
+    return redirect(f"/my/{app_id}")
 
 
 @bp.post("/my/<app_id>/withdraw")

@@ -7,7 +7,7 @@ const { INCOME_SOURCES, incomeText, incomeTotals, changedIncomes } = require('..
 Page(basePage({
   data: {
     fresh: false, title: '', status: '', due: '', items: [], assistant: null, steps: [], open: false,
-    correction: false, loading: true, withdrawing: false,
+    correction: false, loading: true, withdrawing: false, mayRevoke: false,
     fixNote: '', fixPhoto: '', fixError: '', resubmitting: false,
     reason: '', members: [], sources: INCOME_SOURCES, incomes: [], totals: '',
   },
@@ -31,6 +31,8 @@ Page(basePage({
         due: dueLine(app),
         items: itemRows(app),
         assistant: app.assistant || null,
+        // the assistant's own view names the resident; the resident (household owner) may revoke
+        mayRevoke: Boolean(app.open && app.assistant && !app.assistant.revoked && !app.assistant.resident),
         steps: shapeTimeline(app.timeline, app.stage),
         open: Boolean(app.open),
         correction: Boolean(app.correction_requested),
@@ -87,6 +89,23 @@ Page(basePage({
       await getApp().api.resubmit(this.id, correctionBody(fixNote, photoKey, changed.changes).body);
       this.setData({ fixNote: '', fixPhoto: '' });
       wx.showToast({ title: '已重新提交', icon: 'success' });
+      await this.load();
+    });
+  },
+
+  onRevoke() {
+    wx.showModal({
+      title: '撤销代办授权',
+      content: '撤销后协理员就看不到这份申请了，申请照常办理。确定撤销吗？',
+      confirmText: '确定撤销',
+      cancelText: '不撤销',
+      success: (r) => (r.confirm ? this.revoke() : undefined),
+    });
+  },
+
+  async revoke() {
+    return whileBusy(this, 'withdrawing', async () => {
+      await getApp().api.revokeAssistant(this.id);
       await this.load();
     });
   },
