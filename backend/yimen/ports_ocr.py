@@ -6,10 +6,12 @@ Kept apart from ports.py (the coordinator's) so the OCR worker can import it wit
 from __future__ import annotations
 
 import abc
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from .domain.idcard import OcrLine
+
+if TYPE_CHECKING:  # Pillow only where images are read: the API's cold start never draws one
+    from PIL import Image
 
 
 class OcrEngine(abc.ABC):

@@ -8,12 +8,14 @@ from __future__ import annotations
 import base64
 import io
 import json
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from ..domain.errors import YimenError
 from ..domain.idcard import OcrLine
 from ..ports_ocr import OcrEngine
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 READ_EVENT = "ocr_read"  # the OCR function's direct-invoke event: {"ocr_read": "<base64 JPEG>"}
 UNAVAILABLE = ("OCR_UNAVAILABLE", "身份证识别暂时不可用，请稍后再试；您填写的内容和照片都已保留。")
@@ -53,5 +55,7 @@ def lines_from_json(line: dict) -> OcrLine:
 
 def read_event(event: dict, engine: OcrEngine) -> dict:
     """The OCR function's side of a read: decode the photo, run the local engine, answer the lines."""
+    from PIL import Image
+
     image = Image.open(io.BytesIO(base64.b64decode(event[READ_EVENT]))).convert("RGB")
     return lines_to_json(engine.read(image))
