@@ -11,8 +11,13 @@ from yimen.web.app import create_app
 _wsgi = None
 
 
-def handler(event: dict, context) -> dict:
+def wsgi_handler():
+    """The app behind apig-wsgi, built on the first event and reused while the container is warm."""
     global _wsgi
     if _wsgi is None:
         _wsgi = make_lambda_handler(create_app(services().config, services()), binary_support=True)
-    return _wsgi(event, context)
+    return _wsgi
+
+
+def handler(event: dict, context) -> dict:
+    return wsgi_handler()(event, context)

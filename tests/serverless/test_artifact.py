@@ -113,8 +113,9 @@ def test_the_wechat_callback_answers_from_the_package(deployed):
     assert check["result"]["body"] == "hi"
     message = ("<xml><ToUserName>gh_yimen</ToUserName><FromUserName>o_user</FromUserName><CreateTime>1700000000"
                "</CreateTime><MsgType>text</MsgType><Content><![CDATA[低保要带啥材料]]></Content><MsgId>1</MsgId></xml>")
-    reply = Browser(deployed, "callback").send("POST", "/wechat/callback", query=query, raw=message.encode(),
-                                               content_type="text/xml")
+    assert deployed.invoke("callback", SCHEDULE_EVENT)["result"] == {"warm": True}  # the warm-up ping
+    office = Browser(deployed, "callback")
+    reply = office.send("POST", "/wechat/callback", query=query, raw=message.encode(), content_type="text/xml")
     assert reply["statusCode"] == 200 and "家庭经济状况核对授权书" in text(reply)
 
 

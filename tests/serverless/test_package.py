@@ -101,7 +101,7 @@ def test_http_routes_and_schedules(template):
     routes = {r["Properties"]["RouteKey"] for r in of_type(template, "AWS::ApiGatewayV2::Route").values()}
     assert routes == {"$default", "POST /api/v1/ocr/idcard", "GET /wechat/callback", "POST /wechat/callback"}
     schedules = [r["Properties"]["ScheduleExpression"] for r in of_type(template, "AWS::Events::Rule").values()]
-    assert sorted(schedules) == ["cron(0 18 19 3,6,9,12 ? *)", "rate(30 minutes)"]
+    assert sorted(schedules) == ["cron(0 18 19 3,6,9,12 ? *)", "rate(30 minutes)", "rate(5 minutes)"]
 
 
 def test_the_zip_holds_the_code_and_nothing_else(packaged):
