@@ -66,10 +66,10 @@ class Quarter:
 @dataclass(frozen=True)
 class MemberLine:
     name: str
-    relation: str
-    id_number: str
-    age: int
-    disability: str  # e.g. 肢体残疾二级, or ""
+    relation: str  # "" on the public page
+    id_number: str  # "" on the public page
+    age: int | None  # None on the public page
+    disability: str  # e.g. 肢体残疾二级, or "" (always "" on the public page)
 
 
 @dataclass(frozen=True)
@@ -126,14 +126,9 @@ def disability_label(member: Member) -> str:
     return f"{member.disability_type}残疾{GRADE_NAMES.get(member.disability_grade or 0, '')}"
 
 
-def mask_address(address: str) -> str:
-    """Keep the place up to the village (村/社区/组) so it is recognisable; hide the house number."""
-    match = re.match(r".*?(村|社区|居委会)", address)
-    kept = match.group(0) if match else address[: max(len(address) // 2, 1)]
-    return kept + "**" if len(kept) < len(address) else kept
-
-
 def _member_line(member: Member, on: date, disclosure: Disclosure) -> MemberLine:
+    if disclosure == Disclosure.PUBLIC:  # whoever scans the printed code: masked names, nothing of health
+        return MemberLine(name=mask_name(member.name), relation="", id_number="", age=None, disability="")
     return MemberLine(
         name=mask_name(member.name) if disclosure == Disclosure.PUBLIC else member.name,
         relation=str(member.relation),
@@ -196,14 +191,14 @@ def build_list(
     members = tuple(_member_line(m, today, disclosure) for m in household.members)
     years, quarters = _totals(chosen)
     head = household.head
-    public = disclosure == Disclosure.PUBLIC
+    public = disclosure == Disclosure.PUBLIC  # a stranger sees the aid list and masked names, no more
     return HappinessList(
         household_id=household.id,
         village_code=household.village_code,
         disclosure=disclosure,
         head_name=mask_name(head.name) if public else head.name,
-        address=mask_address(household.address) if public else household.address,
-        phone=household.phone if disclosure == Disclosure.OWNER else mask_phone(household.phone),
+        address="" if public else household.address,
+        phone="" if public else household.phone if disclosure == Disclosure.OWNER else mask_phone(household.phone),
         members=members,
         disability_categories=tuple(m.disability for m in members if m.disability),
         records=tuple(_aid_line(r) for r in chosen),

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import io
 from collections.abc import Callable
-
-from PIL import Image
 
 from ..domain.errors import ValidationError
 from ..domain.model import Household, Member, Relation
 from ..domain.policy import catalogue
 from ..domain.workflow import RequestedItem
 from .household_file import HOUSEHOLD_LABELS, MAX_MEMBERS, household_details, new_member
-from .photos import load_upload
+from .photos import clean_material
 
 MATERIALS = {"id_photo": "身份证照片", "application_letter": "申请书", "authorisation": "核对授权书",
              "signature": "手写签名", "assistant_authorisation": "代办授权书"}
@@ -52,15 +49,6 @@ def image_type(data: bytes) -> str:
     raise ValidationError("BAD_IMAGE", "材料须为 JPG 或 PNG 图片")
 
 
-def without_exif(jpeg: bytes) -> bytes:
-    """A photo named by upload key may come straight from a camera: one carrying EXIF (location!) is
-    re-encoded from its pixels. Checked copies and canvas PNGs carry none and are kept byte for byte."""
-    with Image.open(io.BytesIO(jpeg)) as image:
-        if not image.getexif():
-            return jpeg
-    return load_upload(jpeg).jpeg_bytes()
-
-
 def materials_from(raw, *, assistant_mode: bool, fetch: Callable[[str], bytes], partial: bool = False
                    ) -> dict[str, bytes]:
     """Images by kind: base64 text, or {"upload_key": ...} for a photo already sent straight to the blob
@@ -71,10 +59,10 @@ def materials_from(raw, *, assistant_mode: bool, fetch: Callable[[str], bytes], 
     for kind, value in raw.items():
         if kind not in MATERIALS:
             raise ValidationError("UNKNOWN_MATERIAL", f"未知的材料类型：{kind}")
-        data = fetch(value.get("upload_key")) if isinstance(value, dict) else _base64_image(kind, value)
+        data = fetch(value.get("upload_key")) if isinstance(value, dict) else base64_image(kind, value)
         if len(data) > MAX_MATERIAL_BYTES:
             raise ValidationError("MATERIAL_TOO_LARGE", f"{MATERIALS[kind]}超过 4MB，请压缩后上传")
-        out[kind] = without_exif(data) if image_type(data) == "image/jpeg" else data
+        out[kind] = clean_material(data)  # checked and re-encoded like every photo: no 500, no location
     if partial:
         return out
     missing = [] if "id_photo" in out else ["身份证照片"]
@@ -87,7 +75,7 @@ def materials_from(raw, *, assistant_mode: bool, fetch: Callable[[str], bytes], 
     return out
 
 
-def _base64_image(kind: str, text) -> bytes:
+def base64_image(kind: str, text) -> bytes:
     try:
         return base64.b64decode(str(text), validate=True)
     except (binascii.Error, ValueError) as exc:

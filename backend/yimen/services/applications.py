@@ -59,6 +59,7 @@ from .disbursement import create_slips
 from .household_file import correct_incomes
 from .notices import notify
 from .payees import apply_payee, county_banks
+from .photos import clean_material, sniff
 from .regions import county_regions
 
 IDEMPOTENCY_NS = "idempotency:applications"
@@ -356,10 +357,10 @@ class ApplicationService:
         digest = hashlib.sha256(f"{actor.id}|{signing.typed_name.strip()}|{at}|{what}|{drawn}".encode()).hexdigest()
         signature = {"signer": actor.id, "typed_name": signing.typed_name.strip(), "at": at, "sha256": digest}
         if signing.drawn_png:
-            if image_type(signing.drawn_png) != "image/png" or len(signing.drawn_png) > MAX_DRAWN_BYTES:
+            if sniff(signing.drawn_png) != "image/png" or len(signing.drawn_png) > MAX_DRAWN_BYTES:
                 raise ValidationError("BAD_SIGNATURE", "手写签名图片无效，请清除后重签")
             signature["drawn_key"] = f"signatures/{digest}.png"
-            self.s.blobs.put(signature["drawn_key"], signing.drawn_png, "image/png")
+            self.s.blobs.put(signature["drawn_key"], clean_material(signing.drawn_png), "image/png")
         return signature
 
     def next_steps(self, actor: Actor, app: Application, household: Household,

@@ -1,10 +1,13 @@
-"""Photo hygiene for every upload (ID photos, signed forms): the real type from the bytes, size and pixel
-limits, EXIF orientation applied and then every piece of metadata (location!) dropped. Pillow only, so
-the API can take photos without loading the OCR's numpy stack."""
+"""Photo hygiene for every upload (ID photos, signed forms), however it arrives (multipart, direct upload,
+base64 in an application): the real type from the bytes, size and pixel limits read from the header before
+any pixel is decoded, at most MAX_DECODES decodes at once per process, EXIF orientation applied, and the
+copy kept re-encoded from pixels so no metadata (EXIF, XMP, PNG eXIf/text: location!) survives. Pillow
+only, so the API can take photos without loading the OCR's numpy stack."""
 
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -15,6 +18,10 @@ from .uploads import MAX_PHOTO_BYTES
 STORED_EDGE = 2400
 MAX_PIXELS = 50_000_000  # a 50-megapixel phone photo; more is a decompression bomb, not a card
 FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+MAX_DECODES = 2  # a 50-megapixel PNG needs ~200 MB while decoding: two at once keep a burst under 1 GB
+_decoding = threading.BoundedSemaphore(MAX_DECODES)
+TOO_MANY_PIXELS = ("IMAGE_TOO_MANY_PIXELS", "照片像素过多，请用手机正常拍照后上传。")
+CORRUPT = ("IMAGE_CORRUPT", "照片文件已损坏，无法打开，请重新拍摄。")
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,24 @@ def sniff(data: bytes) -> str | None:
 
 
 def load_upload(data: bytes) -> CleanImage:
+    """An upload as an upright RGB image at most STORED_EDGE px long, without metadata."""
+    image, mime = _decode(data)
+    return CleanImage(image if image.mode == "RGB" else image.convert("RGB"), mime)
+
+
+def clean_material(data: bytes) -> bytes:
+    """An application's material re-encoded from pixels: photos as JPEG, PNGs (on-screen signatures, with
+    their transparency) as PNG. Nothing of the original file but its pixels is kept."""
+    image, mime = _decode(data)
+    if mime != "image/png":
+        return CleanImage(image.convert("RGB"), mime).jpeg_bytes()
+    buf = io.BytesIO()
+    image.save(buf, "PNG", optimize=True)
+    return buf.getvalue()
+
+
+def _decode(data: bytes) -> tuple[Image.Image, str]:
+    """The checked, decoded, shrunk and upright image in a fresh object (no info dict), and its type."""
     if len(data) > MAX_PHOTO_BYTES:
         raise TooLarge("IMAGE_TOO_LARGE", "照片超过10MB，请压缩后或换个清晰度再上传。")
     mime = sniff(data)
@@ -55,16 +80,27 @@ def load_upload(data: bytes) -> CleanImage:
         raise ValidationError("IMAGE_TYPE_HEIC", "暂不支持HEIC格式照片，请在微信中直接拍照上传，或改存为JPG格式。")
     if mime not in FORMATS:
         raise ValidationError("IMAGE_TYPE_UNSUPPORTED", "只能上传JPG、PNG或WebP格式的照片。")
-    too_many = TooLarge("IMAGE_TOO_MANY_PIXELS", "照片像素过多，请用手机正常拍照后上传。")
     try:
         with Image.open(io.BytesIO(data), formats=[FORMATS[mime]]) as im:
-            if im.width * im.height > MAX_PIXELS:  # checked from the header, before any pixel is decoded
-                raise too_many
-            upright = ImageOps.exif_transpose(im).convert("RGB")
+            if im.width * im.height > MAX_PIXELS:  # from the header, before any pixel is decoded
+                raise TooLarge(*TOO_MANY_PIXELS)
+            with _decoding:
+                upright = _shrunk_upright(im)
     except Image.DecompressionBombError as exc:  # Pillow's own guard, for headers past ~179 megapixels
-        raise too_many from exc
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise ValidationError("IMAGE_CORRUPT", "照片文件已损坏，无法打开，请重新拍摄。") from exc
-    clean = Image.new("RGB", upright.size)
-    clean.paste(upright)  # a fresh image carries no info dict: EXIF, ICC and XMP stay behind
-    return CleanImage(clean, mime)
+        raise TooLarge(*TOO_MANY_PIXELS) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(*CORRUPT) from exc
+    mode = "RGBA" if "A" in upright.getbands() or "transparency" in upright.info else "RGB"
+    clean = Image.new(mode, upright.size)
+    clean.paste(upright.convert(mode))  # a fresh image carries no info dict: EXIF, ICC and XMP stay behind
+    return clean, mime
+
+
+def _shrunk_upright(im: Image.Image) -> Image.Image:
+    """Decoded at the smallest size that still gives STORED_EDGE px (JPEG decodes at 1/2, 1/4, 1/8 for
+    free), shrunk at once so only one full-size copy ever exists, then turned by its EXIF orientation."""
+    if im.format == "JPEG":
+        im.draft(im.mode if im.mode in ("L", "RGB") else "RGB", (STORED_EDGE, STORED_EDGE))
+    im.load()
+    im.thumbnail((STORED_EDGE, STORED_EDGE))
+    return ImageOps.exif_transpose(im)

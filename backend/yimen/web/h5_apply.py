@@ -1,7 +1,6 @@
 """申请 / 我的申请 / 查进度 / 我要反映 / 我的幸福清单 as H5 pages. Thin: every rule lives in the services;
 these pages keep what was typed, and show each error in plain Chinese next to its field."""
 
-import base64
 import re
 import secrets
 
@@ -13,12 +12,13 @@ from ..domain.model import HEALTH, Relation
 from ..domain.money import parse_yuan
 from ..domain.policy import catalogue
 from ..domain.workflow import Stage
+from ..services.application_forms import base64_image, image_type
 from ..services.applications import ApplicationService, application_view
 from ..services.complaints import ComplaintService
 from ..services.happiness import HappinessService
 from ..services.household_file import INCOME_SOURCES
 from ..services.households import HouseholdService
-from ..services.photos import load_upload
+from ..services.photos import clean_material, load_upload
 from ..services.regions import villages
 from ..services.uploads import new_key, take
 from .api_ocr import check_photo
@@ -125,7 +125,8 @@ def _kept_materials(form, files) -> dict[str, str]:
         if upload and upload.filename:
             kept[kind] = _keep(load_upload(upload.read()).jpeg_bytes(), "image/jpeg", kind)
         elif kind == "signature" and form.get("signature", "").startswith("data:image/png;base64,"):
-            kept[kind] = _keep(base64.b64decode(form["signature"].split(",", 1)[1]), "image/png", kind)
+            drawn = clean_material(base64_image(kind, form["signature"].split(",", 1)[1]))
+            kept[kind] = _keep(drawn, image_type(drawn), kind)
         elif form.get(f"{kind}_key"):
             kept[kind] = form[f"{kind}_key"]
     return kept
