@@ -15,6 +15,7 @@ def _login_page(client, code: str) -> None:
     token = client.post("/api/v1/auth/wechat-login", json={"code": code}).get_json()["token"]
     with client.session_transaction() as session:
         session["citizen_token"] = token
+        session["csrf"] = "h5-form-token"  # what the apply page's hidden field carries
 
 
 def _card(person) -> bytes:
@@ -25,7 +26,7 @@ def _card(person) -> bytes:
 
 
 def _form(person, **extra) -> dict:
-    return {"idempotency_key": "h5-assist-0001", "name": person.name, "id_number": person.id_number,
+    return {"csrf": "h5-form-token", "idempotency_key": "h5-assist-0001", "name": person.name, "id_number": person.id_number,
             "phone": "13900002222", "village_code": VILLAGE, "address": "青山村5组3号", "items": "dibao",
             "signature": "data:image/png;base64," + png(), "id_photo": (io.BytesIO(_card(person)), "card.jpg"),
             **extra}

@@ -16,7 +16,7 @@ from ..services.auth import AuthService
 from ..services.regions import county_regions, region_label
 from ..services.uploads import MAX_PHOTO_BYTES
 from .assets import init_assets
-from .common import RateLimiter, handle_http_error, handle_yimen_error, services
+from .common import RateLimiter, csrf_token, handle_http_error, handle_yimen_error, services
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 
@@ -171,6 +171,7 @@ def _register_filters(app: Flask) -> None:
     app.add_template_filter(masking.mask_name, "mask_name")
     app.add_template_filter(money.yuan, "yuan")
     app.add_template_filter(_region_label, "region")
+    app.add_template_global(csrf_token)
 
 
 def _region_label(code: str) -> str:

@@ -7,10 +7,11 @@ from ..domain.errors import YimenError
 from ..services.binding import BindingService
 from ..services.households import HouseholdService, household_view
 from ..services.notice_worker import sms_sender
-from .common import api_doc, current_actor, json_body, login_required, require_fields, services
+from .common import api_doc, check_csrf, current_actor, json_body, login_required, require_fields, services
 from .h5 import citizen_page
 
 bp = Blueprint("binding", __name__)
+bp.before_request(check_csrf)  # its forms carry csrf_token(); see common.check_csrf
 TAGS = ("binding",)
 
 

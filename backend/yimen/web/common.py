@@ -1,12 +1,14 @@
 """What every blueprint shares: the error format, auth decorators, JSON parsing, OpenAPI metadata."""
 
 import functools
+import hmac
 import re
+import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from flask import current_app, g, jsonify, request, session
+from flask import abort, current_app, g, jsonify, request, session
 from werkzeug.exceptions import HTTPException
 
 from ..domain.errors import NotAuthenticated, RateLimited, ValidationError, YimenError
@@ -52,6 +54,22 @@ def safe_next(target, default: str = "/") -> str:
         return default
     parts = urlsplit(target)
     return target if not (parts.scheme or parts.netloc) and not target.startswith("//") else default
+
+
+def csrf_token() -> str:
+    """The session's form token, for every cookie-session form (console and H5 pages alike)."""
+    return session.setdefault("csrf", secrets.token_urlsafe(16))
+
+
+def check_csrf() -> None:
+    """before_request of blueprints with cookie-session forms: a form POST must carry the session's token,
+    so another site can't post as the logged-in person (SameSite=Lax alone leaves older WebViews open).
+    JSON API routes are left out: they take a JSON body, which no other site can send without CORS."""
+    if request.method != "POST" or request.path.startswith("/api/"):
+        return
+    sent, expected = request.form.get("csrf", ""), session.get("csrf", "")
+    if not sent or not expected or not hmac.compare_digest(sent, expected):
+        abort(400)
 
 
 def api_doc(summary: str, auth: str | None = None, body: dict | None = None, tags: tuple[str, ...] = (),

@@ -6,9 +6,10 @@ from urllib.parse import quote
 
 from flask import Blueprint, abort, redirect, render_template, request, session
 
-from .common import api_doc, safe_next, services
+from .common import api_doc, check_csrf, safe_next, services
 
 bp = Blueprint("h5", __name__)
+bp.before_request(check_csrf)  # its forms carry csrf_token(); see common.check_csrf
 
 
 def _doc(summary: str):

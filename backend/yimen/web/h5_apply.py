@@ -22,10 +22,11 @@ from ..services.photos import clean_material, load_upload
 from ..services.regions import villages
 from ..services.uploads import new_key, take
 from .api_ocr import check_photo
-from .common import api_doc, current_actor, services
+from .common import api_doc, check_csrf, current_actor, services
 from .h5 import citizen_page
 
 bp = Blueprint("h5_apply", __name__)
+bp.before_request(check_csrf)  # its forms carry csrf_token(); see common.check_csrf
 
 # Which form field an error belongs next to; anything else shows at the top of the form.
 FIELD_OF = {"BAD_NAME": "name", "BAD_ID_NUMBER": "id_number", "BAD_VILLAGE": "village_code",

@@ -10,9 +10,10 @@ from ..domain.errors import ValidationError
 from ..domain.model import WorkCapacity
 from ..domain.money import parse_yuan, yuan
 from ..domain.policy import catalogue
-from .common import api_doc
+from .common import api_doc, check_csrf
 
 bp = Blueprint("h5_selfcheck", __name__, url_prefix="/selfcheck")
+bp.before_request(check_csrf)  # its forms carry csrf_token(); see common.check_csrf
 
 
 @dataclass(frozen=True)

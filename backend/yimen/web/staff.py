@@ -2,16 +2,15 @@
 Workflow queues and case pages join here as the workflow grows."""
 
 import functools
-import secrets
 
-from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
 from ..domain.accounts import WEAK_MESSAGE
 from ..domain.errors import NotAuthenticated, RateLimited, ValidationError, YimenError
 from ..services.auth import staff_actor
 from ..services.households import HouseholdService
 from ..services.staff import StaffService
-from .common import api_doc, safe_next, services
+from .common import api_doc, check_csrf, csrf_token, safe_next, services
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -22,10 +21,9 @@ def _doc(summary: str):
 
 @bp.before_request
 def _csrf():
-    """Forms carry a per-session token so another site can't post as a logged-in clerk."""
-    session.setdefault("csrf", secrets.token_urlsafe(16))
-    if request.method == "POST" and request.form.get("csrf") != session["csrf"]:
-        abort(400)
+    """Console forms carry the session's token (templates read session.csrf) so no other site can post."""
+    csrf_token()
+    check_csrf()
 
 
 def staff_page(view):
