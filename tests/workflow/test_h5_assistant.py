@@ -26,7 +26,8 @@ def _card(person) -> bytes:
 
 
 def _form(person, **extra) -> dict:
-    return {"csrf": "h5-form-token", "idempotency_key": "h5-assist-0001", "name": person.name, "id_number": person.id_number,
+    return {"csrf": "h5-form-token", "idempotency_key": "h5-assist-0001", "name": person.name,
+            "id_number": person.id_number,
             "phone": "13900002222", "village_code": VILLAGE, "address": "青山村5组3号", "items": "dibao",
             "signature": "data:image/png;base64," + png(), "id_photo": (io.BytesIO(_card(person)), "card.jpg"),
             **extra}
