@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 APT_STAMP := /var/tmp/yimen-apt.stamp
 DATA_DIR ?= var
 
-.PHONY: run test setup apt bench lint node-deps
+.PHONY: run test setup apt bench fuzz lint node-deps
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(STAMP) apt node-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 	@if [ -f miniprogram/package.json ]; then bash scripts/test-miniprogram.sh; fi
+
+# schemathesis against the OpenAPI document, as a citizen and as a clerk, ~3 min; fails on any 5xx.
+fuzz: $(STAMP)
+	$(BIN)/python scripts/fuzz_api.py
 
 bench: $(STAMP)
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

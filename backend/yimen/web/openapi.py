@@ -48,13 +48,20 @@ def _operation(rule, doc: dict) -> dict:
     }
     if doc.get("body"):
         op["requestBody"] = {"content": {"application/json": {"schema": {
-            "type": "object", "properties": {k: {"type": v} for k, v in doc["body"].items()}}}}}
+            "type": "object", "properties": {k: _schema(v) for k, v in doc["body"].items()}}}}}
     if doc.get("upload"):
         op["requestBody"] = {"content": {"multipart/form-data": {"schema": {
             "type": "object", "properties": {doc["upload"]: {"type": "string", "format": "binary"}}}}}}
     if doc.get("auth"):
         op["security"] = SECURITY[doc["auth"]]
     return op
+
+
+def _schema(kind) -> dict:
+    """"string", "integer", ... or a list of the allowed words (an array of them)."""
+    if isinstance(kind, list | tuple):
+        return {"type": "array", "items": {"type": "string", "enum": list(kind)}}
+    return {"type": kind}
 
 
 @bp.get("/api/openapi.json")
