@@ -19,7 +19,7 @@ from ..domain.errors import TooLarge, ValidationError
 from ..domain.idcard import Finding, FrontFields, OcrLine
 from ..domain.masking import mask_id_number
 from ..ports_ocr import OcrEngine
-from .photos import load_upload
+from .photos import load_upload, photo_slot
 
 MIN_SIDE = 320  # below this the 18 digits are a few pixels tall
 OCR_LONG_SIDE = 1600  # larger photos are shrunk first: the detector works at ~1000 px anyway
@@ -149,8 +149,9 @@ def _touches_border(read: _Read) -> bool:
 def check_idcard(data: bytes, engine: OcrEngine, expected_name: str | None = None,
                  expected_id_number: str | None = None) -> dict:
     """Read and check an uploaded front-side photo. Unusable photos raise ValidationError/TooLarge."""
-    clean = load_upload(data)
-    return check_image(clean.image, engine, expected_name, expected_id_number)
+    with photo_slot():  # decoded and read in one slot: bounded memory in the OCR worker too
+        clean = load_upload(data)
+        return check_image(clean.image, engine, expected_name, expected_id_number)
 
 
 def check_image(image: Image.Image, engine: OcrEngine, expected_name: str | None = None,

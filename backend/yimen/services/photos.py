@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -19,7 +21,8 @@ STORED_EDGE = 2400
 MAX_PIXELS = 50_000_000  # a 50-megapixel phone photo; more is a decompression bomb, not a card
 FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 MAX_DECODES = 2  # a 50-megapixel PNG needs ~200 MB while decoding: two at once keep a burst under 1 GB
-_decoding = threading.BoundedSemaphore(MAX_DECODES)
+_slots = threading.BoundedSemaphore(MAX_DECODES)
+_held = threading.local()
 TOO_MANY_PIXELS = ("IMAGE_TOO_MANY_PIXELS", "照片像素过多，请用手机正常拍照后上传。")
 CORRUPT = ("IMAGE_CORRUPT", "照片文件已损坏，无法打开，请重新拍摄。")
 
@@ -54,6 +57,26 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+@contextmanager
+def photo_slot() -> Iterator[None]:
+    """At most MAX_DECODES threads of this process work on photos at once; the others wait here holding
+    only the upload's bytes. A caller that decodes and then checks a photo holds one slot for both (a
+    thread already holding a slot enters again freely), so no decoded photo waits in memory."""
+    if getattr(_held, "depth", 0):
+        _held.depth += 1
+        try:
+            yield
+        finally:
+            _held.depth -= 1
+        return
+    with _slots:
+        _held.depth = 1
+        try:
+            yield
+        finally:
+            _held.depth = 0
+
+
 def load_upload(data: bytes) -> CleanImage:
     """An upload as an upright RGB image at most STORED_EDGE px long, without metadata."""
     image, mime = _decode(data)
@@ -84,7 +107,7 @@ def _decode(data: bytes) -> tuple[Image.Image, str]:
         with Image.open(io.BytesIO(data), formats=[FORMATS[mime]]) as im:
             if im.width * im.height > MAX_PIXELS:  # from the header, before any pixel is decoded
                 raise TooLarge(*TOO_MANY_PIXELS)
-            with _decoding:
+            with photo_slot():
                 upright = _shrunk_upright(im)
     except Image.DecompressionBombError as exc:  # Pillow's own guard, for headers past ~179 megapixels
         raise TooLarge(*TOO_MANY_PIXELS) from exc

@@ -4,7 +4,7 @@ from flask import Blueprint, g, jsonify, request
 
 from ..domain.errors import ValidationError
 from ..ports_ocr import OcrEngine
-from ..services.photos import load_upload
+from ..services.photos import load_upload, photo_slot
 from ..services.uploads import new_key, take
 from .common import api_doc, json_body, login_required, rate_limit, services
 
@@ -36,12 +36,15 @@ def check_photo(image, expected_name: str | None, expected_id_number: str | None
 @rate_limit("ocr-idcard", limit=20, per_seconds=60)
 def ocr_idcard():
     data, fields = _photo_and_fields()
-    clean = load_upload(data)
-    result = check_photo(clean.image, fields.get("expected_name") or None, fields.get("expected_id_number") or None)
-    # Keep only the re-encoded copy (no EXIF, no location); the original bytes are never stored or served.
-    # It sits in the uploader's own folder, so the application can name it instead of sending it again.
+    with photo_slot():  # decode, read and re-encode in one slot: a burst waits as bytes, not as pixels
+        clean = load_upload(data)
+        result = check_photo(clean.image, fields.get("expected_name") or None,
+                             fields.get("expected_id_number") or None)
+        # Keep only the re-encoded copy (no EXIF, no location); the original bytes are never stored or served.
+        # It sits in the uploader's own folder, so the application can name it instead of sending it again.
+        jpeg = clean.jpeg_bytes()
     key = new_key(g.actor, "image/jpeg", "idcard")
-    services().blobs.put(key, clean.jpeg_bytes(), "image/jpeg")
+    services().blobs.put(key, jpeg, "image/jpeg")
     return jsonify({**result, "photo_key": key})
 
 

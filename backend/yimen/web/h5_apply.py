@@ -18,7 +18,7 @@ from ..services.complaints import ComplaintService
 from ..services.happiness import HappinessService
 from ..services.household_file import INCOME_SOURCES
 from ..services.households import HouseholdService
-from ..services.photos import clean_material, load_upload
+from ..services.photos import clean_material, load_upload, photo_slot
 from ..services.regions import villages
 from ..services.uploads import new_key, take
 from .api_ocr import check_photo
@@ -144,8 +144,9 @@ def _body_from_form(form, kept: dict[str, str]) -> tuple[dict, dict]:
     if "id_photo" not in kept:
         raise YimenError("MATERIALS_REQUIRED", "请拍摄或选择身份证人像面照片")
     name, number = form.get("name", "").strip(), form.get("id_number", "").strip().upper()
-    photo = load_upload(take(services(), _actor(), kept["id_photo"]))
-    ocr = check_photo(photo.image, name or None, number or None)
+    with photo_slot():
+        photo = load_upload(take(services(), _actor(), kept["id_photo"]))
+        ocr = check_photo(photo.image, name or None, number or None)
     body = {"items": form.getlist("items"), "materials": {kind: {"upload_key": key} for kind, key in kept.items()}}
     if form.get("household_id") and not form.get("assistant_mode"):  # her own household on file (bound)
         body["household_id"] = form["household_id"]
