@@ -95,3 +95,13 @@ def test_the_staff_api_login_shares_the_lockout(app, seeded):
     locked = login(PASSWORD)
     assert locked.status_code == 429 and locked.get_json()["error"]["code"] == "LOGIN_LOCKED"
     assert _try(app, "window2", PASSWORD).status_code == 429  # the console too: one account, one lock
+
+
+def test_staff_api_logout_ends_the_token_on_the_server(app, seeded):
+    c = app.test_client()
+    token = c.post("/api/v1/staff/login", json={"username": "window3", "password": PASSWORD}).get_json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert c.get("/api/v1/staff/cases", headers=headers).status_code == 200
+    assert c.post("/api/v1/staff/logout", headers=headers).status_code == 204
+    ended = c.get("/api/v1/staff/cases", headers=headers)
+    assert ended.status_code == 401 and ended.get_json()["error"]["code"] == "SESSION_ENDED"

@@ -203,21 +203,28 @@ class AuthService:
             raise Forbidden("PASSWORD_CHANGE_REQUIRED", "密码已被管理员重置，请先设置新密码"
                                                         "（POST /api/v1/staff/password 或工作人员后台“修改密码”）")
         expires_at = self.s.clock.now() + timedelta(hours=STAFF_TOKEN_HOURS)
-        token = self._staff_tokens.dumps({"u": user.username, "p": _fingerprint(user), "exp": expires_at.isoformat()})
+        token = self._staff_tokens.dumps({"u": user.username, "p": _fingerprint(user), "exp": expires_at.isoformat(),
+                                          "s": self.open_session(user)})  # a server-side session: logout ends it
         return {"token": token, "expires_at": expires_at.isoformat()}
 
     def staff_from_token(self, token: str) -> Actor:
-        try:
-            data = self._staff_tokens.loads(token)
-        except BadSignature as exc:
-            raise NotAuthenticated("TOKEN_INVALID", "登录凭证无效，请重新登录") from exc
+        data = self._token_data(token)
         if self.s.clock.now() >= datetime.fromisoformat(data["exp"]):
             raise NotAuthenticated("TOKEN_EXPIRED", "登录已过期，请重新登录")
-        with self.s.uow() as uow:
-            user = uow.staff.get_by_username(data["u"])
-        if user is None or not user.active or _fingerprint(user) != data["p"]:
+        user = self.session_user(data.get("s"))
+        if user.username != data["u"] or _fingerprint(user) != data["p"]:
             raise NotAuthenticated("TOKEN_INVALID", "登录凭证无效，请重新登录")
         return staff_actor(user)
+
+    def end_token(self, token: str) -> None:
+        """Staff API logout: the token's session record is deleted, so the token stops working at once."""
+        self.close_session(self._token_data(token).get("s"))
+
+    def _token_data(self, token: str) -> dict:
+        try:
+            return self._staff_tokens.loads(token)
+        except BadSignature as exc:
+            raise NotAuthenticated("TOKEN_INVALID", "登录凭证无效，请重新登录") from exc
 
     def staff_actor(self, username: str) -> Actor:
         with self.s.uow() as uow:

@@ -44,6 +44,14 @@ def login():
     return jsonify({**auth.staff_token(user), "name": user.display_name})  # what a signature's typed_name must be
 
 
+@bp.post("/logout")
+@_doc("工作人员接口退出登录：本令牌立即失效")
+@staff_token_required
+def logout():
+    services().extras["auth"].end_token(request.headers["Authorization"].removeprefix("Bearer ").strip())
+    return "", 204
+
+
 @bp.post("/password")
 @api_doc("工作人员修改自己的密码（管理员重置后必须先改）；成功后返回新的 Bearer 令牌",
          body={"username": "string", "current_password": "string", "new_password": "string"}, tags=TAGS)
