@@ -80,3 +80,34 @@ def test_jpeg_xmp_gps_is_gone_from_the_stored_photo(client, citizen_headers, see
     assert b"GPSLatitude" in original and not Image.open(io.BytesIO(original)).getexif()
     stored = _stored_id_photo(client, citizen_headers, seeded, original)
     assert b"GPSLatitude" not in stored and b"xmpmeta" not in stored and b"http://ns.adobe.com/xap" not in stored
+
+
+def test_a_burst_is_worked_on_max_decodes_at_a_time(monkeypatch):
+    """Six photos at once: an observer around the decoding step counts how many are inside together."""
+    import threading
+    import time
+
+    from yimen.services import photos
+
+    inside, most, lock, decode = 0, 0, threading.Lock(), photos._shrunk_upright
+
+    def observed(image):
+        nonlocal inside, most
+        with lock:
+            inside += 1
+            most = max(most, inside)
+        try:
+            time.sleep(0.05)
+            return decode(image)
+        finally:
+            with lock:
+                inside -= 1
+
+    monkeypatch.setattr(photos, "_shrunk_upright", observed)
+    data = blank_png(1200, 900)
+    threads = [threading.Thread(target=photos.load_upload, args=(data,)) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most == photos.MAX_DECODES

@@ -1,8 +1,8 @@
 """Photo hygiene for every upload (ID photos, signed forms), however it arrives (multipart, direct upload,
 base64 in an application): the real type from the bytes, size and pixel limits read from the header before
-any pixel is decoded, at most MAX_DECODES decodes at once per process, EXIF orientation applied, and the
-copy kept re-encoded from pixels so no metadata (EXIF, XMP, PNG eXIf/text: location!) survives. Pillow
-only, so the API can take photos without loading the OCR's numpy stack."""
+any pixel is decoded, at most MAX_DECODES photos worked on at once per process, EXIF orientation applied,
+and the copy kept re-encoded from pixels so no metadata (EXIF, XMP, PNG eXIf/text: location!) survives.
+Pillow only, so the API can take photos without loading the OCR's numpy stack."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from .uploads import MAX_PHOTO_BYTES
 STORED_EDGE = 2400
 MAX_PIXELS = 50_000_000  # a 50-megapixel phone photo; more is a decompression bomb, not a card
 FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
-MAX_DECODES = 2  # a 50-megapixel PNG needs ~200 MB while decoding: two at once keep a burst under 1 GB
+MAX_DECODES = 1  # a 50-megapixel PNG needs ~300 MB while decoded and shrunk; the OCR beside it ~350 MB
 _slots = threading.BoundedSemaphore(MAX_DECODES)
 _held = threading.local()
 TOO_MANY_PIXELS = ("IMAGE_TOO_MANY_PIXELS", "照片像素过多，请用手机正常拍照后上传。")
