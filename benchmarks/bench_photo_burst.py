@@ -4,8 +4,8 @@ The probe sent 12 concurrent 143 KB PNGs of 7000x7000 to /api/v1/ocr/idcard and 
 387 MB to 6.5 GB. Here the real app runs in its own process (werkzeug, threaded, the OCR engine loaded by a
 warm-up request); 12 threads send the same kind of PNG at once, and the server's resident memory is read
 from /proc every 10 ms. Printed: memory after warm-up, peak during the burst, the answers, and whether the
-target (peak under 1 GB) is met. What bounds it: photos.py decodes at most MAX_DECODES photos at once and
-shrinks each right after decoding.
+target (peak under 1 GB) is met. What bounds it: photos.py works on at most MAX_DECODES photos at once,
+shrinks each right after decoding, and keeps glibc from holding freed image blocks in per-thread heaps.
 Usage: .venv/bin/python benchmarks/bench_photo_burst.py
 """
 
