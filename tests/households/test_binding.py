@@ -121,7 +121,7 @@ def test_bound_resident_follows_an_assistants_case_and_revokes_the_authorisation
         session["citizen_token"] = resident["Authorization"].removeprefix("Bearer ")
     timeline = client.get(f"/my/{app_id}").get_data(as_text=True)
     assert 'id="revoke-assistant"' in timeline and "村协理员 周敏" in timeline
-    assert client.post(f"/my/{app_id}/revoke-assistant").status_code == 302
+    assert client.post(f"/my/{app_id}/revoke-assistant", data={"csrf": csrf_on(timeline)}).status_code == 302
     detail = client.get(f"/api/v1/applications/{app_id}", headers=resident).get_json()
     assert detail["assistant"]["revoked"] is True and detail["stage"] == "受理"  # the case goes on
     assert client.get(f"/api/v1/applications/{app_id}", headers=assistant).status_code == 404

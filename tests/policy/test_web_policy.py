@@ -1,5 +1,7 @@
 """Policy API and H5 pages through the real Flask app."""
 
+import re
+
 from yimen.web.api_policy import ASK_PER_MINUTE
 
 
@@ -65,7 +67,8 @@ def test_api_and_h5_ask_use_one_engine_and_cite_both_pages_of_two_aids(client):
     question = "低保和残疾人生活补贴能一起领吗"
     data = client.post("/api/v1/policy/ask", json={"question": question}).get_json()
     assert data["intent"] == "combination" and data["links"] == ["/policy/dibao", "/policy/canji-shenghuo"]
-    page = client.post("/ask", data={"question": question}).get_data(as_text=True)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/ask").get_data(as_text=True)).group(1)
+    page = client.post("/ask", data={"question": question, "csrf": csrf}).get_data(as_text=True)
     assert data["answer"].split("详情：")[0] in page
     assert 'href="/policy/dibao">看“最低生活保障”完整政策' in page
     assert 'href="/policy/canji-shenghuo">看“困难残疾人生活补贴”完整政策' in page
