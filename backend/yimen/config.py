@@ -57,6 +57,9 @@ def load_config(data_dir: str | os.PathLike | None = None, **overrides) -> dict:
         "GREEN_SECOND_SIGNER_FEN": int(env.get("YIMEN_GREEN_SECOND_SIGNER_FEN", 300_000)),  # above: co-signed
     }
     config.update(aws_settings(env))
+    # Claim chunks of a bank export written at once. DynamoDB takes concurrent transactions (e.g. 4 on a
+    # county of 20,000 lines); SQLite has one writer, and moto's server times out on concurrent ones.
+    config["EXPORT_WORKERS"] = int(env.get("YIMEN_EXPORT_WORKERS") or 1)
     config.update(overrides)
     if "DATA_KEY" not in overrides:
         config["DATA_KEY"] = _data_key(env, keys, config)

@@ -154,6 +154,7 @@ function createClient(options) {
     ask: (question) => json('POST', '/api/v1/policy/ask', { question }, { auth: false }),
     hints: (profile) => json('POST', '/api/v1/eligibility/hints', profile, { auth: false }),
     villages: () => json('GET', '/api/v1/regions/villages', undefined, { auth: false }),
+    banks: () => json('GET', '/api/v1/banks', undefined, { auth: false }),
 
     uploadPhoto,
 

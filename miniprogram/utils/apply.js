@@ -5,6 +5,7 @@
  */
 const { normalizeIdNumber, maskIdNumber, maskName } = require('./idcard');
 const { incomeFen } = require('./household');
+const { maskAccount, payeeBody } = require('./payee');
 
 const STEPS = [
   { key: 'form', title: '填写信息' },
@@ -57,6 +58,8 @@ function buildApplicationPayload({ form, photoKey, signature, incomes = [] }) {
   household.members.forEach((m, i) => { m.monthly_income_fen = incomeFen(incomes[i]).fen || {}; });
   const materials = { id_photo: { upload_key: photoKey }, signature };
   const payload = { household, items: form.items.slice(), materials };
+  const payee = payeeBody(form.payee, form.name);
+  if (payee) payload.payee = payee;
   if (form.assistant) {
     // The resident signs on the assistant's phone: the same signature is the application, the
     // authorisation for the economic check, and the authorisation (授权书) for the assistant.
@@ -86,6 +89,8 @@ function reviewRows(form, itemNames, villageName) {
     { label: '申请的救助', value: form.items.map((c) => itemNames[c] || c).join('、') },
   ];
   (form.members || []).forEach((m) => rows.push({ label: `家里人（${m.relation}）`, value: m.name }));
+  const payee = payeeBody(form.payee, form.name);
+  rows.push({ label: '救助金打到', value: payee ? `${form.payee.bankName || ''} ${maskAccount(payee.account_number)}（户名 ${payee.holder_name}）` : '还没填，以后带卡到乡镇窗口登记' });
   if (form.assistant) {
     rows.push({ label: '代办的协理员', value: form.assistant.name });
     rows.push({ label: '代办原因', value: form.assistant.reason });

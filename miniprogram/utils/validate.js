@@ -1,5 +1,6 @@
 /* Form checks with plain-Chinese messages shown next to the field (field-error component). */
 const { validateIdNumber, normalizeIdNumber } = require('./idcard');
+const { payeeErrors } = require('./payee');
 
 const RELATIONS = ['户主', '配偶', '子女', '父母', '孙子女', '祖父母', '兄弟姐妹', '其他'];
 const PROXY_REASONS = ['年纪大', '残疾', '生病卧床', '不会用手机', '其他'];
@@ -56,6 +57,8 @@ function validateApplicationForm(form, today) {
     if (id && seen.has(id)) errors[`members.${i}.idNumber`] = '这个身份证号码和前面的重复了';
     seen.add(id);
   });
+  const names = [form.name].concat((form.members || []).map((m) => m.name));
+  Object.assign(errors, payeeErrors(form.payee, names));
   if (form.assistant) {
     const own = checkName(form.assistant.name);
     if (own) errors.assistantName = own.replace('姓名', '您（协理员）的姓名');

@@ -51,8 +51,12 @@ def test_slip_round_trip_through_the_console(seeded, staff_client):
     assert "财政退回：金额有误" in sent_back
 
     export = _post(finance, "/staff/funds/batches/export")
-    assert export.status_code == 200 and export.mimetype == "text/csv"
-    text = export.get_data(as_text=True).lstrip("\ufeff")
+    assert export.status_code == 303
+    batch_page = finance.get(export.headers["Location"]).get_data(as_text=True)
+    assert "已生成代发批次：2 笔，合计 1600.00 元。" in batch_page and "6217 **** **** 0060" in batch_page
+    download = finance.get(re.search(r'id="download" href="([^"]+)"', batch_page).group(1))
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    text = download.get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["amount_fen"] for r in rows] == ["80000", "80000"]
     batch_id = rows[0]["batch_id"]
@@ -75,7 +79,7 @@ def test_slip_round_trip_through_the_console(seeded, staff_client):
     assert centre.get(f"/staff/funds/batches/{batch_id}/payment.csv").status_code == 403
     with seeded.uow() as uow:
         assert [e.action for e in uow.audit.for_object("batch", batch_id)] == [
-            "prepare", "export", "import_results", "download_payment_file"]
+            "prepare", "export", "download_payment_file", "import_results", "download_payment_file"]
 
     NoticeWorker(seeded).run_once()
     inbox = centre.get("/staff/inbox/").get_data(as_text=True)

@@ -99,10 +99,14 @@ def check_payee(banks: list[Bank], bank, account_number, holder_name, *, househo
     chosen = find_bank(banks, bank)
     number = normalise_account(account_number)
     holder = holder_of(household, holder_name, member_names)
-    warnings = ()
+    return PayeeCheck(Payee(chosen.code, chosen.name, chosen.cnaps, number, holder), account_warnings(number))
+
+
+def account_warnings(number: str) -> tuple[tuple[str, str], ...]:
+    """What to double-check about a well-formed number: a UnionPay card whose check digit doesn't add up."""
     if number.startswith(UNIONPAY_PREFIX) and not luhn_ok(number):
-        warnings = (("PAYEE_LUHN", "这个卡号的校验位对不上，可能抄错了一位；请对照卡片再核对一遍"),)
-    return PayeeCheck(Payee(chosen.code, chosen.name, chosen.cnaps, number, holder), warnings)
+        return (("PAYEE_LUHN", "这个卡号的校验位对不上，可能抄错了一位；请对照卡片再核对一遍"),)
+    return ()
 
 
 def payee_of(household: Household) -> Payee | None:

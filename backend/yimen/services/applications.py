@@ -57,8 +57,8 @@ from .auth import AuthService, require_area, require_role
 from .checking import advice, check_report, current_aid_codes
 from .disbursement import create_slips
 from .household_file import correct_incomes
-from .notices import notify
-from .payees import apply_payee, county_banks
+from .notices import HOW_TO_GIVE_ACCOUNT, notify
+from .payees import apply_payee, county_banks, payee_view
 from .photos import clean_material, sniff
 from .regions import county_regions
 
@@ -200,6 +200,16 @@ class ApplicationService:
     def get_for_citizen(self, actor: Actor, app_id: str) -> Application:
         with self.s.uow() as uow:
             return self._citizen_app(uow, actor, app_id)
+
+    def payee_for_citizen(self, actor: Actor, app_id: str) -> dict | None:
+        """The household's account, masked, for the status page: where the money will go, or that an
+        account is still needed. Not shown to a submitter the window has yet to identify."""
+        with self.s.uow() as uow:
+            app = self._citizen_app(uow, actor, app_id)
+            household = uow.households.get(app.household_id)
+        if household.owner_openid != actor.id and app.identity_check:
+            return None
+        return payee_view(household) or {"usable": False, "problem": "还没有登记收款账户", "how": HOW_TO_GIVE_ACCOUNT}
 
     @staticmethod
     def _citizen_app(uow: UnitOfWork, actor: Actor, app_id: str) -> Application:

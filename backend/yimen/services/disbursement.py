@@ -7,11 +7,13 @@ import csv
 import hashlib
 import io
 import secrets
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..domain.disbursement import Batch, BatchLine, BatchState, Slip, SlipStatus, months_from
-from ..domain.errors import Conflict, NotFound, ValidationError, YimenError
+from ..domain.errors import Conflict, NotFound, ValidationError
 from ..domain.masking import mask_name
 from ..domain.model import Actor, AidRecord, AuditEvent, Role
 from ..domain.money import yuan
@@ -23,7 +25,8 @@ from .spreadsheets import write_csv
 
 PLATFORM = "platform"
 MAX_BATCH_LINES = 5000
-CLAIM_CHUNK = 90  # slips claimed per unit of work: one DynamoDB transaction (<= 100 items with its audit)
+CLAIM_CHUNK = 25  # slips claimed per unit of work: one DynamoDB transaction (at most 100 items), a short one
+IMPORT_CHUNK = 15  # result lines per unit of work: a paid line writes ~6 items, a transaction takes 100
 STALE_EXPORT = timedelta(minutes=10)  # an export PREPARING longer than this crashed: undo it
 # The bank checks the holder's name (户名) against the account, so the file carries it in full.
 PAYMENT_COLUMNS = ("batch_id", "line_id", "holder_name", "bank_card", "bank_name", "bank_cnaps", "amount_fen",
@@ -177,12 +180,7 @@ class DisbursementService:
             uow.batches.add(batch)
             self._audit_batch(uow, actor, batch, "prepare", None, f"准备导出 {len(claims)} 笔")
         try:
-            for start in range(0, len(claims), CLAIM_CHUNK):
-                with self.s.uow() as uow:
-                    for line, (slip, payee) in zip(batch.lines[start:start + CLAIM_CHUNK],
-                                                   claims[start:start + CLAIM_CHUNK], strict=True):
-                        slip.export_to(batch.id, line.line_id, payee)
-                        uow.slips.update(slip)
+            self._claim_all(batch, claims)
             with self.s.uow() as uow:
                 batch = uow.batches.get(batch.id)
                 batch.state = BatchState.EXPORTED
@@ -191,11 +189,49 @@ class DisbursementService:
                                   f"{len(batch.lines)} 笔，合计 {yuan(batch.total_fen)} 元；"
                                   f"因收款账户问题暂缓 {len(held_back)} 笔")
                 text = self._payment_csv(uow, batch)
-        except YimenError as exc:
+        except Exception as exc:  # a conflict, or the store failing: undo now (a killed process: recover_exports)
             self._undo_export(actor, batch.id)
-            raise Conflict("EXPORT_UNDONE", "生成代发文件时有拨付单刚被他人处理，本次导出已全部撤回，"
-                                            "没有任何拨付单被导出，请重新生成") from exc
+            if isinstance(exc, Conflict):
+                raise Conflict("EXPORT_UNDONE", "生成代发文件时有拨付单刚被他人处理，本次导出已全部撤回，"
+                                                "没有任何拨付单被导出，请重新生成") from exc
+            raise
         return ExportResult(batch, text, held_back)
+
+    def _claim_all(self, batch: Batch, claims: list[tuple[Slip, Payee]]) -> None:
+        """Claim the slips chunk by chunk, each chunk one unit of work (one DynamoDB transaction), several
+        at once where the store takes concurrent writers (EXPORT_WORKERS). After a failure no new chunk
+        starts; the first failure is raised once the running ones end, so the undo sees every claim."""
+        failed = threading.Event()
+
+        def claim(start: int) -> None:
+            if failed.is_set():
+                return
+            lines = batch.lines[start:start + CLAIM_CHUNK]
+            try:
+                with self.s.uow() as uow:
+                    for line, (slip, payee) in zip(lines, claims[start:start + CLAIM_CHUNK], strict=True):
+                        slip.export_to(batch.id, line.line_id, payee)
+                        uow.slips.update(slip)
+            except Conflict:
+                if not self._claimed(batch.id, lines):
+                    failed.set()
+                    raise
+            except BaseException:
+                failed.set()
+                raise
+
+        with ThreadPoolExecutor(max_workers=self.s.config.get("EXPORT_WORKERS") or 1) as pool:
+            futures = [pool.submit(claim, start) for start in range(0, len(claims), CLAIM_CHUNK)]
+        for future in futures:
+            future.result()
+
+    def _claimed(self, batch_id: str, lines: list[BatchLine]) -> bool:
+        """Whether a chunk whose commit was refused is in fact claimed by this batch: a transaction retried
+        after a lost reply finds its own writes (real DynamoDB answers such a retry by its request token)."""
+        with self.s.uow() as uow:
+            slips = uow.slips.get_many([line.slip_id for line in lines])
+        return all((slip := slips.get(line.slip_id)) and slip.status == SlipStatus.AT_BANK
+                   and slip.batch_id == batch_id and slip.line_id == line.line_id for line in lines)
 
     def _plan(self, slip_ids: list[str] | None) -> tuple[list[tuple[Slip, Payee]], list[HeldBack]]:
         """Which slips go into the batch with which account, and which wait for an account (never silently)."""
@@ -237,16 +273,27 @@ class DisbursementService:
             return
         ids = [line.slip_id for line in batch.lines]
         for start in range(0, len(ids), CLAIM_CHUNK):
-            with self.s.uow() as uow:
-                for slip in uow.slips.get_many(ids[start:start + CLAIM_CHUNK]).values():
-                    if slip.release(batch_id):
-                        uow.slips.update(slip)
+            self._release(batch_id, ids[start:start + CLAIM_CHUNK])
         with self.s.uow() as uow:
             batch = uow.batches.get(batch_id)
             if batch.state == BatchState.PREPARING:
                 batch.state = BatchState.VOID
                 uow.batches.update(batch)
                 self._audit_batch(uow, actor, batch, "void", BatchState.PREPARING, "导出未完成，已全部撤回")
+
+    def _release(self, batch_id: str, slip_ids: list[str], tries: int = 3) -> None:
+        """Release one chunk, read afresh on each try: a slip changed meanwhile (or a retried write that
+        had landed) is simply read again; whatever stays held is left for the next recovery."""
+        for attempt in range(tries):
+            try:
+                with self.s.uow() as uow:
+                    for slip in uow.slips.get_many(slip_ids).values():
+                        if slip.release(batch_id):
+                            uow.slips.update(slip)
+                return
+            except Conflict:
+                if attempt == tries - 1:
+                    raise
 
     def _audit_batch(self, uow, actor: Actor, batch: Batch, action: str, before: BatchState | None,
                      reason: str) -> None:
@@ -262,7 +309,7 @@ class DisbursementService:
             batch = self._exported(uow, batch_id)
             uow.audit.append(AuditEvent(actor=actor.label, object_type="batch", object_id=batch.id,
                                         action="download_payment_file", at=self.s.clock.now(),
-                                        phrase="重新下载银行代发文件"))
+                                        phrase="下载银行代发文件"))
             return self._payment_csv(uow, batch)
 
     @staticmethod
@@ -302,21 +349,30 @@ class DisbursementService:
             cursor = page.next_cursor
 
     def import_results(self, actor: Actor, content: bytes) -> ImportResult:
-        """Apply the bank's result file in one transaction. A file already applied, or lines whose
-        result is already known, change nothing; a contradictory or unknown line rejects the file."""
+        """Apply the bank's result file. Every line is checked before anything is written: an unknown
+        or contradictory line, or a wrong amount, rejects the whole file. The lines are then applied in
+        chunks, each chunk one unit of work holding the slips, their aid records and notices and the
+        batch's line results together; after a crash, importing the same file again finishes the rest
+        (lines already applied are counted as unchanged). A file applied to the end changes nothing."""
         require_role(actor, Role.FINANCE)
         rows = _parse_results(content)
         digest = hashlib.sha256(content).hexdigest()
         with self.s.uow() as uow:
-            batch = uow.batches.get(rows[0]["batch_id"])
-            if batch is None:
-                raise NotFound("BATCH_NOT_FOUND", f"找不到批次 {rows[0]['batch_id']}")
-            result = ImportResult(batch.id)
-            if digest in batch.imported_files:
-                result.already_imported = True
-                return result
-            for number, row in enumerate(rows, start=2):
-                self._apply_line(uow, batch, row, number, result)
+            batch = self._exported(uow, rows[0]["batch_id"])
+        result = ImportResult(batch.id)
+        if digest in batch.imported_files:
+            result.already_imported = True
+            return result
+        for number, row in enumerate(rows, start=2):
+            _line_to_apply(batch, row, number)
+        for start in range(0, len(rows), IMPORT_CHUNK):
+            with self.s.uow() as uow:
+                batch = uow.batches.get(batch.id)
+                for number, row in enumerate(rows[start:start + IMPORT_CHUNK], start=start + 2):
+                    self._apply_line(uow, batch, row, number, result)
+                uow.batches.update(batch)
+        with self.s.uow() as uow:
+            batch = uow.batches.get(batch.id)
             batch.imported_files.append(digest)
             uow.batches.update(batch)
             uow.audit.append(AuditEvent(actor=actor.label, object_type="batch", object_id=batch.id,
@@ -326,15 +382,8 @@ class DisbursementService:
         return result
 
     def _apply_line(self, uow, batch: Batch, row: dict, number: int, result: ImportResult) -> None:
-        line = batch.line(row["line_id"])
-        if row["batch_id"] != batch.id or line is None:
-            raise ValidationError("UNKNOWN_LINE", f"第{number}行：批次 {batch.id} 中没有序号 {row['line_id']}")
-        if row["amount_fen"] != line.amount_fen:
-            raise ValidationError("AMOUNT_MISMATCH", f"第{number}行：金额 {row['amount_fen']} 分与代发文件不一致")
-        if line.result:
-            if line.result != row["result"]:
-                raise ValidationError("RESULT_CHANGED", f"第{number}行：该笔此前已回盘为“{line.result}”，"
-                                      "与本次不一致，请与银行核实")
+        line = _line_to_apply(batch, row, number)
+        if line is None:
             result.unchanged += 1
             return
         slip = uow.slips.get(line.slip_id)
@@ -414,6 +463,19 @@ class DisbursementService:
             return uow.batches.list_recent(cursor=cursor)
 
 
+def _line_to_apply(batch: Batch, row: dict, number: int) -> BatchLine | None:
+    """The batch line a result row settles, or None when it is settled already with the same result."""
+    line = batch.line(row["line_id"])
+    if row["batch_id"] != batch.id or line is None:
+        raise ValidationError("UNKNOWN_LINE", f"第{number}行：批次 {batch.id} 中没有序号 {row['line_id']}")
+    if row["amount_fen"] != line.amount_fen:
+        raise ValidationError("AMOUNT_MISMATCH", f"第{number}行：金额 {row['amount_fen']} 分与代发文件不一致")
+    if line.result and line.result != row["result"]:
+        raise ValidationError("RESULT_CHANGED", f"第{number}行：该笔此前已回盘为“{line.result}”，"
+                              "与本次不一致，请与银行核实")
+    return None if line.result else line
+
+
 def _masked_account(slip: Slip, batch_id: str) -> str:
     attempt = slip.attempt(batch_id)
     return attempt.payee.masked if attempt else ""
@@ -439,6 +501,11 @@ def _parse_results(content: bytes) -> list[dict]:
         raise ValidationError("EMPTY_RESULT_FILE", "回盘文件没有数据行")
     if len({row["batch_id"] for row in rows}) != 1:
         raise ValidationError("MIXED_BATCHES", "一个回盘文件只能包含一个批次")
+    said: dict[str, str] = {}
+    for number, row in enumerate(rows, start=2):
+        if said.setdefault(row["line_id"], row["result"]) != row["result"]:
+            raise ValidationError("RESULT_CHANGED", f"第{number}行：序号 {row['line_id']} 在文件中出现两次"
+                                                    "且结果不一致，请与银行核实")
     return rows
 
 

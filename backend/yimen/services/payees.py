@@ -28,6 +28,8 @@ TODO_REGISTER = ("请户主或家庭成员带本人身份证和一卡通（或�
 TODO_CORRECT = ("请联系该户核实账户（是否销户、冻结、户名是否一致），在本户页面“收款账户”处更正；"
                 "更正后在“拨付失败”中重新审核，该拨付单会进入下一批代发。")
 
+TODO_CORRECT_CITIZEN = "请带户主或家庭成员本人的身份证和一卡通到乡镇（街道）社会救助窗口更正收款账户。"
+
 
 @functools.cache
 def _banks_from(path: str) -> tuple[Bank, ...]:
@@ -44,8 +46,9 @@ def payee_view(household: Household) -> dict | None:
     payee = payee_of(household)
     if payee is None:
         return None
+    problem = unusable_reason(household)
     return {"bank": payee.bank_name, "account_masked": payee.masked, "holder_name": mask_name(payee.holder_name),
-            "usable": unusable_reason(household) is None, "problem": unusable_reason(household)}
+            "usable": problem is None, "problem": problem, "how": TODO_CORRECT_CITIZEN if problem else None}
 
 
 def apply_payee(uow, clock, actor: Actor, household: Household, payee: Payee, reason: str) -> None:

@@ -5,9 +5,11 @@ from flask import Blueprint, g, jsonify, request
 
 from ..domain.errors import NotFound
 from ..domain.masking import mask_name
+from ..domain.payee import account_warnings, normalise_account
 from ..services.applications import ApplicationService, application_view
 from ..services.complaints import ComplaintService
 from ..services.household_file import INCOME_SOURCES
+from ..services.payees import PayeeService
 from .common import api_doc, json_body, login_required, rate_limit, require_fields, services
 
 bp = Blueprint("api_applications", __name__, url_prefix="/api/v1")
@@ -23,14 +25,25 @@ def _view(app, resident=None):
 
 
 @bp.post("/applications")
-@api_doc("提交救助申请（请求头 Idempotency-Key：重试不会重复申请）", auth="citizen", tags=TAGS,
+@api_doc("提交救助申请（请求头 Idempotency-Key：重试不会重复申请）。payee 为收款账户 {bank, account_number, "
+         "holder_name}：bank 取自 GET /api/v1/banks，户名须是申请人或家庭成员", auth="citizen", tags=TAGS,
          body={"items": "array", "household_id": "string", "household": "object", "materials": "object",
-               "assistant": "object", "emergency": "object"})
+               "assistant": "object", "emergency": "object", "payee": "object"})
 @login_required("citizen")
 @rate_limit("submit-application", limit=20, per_seconds=60)
 def submit():
-    app, created = _service().submit(g.actor, json_body(), request.headers.get("Idempotency-Key", "").strip())
-    return jsonify(_view(app)), 201 if created else 200
+    body = json_body()
+    app, created = _service().submit(g.actor, body, request.headers.get("Idempotency-Key", "").strip())
+    number = (body.get("payee") or {}).get("account_number") if isinstance(body.get("payee"), dict) else None
+    warnings = account_warnings(normalise_account(number)) if number else ()
+    return jsonify({**_view(app), "warnings": [{"code": c, "message": m} for c, m in warnings]}), (
+        201 if created else 200)
+
+
+@bp.get("/banks")
+@api_doc("本县可代发救助金的银行（申请时选择收款银行用）", tags=TAGS)
+def banks():
+    return jsonify(items=[{"code": b.code, "name": b.name} for b in PayeeService(services()).banks()])
 
 
 @bp.get("/applications")
@@ -44,7 +57,9 @@ def mine():
 @api_doc("申请详情与办理进度（时间线）", auth="citizen", tags=TAGS)
 @login_required("citizen")
 def detail(app_id: str):
-    return jsonify(_view(_service().get_for_citizen(g.actor, app_id)))
+    service = _service()
+    return jsonify({**_view(service.get_for_citizen(g.actor, app_id)),
+                    "payee": service.payee_for_citizen(g.actor, app_id)})
 
 
 @bp.post("/applications/<app_id>/withdraw")

@@ -40,6 +40,7 @@ BLUEPRINTS = [
     "yimen.web.api_applications:bp",
     "yimen.web.staff_workflow:bp",
     "yimen.web.staff_funds:bp",
+    "yimen.web.staff_payees:bp",
     "yimen.web.api_notices:bp",
     "yimen.web.staff_inbox:bp",
     "yimen.web.api_staff:bp",

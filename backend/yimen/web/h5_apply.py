@@ -10,6 +10,7 @@ from ..domain import eligibility
 from ..domain.errors import YimenError
 from ..domain.model import HEALTH, Relation
 from ..domain.money import parse_yuan
+from ..domain.payee import account_warnings, normalise_account
 from ..domain.policy import catalogue
 from ..domain.workflow import Stage
 from ..services.application_forms import base64_image, image_type
@@ -18,6 +19,7 @@ from ..services.complaints import ComplaintService
 from ..services.happiness import HappinessService
 from ..services.household_file import INCOME_SOURCES
 from ..services.households import HouseholdService
+from ..services.payees import PayeeService
 from ..services.photos import clean_material, load_upload, photo_slot
 from ..services.regions import villages
 from ..services.uploads import new_key, take
@@ -32,7 +34,11 @@ bp.before_request(check_csrf)  # its forms carry csrf_token(); see common.check_
 FIELD_OF = {"BAD_NAME": "name", "BAD_ID_NUMBER": "id_number", "BAD_VILLAGE": "village_code",
             "ITEMS_REQUIRED": "items", "UNKNOWN_ITEM": "items", "MATERIALS_REQUIRED": "materials",
             "SIGNATURE_REQUIRED": "materials", "ID_NUMBER_TAKEN": "id_number", "NOT_AN_IDCARD": "id_photo",
-            "IDCARD_BACK_SIDE": "id_photo", "BAD_ASSISTANT": "assistant_name"}
+            "IDCARD_BACK_SIDE": "id_photo", "BAD_ASSISTANT": "assistant_name",
+            "PAYEE_BANK_REQUIRED": "payee_bank", "PAYEE_BANK_UNKNOWN": "payee_bank",
+            "PAYEE_ACCOUNT_REQUIRED": "payee_account", "PAYEE_ACCOUNT_DIGITS": "payee_account",
+            "PAYEE_ACCOUNT_LENGTH": "payee_account", "PAYEE_HOLDER_REQUIRED": "payee_holder",
+            "PAYEE_HOLDER_BAD": "payee_holder", "PAYEE_HOLDER_NOT_MEMBER": "payee_holder"}
 # Photo warnings worth a second look before submitting; the person may still confirm and go on.
 MATERIAL_FIELDS = ("id_photo", "signature", "application_letter", "authorisation")
 PHOTO_BLOCKERS = {"EXPECTED_NAME_MISMATCH", "EXPECTED_ID_MISMATCH", "GREYSCALE_COPY", "CARD_CUT_OFF"}
@@ -63,7 +69,7 @@ def apply():
     form = request.form if request.method == "POST" else {"items": request.args.get("items", ""),
                                                           **(_from_file(owned[0]) if owned else {})}
     errors: dict[str, str] = {}
-    ocr, kept = None, {}
+    ocr, kept, doubt = None, {}, None
     if request.method == "POST":
         try:
             kept = _kept_materials(request.form, request.files)
@@ -71,6 +77,8 @@ def apply():
             blockers = [w for w in ocr["warnings"] if w["code"] in PHOTO_BLOCKERS]
             if blockers and not request.form.get("photo_confirmed"):
                 errors["id_photo"] = "；".join(w["message"] for w in blockers)
+            elif (doubt := _card_doubt(body)) and not request.form.get("account_confirmed"):
+                errors["payee_account"] = doubt
             else:
                 app, _ = _service().submit(_actor(), body, request.form.get("idempotency_key", ""))
                 return redirect(f"/my/{app.id}?new=1")
@@ -82,6 +90,7 @@ def apply():
                            items=list(catalogue().items.values()), chosen=chosen, kept=kept, owned=owned,
                            members=_member_indexes(form), sources=INCOME_SOURCES, relations=list(Relation)[1:],
                            health=HEALTH, disabilities=eligibility.DISABILITY_TYPES,
+                           banks=PayeeService(services()).banks(), account_doubt=bool(doubt),
                            idempotency_key=request.form.get("idempotency_key") or secrets.token_urlsafe(16))
 
 
@@ -153,12 +162,24 @@ def _body_from_form(form, kept: dict[str, str]) -> tuple[dict, dict]:
     else:
         body["household"] = {"village_code": form.get("village_code", ""), "address": form.get("address", ""),
                              "phone": form.get("phone", ""), "members": _members_from_form(form, name, number)}
+    if any(form.get(f"payee_{part}", "").strip() for part in ("account", "bank")):
+        body["payee"] = {"bank": form.get("payee_bank", ""), "account_number": form.get("payee_account", ""),
+                         "holder_name": form.get("payee_holder", "").strip() or name}
     if form.get("assistant_mode"):  # 协理员 mode: the resident signs on the assistant's phone
         body["assistant"] = {"assistant_name": form.get("assistant_name", "").strip(), "resident_name": name,
                              "resident_id_number": number}
         if "signature" in kept:
             body["materials"]["assistant_authorisation"] = {"upload_key": kept["signature"]}
     return body, ocr
+
+
+def _card_doubt(body: dict) -> str | None:
+    """A UnionPay number whose check digit doesn't add up: asked once, then the person may go on."""
+    try:
+        doubts = account_warnings(normalise_account(body.get("payee", {}).get("account_number")))
+    except YimenError:
+        return None  # a malformed number is refused by the service, next to its field
+    return doubts[0][1] if doubts else None
 
 
 @bp.get("/my")
@@ -192,7 +213,8 @@ def _timeline(app_id: str, errors: dict | None = None, kept: dict | None = None,
     return render_template("h5/timeline.html", app=application_view(app, services().clock.today()),
                            new=request.args.get("new"), fixed=request.args.get("fixed"), household=household,
                            may_revoke=service.may_revoke(_actor(), app),
-                           sources=sources, errors=errors or {}, kept=kept or {}, form=request.form), status
+                           sources=sources, errors=errors or {}, kept=kept or {}, form=request.form,
+                           payee=service.payee_for_citizen(_actor(), app_id)), status
 
 
 @bp.post("/my/<app_id>/resubmit")

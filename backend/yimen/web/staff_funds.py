@@ -1,12 +1,16 @@
 """Staff console for funds (/staff/funds): 救助中心 reviews slips, 财政 approves or sends them back,
 exports the bank payment file, imports the bank's result file and reads the reconciliation report."""
 
+from collections import Counter
+
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 
 from ..domain.disbursement import SlipStatus
 from ..domain.errors import ValidationError, YimenError
 from ..domain.model import Role
+from ..domain.money import yuan
 from ..services.disbursement import DisbursementService
+from ..services.payees import MISSING_ROLES, PayeeService
 from . import staff
 from .common import api_doc, services
 
@@ -32,8 +36,10 @@ def _slips_page(error: str | None = None, status: int = 200, message: str | None
     service = _service()
     page = service.list_slips(g.actor, current, cursor=request.args.get("cursor"))
     batches = service.recent_batches(g.actor)
+    missing = PayeeService(services()).missing_payees(g.actor) if g.actor.role in MISSING_ROLES else []
     return render_template("staff/funds.html", actor=g.actor, page=page, current=current, statuses=list(SlipStatus),
-                           batches=batches.items, error=error, message=message or request.args.get("message"),
+                           batches=batches.items, missing=missing, error=error,
+                           message=message or request.args.get("message"),
                            may_review=g.actor.role in (Role.CENTRE, Role.ADMIN),
                            may_finance=g.actor.role in (Role.FINANCE, Role.ADMIN)), status
 
@@ -71,11 +77,20 @@ def csv_download(batch_id: str, text: str) -> Response:
 @_doc("生成银行代发文件（CSV 下载）")
 @staff.staff_page
 def export():
+    """All due slips, or only the ticked ones (a 绿色通道 slip in a batch of its own). The batch page
+    follows, saying what was held back and why; the payment file is downloaded from there."""
     try:
-        result = _service().export_batch(g.actor)
+        result = _service().export_batch(g.actor, request.form.getlist("slip_id") or None)
     except YimenError as exc:
         return _slips_page(exc.message, exc.status)
-    return csv_download(result.batch.id, result.payment_file)
+    batch = result.batch
+    message = f"已生成代发批次：{len(batch.lines)} 笔，合计 {yuan(batch.total_fen)} 元。"
+    if result.held_back:
+        reasons = Counter(h.reason for h in result.held_back)
+        message += (f"另有 {len(result.held_back)} 笔因收款账户问题暂缓（"
+                    + "；".join(f"{reason} {n} 笔" for reason, n in reasons.items())
+                    + "），请到“缺少收款账户”处理，处理后进入下一批。")
+    return redirect(url_for("staff_funds.batch", batch_id=batch.id, message=message), 303)
 
 
 @bp.get("/batches/<batch_id>/payment.csv")

@@ -3,11 +3,12 @@ const { shapeTimeline, statusLine, dueLine } = require('../../utils/timeline');
 const { listRow, itemRows } = require('../../utils/applications');
 const { correctionBody } = require('../../utils/apply');
 const { INCOME_SOURCES, incomeText, incomeTotals, changedIncomes } = require('../../utils/household');
+const { limitsLine, payeeLines } = require('../../utils/payee');
 
 Page(basePage({
   data: {
     fresh: false, title: '', status: '', due: '', items: [], assistant: null, steps: [], open: false,
-    correction: false, loading: true, withdrawing: false, mayRevoke: false,
+    correction: false, loading: true, withdrawing: false, mayRevoke: false, limits: '', payee: null,
     fixNote: '', fixPhoto: '', fixError: '', resubmitting: false,
     reason: '', members: [], sources: INCOME_SOURCES, incomes: [], totals: '',
   },
@@ -37,6 +38,8 @@ Page(basePage({
         open: Boolean(app.open),
         correction: Boolean(app.correction_requested),
         reason: app.correction_reason || '',
+        limits: limitsLine(app.time_limits),
+        payee: payeeLines(app.payee),
       });
       if (app.correction_requested) await this.loadFile();
     });

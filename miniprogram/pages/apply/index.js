@@ -11,6 +11,7 @@ const { villageOptions } = require('../../utils/regions');
 const { createStrokeRecorder } = require('../../utils/signature');
 const { INCOME_SOURCES, incomeFen, incomeTotals } = require('../../utils/household');
 const { newIdempotencyKey } = require('../../utils/ids');
+const { maskAccount, normalizeAccount, payeeWarning } = require('../../utils/payee');
 
 const EMPTY_PHOTO = { path: '', key: '', status: 'none', feedback: null, error: '' };
 const MEMBER_RELATIONS = RELATIONS.filter((r) => r !== '户主');
@@ -20,7 +21,13 @@ Page(basePage({
     assistant: false,
     steps: STEPS,
     step: 'form',
-    form: { name: '', idNumber: '', phone: '', villageCode: '', address: '', items: [], members: [], assistant: null },
+    form: {
+      name: '', idNumber: '', phone: '', villageCode: '', address: '', items: [], members: [], assistant: null,
+      payee: { bank: '', bankName: '', account: '', holder: '' },
+    },
+    banks: [],
+    payeeMasked: '',
+    payeeWarning: '',
     errors: {},
     memberErrors: [],
     catalogue: [],
@@ -50,7 +57,16 @@ Page(basePage({
     this.recorder = createStrokeRecorder();
     this.setData({ assistant, 'form.items': suggested, 'form.assistant': assistant ? { name: '', reason: '' } : null });
     if (assistant) wx.setNavigationBarTitle({ title: '协理员代办' });
-    return Promise.all([this.loadCatalogue(suggested), this.loadVillages()]);
+    return Promise.all([this.loadCatalogue(suggested), this.loadVillages(), this.loadBanks()]);
+  },
+
+  async loadBanks() {
+    try {
+      this.setData({ banks: (await getApp().api.banks()).items || [] });
+    } catch (e) {
+      // Applying without an account is allowed: it can be given at the township window later.
+      this.setData({ 'errors.payeeBank': '暂时取不到银行列表，可以先不填，以后带卡到乡镇窗口登记' });
+    }
   },
 
   async loadVillages() {
@@ -116,6 +132,20 @@ Page(basePage({
   onVillage(e) {
     const village = this.data.villages[Number(e.detail.value)];
     this.withoutError('villageCode', { 'form.villageCode': village.code, villageLabel: village.label });
+  },
+
+  onBank(e) {
+    const bank = this.data.banks[Number(e.detail.value)];
+    this.withoutError('payeeBank', { 'form.payee.bank': bank.code, 'form.payee.bankName': bank.name });
+  },
+
+  /* The number is shown back masked while typed, with a warning if its check digit doesn't add up. */
+  onAccount(e) {
+    const account = e.detail.value;
+    const digits = normalizeAccount(account);
+    const payeeMasked = /^\d{16,19}$/.test(digits) ? `您填的卡号：${maskAccount(digits)}` : '';
+    this.withoutError('payeeAccount', { 'form.payee.account': account, payeeMasked,
+      payeeWarning: payeeWarning({ account }) });
   },
 
   onReason(e) {
