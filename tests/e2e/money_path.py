@@ -81,18 +81,15 @@ class Driver:
         login = self.json("POST", "/api/v1/auth/wechat-login", json={"code": "money-path-new-citizen"})
         self.tokens["citizen"] = {"Authorization": f"Bearer {login['token']}"}
         self.openid = login["openid"]
-        banks = self.json("GET", "/api/v1/banks")["banks"] if self._has_banks() else []
+        banks = self.json("GET", "/api/v1/banks")["items"]
         body = application_body(head_name=HEAD, head_id=id_number("19580315", "66"))
         body["household"].pop("bank_card")
-        body["payee"] = {"bank": banks[0]["code"] if banks else "RCB", "account_number": FIRST_CARD,
+        body["payee"] = {"bank": banks[0]["code"], "account_number": FIRST_CARD,
                          "holder_name": HEAD}
         app = self.json("POST", "/api/v1/applications", "citizen", 201, json=body,
                         headers={"Idempotency-Key": "money-path-0001"})
         assert app["stage"] == "受理"
         return app["id"], self.case(app["id"], "window1")["household"]["id"]
-
-    def _has_banks(self) -> bool:
-        return "/api/v1/banks" in self.json("GET", "/api/openapi.json")["paths"]
 
     def my_notices(self) -> list[dict]:
         return self.json("GET", "/api/v1/me/notices", "citizen")["items"]
