@@ -9,7 +9,7 @@ import time
 
 import click
 
-from .config import load_config
+from .config import load_config, remember_public_base_url
 
 # "module:attribute" of click commands added by capability modules.
 COMMANDS: list[str] = [
@@ -50,19 +50,18 @@ def main() -> None:
 def serve(host: str, port: int, data_dir: str | None, threads: int, server_name: str) -> None:
     from .web.app import create_app
 
-    overrides = {}
-    if "YIMEN_WECHAT_API_BASE" not in os.environ:
-        overrides["WECHAT_API_BASE"] = f"http://{host}:{port}/wx-sim/"
-    if "YIMEN_PUBLIC_BASE_URL" not in os.environ:
-        overrides["PUBLIC_BASE_URL"] = f"http://{host}:{port}"
-    app = create_app(load_config(data_dir, **overrides))
+    if not os.environ.get("YIMEN_PUBLIC_BASE_URL"):  # local: links and QR codes follow the port served
+        remember_public_base_url(data_dir, f"http://{host}:{port}")
+    config = load_config(data_dir)
+    app = create_app(config)
     from .services.notice_worker import start_local_worker
 
     start_local_worker(app.extensions["yimen"])  # delivers the outbox: notices to WeChat / SMS
     _every(1800, _scan_deadlines, app.extensions["yimen"])  # what EventBridge does in the serverless path
     _every(5, _check_id_photos, app.extensions["yimen"])  # what the OCR queue's worker does there
     _every(3600, _expire_uploads, app.extensions["yimen"])  # what the bucket's lifecycle rule does there
-    click.echo(f"一门已启动：http://{host}:{port}/   工作人员后台：http://{host}:{port}/staff/")
+    base = config["PUBLIC_BASE_URL"]
+    click.echo(f"一门已启动：http://{host}:{port}/   工作人员后台：http://{host}:{port}/staff/   对外地址：{base}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     # werkzeug's access log prints raw paths (幸福码 tokens, query strings); yimen.http logs route patterns.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -11,6 +11,8 @@ import secrets
 from pathlib import Path
 
 DEFAULT_DATA_DIR = "var"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+BASE_URL_FILE = "public_base_url"  # written by `yimen serve` when YIMEN_PUBLIC_BASE_URL is not set
 
 
 def _key_file(data_dir: Path) -> dict:
@@ -27,7 +29,7 @@ def _key_file(data_dir: Path) -> dict:
 
 def load_config(data_dir: str | os.PathLike | None = None, **overrides) -> dict:
     env = os.environ
-    root = Path(data_dir or env.get("YIMEN_DATA_DIR", DEFAULT_DATA_DIR)).resolve()
+    root = data_root(data_dir)
     backend = overrides.get("BACKEND") or env.get("YIMEN_BACKEND", "sqlite")
     key_in_env = env.get("YIMEN_DATA_KEY") or env.get("YIMEN_DATA_KEY_CIPHERTEXT")
     if env.get("AWS_LAMBDA_FUNCTION_NAME") and not key_in_env:
@@ -44,11 +46,11 @@ def load_config(data_dir: str | os.PathLike | None = None, **overrides) -> dict:
         "DATABASE": root / "yimen.sqlite3",
         "BLOB_DIR": root / "blobs",
         "SECRET_KEY": env.get("YIMEN_SECRET_KEY") or keys.get("secret_key"),
-        "PUBLIC_BASE_URL": env.get("YIMEN_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+        "PUBLIC_BASE_URL": public_base_url(env, root),
         "WECHAT_APPID": env.get("YIMEN_WECHAT_APPID", "wx-local-demo"),
         "WECHAT_SECRET": env.get("YIMEN_WECHAT_SECRET", "local-demo-secret"),
         # Local mode points wechatpy at the bundled imitation; production leaves the real API.
-        "WECHAT_API_BASE": env.get("YIMEN_WECHAT_API_BASE", "http://127.0.0.1:8000/wx-sim/"),
+        "WECHAT_API_BASE": env.get("YIMEN_WECHAT_API_BASE") or public_base_url(env, root) + "/wx-sim/",
         "WECHAT_TOKEN": env.get("YIMEN_WECHAT_TOKEN", "local-callback-token"),
         "WECHAT_AES_KEY": env.get("YIMEN_WECHAT_AES_KEY"),
         "TOKEN_MAX_AGE": int(env.get("YIMEN_TOKEN_MAX_AGE", 7 * 24 * 3600)),
@@ -67,6 +69,27 @@ def load_config(data_dir: str | os.PathLike | None = None, **overrides) -> dict:
     # so that no second secret has to sit in the Lambda environment.
     config["SECRET_KEY"] = config["SECRET_KEY"] or hmac.new(config["DATA_KEY"], b"yimen-session", "sha256").hexdigest()
     return config
+
+
+def data_root(data_dir: str | os.PathLike | None = None) -> Path:
+    return Path(data_dir or os.environ.get("YIMEN_DATA_DIR", DEFAULT_DATA_DIR)).resolve()
+
+
+def public_base_url(env, root: Path) -> str:
+    """The one address every link the platform hands out starts with: QR codes on printed lists, the WeChat
+    OAuth callback, links in notices. YIMEN_PUBLIC_BASE_URL (production: the county's https address); else
+    the address `yimen serve` last served this data folder on (remembered in it), so a QR code printed by
+    another command points where the site really is; else the default local address."""
+    if env.get("YIMEN_PUBLIC_BASE_URL"):
+        return env["YIMEN_PUBLIC_BASE_URL"].rstrip("/")
+    remembered = root / BASE_URL_FILE
+    return remembered.read_text().strip() if remembered.is_file() else DEFAULT_BASE_URL
+
+
+def remember_public_base_url(data_dir: str | os.PathLike | None, url: str) -> None:
+    root = data_root(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / BASE_URL_FILE).write_text(url.rstrip("/") + "\n")
 
 
 def aws_settings(env) -> dict:

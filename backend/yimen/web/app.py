@@ -6,17 +6,16 @@ from pathlib import Path
 
 from flask import Flask, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
-from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 
 from ..bootstrap import Services, build_services
 from ..config import load_config
-from ..domain.errors import YimenError
 from ..services.auth import AuthService
 from ..services.regions import county_regions, region_label
 from ..services.uploads import MAX_PHOTO_BYTES
+from . import errors
 from .assets import init_assets
-from .common import RateLimiter, csrf_token, handle_http_error, handle_yimen_error, services
+from .common import RateLimiter, csrf_token, services
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 
@@ -95,9 +94,7 @@ def create_app(config: dict | None = None, services: Services | None = None) -> 
     for path in BLUEPRINTS + (LOCAL_BLUEPRINTS if config["LOCAL_PARTS"] else []):
         app.register_blueprint(_load(path))
     _refuse_local_parts_in_production(app, config)
-    app.register_error_handler(YimenError, handle_yimen_error)
-    app.register_error_handler(HTTPException, handle_http_error)
-    app.register_error_handler(Exception, _unexpected)
+    errors.register(app)
     app.add_url_rule("/healthz", "healthz", _healthz)
     app.after_request(_log_request)
     _register_filters(app)
@@ -151,16 +148,6 @@ def _healthz():
 
 
 _healthz.api_doc = {"summary": "健康检查", "auth": None, "body": None, "tags": ["system"]}
-
-
-def _unexpected(exc: Exception):
-    # Log the type and place only: request data may hold personal data.
-    logging.getLogger("yimen").error("unhandled %s", type(exc).__name__, exc_info=exc)
-    return handle_http_error(_Internal())
-
-
-class _Internal(HTTPException):
-    code = 500
 
 
 def _register_filters(app: Flask) -> None:

@@ -9,9 +9,8 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, jsonify, request, session
-from werkzeug.exceptions import HTTPException
 
-from ..domain.errors import NotAuthenticated, RateLimited, ValidationError, YimenError
+from ..domain.errors import NotAuthenticated, RateLimited, ValidationError
 from ..ports import Clock, UnitOfWork
 
 HTTP_MESSAGES = {
@@ -33,15 +32,6 @@ def error_response(code: str, message: str, status: int, details: dict | None = 
     if details:
         body["details"] = details
     return jsonify(error=body), status
-
-
-def handle_yimen_error(exc: YimenError):
-    return error_response(exc.code, exc.message, exc.status, exc.details)
-
-
-def handle_http_error(exc: HTTPException):
-    code, message = HTTP_MESSAGES.get(exc.code, ("HTTP_ERROR", "请求无法处理"))
-    return error_response(code, message, exc.code or 500)
 
 
 _UNSAFE_IN_PATH = re.compile(r"[\x00-\x20\x7f\\]")  # browsers drop tabs and newlines, read \\ as /

@@ -10,7 +10,7 @@ import threading
 import time
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, Flask, current_app, jsonify, redirect, request
+from flask import Blueprint, Flask, current_app, jsonify, redirect, render_template_string, request
 
 from .common import api_doc, safe_next
 
@@ -141,6 +141,24 @@ def subscribe_send():
 @api_doc("微信模拟：发送模板消息", tags=("wechat-imitation",))
 def template_send():
     return _receive("template")
+
+
+INDEX = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>本地微信接口模拟 · 一门</title></head>
+<body style="font-family:sans-serif;max-width:46rem;margin:2rem auto;line-height:1.6">
+<h1>本地微信接口模拟</h1>
+<p>仅在本地运行和测试时启用（YIMEN_MODE=local），生产环境不会出现。一门通过 wechatpy 像调用真实微信接口一样调用它：
+登录（code2Session、网页授权）、access_token、订阅消息和模板消息。</p>
+<p>已收到 <strong id="message-count">{{ count }}</strong> 条消息{% if count %}，最近一条发给
+<code>{{ (last.touser or '')[:6] }}…</code>（{{ last.kind }}）{% endif %}。
+完整内容见 <a href="{{ url_for('wechat_imitation.sim_messages') }}">/wx-sim/_sim/messages</a>（JSON）。</p>
+<p><a href="/">返回一门首页</a> · <a href="/staff/">工作人员后台</a></p></body></html>"""
+
+
+@bp.get("/")
+@api_doc("微信模拟：说明页（本地）", tags=("wechat-imitation",))
+def index():
+    messages = _state().messages
+    return render_template_string(INDEX, count=len(messages), last=messages[-1] if messages else {})
 
 
 # Control endpoints for tests and local demos.
