@@ -86,3 +86,10 @@ def test_one_public_base_url_for_every_command(tmp_path, monkeypatch):
     assert config["WECHAT_API_BASE"] == "http://127.0.0.1:8123/wx-sim/"
     monkeypatch.setenv("YIMEN_PUBLIC_BASE_URL", "https://yimen.example.gov.cn/")
     assert load_config(tmp_path)["PUBLIC_BASE_URL"] == "https://yimen.example.gov.cn"
+
+
+def test_household_page_title_is_plain(staff_client, seeded):
+    with seeded.uow() as uow:
+        household = next(uow.households.iter_in_area("990101001"))
+    page = staff_client("window1").get(f"/staff/households/{household.id}").get_data(as_text=True)
+    assert re.search(r"<title>(.*?)</title>", page, re.S).group(1) == "一户一档 · 一门 社会救助"
