@@ -45,7 +45,8 @@ def test_too_many_requests_is_a_page(client, services):
     limiter = client.application.extensions["yimen"].extras["rate_limiter"]
     for _ in range(30):  # thirty questions already asked from this address this minute
         limiter.check("policy-ask", "127.0.0.1", 30, 60)
-    page = client.post("/ask", data={"question": "低保怎么申请"}, headers=HTML)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/ask").get_data(as_text=True)).group(1)
+    page = client.post("/ask", data={"question": "低保怎么申请", "csrf": csrf}, headers=HTML)
     assert page.status_code == 429 and page.headers["Retry-After"] == "60"
     assert "操作太频繁" in page.get_data(as_text=True)
 
