@@ -4,7 +4,7 @@ list, the export that says what it held back, and notices that tell the truth.""
 
 import re
 
-from tests.workflow.helpers import act, application_body, csrf_on, decide, submit
+from tests.workflow.helpers import act, application_body, csrf_on, decide, id_number, submit
 from yimen.domain.disbursement import SlipStatus
 from yimen.services.auth import AuthService
 from yimen.services.disbursement import DisbursementService
@@ -148,3 +148,30 @@ def test_no_account_means_the_approval_says_how_to_give_one_the_centre_lists_it_
     history = centre.get(f"/staff/funds/slips/{slips[0].id}").get_data(as_text=True)
     assert "示范县农村商业银行 6217 **** **** 0012" in history and "银行处理中" in history
     assert re.search(r"6217000000000000012", history) is None
+
+
+def test_a_green_channel_grant_goes_out_at_once_in_a_batch_of_its_own(client, citizen_headers, staff_client, seeded,
+                                                                      services):
+    body = {**application_body(head_name="火灾户", head_id=id_number("19600505", "56"), items=["linshi-jinan"]),
+            "emergency": {"kind": "火灾", "description": "住房失火"}, "payee": _payee(holder_name="火灾户")}
+    app_id = submit(client, citizen_headers, body).get_json()["id"]
+    granted = act(staff_client("window1"), app_id, "green", {"item_code": "linshi-jinan", "amount_yuan": "2000",
+                                                             "reason": "火灾，先行发放应急救助"})
+    assert granted.status_code == 303
+    approved = next(j for j in _jobs(services) if j["event"] == "approved")
+    assert "资金将打入您登记的收款账户6228 **** **** 0018" in render("approved", approved["data"]).text
+
+    auth, funds = AuthService(services), DisbursementService(services)
+    with services.uow() as uow:  # the demo's own approved slips wait in the same queue
+        (green,) = [s for s in uow.slips.list_by_status(SlipStatus.PENDING_REVIEW.value, limit=200).items
+                    if s.application_id == f"{app_id}-green"]
+    assert green.urgent
+    funds.act(auth.staff_actor("centre"), "review", [green.id])
+    funds.act(auth.staff_actor("finance"), "approve", [green.id])
+    finance = staff_client("finance")
+    page = finance.get("/staff/funds/?status=待拨付").get_data(as_text=True)
+    assert "（绿色通道）" in page and 'id="export-selected"' in page
+    own = finance.post("/staff/funds/batches/export", data={"csrf": csrf_on(page), "slip_id": [green.id]})
+    assert own.status_code == 303
+    report = finance.get(own.headers["Location"]).get_data(as_text=True)
+    assert "已生成代发批次：1 笔，合计 2000.00 元。" in report and "6228 **** **** 0018" in report
