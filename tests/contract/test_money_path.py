@@ -129,23 +129,32 @@ def test_a_crash_mid_export_is_rolled_back_by_the_recovery_step_and_the_export_r
         assert uow.batches.get(stuck.id).state == BatchState.VOID
         assert uow.batches.get(done.batch.id).state == BatchState.EXPORTED
 
-    # The bank's result file (147 lines, one failed) hits a crash in its middle chunk: importing the same
-    # file again finishes it, and every line is settled exactly once.
+
+def test_a_result_file_interrupted_half_way_is_finished_by_importing_it_again(backend):
+    """Checked whole first, then applied in chunks: a crash in the middle chunk leaves the first applied;
+    importing the same file again settles the rest, and every line exactly once."""
+    ids = _approved_slips(backend, 3 * IMPORT_CHUNK)
+    service = DisbursementService(backend.services)
+    done = service.export_batch(FINANCE)
     rows = [line.split(",") for line in done.payment_file.strip().split("\r\n")[1:]]
+    failing = rows[-1][1]
     result = "batch_id,line_id,amount_fen,result,reason,paid_on\n" + "".join(
-        f"{r[0]},{r[1]},{r[6]},{'failed,账户已销户' if r[1] == '00140' else 'paid,'},2026-11-27\n" for r in rows)
-    middle = len(rows) // IMPORT_CHUNK // 2  # chunks applied before the crash; unit 1 reads the batch
-    crashing = DisbursementService(_sequential(backend, FaultyUnits(backend, 2 + middle, crash)))
+        f"{r[0]},{r[1]},{r[6]},{'failed,账户已销户' if r[1] == failing else 'paid,'},2026-11-27\n" for r in rows)
+
+    def crash():
+        raise Killed
+
+    crashing = DisbursementService(_sequential(backend, FaultyUnits(backend, 3, crash)))  # 1 reads the batch
     with pytest.raises(Killed):
         crashing.import_results(FINANCE, result.encode())
+    assert service.report(FINANCE, done.batch.id)["paid"]["count"] == IMPORT_CHUNK, "the first chunk only"
     again = service.import_results(FINANCE, result.encode())
-    assert (again.paid, again.failed, again.unchanged) == (
-        len(rows) - middle * IMPORT_CHUNK - 1, 1, middle * IMPORT_CHUNK)
+    assert (again.paid, again.failed, again.unchanged) == (len(rows) - IMPORT_CHUNK - 1, 1, IMPORT_CHUNK)
     assert service.import_results(FINANCE, result.encode()).already_imported
     report = service.report(FINANCE, done.batch.id)
     assert report["balanced"] and (report["paid"]["count"], report["failed"]["count"]) == (len(rows) - 1, 1)
     with backend.uow() as uow:
-        slips = uow.slips.get_many(ids[:-3])
+        slips = uow.slips.get_many(ids)
         records = [r for s in slips.values() for r in uow.aid_records.list_for_household(s.household_id)]
     assert sorted(r.source_ref for r in records) == sorted(s.id for s in slips.values() if s.status == SlipStatus.PAID)
     assert len(records) == len(rows) - 1
