@@ -76,11 +76,21 @@ function memberErrors(errors, count) {
   }));
 }
 
+/* Name and ID number of one person (查进度, 绑定): {name?, idNumber?} messages, empty when both are fine. */
+function personErrors(name, idNumber, today) {
+  const errors = {};
+  const nameError = checkName(name);
+  const idError = checkIdNumber(idNumber, today);
+  if (nameError) errors.name = nameError;
+  if (idError) errors.idNumber = idError;
+  return errors;
+}
+
 function hasErrors(errors) {
   return Object.keys(errors).length > 0;
 }
 
 module.exports = {
   checkName, checkPhone, checkAddress, checkIdNumber, validateApplicationForm, memberErrors, hasErrors, RELATIONS,
-  PROXY_REASONS,
+  PROXY_REASONS, personErrors,
 };

@@ -1,5 +1,5 @@
 const { basePage, whileBusy } = require('../../utils/page');
-const { checkName, checkIdNumber } = require('../../utils/validate');
+const { personErrors, hasErrors } = require('../../utils/validate');
 const { normalizeIdNumber } = require('../../utils/idcard');
 const { todayIso } = require('../../utils/format');
 
@@ -27,13 +27,9 @@ Page(basePage({
   },
 
   async onSendSms() {
-    const errors = {};
-    const nameError = checkName(this.data.name);
-    const idError = checkIdNumber(this.data.idNumber, todayIso());
-    if (nameError) errors.name = nameError;
-    if (idError) errors.idNumber = idError;
+    const errors = personErrors(this.data.name, this.data.idNumber, todayIso());
     this.setData({ errors });
-    if (nameError || idError) return;
+    if (hasErrors(errors)) return;
     return whileBusy(this, 'busy', async () => {
       const data = await getApp().api.bindSmsRequest(normalizeIdNumber(this.data.idNumber), this.data.name.trim());
       this.setData({ step: 'sms', message: data.message, smsCode: '' });

@@ -1,5 +1,5 @@
 const { basePage, whileBusy } = require('../../utils/page');
-const { checkName, checkIdNumber } = require('../../utils/validate');
+const { personErrors, hasErrors } = require('../../utils/validate');
 const { normalizeIdNumber } = require('../../utils/idcard');
 const { statusLine } = require('../../utils/timeline');
 const { todayIso } = require('../../utils/format');
@@ -15,13 +15,9 @@ Page(basePage({
   },
 
   async onSearch() {
-    const errors = {};
-    const nameError = checkName(this.data.name);
-    const idError = checkIdNumber(this.data.idNumber, todayIso());
-    if (nameError) errors.name = nameError;
-    if (idError) errors.idNumber = idError;
+    const errors = personErrors(this.data.name, this.data.idNumber, todayIso());
     this.setData({ errors });
-    if (nameError || idError) return;
+    if (hasErrors(errors)) return;
     return whileBusy(this, 'searching', async () => {
       const data = await getApp().api.statusLookup(normalizeIdNumber(this.data.idNumber), this.data.name.trim());
       this.setData({ result: { message: data.message, lines: (data.applications || []).map(statusLine) } });
