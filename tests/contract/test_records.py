@@ -30,6 +30,20 @@ def test_household_round_trip_keeps_every_field(backend):
     assert loaded.phone == "13800001111"
 
 
+def test_household_file_fields_round_trip(backend):
+    """一户一档: health, property and the expenses that count, including "not recorded" (None) and 0 apart."""
+    h = household(id_numbers=("511721195001011234", "511721201001011238"), houses=0, vehicles=1,
+                  medical_costs_fen=860000, education_costs_fen=None, housing="危房")
+    h.members[0].health, h.members[0].monthly_income_fen = "大病", {"养老金": 15000, "务农": 2000}
+    h.members[1].school, h.members[1].disability_type, h.members[1].disability_grade = "小学", "肢体", 2
+    with backend.uow() as uow:
+        uow.households.add(h)
+    with backend.uow() as uow:
+        loaded = uow.households.get(h.id)
+    assert loaded == h
+    assert (loaded.houses, loaded.education_costs_fen, loaded.members[0].health) == (0, None, "大病")
+
+
 def test_personal_data_is_encrypted_at_rest(backend):
     with backend.uow() as uow:
         uow.households.add(household(id_numbers=("511721195001011234",), phone="13800001111",
