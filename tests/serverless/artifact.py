@@ -345,7 +345,7 @@ def apply_with_photo(deployed: Deployed, person, phone: Browser | None = None) -
     phone = phone or Browser(deployed)
     citizen_login(phone)
     page = text(phone.send("GET", "/apply"))
-    form = {"idempotency_key": hidden(page, "idempotency_key"), "name": person.name,
+    form = {"csrf": hidden(page, "csrf"), "idempotency_key": hidden(page, "idempotency_key"), "name": person.name,
             "id_number": person.id_number, "phone": "13900003333", "village_code": VILLAGE,
             "address": "示范村2组", "items": "dibao", "signature": "data:image/png;base64," + png()}
     done = phone.send("POST", "/apply", form=form, files={"id_photo": ("card.jpg", card_photo(person), "image/jpeg")})
