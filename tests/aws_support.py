@@ -63,17 +63,20 @@ class AwsStack:
     bucket: str
     queues: dict[str, str] = field(default_factory=dict)  # kind -> queue URL
     dead_letters: dict[str, str] = field(default_factory=dict)
+    anchor_key: str = ""  # the KMS key that signs audit anchors
 
     def config(self) -> dict:
         """load_config overrides selecting the aws backend against this stack."""
         return {"BACKEND": "aws", "AWS_REGION": REGION, "AWS_ENDPOINT_URL": self.endpoint,
-                "DYNAMODB_TABLE": self.table, "BLOB_BUCKET": self.bucket, "QUEUE_URLS": dict(self.queues)}
+                "DYNAMODB_TABLE": self.table, "BLOB_BUCKET": self.bucket, "QUEUE_URLS": dict(self.queues),
+                "AUDIT_SIGNING_KEY_ID": self.anchor_key}
 
     def env(self) -> dict:
         """The same, as the environment variables serverless.yml gives a Lambda function."""
         env = {"YIMEN_BACKEND": "aws", "YIMEN_AWS_REGION": REGION, "YIMEN_AWS_ENDPOINT_URL": self.endpoint,
                "YIMEN_DYNAMODB_TABLE": self.table, "YIMEN_BLOB_BUCKET": self.bucket, **DUMMY_CREDENTIALS}
         env.update({f"YIMEN_QUEUE_{kind.upper()}": url for kind, url in self.queues.items()})
+        env["YIMEN_AUDIT_SIGNING_KEY_ID"] = self.anchor_key
         return env
 
     def drain(self, kind: str) -> list[dict]:
@@ -96,7 +99,14 @@ def create_stack(endpoint: str) -> AwsStack:
     _create_table(endpoint, stack.table)
     _create_bucket(endpoint, stack.bucket)
     _create_queues(endpoint, prefix, stack)
+    stack.anchor_key = _create_anchor_key(endpoint)
     return stack
+
+
+def _create_anchor_key(endpoint: str) -> str:
+    spec = infra("kms.yml")["AuditAnchorKey"]["Properties"]
+    created = client("kms", endpoint).create_key(KeySpec=spec["KeySpec"], KeyUsage=spec["KeyUsage"])
+    return created["KeyMetadata"]["KeyId"]
 
 
 def _create_table(endpoint: str, name: str) -> None:

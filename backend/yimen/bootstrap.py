@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .adapters.clock import SystemClock
-from .adapters.crypto import AesGcmCipher, FileSealer
-from .ports import BlobStore, Cipher, Clock, UnitOfWork
+from .adapters.crypto import AesGcmCipher, FileSealer, audit_mac_key
+from .domain.audit import Sealer
+from .ports import AnchorSigner, BlobStore, Cipher, Clock, UnitOfWork
 
 
 @dataclass
@@ -17,6 +18,8 @@ class Services:
     cipher: Cipher
     blobs: BlobStore
     wechat: object  # adapters.wechat.WeChatGateway
+    sealer: Sealer  # the audit chains' MAC
+    anchor_signer: AnchorSigner
     extras: dict = field(default_factory=dict)  # per-process singletons (OCR engine, Q&A index...)
 
 
@@ -24,10 +27,11 @@ def build_services(config: dict, clock: Clock | None = None) -> Services:
     from .adapters.wechat import WeChatGateway
 
     cipher = AesGcmCipher(config["DATA_KEY"])
-    uow, blobs = _records_and_blobs(config, cipher)
+    sealer = Sealer(config.get("AUDIT_KEY") or audit_mac_key(config["DATA_KEY"]))
+    uow, blobs = _records_and_blobs(config, cipher, sealer)
     wechat = WeChatGateway(config["WECHAT_APPID"], config["WECHAT_SECRET"], config["WECHAT_API_BASE"])
     services = Services(config=config, uow=uow, clock=clock or SystemClock(), cipher=cipher, blobs=blobs,
-                        wechat=wechat)
+                        wechat=wechat, sealer=sealer, anchor_signer=_anchor_signer(config))
     if config.get("OCR_FUNCTION"):  # the API function: photos are read by the OCR function, not here
         from .adapters.ocr_lambda import LambdaOcrEngine
 
@@ -35,13 +39,23 @@ def build_services(config: dict, clock: Clock | None = None) -> Services:
     return services
 
 
-def _records_and_blobs(config: dict, cipher: Cipher):
+def _anchor_signer(config: dict) -> AnchorSigner:
+    from .adapters.anchor_signers import FileAnchorSigner, KmsAnchorSigner
+
+    if config.get("AUDIT_SIGNING_KEY_ID"):
+        from .adapters.aws import LazyClient
+
+        return KmsAnchorSigner(LazyClient(config, "kms"), config["AUDIT_SIGNING_KEY_ID"])
+    return FileAnchorSigner(config["AUDIT_SIGNING_KEY_FILE"])
+
+
+def _records_and_blobs(config: dict, cipher: Cipher, sealer: Sealer):
     if config["BACKEND"] == "sqlite":
         from .adapters.blobs_local import LocalBlobStore
         from .adapters.sqlite import SqliteDatabase
 
         blobs = LocalBlobStore(Path(config["BLOB_DIR"]), FileSealer(config["DATA_KEY"]), config["SECRET_KEY"].encode())
-        return SqliteDatabase(Path(config["DATABASE"]), cipher).uow, blobs
+        return SqliteDatabase(Path(config["DATABASE"]), cipher, sealer).uow, blobs
     if config["BACKEND"] == "aws":
         from .adapters.aws import LazyClient
         from .adapters.dynamodb import DynamoDatabase
@@ -49,7 +63,7 @@ def _records_and_blobs(config: dict, cipher: Cipher):
         from .adapters.sqs import SqsJobQueue
 
         queue = SqsJobQueue(LazyClient(config, "sqs"), config["QUEUE_URLS"])
-        records = DynamoDatabase(LazyClient(config, "dynamodb"), config["DYNAMODB_TABLE"], cipher, queue)
+        records = DynamoDatabase(LazyClient(config, "dynamodb"), config["DYNAMODB_TABLE"], cipher, sealer, queue)
         blobs = S3BlobStore(LazyClient(config, "s3"), config["BLOB_BUCKET"], config["S3_SSE"], config["KMS_KEY_ID"])
         return records.uow, blobs
     raise ValueError(f"unknown backend {config['BACKEND']!r}")

@@ -60,6 +60,7 @@ def serve(host: str, port: int, data_dir: str | None, threads: int, server_name:
     _every(1800, _scan_deadlines, app.extensions["yimen"])  # what EventBridge does in the serverless path
     _every(5, _check_id_photos, app.extensions["yimen"])  # what the OCR queue's worker does there
     _every(3600, _expire_uploads, app.extensions["yimen"])  # what the bucket's lifecycle rule does there
+    _every(900, _anchor_audit, app.extensions["yimen"])  # functions/audit_anchor.py there
     base = config["PUBLIC_BASE_URL"]
     click.echo(f"一门已启动：http://{host}:{port}/   工作人员后台：http://{host}:{port}/staff/   对外地址：{base}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -97,6 +98,12 @@ def _scan_deadlines(services) -> None:
     from .services.applications import ApplicationService
 
     ApplicationService(services).scan_deadlines(int(services.config.get("DEADLINE_WARN_DAYS", DEFAULT_WARN_DAYS)))
+
+
+def _anchor_audit(services) -> None:
+    from .services.audit import AuditService
+
+    AuditService(services).anchor()
 
 
 def _expire_uploads(services) -> None:
@@ -140,20 +147,28 @@ def audit() -> None:
     pass
 
 
-@audit.command("verify", help="校验审计哈希链；有被改动或删除的事件时退出码为 1")
+@audit.command("verify", help="校验审计哈希链与签名锚点；有被改动、删除或截断的事件时退出码为 1")
 @click.option("--data-dir", default=None)
 def audit_verify(data_dir: str | None) -> None:
-    from .domain.audit import first_broken
+    from .services.audit import AuditService
 
-    services = _services(data_dir)
-    with services.uow() as uow:
-        events = list(uow.audit.iter_all())
-    broken = first_broken(events)
-    if broken:
-        event, why = broken
-        click.echo(f"审计链断裂：第 {event.seq} 号事件（{event.action} {event.object_type}/{event.object_id}）：{why}")
+    verdict = AuditService(_services(data_dir)).verify()
+    for problem in verdict.problems:
+        click.echo(f"审计链断裂：{problem}")
+    if verdict.problems:
         sys.exit(1)
-    click.echo(f"审计链完整：共 {len(events)} 个事件。")
+    anchor = verdict.anchor
+    click.echo(f"审计链完整：共 {verdict.events} 个事件，{verdict.chains} 条链；最新锚点第 {anchor.no} 号"
+               f"（{anchor.at:%Y-%m-%d %H:%M}），其后 {verdict.unanchored} 个事件待下次锚定。")
+
+
+@audit.command("anchor", help="对每条审计链的链头签名存证（定时运行，如每 15 分钟）")
+@click.option("--data-dir", default=None)
+def audit_anchor(data_dir: str | None) -> None:
+    from .services.audit import AuditService
+
+    anchor = AuditService(_services(data_dir)).anchor()
+    click.echo(f"已写入第 {anchor.no} 号锚点：{len(anchor.heads)} 条链，签名密钥 {anchor.key_id}。")
 
 
 def _register() -> None:

@@ -57,6 +57,12 @@ def load_config(data_dir: str | os.PathLike | None = None, **overrides) -> dict:
         "BANKS_FILE": env.get("YIMEN_BANKS_FILE"),  # the county's paying banks; default data/banks.yaml
         "GREEN_MAX_FEN": int(env.get("YIMEN_GREEN_MAX_FEN", 2_000_000)),  # cap on one green-channel grant
         "GREEN_SECOND_SIGNER_FEN": int(env.get("YIMEN_GREEN_SECOND_SIGNER_FEN", 300_000)),  # above: co-signed
+        # The audit chain's MAC key: derived from the data key unless pinned (base64, 32 bytes), e.g.
+        # to keep it when the data key is rotated. Anchors are signed with a KMS key in the cloud,
+        # else with a key file kept outside the database.
+        "AUDIT_KEY": base64.b64decode(env["YIMEN_AUDIT_KEY"]) if env.get("YIMEN_AUDIT_KEY") else None,
+        "AUDIT_SIGNING_KEY_ID": env.get("YIMEN_AUDIT_SIGNING_KEY_ID"),
+        "AUDIT_SIGNING_KEY_FILE": Path(env.get("YIMEN_AUDIT_SIGNING_KEY_FILE") or root / "audit-signing-key.pem"),
     }
     config.update(aws_settings(env))
     # Claim chunks of a bank export written at once. DynamoDB takes concurrent transactions (e.g. 4 on a

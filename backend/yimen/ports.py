@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Generic, TypeVar
 
+from .domain.audit import Anchor
 from .domain.disbursement import Batch, Slip
 from .domain.model import AidRecord, AuditEvent, Household, StaffUser
 from .domain.workflow import Application, Complaint, Stage
@@ -104,15 +105,31 @@ class AidRecordRepository(abc.ABC):
 
 
 class AuditLog(abc.ABC):
-    @abc.abstractmethod
-    def append(self, event: AuditEvent) -> AuditEvent:
-        """Seal the event onto the chain (domain.audit.seal) and store it; returns it sealed."""
+    """Events on CHAINS keyed hash chains, and the signed anchors over them (domain.audit)."""
 
     @abc.abstractmethod
-    def iter_all(self) -> Iterator[AuditEvent]: ...
+    def append(self, event: AuditEvent) -> AuditEvent:
+        """Seal the event onto its object's chain (Sealer.seal) and store it in this unit of work;
+        returns it sealed. Two units appending to one chain at once never fork it."""
+
+    @abc.abstractmethod
+    def iter_all(self) -> Iterator[AuditEvent]:
+        """Every event, chain by chain, in seq order; object and chain as the stored keys say."""
 
     @abc.abstractmethod
     def for_object(self, object_type: str, object_id: str) -> list[AuditEvent]: ...
+
+    @abc.abstractmethod
+    def heads(self) -> dict[str, list]:
+        """chain -> [seq, hash] of its last stored event, for every chain that has one."""
+
+    @abc.abstractmethod
+    def add_anchor(self, anchor: Anchor) -> None:
+        """Store a signed anchor; Conflict if its number is taken (two anchoring jobs at once)."""
+
+    @abc.abstractmethod
+    def latest_anchors(self, n: int = 2) -> list[Anchor]:
+        """The last n anchors, oldest first."""
 
 
 class KeyValue(abc.ABC):
@@ -372,6 +389,20 @@ class ComplaintRepository(abc.ABC):
     @abc.abstractmethod
     def update(self, complaint: Complaint) -> None:
         """Optimistic: raises Conflict unless the stored version is `complaint.version`; bumps it."""
+
+
+class AnchorSigner(abc.ABC):
+    """Signs audit anchors with a key the records store never holds (a KMS key only the anchoring job
+    may sign with, or a key file outside the database)."""
+
+    key_id: str
+
+    @abc.abstractmethod
+    def sign(self, digest: bytes) -> str:
+        """Signature over a SHA-256 digest (base64)."""
+
+    @abc.abstractmethod
+    def verify(self, digest: bytes, signature: str) -> bool: ...
 
 
 class SmsSender(abc.ABC):

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from yimen.domain.audit import first_broken
+from yimen.domain.audit import chain_for
 from yimen.domain.errors import Conflict, RateLimited
 from yimen.domain.model import AidRecord, AuditEvent, Household, Member, Relation, Role, StaffUser
 from yimen.web.common import RateLimiter
@@ -225,14 +225,16 @@ def test_audit_chain_spans_units_of_work(backend):
         uow.audit.append(event(2, "h2"))
     with backend.uow() as uow:
         third = uow.audit.append(event(3))
-    assert (first.seq, third.seq) == (1, 3)
+    assert chain_for("household", "h1") != chain_for("household", "h2")
+    assert (first.chain, first.seq, third.chain, third.seq) == (chain_for("household", "h1"), 1, first.chain, 2)
     with backend.uow() as uow:
-        chain = list(uow.audit.iter_all())
+        events = list(uow.audit.iter_all())
         trail = uow.audit.for_object("household", "h1")
-    assert [e.seq for e in chain] == [1, 2, 3]
-    assert first_broken(chain) is None
+    assert [(e.chain, e.seq) for e in events] == sorted([(first.chain, 1), (first.chain, 2),
+                                                         (chain_for("household", "h2"), 1)])
+    assert backend.services.sealer.first_broken(events) is None
     assert [e.action for e in trail] == ["edit1", "edit3"]
-    assert chain[0] == first
+    assert trail[0] == first
 
 
 def test_concurrent_appends_keep_one_unbroken_chain(backend):
@@ -260,7 +262,7 @@ def test_concurrent_appends_keep_one_unbroken_chain(backend):
     with backend.uow() as uow:
         chain = list(uow.audit.iter_all())
     assert [e.seq for e in chain] == [1, 2, 3, 4, 5, 6]
-    assert first_broken(chain) is None
+    assert backend.services.sealer.first_broken(chain) is None
 
 
 def test_counters_count_up_per_key_and_stay_apart_from_values(backend):

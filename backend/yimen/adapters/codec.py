@@ -6,6 +6,7 @@ hashes travel beside the document so adapters can index them without ever seeing
 from dataclasses import asdict, fields
 from datetime import date, datetime
 
+from ..domain.audit import Anchor
 from ..domain.departments import DEPARTMENTS, department_in
 from ..domain.disbursement import Attempt, Batch, BatchLine, BatchState, Slip, SlipStatus
 from ..domain.model import AidRecord, AuditEvent, Household, Member, Relation, Role, StaffUser, WorkCapacity
@@ -90,8 +91,18 @@ def audit_to_doc(event: AuditEvent) -> dict:
     return {**asdict(event), "at": event.at.isoformat()}
 
 
-def audit_from_doc(doc: dict) -> AuditEvent:
-    return AuditEvent(**{**_known(AuditEvent, doc), "at": datetime.fromisoformat(doc["at"])})
+def audit_from_doc(doc: dict, **keys) -> AuditEvent:
+    """`keys`: what the stored keys say (chain, seq, object), which win over the document: the
+    keys are what queries use, so a changed key must show as a broken MAC, not go unseen."""
+    return AuditEvent(**{**_known(AuditEvent, doc), "at": datetime.fromisoformat(doc["at"]), **keys})
+
+
+def anchor_to_doc(anchor: Anchor) -> dict:
+    return {**asdict(anchor), "at": anchor.at.isoformat()}
+
+
+def anchor_from_doc(doc: dict) -> Anchor:
+    return Anchor(**{**_known(Anchor, doc), "at": datetime.fromisoformat(doc["at"])})
 
 
 def _known(cls, doc: dict) -> dict:

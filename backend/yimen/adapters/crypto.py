@@ -14,6 +14,11 @@ from ..ports import Cipher
 PREFIX = "v1:"
 
 
+def audit_mac_key(master: bytes) -> bytes:
+    """The audit chain's HMAC key (domain.audit.Sealer), apart from the encryption and lookup keys."""
+    return _derive(master, b"yimen-audit")
+
+
 def _derive(master: bytes, purpose: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master)
 

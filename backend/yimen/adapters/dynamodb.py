@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from ..domain.audit import seal
+from ..domain.audit import ANCHOR_TAKEN, Anchor, Sealer, all_chains, chain_for
 from ..domain.disbursement import Batch, BatchState, Slip
-from ..domain.errors import Conflict, ValidationError
+from ..domain.errors import Conflict, TooLarge, ValidationError
 from ..domain.model import AidRecord, AuditEvent, Household, StaffUser
 from ..domain.workflow import Application, Complaint, Stage
 from ..ports import (
@@ -54,7 +54,6 @@ NO_DUE = "9999-12-31"  # sorts after every real date: cases without a limit come
 STALE = ("STALE_VERSION", "该记录已被他人修改，请刷新后重试")
 HANDLED = ("STALE_VERSION", "该记录已被他人处理，请刷新后重试")
 CHANGED = ("DATA_CHANGED", "数据刚刚已被他人修改，请刷新后重试")
-AUDIT_HEAD = ("AUDIT", "HEAD")
 COMPRESS_ABOVE = 64_000  # characters of JSON
 INDEXES = ("GSI1", "GSI2", "GSI3", "GSI4")
 
@@ -229,17 +228,16 @@ class Store:
             next_cursor = encode_cursor({name: found[limit - 1][name] for name in names})
         return Page([load(item) for item in found[:limit]], next_cursor)
 
-    def commit(self, last: list[Key] | None = None) -> None:
-        """Write everything in TransactWriteItems of at most 100 items; `last` keys go last so the
-        audit chain lands in the final transaction. Bigger units (bulk imports, demo seeding) are
-        atomic per 100 items, and their writes are idempotent, so a re-run completes them."""
-        last = [k for k in last or [] if k in self.writes]
-        keys = [k for k in self.writes if k not in last] + last
-        for start in range(0, len(keys), TX_LIMIT):
-            chunk = keys[start:start + TX_LIMIT]
-            self._transact(chunk)
-            for key in chunk:
-                del self.writes[key]
+    def commit(self) -> None:
+        """Everything the unit wrote, its audit events included, in one TransactWriteItems. A unit
+        over DynamoDB's 100 items is refused whole: bulk work (imports, seeding) is split into units
+        of its own by the service, each with its own audit event (services/bulk.py)."""
+        if len(self.writes) > TX_LIMIT:
+            raise TooLarge("UNIT_TOO_LARGE", f"一次提交的记录过多（{len(self.writes)} 条，上限 {TX_LIMIT} 条），"
+                                             "未写入任何内容，请分批处理")
+        if self.writes:
+            self._transact(list(self.writes))
+        self.writes.clear()
 
     def _transact(self, keys: list[Key]) -> None:
         items = [self._operation(key, self.writes[key]) for key in keys]
@@ -389,48 +387,68 @@ class DynamoAidRecords(AidRecordRepository):
 
 
 class DynamoAudit(AuditLog):
-    """Events AUDIT/<seq:012d> in one partition (the chain is one sequence anyway); the head pointer
-    AUDIT/HEAD holds the last event and is written with a condition on its seq, so two concurrent
-    appends can't both extend the chain. GSI1 AUDOBJ#<type>#<id> gives one object's trail."""
+    """Events AUDIT#<chain>/<seq:012d>: CHAINS partitions, so unrelated cases don't write one hot key.
+    Appending writes the next seq with attribute_not_exists, so two units can't both extend a chain;
+    GSI1 AUDOBJ#<type>#<id> gives one object's trail. Anchors AUDITANCHOR/<no:012d>."""
 
-    def __init__(self, store: Store):
-        self.store = store
+    def __init__(self, store: Store, sealer: Sealer):
+        self.store, self.sealer = store, sealer
         self.pending: list[AuditEvent] = []
+        self.last: dict[str, AuditEvent] = {}  # per chain, including this unit's own events
 
     def append(self, event: AuditEvent) -> AuditEvent:
-        head = self.store.get(*AUDIT_HEAD)
-        prev = codec.audit_from_doc(json.loads(head["doc"])) if head else None
-        seal(event, prev)
+        event.chain = chain_for(event.object_type, event.object_id)
+        prev = self.last[event.chain] if event.chain in self.last else self._stored_last(event.chain)
+        self.sealer.seal(event, prev)
         self.store.put(self._item(event), ("absent",), check_now=False)
-        self.store.put({"PK": AUDIT_HEAD[0], "SK": AUDIT_HEAD[1], "seq": event.seq,
-                        "doc": _dumps(codec.audit_to_doc(event))},
-                       ("eq", "seq", prev.seq) if prev else ("absent",), check_now=False)
+        self.last[event.chain] = event
         self.pending.append(event)
         return event
 
+    def _stored_last(self, chain: str) -> AuditEvent | None:
+        found = next(self.store.query(None, f"AUDIT#{chain}", forward=False, page_size=1), None)
+        return self._load(found) if found else None
+
     @staticmethod
     def _item(event: AuditEvent) -> dict:
-        return {"PK": "AUDIT", "SK": f"{event.seq:012d}", "doc": _dumps(codec.audit_to_doc(event)),
+        return {"PK": f"AUDIT#{event.chain}", "SK": f"{event.seq:012d}", "doc": _dumps(codec.audit_to_doc(event)),
                 "GSI1PK": f"AUDOBJ#{event.object_type}#{event.object_id}", "GSI1SK": f"{event.seq:012d}"}
 
+    @staticmethod
+    def _load(item: dict) -> AuditEvent:
+        _, object_type, object_id = (item.get("GSI1PK") or "##").split("#", 2)
+        return codec.audit_from_doc(json.loads(item["doc"]), chain=item["PK"].removeprefix("AUDIT#"),
+                                    seq=int(item["SK"]), object_type=object_type, object_id=object_id)
+
     def keys(self) -> list[Key]:
-        return [("AUDIT", f"{e.seq:012d}") for e in self.pending] + [AUDIT_HEAD]
+        return [(f"AUDIT#{e.chain}", f"{e.seq:012d}") for e in self.pending]
 
     def reseal(self) -> None:
-        """Another unit of work extended the chain first: put our events after its events."""
+        """Another unit of work extended a chain first: put our events after its events."""
         for key in self.keys():
             self.store.writes.pop(key, None)
-        events, self.pending = self.pending, []
+        events, self.pending, self.last = self.pending, [], {}
         for event in events:
             self.append(event)
 
     def iter_all(self) -> Iterator[AuditEvent]:
-        for item in self.store.query(None, "AUDIT", ("<", "A")):  # digits sort before "HEAD"
-            yield codec.audit_from_doc(json.loads(item["doc"]))
+        for chain in all_chains():
+            yield from (self._load(item) for item in self.store.query(None, f"AUDIT#{chain}"))
 
     def for_object(self, object_type: str, object_id: str) -> list[AuditEvent]:
-        items = self.store.query("GSI1", f"AUDOBJ#{object_type}#{object_id}")
-        return [codec.audit_from_doc(json.loads(item["doc"])) for item in items]
+        return [self._load(item) for item in self.store.query("GSI1", f"AUDOBJ#{object_type}#{object_id}")]
+
+    def heads(self) -> dict[str, list]:
+        found = (self._stored_last(chain) for chain in all_chains())
+        return {event.chain: [event.seq, event.hash] for event in found if event}
+
+    def add_anchor(self, anchor: Anchor) -> None:
+        self.store.put({"PK": "AUDITANCHOR", "SK": f"{anchor.no:012d}", "doc": _dumps(codec.anchor_to_doc(anchor))},
+                       ("absent",), ANCHOR_TAKEN)
+
+    def latest_anchors(self, n: int = 2) -> list[Anchor]:
+        found = itertools.islice(self.store.query(None, "AUDITANCHOR", forward=False, page_size=n), n)
+        return [codec.anchor_from_doc(json.loads(item["doc"])) for item in reversed(list(found))]
 
 
 class DynamoKeyValue(KeyValue):
@@ -753,13 +771,13 @@ class DynamoComplaints(ComplaintRepository):
 
 
 class DynamoUnitOfWork(UnitOfWork):
-    def __init__(self, client, table: str, cipher: Cipher, queue: JobQueue | None):
+    def __init__(self, client, table: str, cipher: Cipher, sealer: Sealer, queue: JobQueue | None):
         self.store = Store(client, table)
         self.queue = queue
         self.households = DynamoHouseholds(self.store, cipher)
         self.staff = DynamoStaff(self.store, cipher)
         self.aid_records = DynamoAidRecords(self.store)
-        self.audit = DynamoAudit(self.store)
+        self.audit = DynamoAudit(self.store, sealer)
         self.kv = DynamoKeyValue(self.store)
         self.jobs = DynamoOutbox(self.store)
         self.slips = DynamoSlips(self.store, cipher)
@@ -770,23 +788,24 @@ class DynamoUnitOfWork(UnitOfWork):
         self.complaints = DynamoComplaints(self.store, cipher)
 
     def commit(self) -> None:
+        try:
+            self._commit_behind_chain_heads()
+        except Exception:
+            self.rollback()
+            raise
+        self.audit.pending, self.audit.last = [], {}
+        self._hand_jobs_to_queue()
+
+    def _commit_behind_chain_heads(self) -> None:
         for _ in range(AUDIT_RETRIES):
             try:
-                self.store.commit(last=self.audit.keys() if self.audit.pending else None)
-                break
+                return self.store.commit()
             except TransactionCancelled as exc:
-                if self.audit.pending and set(exc.failed) <= set(self.audit.keys()):
-                    time.sleep(random.uniform(0, 0.02))  # lost the race for the chain head only:
-                    self.audit.reseal()  # retry behind the winner
-                    continue
-                conflict = self.store.conflict_for(exc.failed[0])
-                self.rollback()
-                raise Conflict(*conflict) from exc
-        else:
-            self.rollback()
-            raise Conflict(*CHANGED)
-        self.audit.pending = []
-        self._hand_jobs_to_queue()
+                if not (self.audit.pending and set(exc.failed) <= set(self.audit.keys())):
+                    raise Conflict(*self.store.conflict_for(exc.failed[0])) from exc
+                time.sleep(random.uniform(0, 0.02))  # lost the race for a chain's next seq only:
+                self.audit.reseal()  # retry behind the winner
+        raise Conflict(*CHANGED)
 
     def _hand_jobs_to_queue(self) -> None:
         """After the commit: a job that fails to reach SQS stays pending in the outbox, where the
@@ -809,15 +828,15 @@ class DynamoUnitOfWork(UnitOfWork):
 
     def rollback(self) -> None:
         self.store.writes.clear()
-        self.audit.pending = []
+        self.audit.pending, self.audit.last = [], {}
         self.jobs.new = []
 
 
 class DynamoDatabase:
     """`uow()` opens a unit of work on the table; the boto3 client is shared (it is thread-safe)."""
 
-    def __init__(self, client, table: str, cipher: Cipher, queue: JobQueue | None = None):
-        self.client, self.table, self.cipher, self.queue = client, table, cipher, queue
+    def __init__(self, client, table: str, cipher: Cipher, sealer: Sealer, queue: JobQueue | None = None):
+        self.client, self.table, self.cipher, self.sealer, self.queue = client, table, cipher, sealer, queue
 
     def uow(self) -> DynamoUnitOfWork:
-        return DynamoUnitOfWork(self.client, self.table, self.cipher, self.queue)
+        return DynamoUnitOfWork(self.client, self.table, self.cipher, self.sealer, self.queue)

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..domain.audit import seal
+from ..domain.audit import ANCHOR_TAKEN, Anchor, Sealer, chain_for
 from ..domain.disbursement import Batch, BatchState, Slip
 from ..domain.errors import Conflict
 from ..domain.model import AidRecord, AuditEvent, Household, StaffUser
@@ -130,6 +130,21 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (namespace, key)
     );
     CREATE INDEX kv_counters_expiry ON kv_counters (expires_at);
+    """,
+    # 5: keyed audit chains and their signed anchors (domain/audit.py). Events sealed before this
+    # (one unkeyed chain) stay as they were in audit_events_v1.
+    """
+    ALTER TABLE audit_events RENAME TO audit_events_v1;
+    CREATE TABLE audit_events (
+        chain TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        object_type TEXT NOT NULL,
+        object_id TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        PRIMARY KEY (chain, seq)
+    );
+    CREATE INDEX audit_events_object ON audit_events (object_type, object_id, seq);
+    CREATE TABLE audit_anchors (no INTEGER PRIMARY KEY, doc TEXT NOT NULL);
     """,
 ]
 
@@ -276,31 +291,50 @@ class SqliteAidRecords(AidRecordRepository):
 
 
 class SqliteAudit(AuditLog):
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
+    COLUMNS = "SELECT chain, seq, object_type, object_id, doc FROM audit_events"
 
-    def _last(self) -> AuditEvent | None:
-        row = self.conn.execute("SELECT doc FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
-        return codec.audit_from_doc(json.loads(row["doc"])) if row else None
+    def __init__(self, conn: sqlite3.Connection, sealer: Sealer):
+        self.conn, self.sealer = conn, sealer
+
+    @staticmethod
+    def _load(row: sqlite3.Row) -> AuditEvent:
+        return codec.audit_from_doc(json.loads(row["doc"]), chain=row["chain"], seq=row["seq"],
+                                    object_type=row["object_type"], object_id=row["object_id"])
 
     def append(self, event: AuditEvent) -> AuditEvent:
-        seal(event, self._last())
+        event.chain = chain_for(event.object_type, event.object_id)
+        last = self.conn.execute(f"{self.COLUMNS} WHERE chain = ? ORDER BY seq DESC LIMIT 1", (event.chain,)).fetchone()
+        self.sealer.seal(event, self._load(last) if last else None)
         self.conn.execute(
-            "INSERT INTO audit_events (seq, object_type, object_id, doc) VALUES (?, ?, ?, ?)",
-            (event.seq, event.object_type, event.object_id, _dumps(codec.audit_to_doc(event))),
+            "INSERT INTO audit_events (chain, seq, object_type, object_id, doc) VALUES (?, ?, ?, ?, ?)",
+            (event.chain, event.seq, event.object_type, event.object_id, _dumps(codec.audit_to_doc(event))),
         )
         return event
 
     def iter_all(self) -> Iterator[AuditEvent]:
-        for row in self.conn.execute("SELECT doc FROM audit_events ORDER BY seq"):
-            yield codec.audit_from_doc(json.loads(row["doc"]))
+        for row in self.conn.execute(f"{self.COLUMNS} ORDER BY chain, seq"):
+            yield self._load(row)
 
     def for_object(self, object_type: str, object_id: str) -> list[AuditEvent]:
-        rows = self.conn.execute(
-            "SELECT doc FROM audit_events WHERE object_type = ? AND object_id = ? ORDER BY seq",
-            (object_type, object_id),
-        )
-        return [codec.audit_from_doc(json.loads(r["doc"])) for r in rows]
+        rows = self.conn.execute(f"{self.COLUMNS} WHERE object_type = ? AND object_id = ? ORDER BY seq",
+                                 (object_type, object_id))
+        return [self._load(r) for r in rows]
+
+    def heads(self) -> dict[str, list]:
+        rows = self.conn.execute(f"{self.COLUMNS} WHERE (chain, seq) IN (SELECT chain, MAX(seq) FROM audit_events "
+                                 "GROUP BY chain)")
+        return {row["chain"]: [row["seq"], json.loads(row["doc"])["hash"]] for row in rows}
+
+    def add_anchor(self, anchor: Anchor) -> None:
+        try:
+            self.conn.execute("INSERT INTO audit_anchors (no, doc) VALUES (?, ?)",
+                              (anchor.no, _dumps(codec.anchor_to_doc(anchor))))
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(*ANCHOR_TAKEN) from exc
+
+    def latest_anchors(self, n: int = 2) -> list[Anchor]:
+        rows = self.conn.execute("SELECT doc FROM audit_anchors ORDER BY no DESC LIMIT ?", (n,)).fetchall()
+        return [codec.anchor_from_doc(json.loads(r["doc"])) for r in reversed(rows)]
 
 
 class SqliteKeyValue(KeyValue):
@@ -618,12 +652,12 @@ class SqliteComplaints(ComplaintRepository):
 
 
 class SqliteUnitOfWork(UnitOfWork):
-    def __init__(self, conn: sqlite3.Connection, cipher: Cipher):
+    def __init__(self, conn: sqlite3.Connection, cipher: Cipher, sealer: Sealer):
         self.conn = conn
         self.households = SqliteHouseholds(conn, cipher)
         self.staff = SqliteStaff(conn, cipher)
         self.aid_records = SqliteAidRecords(conn)
-        self.audit = SqliteAudit(conn)
+        self.audit = SqliteAudit(conn, sealer)
         self.kv = SqliteKeyValue(conn)
         self.jobs = SqliteJobQueue(conn)
         self.slips = SqliteSlips(conn, cipher)
@@ -653,12 +687,12 @@ class SqliteUnitOfWork(UnitOfWork):
 class SqliteDatabase:
     """Holds one connection per thread; `uow()` opens a unit of work on the caller's connection."""
 
-    def __init__(self, path: Path, cipher: Cipher):
-        self.path, self.cipher = Path(path), cipher
+    def __init__(self, path: Path, cipher: Cipher, sealer: Sealer):
+        self.path, self.cipher, self.sealer = Path(path), cipher, sealer
         migrate(self.path)
         self._local = threading.local()
 
     def uow(self) -> SqliteUnitOfWork:
         if not hasattr(self._local, "conn"):
             self._local.conn = connect(self.path)
-        return SqliteUnitOfWork(self._local.conn, self.cipher)
+        return SqliteUnitOfWork(self._local.conn, self.cipher, self.sealer)

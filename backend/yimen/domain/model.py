@@ -194,7 +194,7 @@ SYSTEM = Actor(kind="system", id="system", name="系统")
 
 @dataclass
 class AuditEvent:
-    """全程留痕: append-only; `hash` chains every event to the one before."""
+    """全程留痕: append-only; `hash` chains every event to the one before it on its chain (domain.audit)."""
 
     actor: str
     object_type: str
@@ -205,6 +205,7 @@ class AuditEvent:
     to_state: str | None = None
     phrase: str | None = None  # standard phrase, e.g. 同意受理
     reason: str | None = None
+    chain: str = ""
     seq: int = 0
     prev_hash: str = ""
     hash: str = ""
