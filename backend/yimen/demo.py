@@ -19,6 +19,7 @@ from .domain.model import (
     WorkCapacity,
 )
 from .services.auth import hash_password
+from .services.bulk import units
 from .services.regions import county_regions
 from .services.regions import save as save_regions
 
@@ -63,6 +64,9 @@ def synthetic_id_number(rng: random.Random, birth: date, gender: str, taken: set
         if number not in taken:
             taken.add(number)
             return number
+
+
+ITEMS_PER_HOUSEHOLD = 12  # the household, up to 4 member ID items, 3 aid records of 2 items each
 
 
 def staff_accounts() -> list[tuple[str, str, Role, str, str | None]]:
@@ -147,7 +151,9 @@ def _aid_records(rng: random.Random, h: Household, today: date) -> list[AidRecor
 
 
 def seed(services, households: int = 200, seed_value: int = 20261125) -> dict:
-    """Create the demo county once; a second call finds it and changes nothing."""
+    """Create the demo county once; a second call finds it and changes nothing. Households go in
+    audited units (services/bulk.py); the staff accounts come last, as the mark that seeding finished,
+    so a run cut short is completed by the next."""
     rng, today = random.Random(seed_value), services.clock.today()
     villages = [r.code for r in regions() if r.level == RegionLevel.VILLAGE]
     with services.uow() as uow:
@@ -155,16 +161,24 @@ def seed(services, households: int = 200, seed_value: int = 20261125) -> dict:
             save_regions(uow, regions(), SYSTEM, services.clock.now())
         if uow.staff.get_by_username("admin"):
             return {"created": False}
+    made, taken = [], set()
+    for n in range(households):
+        h = synthetic_household(rng, villages[n % len(villages)], today, n, taken)
+        made.append((h, _aid_records(rng, h, today)))
+    for part in units(made, ITEMS_PER_HOUSEHOLD):
+        with services.uow() as uow:
+            for h, records in part:
+                if uow.households.get(h.id) is None:
+                    uow.households.add(h)
+                    for record in records:
+                        uow.aid_records.add(record)
+            uow.audit.append(AuditEvent(actor="system", object_type="county", object_id=COUNTY.code,
+                                        action="demo_households", at=services.clock.now(),
+                                        reason=f"{len(part)} 户示范数据"))
+    with services.uow() as uow:
         password_hash = hash_password(DEMO_PASSWORD)
         for username, display, role, area, department in staff_accounts():
             uow.staff.add(StaffUser(username, display, role, area, password_hash, department))
-        count, taken = 0, set()
-        for n in range(households):
-            h = synthetic_household(rng, villages[n % len(villages)], today, n, taken)
-            uow.households.add(h)
-            for record in _aid_records(rng, h, today):
-                uow.aid_records.add(record)
-            count += 1
         uow.audit.append(AuditEvent(actor="system", object_type="county", object_id=COUNTY.code,
-                                    action="demo_seeded", at=services.clock.now(), reason=f"{count} 户示范数据"))
-    return {"created": True, "households": count}
+                                    action="demo_seeded", at=services.clock.now(), reason=f"{households} 户示范数据"))
+    return {"created": True, "households": households}

@@ -44,7 +44,7 @@ def test_the_configuration_passes_the_tools_schema(packaged):
 def test_every_function_is_packaged_with_its_own_role(template):
     declared = yaml.safe_load((ROOT / "serverless.yml").read_text().replace("!", ""))["functions"]
     functions = of_type(template, "AWS::Lambda::Function")
-    assert len(functions) == len(declared) == 7
+    assert len(functions) == len(declared) == 8
     roles = [f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions.values()]
     assert set(roles) == set(of_type(template, "AWS::IAM::Role"))
     for name, fn in functions.items():
@@ -76,6 +76,21 @@ def test_least_privilege_roles(template):
     assert not any(a.endswith("*") for role in of_type(template, "AWS::IAM::Role") for a in actions(role))
 
 
+def test_only_the_anchor_function_can_sign_audit_anchors(template):
+    """A role that can write the table cannot sign an anchor over rewritten history: the anchor key's
+    policy gives kms:Sign to the anchoring function's role alone, and bars IAM policies from granting it."""
+    key = template["Resources"]["AuditAnchorKey"]["Properties"]
+    assert (key["KeySpec"], key["KeyUsage"]) == ("ECC_NIST_P256", "SIGN_VERIFY")
+    signers = [s["Principal"] for s in key["KeyPolicy"]["Statement"] if "kms:Sign" in s.get("Action", [])]
+    assert signers == [{"AWS": {"Fn::GetAtt": ["AuditAnchorRole", "Arn"]}}]
+    assert all(s.get("NotAction") == "kms:Sign" for s in key["KeyPolicy"]["Statement"] if "Action" not in s)
+    for name, role in of_type(template, "AWS::IAM::Role").items():
+        granted = json.dumps(role["Properties"].get("Policies", []))
+        assert "kms:Sign" not in granted and "AuditAnchorKey" not in granted, name
+    anchor = template["Resources"]["AuditAnchorLambdaFunction"]["Properties"]
+    assert anchor["Environment"]["Variables"]["YIMEN_AUDIT_SIGNING_KEY_ID"] == {"Ref": "AuditAnchorKey"}
+
+
 def test_queues_have_dead_letters_and_fit_their_workers(template):
     mappings = of_type(template, "AWS::Lambda::EventSourceMapping")
     assert len(mappings) == 3
@@ -101,7 +116,8 @@ def test_http_routes_and_schedules(template):
     routes = {r["Properties"]["RouteKey"] for r in of_type(template, "AWS::ApiGatewayV2::Route").values()}
     assert routes == {"$default", "POST /api/v1/ocr/idcard", "GET /wechat/callback", "POST /wechat/callback"}
     schedules = [r["Properties"]["ScheduleExpression"] for r in of_type(template, "AWS::Events::Rule").values()]
-    assert sorted(schedules) == ["cron(0 18 19 3,6,9,12 ? *)", "rate(30 minutes)", "rate(5 minutes)"]
+    assert sorted(schedules) == ["cron(0 18 19 3,6,9,12 ? *)", "rate(15 minutes)", "rate(30 minutes)",
+                                 "rate(5 minutes)"]
 
 
 def test_the_zip_holds_the_code_and_nothing_else(packaged):
@@ -135,4 +151,5 @@ def test_the_api_is_throttled_and_failed_schedules_are_kept(template):
     kept = {c["Properties"]["FunctionName"]["Ref"]: c["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
             for c in of_type(template, "AWS::Lambda::EventInvokeConfig").values()}
     failures = {"Fn::GetAtt": ["ScheduleFailureQueue", "Arn"]}
-    assert kept == {"DeadlineScannerLambdaFunction": failures, "HappinessScheduleLambdaFunction": failures}
+    assert kept == {"DeadlineScannerLambdaFunction": failures, "HappinessScheduleLambdaFunction": failures,
+                    "AuditAnchorLambdaFunction": failures}

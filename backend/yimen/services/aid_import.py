@@ -22,6 +22,7 @@ from ..domain.model import SYSTEM, Actor, AidRecord, AuditEvent
 from ..domain.money import parse_yuan
 from ..domain.policy import catalogue
 from ..ports import UnitOfWork
+from .bulk import units
 from .spreadsheets import header_key, read_rows
 
 # Header as printed in the template -> field. Half-width brackets and spaces are tolerated.
@@ -42,6 +43,7 @@ LABELS = {field: label for label, field in COLUMNS.items()}
 SOURCE_PREFIX = "import:"  # source = import:<帮扶部门>, so each department's 流水号 space is its own
 MAX_ROWS = 100_000
 OTHER_ITEM = "other"  # a charity's own item that is not in the catalogue
+ITEMS_PER_RECORD = 2  # the record and its (source, source_ref) uniqueness item
 SHOWN_PROBLEMS = 50  # a wrong file can have thousands; the first ones show what to fix
 
 
@@ -196,18 +198,24 @@ def check_rows(uow: UnitOfWork, table: list[tuple[int, dict]],
 
 
 def import_aid(services, name: str, data: bytes, actor: Actor = SYSTEM) -> ImportResult:
-    """All or nothing: any bad row -> ValidationError listing every problem, nothing written."""
+    """All or nothing on validation: any bad row -> ValidationError listing every problem, nothing
+    written. A clean file is written in units (services/bulk.py), each audited."""
     table = read_table(name, data)
     digest = hashlib.sha256(data).hexdigest()
     with services.uow() as uow:
         records, problems = check_rows(uow, table, services.clock.today())
-        if problems:
-            raise ValidationError("IMPORT_ROWS_INVALID", f"共 {len(problems)} 处问题，整个文件未导入",
-                                  details={"problems": [str(p) for p in problems]})
-        added = sum(uow.aid_records.add(r) for r in records)
-        uow.audit.append(AuditEvent(actor=actor.label, object_type="aid_import", object_id=digest[:16],
-                                    action="aid_imported", at=services.clock.now(),
-                                    reason=f"{Path(name).name}：新增 {added} 条，已存在 {len(records) - added} 条"))
+    if problems:
+        raise ValidationError("IMPORT_ROWS_INVALID", f"共 {len(problems)} 处问题，整个文件未导入",
+                              details={"problems": [str(p) for p in problems]})
+    added = 0
+    for part in units(records, ITEMS_PER_RECORD):
+        with services.uow() as uow:
+            added_here = sum(uow.aid_records.add(r) for r in part)
+            uow.audit.append(AuditEvent(actor=actor.label, object_type="aid_import", object_id=digest[:16],
+                                        action="aid_imported", at=services.clock.now(),
+                                        reason=f"{Path(name).name}：新增 {added_here} 条，"
+                                               f"已存在 {len(part) - added_here} 条"))
+        added += added_here
     return ImportResult(added=added, skipped=len(records) - added, sha256=digest)
 
 
