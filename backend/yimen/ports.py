@@ -356,11 +356,19 @@ class ApplicationRepository(abc.ABC):
     @abc.abstractmethod
     def list_in_area(self, area_code: str, stage: Stage | None = None, limit: int = 50,
                      cursor: str | None = None) -> Page[Application]:
-        """Applications whose village is inside the area, in one stage or all; earliest deadline first."""
+        """Applications whose village is inside the area (a county or smaller: domain.workflow.county_of),
+        in one stage or all; earliest deadline first."""
 
     @abc.abstractmethod
-    def list_due(self, on_or_before: date, limit: int = 200, cursor: str | None = None) -> Page[Application]:
-        """Open applications whose earliest limit (stage or green-channel paperwork) is on or before a day."""
+    def list_due(self, on_or_before: date, limit: int = 200, cursor: str | None = None,
+                 area_code: str = "") -> Page[Application]:
+        """Open applications whose earliest limit (stage or green-channel paperwork) is on or before a day,
+        earliest first: in one area (county or smaller), or everywhere (the deadline scan)."""
+
+    @abc.abstractmethod
+    def tallies(self, area_code: str, year: int) -> dict[str, int]:
+        """The area's counters for applications submitted in a year (domain.workflow.tally), kept
+        up to date by add/update in the same transaction; an area is a county, township or village."""
 
     @abc.abstractmethod
     def list_for_household(self, household_id: str) -> list[Application]: ...

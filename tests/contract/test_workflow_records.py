@@ -6,8 +6,8 @@ from datetime import date, datetime
 import pytest
 
 from yimen.domain.disbursement import Batch, BatchLine, Slip, SlipStatus
-from yimen.domain.errors import Conflict
-from yimen.domain.workflow import Application, Complaint, RequestedItem, Stage
+from yimen.domain.errors import Conflict, ValidationError
+from yimen.domain.workflow import GRANT, Application, Complaint, RequestedItem, Stage
 from yimen.ports import NoticeRecord
 
 from .test_records import household
@@ -205,3 +205,54 @@ def test_a_county_sized_bank_batch_round_trips(backend):
         recent = uow.batches.list_recent(limit=1).items
     assert len(stored.lines) == 5000 and stored.lines[-1].amount_fen == 49999
     assert recent[0].lines == stored.lines
+
+
+def test_lists_are_bounded_by_county_and_wider_areas_are_refused(backend, applications):
+    h, apps = applications
+    elsewhere = application("511722101001", Stage.ACCEPTANCE, date(2026, 11, 20), h.id)
+    with backend.uow() as uow:
+        uow.applications.add(elsewhere)
+    with backend.uow() as uow:
+        county, _ = collect(uow.applications.list_in_area, area_code="511721", stage=Stage.ACCEPTANCE)
+        other, _ = collect(uow.applications.list_in_area, area_code="511722")
+        late, _ = collect(uow.applications.list_due, on_or_before=date(2026, 11, 26), area_code="511721101")
+        everywhere, _ = collect(uow.applications.list_due, on_or_before=date(2026, 11, 26))
+        with pytest.raises(ValidationError) as caught:
+            uow.applications.list_in_area("51")
+    assert [a.id for a in county] == [apps[2].id, apps[1].id, apps[0].id, apps[4].id]
+    assert [a.id for a in other] == [elsewhere.id]
+    assert [a.id for a in late] == [apps[3].id, apps[1].id]
+    assert [a.id for a in everywhere] == [elsewhere.id, apps[3].id, apps[2].id, apps[1].id]
+    assert caught.value.code == "AREA_TOO_WIDE"
+
+
+def test_dashboard_counters_follow_every_write_in_its_transaction(backend, applications):
+    _, apps = applications
+    assert_tallies = _tallies(backend)
+    assert_tallies("511721101", 2026, {"stage:已办结": 1})
+    with backend.uow() as uow:
+        app = uow.applications.get(apps[0].id)
+    app.items[0].decision, app.items[0].amount_fen, app.items[0].months = GRANT, 62000, 3
+    app.stage = Stage.DONE
+    with backend.uow() as uow:
+        uow.applications.update(app)
+    with backend.uow() as uow:
+        uow.applications.add(application("511721102001", Stage.WITHDRAWN, None, apps[0].household_id,
+                                         submitted=datetime(2025, 6, 1)))
+    stale = replace(app, stage=Stage.WITHDRAWN, version=0)
+    with pytest.raises(Conflict), backend.uow() as uow:
+        uow.applications.update(stale)  # refused: the counters stay as they were
+    assert_tallies("511721101001", 2026, {"stage:已办结": 2, "granted_fen": 186000})
+    assert_tallies("511721101", 2026, {"stage:已办结": 2, "granted_fen": 186000})
+    assert_tallies("511721", 2026, {"stage:已办结": 2, "granted_fen": 186000})
+    assert_tallies("511721", 2025, {"stage:已撤回": 1})
+    assert_tallies("511721102", 2026, {})
+
+
+def _tallies(backend):
+    def check(area: str, year: int, expected: dict) -> None:
+        with backend.uow() as uow:
+            found = {k: v for k, v in uow.applications.tallies(area, year).items() if v}
+        assert found == expected, (area, year)
+
+    return check

@@ -1,4 +1,4 @@
-"""DynamoDB records adapter (the serverless path): one table, four sparse GSIs, every unit of work one
+"""DynamoDB records adapter (the serverless path): one table, five sparse GSIs, every unit of work one
 TransactWriteItems. The table design and each access pattern are in docs/dynamodb-design.md.
 
 A unit of work reads through to the table (strongly consistent `GetItem`) and buffers its writes;
@@ -24,7 +24,7 @@ from ..domain.audit import ANCHOR_TAKEN, Anchor, Sealer, all_chains, chain_for
 from ..domain.disbursement import Batch, BatchState, Slip
 from ..domain.errors import Conflict, TooLarge, ValidationError
 from ..domain.model import AidRecord, AuditEvent, Household, StaffUser
-from ..domain.workflow import Application, Complaint, Stage
+from ..domain.workflow import Application, Complaint, Stage, county_of, tally_changes
 from ..ports import (
     AidRecordRepository,
     ApplicationRepository,
@@ -55,7 +55,7 @@ STALE = ("STALE_VERSION", "该记录已被他人修改，请刷新后重试")
 HANDLED = ("STALE_VERSION", "该记录已被他人处理，请刷新后重试")
 CHANGED = ("DATA_CHANGED", "数据刚刚已被他人修改，请刷新后重试")
 COMPRESS_ABOVE = 64_000  # characters of JSON
-INDEXES = ("GSI1", "GSI2", "GSI3", "GSI4")
+INDEXES = ("GSI1", "GSI2", "GSI3", "GSI4", "GSI5")
 
 Key = tuple[str, str]
 
@@ -114,9 +114,10 @@ def decode_cursor(cursor: str) -> dict:
 
 @dataclass
 class _Write:
-    item: dict | None  # None: delete
+    item: dict | None  # None: delete (or, with `adds`, a counter update)
     cond: tuple | None  # precondition on the stored item: ("absent",) or ("eq", attribute, value)
     conflict: tuple[str, str]  # the Conflict raised when the precondition fails at commit
+    adds: dict[str, int] | None = None  # counters: ADD each attribute's number
 
 
 class TransactionCancelled(Exception):
@@ -133,8 +134,9 @@ class Store:
         self.writes: dict[Key, _Write] = {}
 
     def get(self, pk: str, sk: str) -> dict | None:
-        if (pk, sk) in self.writes:
-            return self.writes[(pk, sk)].item
+        write = self.writes.get((pk, sk))
+        if write is not None and write.adds is None:
+            return write.item
         return self.get_committed(pk, sk)
 
     def get_committed(self, pk: str, sk: str) -> dict | None:
@@ -179,6 +181,14 @@ class Store:
 
     def delete(self, pk: str, sk: str) -> None:
         self._write((pk, sk), None, None, CHANGED)
+
+    def add(self, pk: str, sk: str, numbers: dict[str, int]) -> None:
+        """Counters: add to the item's numbers at commit (created at 0), in the unit's transaction."""
+        prior = self.writes.pop((pk, sk), None)
+        adds = dict(prior.adds) if prior and prior.adds else {}
+        for name, n in numbers.items():
+            adds[name] = adds.get(name, 0) + n
+        self.writes[(pk, sk)] = _Write(None, None, CHANGED, adds)
 
     def _write(self, key: Key, item: dict | None, cond: tuple | None, conflict: tuple[str, str]) -> None:
         prior = self.writes.pop(key, None)  # re-inserted last, so commit order follows the latest write
@@ -249,6 +259,13 @@ class Store:
             raise TransactionCancelled(failed or keys) from exc
 
     def _operation(self, key: Key, write: _Write) -> dict:
+        if write.adds is not None:
+            names = {f"#a{n}": name for n, name in enumerate(write.adds)}
+            return {"Update": {"TableName": self.table, "Key": _item_av({"PK": key[0], "SK": key[1]}),
+                               "UpdateExpression": "ADD " + ", ".join(f"{a} :{a[1:]}" for a in names),
+                               "ExpressionAttributeNames": names,
+                               "ExpressionAttributeValues": {f":{a[1:]}": _to_av(write.adds[name])
+                                                             for a, name in names.items()}}}
         if write.item is None:
             op = {"Delete": {"TableName": self.table, "Key": _item_av({"PK": key[0], "SK": key[1]})}}
         else:
@@ -682,43 +699,62 @@ class DynamoNoticeLog(NoticeLog):
 
 
 class DynamoApplications(ApplicationRepository):
-    """APP#<id>/APP. GSI1 APPHH#<household>; GSI2 APPQ#<stage> (staff queues) and GSI3 APPS (all
-    stages; also the deadline scan), both by due date then id, so a queue reads earliest deadline
-    first; GSI4 APPLICANT#<openid>. The area is a prefix of the village code, filtered while reading."""
+    """APP#<id>/APP. Every list is bounded by county and by what is still open: GSI2 APPQ#<county>#<stage>
+    (staff queues) and GSI3 APPS#<county> (all stages; a county's overdue list), both by due date then
+    id, so a queue reads earliest deadline first, a township's filtering its village prefix inside its
+    county's partition; GSI5 APPDUE holds open cases only (the deadline scan); GSI1 APPHH#<household>;
+    GSI4 APPLICANT#<openid>. Dashboard figures are counters TALLY#<area>#<year>/TALLY, written in the
+    application's own transaction (domain.workflow.tally)."""
 
     def __init__(self, store: Store):
         self.store = store
 
     def _item(self, a: Application) -> dict:
-        order = f"{a.due_on.isoformat() if a.due_on else NO_DUE}#{a.id}"
+        order, county = f"{a.due_on.isoformat() if a.due_on else NO_DUE}#{a.id}", a.village_code[:6]
         return {"PK": f"APP#{a.id}", "SK": "APP", "doc": _dumps(codec.application_to_doc(a)), "version": a.version,
                 "village_code": a.village_code, "GSI1PK": f"APPHH#{a.household_id}", "GSI1SK": a.id,
-                "GSI2PK": f"APPQ#{a.stage.value}", "GSI2SK": order, "GSI3PK": "APPS", "GSI3SK": order,
-                "GSI4PK": f"APPLICANT#{a.applicant_openid}", "GSI4SK": a.id}
+                "GSI2PK": f"APPQ#{county}#{a.stage.value}", "GSI2SK": order, "GSI3PK": f"APPS#{county}",
+                "GSI3SK": order, "GSI4PK": f"APPLICANT#{a.applicant_openid}", "GSI4SK": a.id,
+                "GSI5PK": "APPDUE" if a.open else None, "GSI5SK": order if a.open else None}
 
     def _load(self, item: dict) -> Application:
         return replace(codec.application_from_doc(json.loads(item["doc"])), version=item["version"])
 
+    def _count(self, before: Application | None, after: Application) -> None:
+        for (area, year), figures in tally_changes(before, after).items():
+            self.store.add(f"TALLY#{area}#{year}", "TALLY", {f"t:{name}": n for name, n in figures.items()})
+
     def add(self, application: Application) -> None:
         self.store.put(self._item(application), ("absent",), ("APPLICATION_EXISTS", "该申请已存在"))
+        self._count(None, application)
 
     def get(self, application_id: str) -> Application | None:
         item = self.store.get(f"APP#{application_id}", "APP")
         return self._load(item) if item else None
 
     def update(self, application: Application) -> None:
+        before = self.get(application.id)
         _versioned_put(self.store, self._item(application), application.version,
                        ("STALE_VERSION", "该申请刚刚已被他人处理，请刷新页面查看最新状态"))
         application.version += 1
+        self._count(before, application)
 
     def list_in_area(self, area_code: str, stage: Stage | None = None, limit: int = 50,
                      cursor: str | None = None) -> Page[Application]:
-        index, pk = ("GSI2", f"APPQ#{stage.value}") if stage else ("GSI3", "APPS")
+        county = county_of(area_code)
+        index, pk = ("GSI2", f"APPQ#{county}#{stage.value}") if stage else ("GSI3", f"APPS#{county}")
         return self.store.page(index, pk, None, limit, cursor, self._load,
                                keep=lambda item: item["village_code"].startswith(area_code))
 
-    def list_due(self, on_or_before: date, limit: int = 200, cursor: str | None = None) -> Page[Application]:
-        return self.store.page("GSI3", "APPS", ("<", on_or_before.isoformat() + "$"), limit, cursor, self._load)
+    def list_due(self, on_or_before: date, limit: int = 200, cursor: str | None = None,
+                 area_code: str = "") -> Page[Application]:
+        index, pk = ("GSI3", f"APPS#{county_of(area_code)}") if area_code else ("GSI5", "APPDUE")
+        return self.store.page(index, pk, ("<", on_or_before.isoformat() + "$"), limit, cursor, self._load,
+                               keep=lambda item: item["village_code"].startswith(area_code))
+
+    def tallies(self, area_code: str, year: int) -> dict[str, int]:
+        item = self.store.get_committed(f"TALLY#{area_code}#{year}", "TALLY") or {}
+        return {name.removeprefix("t:"): n for name, n in item.items() if name.startswith("t:")}
 
     def list_for_household(self, household_id: str) -> list[Application]:
         found = (self._load(item) for item in self.store.query("GSI1", f"APPHH#{household_id}"))

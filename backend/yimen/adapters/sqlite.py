@@ -15,7 +15,7 @@ from ..domain.audit import ANCHOR_TAKEN, Anchor, Sealer, chain_for
 from ..domain.disbursement import Batch, BatchState, Slip
 from ..domain.errors import Conflict
 from ..domain.model import AidRecord, AuditEvent, Household, StaffUser
-from ..domain.workflow import Application, Complaint, Stage
+from ..domain.workflow import Application, Complaint, Stage, county_of, tally_changes
 from ..ports import (
     AidRecordRepository,
     ApplicationRepository,
@@ -146,7 +146,33 @@ MIGRATIONS: list[str] = [
     CREATE INDEX audit_events_object ON audit_events (object_type, object_id, seq);
     CREATE TABLE audit_anchors (no INTEGER PRIMARY KEY, doc TEXT NOT NULL);
     """,
+    # 6: dashboard counters per area and year of submission (domain.workflow.tally); filled from the
+    # applications already stored by BACKFILLS[6]
+    """
+    CREATE TABLE app_tallies (
+        area TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (area, year, name)
+    );
+    """,
 ]
+
+
+def _backfill_tallies(conn: sqlite3.Connection) -> None:
+    for row in conn.execute("SELECT doc FROM applications").fetchall():
+        _add_tallies(conn, tally_changes(None, codec.application_from_doc(json.loads(row["doc"]))))
+
+
+def _add_tallies(conn: sqlite3.Connection, changes: dict) -> None:
+    conn.executemany(
+        "INSERT INTO app_tallies (area, year, name, n) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (area, year, name) DO UPDATE SET n = n + excluded.n",
+        [(area, year, name, n) for (area, year), figures in changes.items() for name, n in figures.items()])
+
+
+BACKFILLS = {6: _backfill_tallies}
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -166,7 +192,11 @@ def migrate(path: Path) -> int:
         conn.execute("PRAGMA journal_mode = WAL")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            conn.executescript(f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {number}; COMMIT;")
+            conn.executescript(f"BEGIN IMMEDIATE; {script}")
+            if number in BACKFILLS:
+                BACKFILLS[number](conn)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
         return len(MIGRATIONS)
     finally:
         conn.close()
@@ -565,6 +595,7 @@ class SqliteApplications(ApplicationRepository):
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (*self._columns(application), application.id, application.version),
         )
+        _add_tallies(self.conn, tally_changes(None, application))
 
     def get(self, application_id: str) -> Application | None:
         row = self.conn.execute("SELECT doc, version FROM applications WHERE id = ?", (application_id,)).fetchone()
@@ -575,6 +606,7 @@ class SqliteApplications(ApplicationRepository):
         return replace(codec.application_from_doc(json.loads(row["doc"])), version=row["version"])
 
     def update(self, application: Application) -> None:
+        before = self.get(application.id)
         cursor = self.conn.execute(
             "UPDATE applications SET village_code = ?, stage = ?, due_on = ?, household_id = ?, applicant_openid = ?,"
             " doc = ?, version = version + 1 WHERE id = ? AND version = ?",
@@ -583,6 +615,7 @@ class SqliteApplications(ApplicationRepository):
         if cursor.rowcount != 1:
             raise Conflict("STALE_VERSION", "该申请刚刚已被他人处理，请刷新页面查看最新状态")
         application.version += 1
+        _add_tallies(self.conn, tally_changes(before, application))
 
     def _page(self, where: str, args: tuple, limit: int, cursor: str | None) -> Page[Application]:
         after_due, after_id = (cursor or "|").split("|")
@@ -597,12 +630,21 @@ class SqliteApplications(ApplicationRepository):
 
     def list_in_area(self, area_code: str, stage: Stage | None = None, limit: int = 50,
                      cursor: str | None = None) -> Page[Application]:
+        county_of(area_code)
         if stage is None:
             return self._page("village_code LIKE ?", (area_code + "%",), limit, cursor)
         return self._page("stage = ? AND village_code LIKE ?", (stage.value, area_code + "%"), limit, cursor)
 
-    def list_due(self, on_or_before, limit: int = 200, cursor: str | None = None) -> Page[Application]:
-        return self._page("due_on <= ?", (on_or_before.isoformat(),), limit, cursor)
+    def list_due(self, on_or_before, limit: int = 200, cursor: str | None = None,
+                 area_code: str = "") -> Page[Application]:
+        if area_code:
+            county_of(area_code)
+        return self._page("due_on <= ? AND village_code LIKE ?", (on_or_before.isoformat(), area_code + "%"),
+                          limit, cursor)
+
+    def tallies(self, area_code: str, year: int) -> dict[str, int]:
+        rows = self.conn.execute("SELECT name, n FROM app_tallies WHERE area = ? AND year = ?", (area_code, year))
+        return {row["name"]: row["n"] for row in rows}
 
     def list_for_household(self, household_id: str) -> list[Application]:
         rows = self.conn.execute("SELECT doc, version FROM applications WHERE household_id = ?", (household_id,))

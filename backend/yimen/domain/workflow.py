@@ -31,6 +31,7 @@ class Stage(StrEnum):
 
 TERMINAL = frozenset({Stage.DONE, Stage.REJECTED, Stage.WITHDRAWN})
 STAFF_STAGES = (Stage.ACCEPTANCE, Stage.CHECKING, Stage.SUPERVISION, Stage.APPROVAL, Stage.FILING)
+OPEN_STAGES = (*STAFF_STAGES, Stage.CORRECTION)
 STAGE_ROLE = {
     Stage.ACCEPTANCE: Role.WINDOW,
     Stage.CHECKING: Role.CHECKING,
@@ -426,3 +427,40 @@ class Complaint:
             raise ValidationError("REPLY_REQUIRED", "答复至少写 10 个字，说清查了什么、结果如何")
         self.status, self.reply, self.answered_at = ComplaintStatus.ANSWERED, reply.strip(), at
         self.history.append(ComplaintStep(ComplaintStatus.ANSWERED.value, at, actor, "已答复"))
+
+
+# --- Dashboard figures kept as counters -----------------------------------------------------------
+
+TALLY_AREA_LENGTHS = (6, 9, 12)  # county, township, village: every area a dashboard is asked for
+
+
+def county_of(area_code: str) -> str:
+    """Lists and queues are bounded by county (one index partition each); wider areas are refused."""
+    if len(area_code) < 6:
+        raise ValidationError("AREA_TOO_WIDE", "请选择一个县（区）或更小的辖区查看")
+    return area_code[:6]
+
+
+def tally(app: Application) -> dict[str, int]:
+    """What one application adds to the yearly figures of its areas (year of submission): closed cases
+    by outcome, and the aid granted (monthly aid counted for the months granted, green channel
+    included). Adapters keep these as counters, written with the application in its transaction."""
+    figures = {f"stage:{app.stage.value}": 1} if app.stage in TERMINAL else {}
+    granted = sum((i.amount_fen or 0) * i.months for i in app.items if i.decision == GRANT)
+    granted += app.green.amount_fen if app.green else 0
+    if granted:
+        figures["granted_fen"] = granted
+    return figures
+
+
+def tally_changes(before: Application | None, after: Application) -> dict[tuple[str, int], dict[str, int]]:
+    """(area, year) -> counter deltas for writing `after` over `before` (None when new)."""
+    changes: dict[tuple[str, int], dict[str, int]] = {}
+    for app, sign in ((before, -1), (after, 1)):
+        if app is None:
+            continue
+        for length in TALLY_AREA_LENGTHS:
+            bucket = changes.setdefault((app.village_code[:length], app.submitted_at.year), {})
+            for name, n in tally(app).items():
+                bucket[name] = bucket.get(name, 0) + sign * n
+    return {key: {k: v for k, v in d.items() if v} for key, d in changes.items() if any(d.values())}
