@@ -621,10 +621,12 @@ class ApplicationService:
         horizon = workdays.add_working_days(today, warn_days).due
         counts = {workdays.YELLOW: 0, workdays.RED: 0}
         with self.s.uow() as uow:
-            for app in all_pages(lambda c: uow.applications.list_due(horizon, 500, c)):
-                mark = workdays.level(today, app.due_on, warn_days)
-                if mark not in counts:
-                    continue
+            due = all_pages(lambda c: uow.applications.list_due(horizon, 500, c))
+        for app in due:  # one unit per case: its mark, audit event and notices commit together
+            mark = workdays.level(today, app.due_on, warn_days)
+            if mark not in counts:
+                continue
+            with self.s.uow() as uow:
                 if not uow.kv.put_if_absent("deadline_warnings", f"{app.id}:{app.stage}:{app.due_on}:{mark}",
                                             {"at": now.isoformat(), "due_on": app.due_on.isoformat()}):
                     continue

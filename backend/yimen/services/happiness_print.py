@@ -27,8 +27,11 @@ from tqdm import tqdm
 from ..domain.errors import ValidationError
 from ..domain.happiness import Disclosure, HappinessList, Quarter, build_list
 from ..domain.policy import catalogue
+from .bulk import units
 from .happiness import ensure_token, list_url, office_contact
 from .happiness_pdf import CanvasTee, PrintOptions, new_canvas, register_font, render_into
+
+ITEMS_PER_TOKEN = 2  # a new 幸福码: token -> household and household -> token
 
 
 @dataclass(frozen=True)
@@ -56,15 +59,14 @@ def collect(services, quarter: Quarter, area_code: str = "",
     while True:
         with services.uow() as uow:
             page = uow.households.list_in_area(area_code, limit=page_size, cursor=cursor)
-            for household in page.items:
-                records = uow.aid_records.list_for_household(household.id)
-                view = build_list(household, records, today=today, disclosure=Disclosure.PRINT, through=quarter,
-                                  office=office_contact(household.village_code))
-                if not view.records:
-                    empty += 1
-                    continue
-                token = ensure_token(uow, household.id, now.isoformat())
-                by_village[household.village_code].append(PrintItem(view, list_url(base_url, token)))
+            views = [build_list(h, uow.aid_records.list_for_household(h.id), today=today, disclosure=Disclosure.PRINT,
+                                through=quarter, office=office_contact(h.village_code)) for h in page.items]
+        empty += sum(not view.records for view in views)
+        for part in units([view for view in views if view.records], ITEMS_PER_TOKEN):
+            with services.uow() as uow:  # issuing codes: units that fit one DynamoDB transaction
+                for view in part:
+                    token = ensure_token(uow, view.household_id, now.isoformat())
+                    by_village[view.village_code].append(PrintItem(view, list_url(base_url, token)))
         if not (cursor := page.next_cursor):
             break
     for items in by_village.values():
