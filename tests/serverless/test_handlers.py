@@ -1,5 +1,6 @@
 """Each Lambda handler with a realistic event against the loopback AWS."""
 
+import base64
 import hashlib
 import json
 import subprocess
@@ -7,6 +8,7 @@ import sys
 from datetime import timedelta
 
 from tests.aws_support import ROOT, client
+from yimen.domain.model import AuditEvent
 from yimen.domain.workflow import Stage
 from yimen.web.wechat_imitation import _openid
 
@@ -112,6 +114,22 @@ def test_deadline_scanner_warns_and_relays_the_outbox(lambda_env, stack):
         trail = uow.audit.for_object("application", late.id)
     assert [e.action for e in trail] == ["deadline_red"]
     assert deadline_scanner.handler(SCHEDULE_EVENT, None)["warnings"]["red"] == 0  # one warning per case
+
+
+def test_audit_anchor_signs_every_chain_head_with_the_kms_key(lambda_env, stack):
+    from functions import audit_anchor
+    from functions.runtime import services
+    from yimen.services.audit import AuditService
+
+    with services().uow() as uow:
+        uow.audit.append(AuditEvent(actor="staff:window1", object_type="application", object_id="a1", action="view",
+                                    at=services().clock.now()))
+    assert audit_anchor.handler(SCHEDULE_EVENT, None) == {"anchor": 1, "chains": 1}
+    anchor = AuditService(services()).verify().anchor
+    assert anchor.key_id == stack.anchor_key and AuditService(services()).verify().problems == []
+    kms = client("kms", stack.endpoint)
+    assert kms.verify(KeyId=stack.anchor_key, Message=anchor.digest(), MessageType="DIGEST",
+                      Signature=base64.b64decode(anchor.signature), SigningAlgorithm="ECDSA_SHA_256")["SignatureValid"]
 
 
 def test_ocr_worker_records_an_unusable_photo_and_retries_a_broken_message(lambda_env):
