@@ -160,6 +160,7 @@ def _anchor_problems(anchors: list[Anchor], signature_ok: Callable[[Anchor], boo
             return [f"第 {after.no} 号锚点与前一锚点接不上（锚点被删除或替换）"]
     latest = anchors[-1]
     if now - latest.at > max_age:
-        return [f"最新锚点（第 {latest.no} 号，{latest.at:%Y-%m-%d %H:%M}）已超过 {max_age} 未更新："
+        hours = max_age / timedelta(hours=1)
+        return [f"最新锚点（第 {latest.no} 号，{latest.at:%Y-%m-%d %H:%M}）已超过 {hours:g} 小时未更新："
                 "定时锚定没有运行，或最近的锚点被删除"]
     return []
