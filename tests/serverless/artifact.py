@@ -138,7 +138,7 @@ def build(base: Path) -> Artifact:
 def stack_refs(stack: AwsStack, ocr_function: str) -> dict[str, str]:
     return {"RecordsTable": stack.table, "BlobBucket": stack.bucket, "OcrQueue": stack.queues["ocr"],
             "NoticeQueue": stack.queues["notice"], "BatchQueue": stack.queues["batch"],
-            "OcrWorkerLambdaFunction": ocr_function, "AWS::Region": REGION}
+            "OcrWorkerLambdaFunction": ocr_function, "AuditAnchorKey": stack.anchor_key, "AWS::Region": REGION}
 
 
 def loopback(stack: AwsStack, artifact: Artifact, wechat_base: str, data_dir: Path) -> dict[str, str]:
@@ -236,7 +236,8 @@ FUNCTIONS = {"api": ("ApiLambdaFunction", "functions/api.handler"),
              "scanner": ("DeadlineScannerLambdaFunction", "functions/deadline_scanner.handler"),
              "schedule": ("HappinessScheduleLambdaFunction", "functions/happiness_batch.schedule"),
              "batch": ("HappinessBatchLambdaFunction", "functions/happiness_batch.handler"),
-             "callback": ("WechatCallbackLambdaFunction", "functions/wechat_callback.handler")}
+             "callback": ("WechatCallbackLambdaFunction", "functions/wechat_callback.handler"),
+             "anchor": ("AuditAnchorLambdaFunction", "functions/audit_anchor.handler")}
 OCR_FUNCTION = "yimen-prod-ocrWorker"
 VILLAGE = "990101001001"  # 城关镇, window1's area
 

@@ -104,6 +104,16 @@ def test_schedules_and_the_batch_run_from_the_package(deployed):
     assert pdf.startswith(b"%PDF-") and b"/FontFile2" in pdf  # the CJK font from the layer is embedded
 
 
+def test_the_audit_anchor_signs_from_the_package_with_the_kms_key(deployed):
+    from yimen.services.audit import AuditService
+
+    result = deployed.invoke("anchor", SCHEDULE_EVENT)["result"]
+    assert result["anchor"] >= 1 and result["chains"] >= 1  # the seeding's events at least
+    verdict = AuditService(deployed.services()).verify()
+    assert verdict.problems == [] and verdict.anchor.no == result["anchor"]
+    assert verdict.anchor.key_id == deployed.stack.anchor_key
+
+
 def test_the_wechat_callback_answers_from_the_package(deployed):
     token = deployed.variable("WechatCallbackLambdaFunction", "YIMEN_WECHAT_TOKEN")
     timestamp, nonce = str(int(time.time())), uuid.uuid4().hex[:8]
