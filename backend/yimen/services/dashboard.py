@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from ..domain import workflow
 from ..domain.model import Actor, Role
 from ..domain.policy import catalogue
 from ..domain.workflow import Stage
@@ -31,7 +32,9 @@ class DashboardService:
         require_role(actor, *Role)
         today = self.s.clock.today()
         with self.s.uow() as uow:
-            apps = all_pages(lambda c: uow.applications.list_in_area(actor.area_code, None, 500, c))
+            apps = [a for stage in workflow.OPEN_STAGES  # open cases only, each stage one county partition
+                    for a in all_pages(lambda c, stage=stage: uow.applications.list_in_area(actor.area_code, stage,
+                                                                                            500, c))]
             households = list(uow.households.iter_in_area(actor.area_code))
             records = [r for h in households for r in uow.aid_records.list_for_household(h.id)
                        if r.source == "platform"]
