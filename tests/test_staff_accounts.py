@@ -46,6 +46,7 @@ def test_first_administrator_on_an_empty_store_then_the_rest_by_command(tmp_path
     assert auth_user.must_change_password
     assert yimen(data, "staff", "disable", "admin0", "--reason", "调离").returncode == 0
     assert "已停用" in yimen(data, "staff", "list").stdout
+    assert yimen(data, "audit", "anchor").returncode == 0  # what the schedule does every 15 minutes
     assert yimen(data, "audit", "verify").returncode == 0
 
 
