@@ -41,4 +41,4 @@ def test_only_the_centre_sees_the_printing_progress(seeded, staff_client):
     refused = staff_client("window1").get("/staff/happiness/printing")
     assert refused.status_code == 403 and "救助中心" in refused.get_data(as_text=True)
     bad = staff_client("centre").get("/staff/happiness/printing?quarter=2026Q9")
-    assert bad.status_code == 400 and "BAD_QUARTER" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "季度“2026Q9”格式不对" in bad.get_data(as_text=True)
