@@ -1,6 +1,8 @@
 """Issue 12's "done means": money reaches a brand-new household, driven over HTTP against `yimen serve`
-without a browser. One payment, one paid notice, balanced reconcile reports, an intact audit chain. The
-payment files and the notice text are kept under test-artifacts/money-path/<backend>/ so they can be shown."""
+without a browser, on SQLite and on the DynamoDB/S3/SQS column (moto's server), where a fault lands in the
+middle of an export of more than 100 slips. One payment, one paid notice, balanced reconcile reports, an
+intact audit chain. The payment files and the notice text are kept under test-artifacts/money-path/<backend>/
+so they can be shown."""
 
 from __future__ import annotations
 
@@ -9,11 +11,14 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import requests
 
+from tests.aws_support import DUMMY_CREDENTIALS, create_stack
 from tests.e2e.money_path import FIRST_CARD, HEAD, SECOND_CARD, Driver, line_of, result_file
 from tests.net import free_port, wait_until_up
 from yimen.adapters.clock import CHINA
@@ -143,3 +148,166 @@ def test_money_reaches_a_new_household_on_sqlite(tmp_path):
     _keep("sqlite", {**files, "conflicts-retried.json": d.retries})
     _one_platform_payment({}, tmp_path, household_id)
     _audit_intact(tmp_path, env)
+
+
+# ---------------------------------------------------------------- the DynamoDB/S3/SQS column
+
+
+class FaultProxy:
+    """A loopback HTTP proxy in front of moto's server. Armed, it refuses the second DynamoDB transaction
+    that claims slips, the way DynamoDB refuses a transaction whose condition no longer holds
+    (TransactionCanceledException, ConditionalCheckFailed): a fault in the middle of an export."""
+
+    def __init__(self, upstream: str):
+        self.upstream, self.armed, self.claims_seen, self.fired = upstream, False, 0, 0
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def _forward(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if proxy.refuse(self.headers.get("X-Amz-Target", ""), body):
+                    return self._reply(400, proxy.cancelled(body), {"Content-Type": "application/x-amz-json-1.0"})
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+                upstream = requests.request(self.command, proxy.upstream + self.path, data=body, headers=headers,
+                                            timeout=60, allow_redirects=False)
+                skip = ("content-length", "transfer-encoding", "connection", "content-encoding")
+                self._reply(upstream.status_code, upstream.content,
+                            {k: v for k, v in upstream.headers.items() if k.lower() not in skip})
+
+            def _reply(self, status: int, content: bytes, headers: dict):
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _forward
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def refuse(self, target: str, body: bytes) -> bool:
+        if not self.armed or not target.endswith(".TransactWriteItems"):
+            return False
+        items = json.loads(body)["TransactItems"]
+        if not any(next(iter(i.values())).get("Item", {}).get("PK", {}).get("S", "").startswith("SLIP#")
+                   for i in items):
+            return False
+        self.claims_seen += 1
+        if self.claims_seen < 2:
+            return False
+        self.armed, self.fired = False, self.fired + 1
+        return True
+
+    @staticmethod
+    def cancelled(body: bytes) -> bytes:
+        count = len(json.loads(body)["TransactItems"])
+        reasons = [{"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}] + [
+            {"Code": "None"}] * (count - 1)
+        return json.dumps({"__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+                           "message": "Transaction cancelled, please refer cancellation reasons for specific reasons "
+                                      "[ConditionalCheckFailed]", "CancellationReasons": reasons}).encode()
+
+    def stop(self):
+        self.server.shutdown()
+
+
+def _seed_other_households(config_overrides: dict, data_dir: Path, count: int) -> list[str]:
+    """Other households' aid, filed straight into the store as slips finance has approved (reviewing a
+    hundred slips through the API proves nothing the own slip doesn't): the export then holds > 100 slips."""
+    from tests.notices.sim import add_household
+    from yimen.bootstrap import build_services
+    from yimen.config import load_config
+    from yimen.domain.disbursement import Slip, SlipStatus
+
+    services = build_services(load_config(data_dir, **config_overrides))
+    ids = []
+    for n in range(count):
+        household = add_household(services, 500 + n, phone=None, bank_card=f"6217990100{n:09d}")
+        slip = Slip(application_id=f"other-{n}", household_id=household.id, region_code=household.village_code,
+                    item_code="linshi", item_name="临时救助", department="民政局", amount_fen=30000 + n, period=None,
+                    due_on=datetime.now(CHINA).date(), status=SlipStatus.APPROVED)
+        with services.uow() as uow:
+            uow.slips.add(slip)
+        ids.append(slip.id)
+    return ids
+
+
+@contextlib.contextmanager
+def moto_server():
+    """moto's server in a process of its own (tests/e2e/moto_one_backup.py: one table backup per transaction)."""
+    port = free_port()
+    env = {**os.environ, **DUMMY_CREDENTIALS}
+    server = subprocess.Popen([sys.executable, str(Path(__file__).with_name("moto_one_backup.py")), "-H", "127.0.0.1",
+                               "-p", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/moto-api/")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # moto's threaded server may hold on to a keep-alive connection
+            server.kill()
+            server.wait(timeout=10)
+
+
+def test_money_reaches_a_new_household_on_dynamodb_with_a_fault_mid_export(tmp_path, monkeypatch):
+    for name, value in DUMMY_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    with moto_server() as endpoint:
+        _dynamodb_path(tmp_path, create_stack(endpoint), monkeypatch)
+
+
+def _notifier(stack, data_dir: Path, base: str, monkeypatch):
+    """What the notifier Lambda does in production: the notices `yimen serve` handed to SQS are received
+    and delivered by functions/notifier.py (to the WeChat imitation that `yimen serve` hosts)."""
+    import functions.notifier
+    from functions.runtime import services
+    from tests.serverless.conftest import sqs_event
+
+    for name, value in {**stack.env(), "YIMEN_DATA_DIR": str(data_dir), "YIMEN_PUBLIC_BASE_URL": base,
+                        "YIMEN_WECHAT_API_BASE": base + "/wx-sim/"}.items():
+        monkeypatch.setenv(name, value)
+    services.cache_clear()
+
+    def deliver() -> None:
+        bodies = [m["Body"] for m in stack.drain("notice")]
+        if bodies:
+            assert functions.notifier.handler(sqs_event(bodies), None) == {"batchItemFailures": []}
+
+    return deliver
+
+
+def _dynamodb_path(tmp_path: Path, stack, monkeypatch) -> None:
+    proxy = FaultProxy(stack.endpoint)
+    env = _env(**{**stack.env(), "YIMEN_AWS_ENDPOINT_URL": proxy.url})
+    try:
+        with served(tmp_path, env) as base:
+            d = Driver(base, deliver=_notifier(stack, tmp_path, base, monkeypatch))
+            for username in STAFF:
+                d.staff(username)
+            app_id, household_id = d.citizen_applies()
+            d.every_staff_step(app_id, 70000)
+            slip_id = _approve_slip(d, app_id)
+            others = _seed_other_households(stack.config(), tmp_path, 100)
+
+            # a fault in the second claiming transaction of a 101-slip export: nothing is left half-done
+            proxy.armed = True
+            refused = d.json("POST", "/api/v1/staff/batches/export", "finance", 409)
+            assert proxy.fired == 1 and refused["error"]["code"] == "EXPORT_UNDONE"
+            assert "没有任何拨付单被导出" in refused["error"]["message"]
+            assert d.slips("银行处理中", "finance") == []
+            assert {s["id"] for s in d.slips("待拨付", "finance")} == {*others, slip_id}
+            # the export retried takes every slip once; then the same path as on SQLite
+            files = _pay_with_one_correction(d, slip_id, household_id, others)
+        _keep("dynamodb", {**files, "conflicts-retried.json": d.retries})
+        _one_platform_payment(stack.config(), tmp_path, household_id)
+        _audit_intact(tmp_path, env)
+    finally:
+        proxy.stop()

@@ -855,12 +855,17 @@ class DynamoUnitOfWork(UnitOfWork):
             except Exception as exc:  # committed already: the relay sends it later
                 logging.getLogger("yimen.outbox").warning("job %s not queued: %s", job.kind, type(exc).__name__)
                 continue
-            self.store.client.update_item(
-                TableName=self.store.table, Key=_item_av({"PK": f"JOB#{job.dedupe_key}", "SK": "JOB"}),
-                UpdateExpression="SET #s = :queued, GSI3SK = :gsi3 REMOVE GSI2PK, GSI2SK",
-                ConditionExpression="#s = :pending", ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues=_item_av({":queued": "queued", ":pending": "pending",
-                                                    ":gsi3": f"queued#{job.id}"}))
+            try:
+                self.store.client.update_item(
+                    TableName=self.store.table, Key=_item_av({"PK": f"JOB#{job.dedupe_key}", "SK": "JOB"}),
+                    UpdateExpression="SET #s = :queued, GSI3SK = :gsi3 REMOVE GSI2PK, GSI2SK",
+                    ConditionExpression="#s = :pending", ExpressionAttributeNames={"#s": "status"},
+                    ExpressionAttributeValues=_item_av({":queued": "queued", ":pending": "pending",
+                                                        ":gsi3": f"queued#{job.id}"}))
+            except self.store.client.exceptions.ConditionalCheckFailedException:
+                # a local worker over this table (`yimen serve`) claimed the job first: it is handled, and the
+                # unit of work committed, so this must not turn the request into an error
+                continue
 
     def rollback(self) -> None:
         self.store.writes.clear()
