@@ -102,6 +102,11 @@ def warning_rules() -> tuple[WarningRule, ...]:
                              r["reason"], r.get("when") or {}) for r in raw)
 
 
+def needs_current_aid(source: str) -> bool:
+    """Whether any rule of this source asks what aid the household receives (worth a read per record)."""
+    return any("on_aid" in r.when for r in warning_rules() if r.source == source)
+
+
 def first_rule(source: str, facts: dict) -> WarningRule | None:
     return next((r for r in warning_rules() if r.source == source and r.applies(facts)), None)
 

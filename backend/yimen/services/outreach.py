@@ -49,8 +49,9 @@ def raise_warning(uow: UnitOfWork, clock: Clock, actor: Actor, source: str, id_n
     member = next(m for m in household.members if m.id_number == id_number)
     today = clock.today()
     facts = {**outreach.person_facts(household, member.id), "self_pay_fen": fields.get("self_pay_fen", 0),
-             "grade": fields.get("grade"), "current_aid": current_codes(uow.aid_records.list_for_household(
-                 household.id), today, catalogue())}
+             "grade": fields.get("grade")}
+    if outreach.needs_current_aid(source):  # only the medical rules ask; other sources skip the read
+        facts["current_aid"] = current_codes(uow.aid_records.list_for_household(household.id), today, catalogue())
     rule = outreach.first_rule(source, facts)
     if rule is None:
         return
