@@ -33,6 +33,7 @@ run: $(STAMP)
 
 test: $(STAMP) apt node-deps
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 	@if [ -f miniprogram/package.json ]; then bash scripts/test-miniprogram.sh; fi
 
@@ -45,3 +46,4 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .

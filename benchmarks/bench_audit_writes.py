@@ -38,7 +38,7 @@ from yimen.config import load_config  # noqa: E402
 from yimen.domain.audit import CHAINS  # noqa: E402
 from yimen.domain.errors import Conflict  # noqa: E402
 from yimen.domain.model import AuditEvent  # noqa: E402
-from yimen.services.audit import AuditService  # noqa: E402
+from yimen.services.staff.audit import AuditService  # noqa: E402
 
 WCU_PER_PARTITION = 1000  # DynamoDB's per-partition write ceiling (write units a second)
 
@@ -80,8 +80,15 @@ def run(services, writers: int, units: int, pick) -> tuple[float, int, int]:
             try:
                 with services.uow() as uow:
                     uow.kv.get("case", case)  # the case read a view does
-                    uow.audit.append(AuditEvent(actor=f"staff:w{n}", object_type="application", object_id=case,
-                                                action="view", at=datetime.now()))
+                    uow.audit.append(
+                        AuditEvent(
+                            actor=f"staff:w{n}",
+                            object_type="application",
+                            object_id=case,
+                            action="view",
+                            at=datetime.now(),
+                        )
+                    )
                 outcome = done
             except Conflict:
                 outcome = failed
@@ -101,14 +108,20 @@ def report(name: str, seconds: float, done: int, failed: int, keys: KeyCounter) 
     items = sum(keys.keys.values())
     hottest, hottest_n = keys.keys.most_common(1)[0] if keys.keys else ("-", 0)
     rate = done / seconds
-    print(f"{name}: {done} audited writes in {seconds:.1f} s = {rate:.0f}/s; {failed} given up; "
-          f"{keys.cancelled} transactions cancelled and resealed")
-    print(f"  hot-key pressure: {len(keys.keys)} partition keys written; hottest {hottest} took "
-          f"{hottest_n}/{items} items ({100 * hottest_n / max(items, 1):.1f}%), {hottest_n / seconds:.0f} writes/s")
+    print(
+        f"{name}: {done} audited writes in {seconds:.1f} s = {rate:.0f}/s; {failed} given up; "
+        f"{keys.cancelled} transactions cancelled and resealed"
+    )
+    print(
+        f"  hot-key pressure: {len(keys.keys)} partition keys written; hottest {hottest} took "
+        f"{hottest_n}/{items} items ({100 * hottest_n / max(items, 1):.1f}%), {hottest_n / seconds:.0f} writes/s"
+    )
     if hottest_n:
         ceiling = WCU_PER_PARTITION / 2 * items / hottest_n
-        print(f"  on DynamoDB this spread would reach the hottest partition's {WCU_PER_PARTITION} WCU/s "
-              f"(2 per transactional item) at about {ceiling:,.0f} audited writes/s in total")
+        print(
+            f"  on DynamoDB this spread would reach the hottest partition's {WCU_PER_PARTITION} WCU/s "
+            f"(2 per transactional item) at about {ceiling:,.0f} audited writes/s in total"
+        )
 
 
 def main() -> None:
@@ -132,17 +145,22 @@ def main() -> None:
     report(f"{args.writers} writers spread over {args.cases} cases", *spread, keys)
     keys.reset()
     one = run(services, args.writers, args.units, lambda rng: "case-hot")
-    report(f"{args.writers} writers on one case (one chain: what the old single AUDIT/HEAD did to every write)",
-           *one, keys)
+    report(
+        f"{args.writers} writers on one case (one chain: what the old single AUDIT/HEAD did to every write)", *one, keys
+    )
 
     AuditService(services).anchor()
     verdict = AuditService(services).verify()
     committed = alone[1] + spread[1] + one[1]
-    print(f"stored {verdict.events} of {committed} committed events; verify: "
-          f"{'whole' if not verdict.problems else verdict.problems[0]}")
+    print(
+        f"stored {verdict.events} of {committed} committed events; verify: "
+        f"{'whole' if not verdict.problems else verdict.problems[0]}"
+    )
     if verdict.events != committed:
-        print("  (moto's TransactWriteItems has no lock: concurrent commits can undo each other there; "
-              "DynamoDB serialises them)")
+        print(
+            "  (moto's TransactWriteItems has no lock: concurrent commits can undo each other there; "
+            "DynamoDB serialises them)"
+        )
     client("dynamodb", stack.endpoint).delete_table(TableName=stack.table)
 
 

@@ -33,20 +33,25 @@ from tests.conftest import LiveServer  # noqa: E402
 from tests.ocr import cardgen  # noqa: E402
 from tests.serverless.artifact import Browser, Deployed, apply_with_photo, build  # noqa: E402
 from tests.serverless.conftest import SCHEDULE_EVENT, http_event  # noqa: E402
-from yimen import demo  # noqa: E402
-from yimen.web.wechat_imitation import create_imitation_app  # noqa: E402
+from yimen.entrypoints.web.wechat_imitation import create_imitation_app  # noqa: E402
+from yimen.services.demo import county as demo  # noqa: E402
 
 RUNS = 5
 API_TARGET, CALLBACK_TARGET = 3.0, 1.5
-QUESTION = ("<xml><ToUserName>gh_yimen</ToUserName><FromUserName>o_bench</FromUserName><CreateTime>1700000000"
-            "</CreateTime><MsgType>text</MsgType><Content><![CDATA[低保要带啥材料]]></Content><MsgId>1</MsgId></xml>")
+QUESTION = (
+    "<xml><ToUserName>gh_yimen</ToUserName><FromUserName>o_bench</FromUserName><CreateTime>1700000000"
+    "</CreateTime><MsgType>text</MsgType><Content><![CDATA[低保要带啥材料]]></Content><MsgId>1</MsgId></xml>"
+)
 
 
 def import_flask(deployed: Deployed) -> float:
     code = "import time; t = time.perf_counter(); import flask; print(time.perf_counter() - t)"
     env = {"PYTHONPATH": ":".join(map(str, deployed.artifact.path())), "PYTHONDONTWRITEBYTECODE": "1"}
-    return float(subprocess.run([deployed.artifact.python, "-S", "-c", code], env=env, capture_output=True,
-                                text=True, check=True).stdout)
+    return float(
+        subprocess.run(
+            [deployed.artifact.python, "-S", "-c", code], env=env, capture_output=True, text=True, check=True
+        ).stdout
+    )
 
 
 def cold_first(deployed: Deployed, function: str, event: dict) -> float:
@@ -88,16 +93,21 @@ def main() -> int:
         deployed = Deployed(artifact, create_stack(moto_endpoint()), imitation.url, Path(tmp) / "aws")
         try:
             demo.seed(deployed.services(), households=6)
-            version = subprocess.run([artifact.python, "-c", "import sys; print(sys.version.split()[0])"],
-                                     capture_output=True, text=True).stdout.strip()
+            version = subprocess.run(
+                [artifact.python, "-c", "import sys; print(sys.version.split()[0])"], capture_output=True, text=True
+            ).stdout.strip()
             flask = statistics.median(import_flask(deployed) for _ in range(RUNS))
             login = deployed.invoke("api", http_event("POST", "/api/v1/auth/wechat-login", {"code": "bench"}))
-            mine = http_event("GET", "/api/v1/me/households", headers={
-                "authorization": "Bearer " + json.loads(login["result"]["body"])["token"]})
+            mine = http_event(
+                "GET",
+                "/api/v1/me/households",
+                headers={"authorization": "Bearer " + json.loads(login["result"]["body"])["token"]},
+            )
             api = statistics.median(cold_first(deployed, "api", mine) for _ in range(RUNS))
             warm = deployed.invoke("api", mine)
-            callback = statistics.median(cold_first(deployed, "callback", callback_event(deployed))
-                                         for _ in range(RUNS))
+            callback = statistics.median(
+                cold_first(deployed, "callback", callback_event(deployed)) for _ in range(RUNS)
+            )
             pinged = statistics.median(after_ping(deployed) for _ in range(RUNS))
             deployed.cold("ocr")
             cold_photo = photo_wait(deployed, 1)
@@ -109,14 +119,20 @@ def main() -> int:
     print(f"packaged artifact on Python {version}, bytecode shipped, {RUNS} fresh containers each (median)")
     print(f"import flask                          {flask * 1000:7.0f} ms")
     print(f"API import + first event (DynamoDB)   {api * 1000:7.0f} ms   warm event {warm['run_s'] * 1000:5.0f} ms")
-    print(f"cold-start ratio                      {ratio:7.2f}x  (target <= {API_TARGET:.0f}x: "
-          f"{'met' if ratio <= API_TARGET else 'NOT met'})")
-    print(f"WeChat callback first reply           {callback * 1000:7.0f} ms  (target <= {CALLBACK_TARGET} s: "
-          f"{'met' if callback <= CALLBACK_TARGET else 'NOT met'})")
+    print(
+        f"cold-start ratio                      {ratio:7.2f}x  (target <= {API_TARGET:.0f}x: "
+        f"{'met' if ratio <= API_TARGET else 'NOT met'})"
+    )
+    print(
+        f"WeChat callback first reply           {callback * 1000:7.0f} ms  (target <= {CALLBACK_TARGET} s: "
+        f"{'met' if callback <= CALLBACK_TARGET else 'NOT met'})"
+    )
     print(f"WeChat callback reply after warm-up   {pinged * 1000:7.0f} ms  (a container the 5-minute ping keeps)")
     for label, (wait, ocr) in (("cold", cold_photo), ("warm", warm_photo)):
-        print(f"H5 apply with ID photo, OCR {label}      {wait * 1000:7.0f} ms  "
-              f"(the POST; {ocr * 1000:.0f} ms of it in the OCR function)")
+        print(
+            f"H5 apply with ID photo, OCR {label}      {wait * 1000:7.0f} ms  "
+            f"(the POST; {ocr * 1000:.0f} ms of it in the OCR function)"
+        )
     return 0
 
 

@@ -18,7 +18,7 @@ import cardgen  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from yimen.adapters.ocr_rapid import RapidOcrEngine  # noqa: E402
-from yimen.services.idcard_check import check_idcard  # noqa: E402
+from yimen.services.ocr.idcard_check import check_idcard  # noqa: E402
 
 FIELDS = ("id_number", "name", "gender", "ethnicity", "birth_date", "address")
 
@@ -57,8 +57,14 @@ def main() -> None:
         raw_ms.append((t1 - t0) * 1000)
         full_ms.append((t2 - t1) * 1000)
         p = sample.person
-        want = {"id_number": p.id_number, "name": p.name, "gender": p.gender, "ethnicity": p.ethnicity,
-                "birth_date": p.shown_birth.isoformat(), "address": p.address}
+        want = {
+            "id_number": p.id_number,
+            "name": p.name,
+            "gender": p.gender,
+            "ethnicity": p.ethnicity,
+            "birth_date": p.shown_birth.isoformat(),
+            "address": p.address,
+        }
         for key in FIELDS:
             right[key] += result[key] == want[key]
 
@@ -66,11 +72,15 @@ def main() -> None:
     print(f"OCR benchmark: {n} positive synthetic photos ({args.per_style} per style, 12 styles)")
     print(f"engine load (RapidOCR PP-OCRv6 small, ONNX Runtime): {load_s:.2f} s")
     for label, values in (("raw engine call", raw_ms), ("full check", full_ms)):
-        print(f"{label:16s} p50 {percentile(values, 0.5):7.0f} ms   p95 {percentile(values, 0.95):7.0f} ms   "
-              f"mean {statistics.mean(values):7.0f} ms")
+        print(
+            f"{label:16s} p50 {percentile(values, 0.5):7.0f} ms   p95 {percentile(values, 0.95):7.0f} ms   "
+            f"mean {statistics.mean(values):7.0f} ms"
+        )
     ratios = [f / r for f, r in zip(full_ms, raw_ms, strict=True)]
-    print(f"full/raw p50 ratio {percentile(full_ms, 0.5) / percentile(raw_ms, 0.5):.2f}x "
-          f"(per-image ratio median {statistics.median(ratios):.2f}x; target <= 1.10x)")
+    print(
+        f"full/raw p50 ratio {percentile(full_ms, 0.5) / percentile(raw_ms, 0.5):.2f}x "
+        f"(per-image ratio median {statistics.median(ratios):.2f}x; target <= 1.10x)"
+    )
     print("field accuracy: " + ", ".join(f"{k} {right[k] / n:.1%}" for k in FIELDS))
 
 

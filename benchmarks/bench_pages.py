@@ -25,15 +25,22 @@ from werkzeug.serving import make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the browser checks shared with tests/e2e
 from tests.e2e.a11y import axe_violations, targets  # noqa: E402
-from yimen import demo
 from yimen.bootstrap import build_services
 from yimen.config import load_config
-from yimen.web.app import create_app
+from yimen.entrypoints.web.app import create_app
+from yimen.services.demo import county as demo
 
 PAGES = ["/", "/policy", "/policy/dibao", "/selfcheck/size", "/status", "/ask"]
 SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 50_000, "uploadThroughput": 50_000}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _serve(data_dir: Path) -> str:
@@ -82,9 +89,11 @@ def _accessibility(browser, base: str) -> None:
                 if smallest is None or min(t["width"], t["height"]) < min(smallest["width"], smallest["height"]):
                     smallest = {**t, "page": path}
         context.close()
-        print(f"{'大字模式' if big else 'normal'}: {violations} axe WCAG 2.1 A/AA violations on {len(PAGES)} pages; "
-              f"smallest control {smallest['width']}x{smallest['height']} px ({smallest['page']}: "
-              f"{smallest['what'][:50]})")
+        print(
+            f"{'大字模式' if big else 'normal'}: {violations} axe WCAG 2.1 A/AA violations on {len(PAGES)} pages; "
+            f"smallest control {smallest['width']}x{smallest['height']} px ({smallest['page']}: "
+            f"{smallest['what'][:50]})"
+        )
 
 
 def main() -> int:
@@ -93,8 +102,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         base = _serve(Path(tmp))
         browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        print(f"{'page':<18}{'cold req':>9}{'cold KB':>9}{'cold paint':>12}"
-              f"{'warm req':>10}{'warm KB':>9}{'warm paint':>12}")
+        print(
+            f"{'page':<18}{'cold req':>9}{'cold KB':>9}{'cold paint':>12}"
+            f"{'warm req':>10}{'warm KB':>9}{'warm paint':>12}"
+        )
         worst, paints = {"req_cold": 0, "req_warm": 0, "kb": 0.0, "paint": 0}, []
         for path in PAGES:
             context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="zh-CN")
@@ -106,17 +117,24 @@ def main() -> int:
             _visit(page, cdp, base + ("/policy" if path == "/" else "/"))
             warm = _visit(page, cdp, base + path)
             context.close()
-            print(f"{path:<18}{cold['requests']:>9}{cold['bytes'] / 1024:>9.1f}{cold['paint_ms']:>10} ms"
-                  f"{warm['requests']:>10}{warm['bytes'] / 1024:>9.1f}{warm['paint_ms']:>10} ms")
+            print(
+                f"{path:<18}{cold['requests']:>9}{cold['bytes'] / 1024:>9.1f}{cold['paint_ms']:>10} ms"
+                f"{warm['requests']:>10}{warm['bytes'] / 1024:>9.1f}{warm['paint_ms']:>10} ms"
+            )
             paints.append(cold["paint_ms"])
-            worst = {"req_cold": max(worst["req_cold"], cold["requests"]),
-                     "req_warm": max(worst["req_warm"], warm["requests"]),
-                     "kb": max(worst["kb"], cold["bytes"] / 1024), "paint": max(worst["paint"], cold["paint_ms"])}
+            worst = {
+                "req_cold": max(worst["req_cold"], cold["requests"]),
+                "req_warm": max(worst["req_warm"], warm["requests"]),
+                "kb": max(worst["kb"], cold["bytes"] / 1024),
+                "paint": max(worst["paint"], cold["paint_ms"]),
+            }
         _accessibility(browser, base)
         browser.close()
     median = sorted(paints)[len(paints) // 2]
-    print(f"worst: {worst['req_cold']} requests cold, {worst['req_warm']} warm, {worst['kb']:.1f} KB; first paint "
-          f"cold on slow 3G: median {median} ms, worst {worst['paint']} ms")
+    print(
+        f"worst: {worst['req_cold']} requests cold, {worst['req_warm']} warm, {worst['kb']:.1f} KB; first paint "
+        f"cold on slow 3G: median {median} ms, worst {worst['paint']} ms"
+    )
     ok = worst["req_cold"] <= 2 and worst["req_warm"] <= 1 and worst["kb"] < 16 and median <= 1100
     print("targets met" if ok else "TARGETS MISSED")
     return 0 if ok else 1

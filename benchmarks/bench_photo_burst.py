@@ -34,7 +34,7 @@ SERVER = """
 import logging, sys
 from werkzeug.serving import run_simple
 from yimen.config import load_config
-from yimen.web.app import create_app
+from yimen.entrypoints.web.app import create_app
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
 port = int(sys.argv[1])
 app = create_app(load_config(sys.argv[2], WECHAT_API_BASE=f"http://127.0.0.1:{port}/wx-sim/"))
@@ -79,16 +79,24 @@ def main() -> int:
         token = requests.post(base + "/api/v1/auth/wechat-login", json={"code": "burst"}, timeout=30).json()["token"]
         headers = {"Authorization": f"Bearer {token}"}
         photo = blank_png(EDGE, EDGE)
-        warm = requests.post(base + "/api/v1/ocr/idcard", headers=headers, timeout=300,
-                             files={"image": ("card.jpg", card_photo(), "image/jpeg")})
+        warm = requests.post(
+            base + "/api/v1/ocr/idcard",
+            headers=headers,
+            timeout=300,
+            files={"image": ("card.jpg", card_photo(), "image/jpeg")},
+        )
         before = rss_mb(server.pid)
         watcher = PeakWatcher(server.pid)
         watcher.start()
         answers: list[int] = []
 
         def send() -> None:
-            response = requests.post(base + "/api/v1/ocr/idcard", headers=headers, timeout=600,
-                                     files={"image": ("big.png", photo, "image/png")})
+            response = requests.post(
+                base + "/api/v1/ocr/idcard",
+                headers=headers,
+                timeout=600,
+                files={"image": ("big.png", photo, "image/png")},
+            )
             answers.append(response.status_code)
 
         started = time.perf_counter()
@@ -106,8 +114,10 @@ def main() -> int:
     print(f"photo burst: {BURST} x {EDGE}x{EDGE} PNG ({len(photo) / 1024:.0f} KB each) to /api/v1/ocr/idcard")
     print(f"  warm-up (a real card)    {warm.status_code}")
     print(f"  server memory before     {before:7.0f} MB")
-    print(f"  server memory peak       {watcher.peak:7.0f} MB  (target < {TARGET_MB} MB: "
-          f"{'met' if watcher.peak < TARGET_MB else 'NOT met'})")
+    print(
+        f"  server memory peak       {watcher.peak:7.0f} MB  (target < {TARGET_MB} MB: "
+        f"{'met' if watcher.peak < TARGET_MB else 'NOT met'})"
+    )
     print(f"  answers                  {dict(Counter(answers))} in {elapsed:.1f} s")
     return 0
 

@@ -8,15 +8,17 @@ import subprocess
 import sys
 import time
 
-from yimen.services.intent_model import load_questions
-from yimen.services.policy_qa import DATA, policy_qa
+from yimen.services.policy.qa.engine import DATA, policy_qa
+from yimen.services.policy.qa.intent_model import load_questions
 
 TARGET_P95_MS = 50.0
 # wall time and CPU time: on a shared, loaded machine the wall time is several times the CPU time, which
 # is what one idle core (a Lambda instance) would take
-COLD = ("import resource, time; t = time.perf_counter(); from yimen.services.policy_qa import policy_qa; "
-        "policy_qa().ask('俺娘八十多了 高龄津贴和低保能一块领不'); r = resource.getrusage(resource.RUSAGE_SELF); "
-        "print(time.perf_counter() - t, r.ru_utime + r.ru_stime)")
+COLD = (
+    "import resource, time; t = time.perf_counter(); from yimen.services.policy.qa.engine import policy_qa; "
+    "policy_qa().ask('俺娘八十多了 高龄津贴和低保能一块领不'); r = resource.getrusage(resource.RUSAGE_SELF); "
+    "print(time.perf_counter() - t, r.ru_utime + r.ru_stime)"
+)
 
 
 def main() -> None:
@@ -32,8 +34,10 @@ def main() -> None:
             times.append((time.perf_counter() - t) * 1000)
     times.sort()
     p50, p95 = statistics.median(times), times[int(len(times) * 0.95)]
-    print(f"{len(times)} questions: p50 {p50:.2f} ms, p95 {p95:.2f} ms, max {times[-1]:.2f} ms "
-          f"(target p95 <= {TARGET_P95_MS:.0f} ms)")
+    print(
+        f"{len(times)} questions: p50 {p50:.2f} ms, p95 {p95:.2f} ms, max {times[-1]:.2f} ms "
+        f"(target p95 <= {TARGET_P95_MS:.0f} ms)"
+    )
     done = subprocess.run([sys.executable, "-c", COLD], capture_output=True, text=True, check=True)
     wall, cpu = map(float, done.stdout.split())
     print(f"first answer of a fresh process: {wall:.2f} s wall, {cpu:.2f} s CPU (WeChat waits 5 s for a reply)")

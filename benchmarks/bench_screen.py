@@ -10,10 +10,10 @@ import sys
 import time
 from datetime import date, timedelta
 
-from yimen.demo import regions, synthetic_household
 from yimen.domain.model import AidRecord, RegionLevel
 from yimen.domain.policy import catalogue
-from yimen.services.screening import screen_household
+from yimen.services.checking.screening import screen_household
+from yimen.services.demo.county import regions, synthetic_household
 
 HOUSEHOLDS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 TARGET = 5_000
@@ -29,8 +29,21 @@ def synthetic_records(rng: random.Random, household_id: str) -> list[AidRecord]:
     if rng.random() < 0.02:
         codes += ["tekun", "canji-shenghuo"]
     paid = TODAY - timedelta(days=30)
-    return [AidRecord(household_id, code, code, "县民政局", "按月发放", 50000, paid, "bench", f"{household_id}-{code}",
-                      f"{paid:%Y-%m}") for code in codes]
+    return [
+        AidRecord(
+            household_id,
+            code,
+            code,
+            "县民政局",
+            "按月发放",
+            50000,
+            paid,
+            "bench",
+            f"{household_id}-{code}",
+            f"{paid:%Y-%m}",
+        )
+        for code in codes
+    ]
 
 
 def main() -> None:
@@ -47,8 +60,10 @@ def main() -> None:
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         # CPU time of this single-threaded process = one core's work, whatever else the machine runs
         rates.append(HOUSEHOLDS / cpu)
-        print(f"run {run}: {HOUSEHOLDS:,} households x {len(cat.items)} items in {cpu:.2f} s CPU "
-              f"({elapsed:.2f} s wall): {rates[-1]:,.0f} households/s per core; {findings:,} findings")
+        print(
+            f"run {run}: {HOUSEHOLDS:,} households x {len(cat.items)} items in {cpu:.2f} s CPU "
+            f"({elapsed:.2f} s wall): {rates[-1]:,.0f} households/s per core; {findings:,} findings"
+        )
     rate = max(rates)  # best of the runs: other processes on a shared machine only ever slow a run down
     print(f"screening: {rate:,.0f} households/s per core, best of {RUNS} (target >= {TARGET:,})")
     if rate < TARGET:

@@ -30,8 +30,11 @@ CITIZEN_PAGES = ["/", "/policy", "/policy/dibao", "/api/v1/policy/items"]
 
 
 def start(server: str, data_dir: str, port: int) -> subprocess.Popen:
-    process = subprocess.Popen([YIMEN, "serve", "--data-dir", data_dir, "--port", str(port), "--server", server],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [YIMEN, "serve", "--data-dir", data_dir, "--port", str(port), "--server", server],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_until_up(f"http://127.0.0.1:{port}/healthz", seconds=90)
     return process
 
@@ -86,8 +89,9 @@ def drive(base: str) -> tuple[float, float, int]:
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as data_dir:
-        subprocess.run([YIMEN, "demo-data", "--data-dir", data_dir, "--households", "200"], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [YIMEN, "demo-data", "--data-dir", data_dir, "--households", "200"], check=True, capture_output=True
+        )
         subprocess.run([YIMEN, "demo-cases", "--data-dir", data_dir], check=True, capture_output=True)
         results = {}
         for server in ("werkzeug", "waitress"):

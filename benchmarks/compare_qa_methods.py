@@ -10,11 +10,16 @@ questions_blind7.tsv is unseen by the rules; the other columns flatter them.
 """
 
 from yimen.domain.policy import catalogue
-from yimen.services.intent_model import load_questions
-from yimen.services.policy_qa import DATA, PolicyQA
+from yimen.services.policy.qa.engine import DATA, PolicyQA
+from yimen.services.policy.qa.intent_model import load_questions
 
-WEIGHTS = {"rules": (1.0, 0.0), "learned": (0.0, 1.0), "both w=1": (1.0, 1.0), "both w=1.5": (1.0, 1.5),
-           "both w=2": (1.0, 2.0)}
+WEIGHTS = {
+    "rules": (1.0, 0.0),
+    "learned": (0.0, 1.0),
+    "both w=1": (1.0, 1.0),
+    "both w=1.5": (1.0, 1.5),
+    "both w=2": (1.0, 2.0),
+}
 
 
 def accuracy(qa: PolicyQA, rows: list[tuple[str, str, str | None]]) -> float:

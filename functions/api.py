@@ -6,7 +6,7 @@ ocrWorker function and the app is created on the first event (then reused while 
 from apig_wsgi import make_lambda_handler
 
 from functions.runtime import services
-from yimen.web.app import create_app
+from yimen.entrypoints.web.app import create_app
 
 _wsgi = None
 

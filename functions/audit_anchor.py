@@ -5,7 +5,7 @@ from functions.runtime import services
 
 
 def handler(event: dict, context) -> dict:
-    from yimen.services.audit import AuditService
+    from yimen.services.staff.audit import AuditService
 
     anchor = AuditService(services()).anchor()
     return {"anchor": anchor.no, "chains": len(anchor.heads)}

@@ -7,7 +7,7 @@ from functions.runtime import services
 def handler(event: dict, context) -> dict:
     from yimen.adapters.aws import client
     from yimen.adapters.sqs import SqsJobQueue, relay_outbox
-    from yimen.services.applications import ApplicationService
+    from yimen.services.applications.service import ApplicationService
 
     s = services()
     counts = ApplicationService(s).scan_deadlines()

@@ -1,6 +1,6 @@
 """幸福清单, one quarter at a time (一季一送). The schedule fans out one job per township to the batch
 queue (YIMEN_HAPPINESS_TOWNSHIPS); each job prints a chunk of that township's villages and publishes
-them under happiness/<quarter>/ (services/happiness_batch.py), then queues the next chunk with the
+them under happiness/<quarter>/ (services/happiness/batch.py), then queues the next chunk with the
 village to start from, so no job comes near Lambda's 15 minutes and a job cut short resumes."""
 
 import os
@@ -19,23 +19,32 @@ def schedule(event: dict, context) -> dict:
     townships = [t for t in os.environ.get("YIMEN_HAPPINESS_TOWNSHIPS", "").split(",") if t]
     with s.uow() as uow:
         for township in townships:
-            uow.jobs.enqueue(Job(kind="batch", payload={"task": "happiness_print", "quarter": quarter,
-                                                        "township": township},
-                                 dedupe_key=f"happiness:{quarter}:{township}"))
+            uow.jobs.enqueue(
+                Job(
+                    kind="batch",
+                    payload={"task": "happiness_print", "quarter": quarter, "township": township},
+                    dedupe_key=f"happiness:{quarter}:{township}",
+                )
+            )
     return {"quarter": quarter, "townships": len(townships)}
 
 
 def _print(job: Job) -> None:
     from yimen.domain.happiness import Quarter
-    from yimen.services.happiness_batch import print_chunk
+    from yimen.services.happiness.batch import print_chunk
 
     s, p = services(), job.payload
     seconds = float(os.environ.get("YIMEN_HAPPINESS_CHUNK_SECONDS", CHUNK_SECONDS))
     chunk = print_chunk(s, Quarter.parse(p["quarter"]), p["township"], p.get("cursor"), seconds)
     if chunk.next_village:
         with s.uow() as uow:
-            uow.jobs.enqueue(Job(kind="batch", payload={**p, "cursor": chunk.next_village},
-                                 dedupe_key=f"happiness:{p['quarter']}:{p['township']}:{chunk.next_village}"))
+            uow.jobs.enqueue(
+                Job(
+                    kind="batch",
+                    payload={**p, "cursor": chunk.next_village},
+                    dedupe_key=f"happiness:{p['quarter']}:{p['township']}:{chunk.next_village}",
+                )
+            )
 
 
 handler = sqs_handler(_print)

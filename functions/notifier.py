@@ -1,18 +1,18 @@
 """Notice queue consumer: sends each status/payment notice through the first channel that reaches
-the person and logs it (services/notice_worker.py). Failures come back via SQS, then the DLQ, from
-where staff put them back (services/dead_notices.py) once the cause is fixed."""
+the person and logs it (services/notices/worker.py). Failures come back via SQS, then the DLQ, from
+where staff put them back (services/notices/dead.py) once the cause is fixed."""
 
 from functions.runtime import services, sqs_handler
 
 
 def _deliver(job) -> None:
-    from yimen.services.notice_worker import NoticeWorker
+    from yimen.services.notices.worker import NoticeWorker
 
     NoticeWorker(services()).handle_queued(job)
 
 
 def _describe(exc: Exception) -> str:
-    from yimen.services.notice_worker import failure_text
+    from yimen.services.notices.worker import failure_text
 
     return failure_text(exc)
 

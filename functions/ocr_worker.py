@@ -12,17 +12,18 @@ RESULT_NS = "ocr_result"
 def _check(job) -> None:
     from yimen.adapters.ocr_rapid import shared_engine
     from yimen.domain.errors import YimenError
-    from yimen.services.idcard_check import check_idcard
+    from yimen.services.ocr.idcard_check import check_idcard
 
     s, p = services(), job.payload
     if "application_id" in p:  # a submitted application's ID photo: the result is kept on the case
-        from yimen.services.applications import ApplicationService
+        from yimen.services.applications.service import ApplicationService
 
         ApplicationService(s).check_submitted_photo(p["application_id"], shared_engine())
         return
     try:
-        result = check_idcard(s.blobs.get(p["blob_key"]), shared_engine(), p.get("expected_name"),
-                              p.get("expected_id_number"))
+        result = check_idcard(
+            s.blobs.get(p["blob_key"]), shared_engine(), p.get("expected_name"), p.get("expected_id_number")
+        )
     except YimenError as exc:  # an unusable or missing photo stays so: record why, don't retry
         result = {"error": {"code": exc.code, "message": exc.message}}
     with s.uow() as uow:

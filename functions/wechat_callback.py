@@ -10,7 +10,7 @@ from functions.api import wsgi_handler
 
 def handler(event: dict, context) -> dict:
     if event.get("source") == "aws.events":  # the warm-up schedule
-        from yimen.services.policy_qa import policy_qa
+        from yimen.services.policy.qa.engine import policy_qa
 
         wsgi_handler()
         policy_qa()

@@ -29,7 +29,7 @@ SERVER = """
 import logging, sys
 from werkzeug.serving import run_simple
 from yimen.config import load_config
-from yimen.web.app import create_app
+from yimen.entrypoints.web.app import create_app
 logging.basicConfig(level=logging.INFO, format="%(name)s %(message)s")
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
 port = int(sys.argv[1])
@@ -42,17 +42,41 @@ LOG_LINE = re.compile(r"^yimen\.http (\S+) (\S+) -> (\d{3})$")
 
 def tokens(base: str) -> dict[str, str]:
     citizen = requests.post(f"{base}/api/v1/auth/wechat-login", json={"code": "fuzz-citizen"}, timeout=30)
-    staff = requests.post(f"{base}/api/v1/staff/login", json={"username": "window1", "password": "yimen-demo-2026"},
-                          timeout=30)
+    staff = requests.post(
+        f"{base}/api/v1/staff/login", json={"username": "window1", "password": "yimen-demo-2026"}, timeout=30
+    )
     return {"citizen": citizen.json()["token"], "staff": staff.json()["token"]}
 
 
 def fuzz(base: str, who: str, token: str, seconds: int) -> int:
-    command = [str(BIN / "st"), "run", f"{base}/api/openapi.json", "--url", base,
-               "-H", f"Authorization: Bearer {token}", "--checks", "not_a_server_error", "--max-time", str(seconds),
-               "--max-examples", "25", "--workers", "2",
-               "--request-timeout", "30", "--seed", "18", "--suppress-health-check", "all", "--warnings", "off",
-               "--continue-on-failure", "--exclude-path-regex", "^/wx-sim/|^/api/v1/staff/logout$"]
+    command = [
+        str(BIN / "st"),
+        "run",
+        f"{base}/api/openapi.json",
+        "--url",
+        base,
+        "-H",
+        f"Authorization: Bearer {token}",
+        "--checks",
+        "not_a_server_error",
+        "--max-time",
+        str(seconds),
+        "--max-examples",
+        "25",
+        "--workers",
+        "2",
+        "--request-timeout",
+        "30",
+        "--seed",
+        "18",
+        "--suppress-health-check",
+        "all",
+        "--warnings",
+        "off",
+        "--continue-on-failure",
+        "--exclude-path-regex",
+        "^/wx-sim/|^/api/v1/staff/logout$",
+    ]
     print(f"== schemathesis as {who} ({seconds} s)", flush=True)
     return subprocess.run(command, cwd=ROOT, timeout=seconds + 120).returncode
 
@@ -62,13 +86,13 @@ def main() -> int:
     data_dir = tempfile.mkdtemp(prefix="yimen-fuzz-")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "backend")}
     for command in ("demo-data", "demo-cases"):
-        subprocess.run([str(BIN / "yimen"), command, "--data-dir", data_dir], env=env, check=True,
-                       capture_output=True)
+        subprocess.run([str(BIN / "yimen"), command, "--data-dir", data_dir], env=env, check=True, capture_output=True)
     port = free_port()
     log_path = Path(data_dir) / "server.log"
     with open(log_path, "w") as log:
-        server = subprocess.Popen([sys.executable, "-c", SERVER, str(port), data_dir], env=env, cwd=ROOT,
-                                  stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [sys.executable, "-c", SERVER, str(port), data_dir], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + "/healthz", 60)

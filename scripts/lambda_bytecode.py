@@ -20,24 +20,33 @@ LAMBDA_PYTHON = "3.12"
 
 def lambda_python() -> str:
     """Path of a python3.12 interpreter; exits with a plain message if there is none."""
-    candidates = [os.environ.get("YIMEN_LAMBDA_PYTHON"), shutil.which(f"python{LAMBDA_PYTHON}"),
-                  *sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{LAMBDA_PYTHON}*/bin/python3")))]
+    candidates = [
+        os.environ.get("YIMEN_LAMBDA_PYTHON"),
+        shutil.which(f"python{LAMBDA_PYTHON}"),
+        *sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{LAMBDA_PYTHON}*/bin/python3"))),
+    ]
     for candidate in filter(None, candidates):
         if python_version(candidate) == LAMBDA_PYTHON or os.environ.get("YIMEN_LAMBDA_PYTHON") == candidate:
             return candidate
-    sys.exit(f"Python {LAMBDA_PYTHON} (Lambda's runtime) is needed to compile bytecode: install it or set "
-             "YIMEN_LAMBDA_PYTHON to its path")
+    sys.exit(
+        f"Python {LAMBDA_PYTHON} (Lambda's runtime) is needed to compile bytecode: install it or set "
+        "YIMEN_LAMBDA_PYTHON to its path"
+    )
 
 
 def python_version(python: str) -> str | None:
-    done = subprocess.run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], capture_output=True, text=True
+    )
     return done.stdout.strip() if done.returncode == 0 else None
 
 
 def compile_tree(python: str, *paths: str | Path) -> None:
-    subprocess.run([python, "-m", "compileall", "-q", "-j0", "--invalidation-mode", "unchecked-hash",
-                    *map(str, paths)], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [python, "-m", "compileall", "-q", "-j0", "--invalidation-mode", "unchecked-hash", *map(str, paths)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 if __name__ == "__main__":

@@ -26,12 +26,21 @@ OUT = ROOT / "build" / "layers"
 OCR = {"rapidocr", "onnxruntime"}
 RUNTIME_PROVIDED = {"boto3"}
 SOURCE_ONLY = {"jieba", "zhconv"}
-JIEBA_CACHE = ("import jieba, os; t = jieba.Tokenizer(); t.tmp_dir = os.path.dirname(jieba.__file__); t.initialize(); "
-               "os.chmod(os.path.join(t.tmp_dir, 'jieba.cache'), 0o644)")  # Lambda runs as another user
+JIEBA_CACHE = (
+    "import jieba, os; t = jieba.Tokenizer(); t.tmp_dir = os.path.dirname(jieba.__file__); t.initialize(); "
+    "os.chmod(os.path.join(t.tmp_dir, 'jieba.cache'), 0o644)"
+)  # Lambda runs as another user
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # Debian: fonts-wqy-microhei
 # Lambda's python3.12 runtime is Amazon Linux 2023 (glibc 2.34): manylinux_2_28 wheels (numpy 2.3+) run.
-PLATFORM = ["--platform", "manylinux_2_28_x86_64", "--platform", "manylinux2014_x86_64", "--implementation", "cp",
-            "--only-binary=:all:"]
+PLATFORM = [
+    "--platform",
+    "manylinux_2_28_x86_64",
+    "--platform",
+    "manylinux2014_x86_64",
+    "--implementation",
+    "cp",
+    "--only-binary=:all:",
+]
 
 
 def requirement_sets() -> dict[str, list[str]]:
@@ -50,7 +59,7 @@ def build(layer: str, pins: list[str], out: Path, python: str) -> Path:
     if source:
         subprocess.run([*pip, "--no-deps", *source], check=True)
     compile_tree(python, target)
-    # jieba's prefix dictionary, built once here instead of in every cold container's /tmp (services/policy_qa.py).
+    # jieba's prefix dictionary, built once here, not in every cold container's /tmp (services/policy/qa/engine.py).
     subprocess.run([python, "-S", "-c", JIEBA_CACHE], env={"PYTHONPATH": str(target)}, check=True)
     # Lambda has no system fonts: the 幸福清单 PDFs need the CJK font (YIMEN_CJK_FONT=/opt/fonts/...).
     (target.parent / "fonts").mkdir()
@@ -69,8 +78,11 @@ def publish(archive: Path, layer: str, bucket: str, region: str) -> str:
     key = f"layers/yimen-{layer}-{archive.stat().st_size}.zip"
     boto3.client("s3", region_name=region).upload_file(str(archive), bucket, key)
     found = boto3.client("lambda", region_name=region).publish_layer_version(
-        LayerName=f"yimen-{layer}", Content={"S3Bucket": bucket, "S3Key": key},
-        CompatibleRuntimes=["python3.12"], CompatibleArchitectures=["x86_64"])
+        LayerName=f"yimen-{layer}",
+        Content={"S3Bucket": bucket, "S3Key": key},
+        CompatibleRuntimes=["python3.12"],
+        CompatibleArchitectures=["x86_64"],
+    )
     return found["LayerVersionArn"]
 
 

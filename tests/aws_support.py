@@ -21,8 +21,12 @@ from tests.net import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
 REGION = "cn-northwest-1"
-DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                     "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": REGION}
+DUMMY_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+}
 
 
 class _CfnLoader(yaml.SafeLoader):
@@ -43,8 +47,9 @@ def moto_endpoint() -> str:
         os.environ.setdefault(name, value)
     port = free_port()
     binary = Path(sys.executable).with_name("moto_server")
-    process = subprocess.Popen([str(binary), "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [str(binary), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     atexit.register(process.terminate)
     url = f"http://127.0.0.1:{port}"
     wait_until_up(url + "/moto-api/")
@@ -67,14 +72,26 @@ class AwsStack:
 
     def config(self) -> dict:
         """load_config overrides selecting the aws backend against this stack."""
-        return {"BACKEND": "aws", "AWS_REGION": REGION, "AWS_ENDPOINT_URL": self.endpoint,
-                "DYNAMODB_TABLE": self.table, "BLOB_BUCKET": self.bucket, "QUEUE_URLS": dict(self.queues),
-                "AUDIT_SIGNING_KEY_ID": self.anchor_key}
+        return {
+            "BACKEND": "aws",
+            "AWS_REGION": REGION,
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "DYNAMODB_TABLE": self.table,
+            "BLOB_BUCKET": self.bucket,
+            "QUEUE_URLS": dict(self.queues),
+            "AUDIT_SIGNING_KEY_ID": self.anchor_key,
+        }
 
     def env(self) -> dict:
         """The same, as the environment variables serverless.yml gives a Lambda function."""
-        env = {"YIMEN_BACKEND": "aws", "YIMEN_AWS_REGION": REGION, "YIMEN_AWS_ENDPOINT_URL": self.endpoint,
-               "YIMEN_DYNAMODB_TABLE": self.table, "YIMEN_BLOB_BUCKET": self.bucket, **DUMMY_CREDENTIALS}
+        env = {
+            "YIMEN_BACKEND": "aws",
+            "YIMEN_AWS_REGION": REGION,
+            "YIMEN_AWS_ENDPOINT_URL": self.endpoint,
+            "YIMEN_DYNAMODB_TABLE": self.table,
+            "YIMEN_BLOB_BUCKET": self.bucket,
+            **DUMMY_CREDENTIALS,
+        }
         env.update({f"YIMEN_QUEUE_{kind.upper()}": url for kind, url in self.queues.items()})
         env["YIMEN_AUDIT_SIGNING_KEY_ID"] = self.anchor_key
         return env
@@ -83,8 +100,9 @@ class AwsStack:
         """Receive and delete every message waiting in one queue (raw SQS messages)."""
         sqs, messages = client("sqs", self.endpoint), []
         while True:
-            found = sqs.receive_message(QueueUrl=self.queues[kind], MaxNumberOfMessages=10,
-                                        AttributeNames=["All"]).get("Messages", [])
+            found = sqs.receive_message(QueueUrl=self.queues[kind], MaxNumberOfMessages=10, AttributeNames=["All"]).get(
+                "Messages", []
+            )
             if not found:
                 return messages
             for message in found:
@@ -113,10 +131,17 @@ def _create_table(endpoint: str, name: str) -> None:
     spec = infra("dynamodb.yml")["RecordsTable"]["Properties"]
     keep = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode")
     dynamodb = client("dynamodb", endpoint)
-    dynamodb.create_table(TableName=name, SSESpecification={"Enabled": spec["SSESpecification"]["SSEEnabled"]},
-                          **{k: spec[k] for k in keep})
-    dynamodb.update_continuous_backups(TableName=name, PointInTimeRecoverySpecification={
-        "PointInTimeRecoveryEnabled": spec["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"]})
+    dynamodb.create_table(
+        TableName=name,
+        SSESpecification={"Enabled": spec["SSESpecification"]["SSEEnabled"]},
+        **{k: spec[k] for k in keep},
+    )
+    dynamodb.update_continuous_backups(
+        TableName=name,
+        PointInTimeRecoverySpecification={
+            "PointInTimeRecoveryEnabled": spec["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"]
+        },
+    )
 
 
 def _create_bucket(endpoint: str, name: str) -> None:
@@ -124,8 +149,12 @@ def _create_bucket(endpoint: str, name: str) -> None:
     s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
     spec = infra("s3.yml")["BlobBucket"]["Properties"]
     s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=spec["PublicAccessBlockConfiguration"])
-    s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={
-        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+    s3.put_bucket_encryption(
+        Bucket=name,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        },
+    )
 
 
 def _create_queues(endpoint: str, prefix: str, stack: AwsStack) -> None:
@@ -139,8 +168,10 @@ def _create_queues(endpoint: str, prefix: str, stack: AwsStack) -> None:
         if "VisibilityTimeout" in props:
             attributes["VisibilityTimeout"] = str(props["VisibilityTimeout"])
         if "RedrivePolicy" in props:
-            attributes["RedrivePolicy"] = f'{{"deadLetterTargetArn": "{arns[kind]}", ' \
-                                          f'"maxReceiveCount": "{props["RedrivePolicy"]["maxReceiveCount"]}"}}'
+            attributes["RedrivePolicy"] = (
+                f'{{"deadLetterTargetArn": "{arns[kind]}", '
+                f'"maxReceiveCount": "{props["RedrivePolicy"]["maxReceiveCount"]}"}}'
+            )
         url = sqs.create_queue(QueueName=f"{prefix}-{logical}", Attributes=attributes)["QueueUrl"]
         if "RedrivePolicy" in props:
             stack.queues[kind] = url

@@ -11,8 +11,8 @@ from werkzeug.serving import make_server
 from yimen.adapters.clock import FixedClock
 from yimen.bootstrap import build_services
 from yimen.config import load_config
-from yimen.web.app import create_app
-from yimen.web.wechat_imitation import create_imitation_app
+from yimen.entrypoints.web.app import create_app
+from yimen.entrypoints.web.wechat_imitation import create_imitation_app
 
 
 class LiveServer:
@@ -47,8 +47,11 @@ def clock():
 
 @pytest.fixture
 def config(tmp_path, wechat_imitation):
-    return load_config(tmp_path / "data", WECHAT_API_BASE=wechat_imitation.url + "/wx-sim/",
-                       PUBLIC_BASE_URL="https://yimen.example.gov.cn")
+    return load_config(
+        tmp_path / "data",
+        WECHAT_API_BASE=wechat_imitation.url + "/wx-sim/",
+        PUBLIC_BASE_URL="https://yimen.example.gov.cn",
+    )
 
 
 @pytest.fixture
@@ -70,7 +73,7 @@ def client(app):
 
 @pytest.fixture
 def seeded(services):
-    from yimen import demo
+    from yimen.services.demo import county as demo
 
     demo.seed(services, households=30)
     return services

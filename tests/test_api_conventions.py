@@ -2,7 +2,7 @@
 
 import pytest
 
-from yimen.web.openapi import _path
+from yimen.entrypoints.web.openapi import _path
 
 
 def test_healthz(client):

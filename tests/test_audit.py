@@ -6,16 +6,26 @@ import sqlite3
 
 from click.testing import CliRunner
 
-from yimen.cli import main
 from yimen.domain.model import AuditEvent
+from yimen.entrypoints.cli.main import main
 
 
 def _append(services, n):
     with services.uow() as uow:
         for i in range(n):
-            uow.audit.append(AuditEvent(actor="staff:window1", object_type="application", object_id=f"a{i}",
-                                        action="accept", at=services.clock.now(), from_state="受理",
-                                        to_state="核对", phrase="同意受理", reason="材料齐全"))
+            uow.audit.append(
+                AuditEvent(
+                    actor="staff:window1",
+                    object_type="application",
+                    object_id=f"a{i}",
+                    action="accept",
+                    at=services.clock.now(),
+                    from_state="受理",
+                    to_state="核对",
+                    phrase="同意受理",
+                    reason="材料齐全",
+                )
+            )
 
 
 def _run(config, command):
@@ -40,8 +50,9 @@ def test_edited_event_is_detected(services, config):
     chain, seq, doc = db.execute("SELECT chain, seq, doc FROM audit_events WHERE object_id = 'a3'").fetchone()
     doc = json.loads(doc)
     doc["phrase"] = "不同意受理"
-    db.execute("UPDATE audit_events SET doc = ? WHERE chain = ? AND seq = ?",
-               (json.dumps(doc, ensure_ascii=False), chain, seq))
+    db.execute(
+        "UPDATE audit_events SET doc = ? WHERE chain = ? AND seq = ?", (json.dumps(doc, ensure_ascii=False), chain, seq)
+    )
     db.commit()
     result = _run(config, "verify")
     assert result.exit_code == 1

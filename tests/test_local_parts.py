@@ -3,7 +3,7 @@
 import pytest
 
 from yimen.config import load_config
-from yimen.web.app import create_app
+from yimen.entrypoints.web.app import create_app
 
 
 def test_local_mode_mounts_the_imitation(tmp_path, monkeypatch):

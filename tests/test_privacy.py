@@ -67,8 +67,11 @@ def test_the_served_access_log_shows_route_patterns_not_paths(tmp_path):
     binary = Path(sys.executable).with_name("yimen")
     log = tmp_path / "serve.log"
     with log.open("w") as out:
-        server = subprocess.Popen([str(binary), "serve", "--data-dir", str(tmp_path / "data"), "--port", str(port)],
-                                  stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [str(binary), "serve", "--data-dir", str(tmp_path / "data"), "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/healthz")
         token = "SecretToken_9901011950"

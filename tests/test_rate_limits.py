@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from yimen.bootstrap import build_services
-from yimen.web.app import create_app
+from yimen.entrypoints.web.app import create_app
 
 LIMIT = 10  # @rate_limit("status-lookup", limit=10, per_seconds=60) on POST /api/v1/status-lookup
 PROBER, NEIGHBOUR = "203.0.113.7", "198.51.100.20"

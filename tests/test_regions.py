@@ -9,12 +9,12 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from tests.workflow.helpers import application_body, submit
-from yimen.cli import main
-from yimen.demo import DEMO_PASSWORD
 from yimen.domain.errors import ValidationError
 from yimen.domain.model import SYSTEM
-from yimen.services import regions
-from yimen.services.demo_cases import seed_cases
+from yimen.entrypoints.cli.main import main
+from yimen.services.demo.cases import seed_cases
+from yimen.services.demo.county import DEMO_PASSWORD
+from yimen.services.staff import regions
 
 EXAMPLE = Path(__file__).parents[1] / "docs" / "examples" / "regions-example.csv"
 
@@ -39,8 +39,10 @@ def test_the_example_file_fills_the_village_picker(client, services):
 
 def test_a_bad_file_is_refused_whole_with_every_problem_by_row(services):
     import_file(services, EXAMPLE.name, EXAMPLE.read_bytes())
-    bad = "代码,名称\n990103,另一县\n99010300,错位\n990103001,新镇\n990103002001,孤村\n990103001001,\n" \
-          "990103001,新镇\n990104,第二个县\n"
+    bad = (
+        "代码,名称\n990103,另一县\n99010300,错位\n990103001,新镇\n990103002001,孤村\n990103001001,\n"
+        "990103001,新镇\n990104,第二个县\n"
+    )
     with pytest.raises(ValidationError) as caught:
         regions.parse("bad.csv", bad.encode())
     problems = caught.value.details["problems"]
@@ -78,7 +80,7 @@ def test_cli_imports_lists_and_reports_problems(tmp_path):
 
 
 def test_demo_data_files_the_demo_county_once(services):
-    from yimen import demo
+    from yimen.services.demo import county as demo
 
     demo.seed(services, households=3)
     assert len(regions.villages(services)) == 10
@@ -102,7 +104,9 @@ def test_staff_pages_name_the_area(staff_client, seeded):
     assert "辖区 城关镇" in page and "辖区 990101001" not in page
     rows = re.findall(r"<tr><td>[0-9a-f]{16}</td><td>([^<]+)</td>", page)
     assert rows and all(row.startswith("城关镇") and row != "城关镇" for row in rows), rows
-    assert regions.region_label({"990101": "示范县", "990101001": "城关镇", "990101001001": "东街社区"},
-                                "990101001001") == "城关镇东街社区"
+    assert (
+        regions.region_label({"990101": "示范县", "990101001": "城关镇", "990101001001": "东街社区"}, "990101001001")
+        == "城关镇东街社区"
+    )
     assert regions.region_label({"990101": "示范县"}, "990101") == "示范县"
     assert regions.region_label({}, "990101002") == "990101002"  # not filed: the code, never a blank

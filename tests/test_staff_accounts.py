@@ -22,8 +22,9 @@ STRONG = "Qingshan2026x"
 def yimen(data_dir, *args, stdin: str = ""):
     """The installed `yimen` command, as an operator types it on the server."""
     command = Path(sys.executable).with_name("yimen")
-    return subprocess.run([str(command), *args, "--data-dir", str(data_dir)], input=stdin, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [str(command), *args, "--data-dir", str(data_dir)], input=stdin, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_first_administrator_on_an_empty_store_then_the_rest_by_command(tmp_path):
@@ -32,12 +33,25 @@ def test_first_administrator_on_an_empty_store_then_the_rest_by_command(tmp_path
     assert listed.returncode == 0 and "还没有工作人员" in listed.stdout
     weak = yimen(data, "staff", "add", "admin0", "--name", "张三", "--role", "admin", "--password-stdin", stdin="123\n")
     assert weak.returncode == 1 and "密码太简单" in weak.stderr
-    added = yimen(data, "staff", "add", "admin0", "--name", "张三", "--role", "admin", "--password-stdin",
-                  stdin=STRONG + "\n")
+    added = yimen(
+        data, "staff", "add", "admin0", "--name", "张三", "--role", "admin", "--password-stdin", stdin=STRONG + "\n"
+    )
     assert added.returncode == 0, added.stderr
     assert "已添加 admin0（张三，管理员" in added.stdout
-    no_regions = yimen(data, "staff", "add", "window1", "--name", "李四", "--role", "window", "--area", "990101001",
-                       "--password-stdin", stdin=STRONG + "\n")
+    no_regions = yimen(
+        data,
+        "staff",
+        "add",
+        "window1",
+        "--name",
+        "李四",
+        "--role",
+        "window",
+        "--area",
+        "990101001",
+        "--password-stdin",
+        stdin=STRONG + "\n",
+    )
     assert no_regions.returncode == 1 and "yimen regions import" in no_regions.stderr
     reset = yimen(data, "staff", "reset-password", "admin0")
     temporary = re.search(r"临时密码.*：(\S+)", reset.stdout).group(1)
@@ -51,7 +65,7 @@ def test_first_administrator_on_an_empty_store_then_the_rest_by_command(tmp_path
 
 
 def services_login(services, username, password):
-    from yimen.services.auth import AuthService
+    from yimen.services.staff.auth import AuthService
 
     return AuthService(services).staff_login(username, password)
 
@@ -65,13 +79,35 @@ def test_admin_page_adds_a_clerk_who_must_keep_to_her_area(app, seeded):
     admin = login_staff(app.test_client(), "admin")
     page, csrf = _form(admin, "/staff/admin/staff/")
     assert "工作人员管理" in page and "jiaoyu" in page  # the demo county's department approvers are listed
-    weak = admin.post("/staff/admin/staff/", data={
-        "csrf": csrf, "username": "window9", "display_name": "赵窗口", "role": "窗口受理", "area_code": "990101002",
-        "department": "", "phone": "", "password": "abc", "password_again": "abc"})
+    weak = admin.post(
+        "/staff/admin/staff/",
+        data={
+            "csrf": csrf,
+            "username": "window9",
+            "display_name": "赵窗口",
+            "role": "窗口受理",
+            "area_code": "990101002",
+            "department": "",
+            "phone": "",
+            "password": "abc",
+            "password_again": "abc",
+        },
+    )
     assert weak.status_code == 400 and "密码太简单" in weak.get_data(as_text=True)
-    added = admin.post("/staff/admin/staff/", data={
-        "csrf": csrf, "username": "window9", "display_name": "赵窗口", "role": "窗口受理", "area_code": "990101002",
-        "department": "", "phone": "13912345678", "password": STRONG, "password_again": STRONG})
+    added = admin.post(
+        "/staff/admin/staff/",
+        data={
+            "csrf": csrf,
+            "username": "window9",
+            "display_name": "赵窗口",
+            "role": "窗口受理",
+            "area_code": "990101002",
+            "department": "",
+            "phone": "13912345678",
+            "password": STRONG,
+            "password_again": STRONG,
+        },
+    )
     assert added.status_code == 303
     listing = admin.get("/staff/admin/staff/").get_data(as_text=True)
     assert "139****5678" in listing and "13912345678" not in listing
@@ -92,8 +128,10 @@ def test_reset_forces_a_new_password_and_ends_the_old_session(app, seeded):
     assert again.get("/staff/cases/").location.endswith("/staff/password")  # nothing else before a new password
     page, csrf = _form(again, "/staff/password")
     assert "已被管理员重置" in page
-    changed = again.post("/staff/password", data={"csrf": csrf, "current_password": temporary,
-                                                  "new_password": STRONG, "new_password_again": STRONG})
+    changed = again.post(
+        "/staff/password",
+        data={"csrf": csrf, "current_password": temporary, "new_password": STRONG, "new_password_again": STRONG},
+    )
     assert changed.status_code == 302
     assert again.get("/staff/cases/").status_code == 200
     with seeded.uow() as uow:
@@ -120,7 +158,7 @@ def test_disabling_ends_the_session_and_refuses_sign_in(app, seeded):
 
 def test_an_approver_must_name_a_known_department(app, seeded):
     from yimen.domain.model import Actor, Role
-    from yimen.services.staff import StaffChanges, StaffService
+    from yimen.services.staff.accounts import StaffChanges, StaffService
 
     service = StaffService(seeded)
     cli = Actor(kind="system", id="cli")
@@ -137,8 +175,16 @@ def test_each_department_decides_only_its_items_in_parallel():
     from datetime import datetime
 
     at = datetime(2026, 11, 25, 10)
-    app = Application("h1", "990101001001", "o1", [RequestedItem("dibao", "最低生活保障", "县民政局", "民政"),
-                                                     RequestedItem("jiaoyu", "教育资助", "县教育局", "教育")], at)
+    app = Application(
+        "h1",
+        "990101001001",
+        "o1",
+        [
+            RequestedItem("dibao", "最低生活保障", "县民政局", "民政"),
+            RequestedItem("jiaoyu", "教育资助", "县教育局", "教育"),
+        ],
+        at,
+    )
     app.stage = Stage.APPROVAL
     with pytest.raises(Forbidden) as caught:
         app.decide_item("dibao", GRANT, at=at, actor="staff:jiaoyu", actor_name="", amount_fen=100, department="教育")
@@ -172,17 +218,19 @@ def test_console_shows_each_departments_part_and_queues_only_her_own(client, cit
 
 def test_staff_api_login_asks_for_a_new_password_after_a_reset(client, seeded):
     from yimen.domain.model import Actor
-    from yimen.services.staff import StaffService
+    from yimen.services.staff.accounts import StaffService
 
     temporary = StaffService(seeded).reset_password(Actor(kind="system", id="cli"), "window3")
     refused = client.post("/api/v1/staff/login", json={"username": "window3", "password": temporary})
     assert refused.status_code == 403
     assert refused.get_json()["error"]["code"] == "PASSWORD_CHANGE_REQUIRED"
-    weak = client.post("/api/v1/staff/password", json={"username": "window3", "current_password": temporary,
-                                                       "new_password": "abc"})
+    weak = client.post(
+        "/api/v1/staff/password", json={"username": "window3", "current_password": temporary, "new_password": "abc"}
+    )
     assert weak.status_code == 400 and "密码太简单" in weak.get_json()["error"]["message"]
-    changed = client.post("/api/v1/staff/password", json={"username": "window3", "current_password": temporary,
-                                                          "new_password": STRONG})
+    changed = client.post(
+        "/api/v1/staff/password", json={"username": "window3", "current_password": temporary, "new_password": STRONG}
+    )
     assert changed.status_code == 200
     headers = {"Authorization": f"Bearer {changed.get_json()['token']}"}
     assert client.get("/api/v1/staff/cases", headers=headers).status_code == 200

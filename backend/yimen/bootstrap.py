@@ -4,10 +4,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .adapters.clock import SystemClock
-from .adapters.crypto import AesGcmCipher, FileSealer, audit_mac_key
-from .domain.audit import Sealer
-from .ports import AnchorSigner, BlobStore, Cipher, Clock, UnitOfWork
+from yimen.adapters.clock import SystemClock
+from yimen.adapters.crypto import AesGcmCipher, FileSealer, audit_mac_key
+from yimen.domain.audit import Sealer
+from yimen.ports import AnchorSigner, BlobStore, Cipher, Clock, UnitOfWork
 
 
 @dataclass
@@ -24,26 +24,34 @@ class Services:
 
 
 def build_services(config: dict, clock: Clock | None = None) -> Services:
-    from .adapters.wechat import WeChatGateway
+    from yimen.adapters.wechat import WeChatGateway
 
     cipher = AesGcmCipher(config["DATA_KEY"])
     sealer = Sealer(config.get("AUDIT_KEY") or audit_mac_key(config["DATA_KEY"]))
     uow, blobs = _records_and_blobs(config, cipher, sealer)
     wechat = WeChatGateway(config["WECHAT_APPID"], config["WECHAT_SECRET"], config["WECHAT_API_BASE"])
-    services = Services(config=config, uow=uow, clock=clock or SystemClock(), cipher=cipher, blobs=blobs,
-                        wechat=wechat, sealer=sealer, anchor_signer=_anchor_signer(config))
+    services = Services(
+        config=config,
+        uow=uow,
+        clock=clock or SystemClock(),
+        cipher=cipher,
+        blobs=blobs,
+        wechat=wechat,
+        sealer=sealer,
+        anchor_signer=_anchor_signer(config),
+    )
     if config.get("OCR_FUNCTION"):  # the API function: photos are read by the OCR function, not here
-        from .adapters.ocr_lambda import LambdaOcrEngine
+        from yimen.adapters.ocr_lambda import LambdaOcrEngine
 
         services.extras["ocr_engine"] = LambdaOcrEngine(config)
     return services
 
 
 def _anchor_signer(config: dict) -> AnchorSigner:
-    from .adapters.anchor_signers import FileAnchorSigner, KmsAnchorSigner
+    from yimen.adapters.anchor_signers import FileAnchorSigner, KmsAnchorSigner
 
     if config.get("AUDIT_SIGNING_KEY_ID"):
-        from .adapters.aws import LazyClient
+        from yimen.adapters.aws import LazyClient
 
         return KmsAnchorSigner(LazyClient(config, "kms"), config["AUDIT_SIGNING_KEY_ID"])
     return FileAnchorSigner(config["AUDIT_SIGNING_KEY_FILE"])
@@ -51,16 +59,16 @@ def _anchor_signer(config: dict) -> AnchorSigner:
 
 def _records_and_blobs(config: dict, cipher: Cipher, sealer: Sealer):
     if config["BACKEND"] == "sqlite":
-        from .adapters.blobs_local import LocalBlobStore
-        from .adapters.sqlite import SqliteDatabase
+        from yimen.adapters.blobs_local import LocalBlobStore
+        from yimen.adapters.sqlite import SqliteDatabase
 
         blobs = LocalBlobStore(Path(config["BLOB_DIR"]), FileSealer(config["DATA_KEY"]), config["SECRET_KEY"].encode())
         return SqliteDatabase(Path(config["DATABASE"]), cipher, sealer).uow, blobs
     if config["BACKEND"] == "aws":
-        from .adapters.aws import LazyClient
-        from .adapters.dynamodb import DynamoDatabase
-        from .adapters.s3 import S3BlobStore
-        from .adapters.sqs import SqsJobQueue
+        from yimen.adapters.aws import LazyClient
+        from yimen.adapters.dynamodb import DynamoDatabase
+        from yimen.adapters.s3 import S3BlobStore
+        from yimen.adapters.sqs import SqsJobQueue
 
         queue = SqsJobQueue(LazyClient(config, "sqs"), config["QUEUE_URLS"])
         records = DynamoDatabase(LazyClient(config, "dynamodb"), config["DYNAMODB_TABLE"], cipher, sealer, queue)

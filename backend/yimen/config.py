@@ -19,8 +19,10 @@ def _key_file(data_dir: Path) -> dict:
     path = data_dir / "secrets.json"
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        fresh = {"secret_key": secrets.token_urlsafe(32),
-                 "data_key": base64.b64encode(secrets.token_bytes(32)).decode()}
+        fresh = {
+            "secret_key": secrets.token_urlsafe(32),
+            "data_key": base64.b64encode(secrets.token_bytes(32)).decode(),
+        }
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as out:
             json.dump(fresh, out)
@@ -108,8 +110,11 @@ def aws_settings(env) -> dict:
         "S3_SSE": env.get("YIMEN_S3_SSE", "AES256"),  # AES256 / aws:kms / none (plain MinIO)
         "DYNAMODB_TABLE": env.get("YIMEN_DYNAMODB_TABLE", "yimen"),
         "BLOB_BUCKET": env.get("YIMEN_BLOB_BUCKET", "yimen-blobs"),
-        "QUEUE_URLS": {kind: env[f"YIMEN_QUEUE_{kind.upper()}"] for kind in ("ocr", "notice", "batch")
-                       if env.get(f"YIMEN_QUEUE_{kind.upper()}")},
+        "QUEUE_URLS": {
+            kind: env[f"YIMEN_QUEUE_{kind.upper()}"]
+            for kind in ("ocr", "notice", "batch")
+            if env.get(f"YIMEN_QUEUE_{kind.upper()}")
+        },
         "KMS_KEY_ID": env.get("YIMEN_KMS_KEY_ID"),
         # The API reads ID photos through the OCR function (synchronous invoke); unset: in-process engine.
         "OCR_FUNCTION": env.get("YIMEN_OCR_FUNCTION"),
@@ -120,8 +125,8 @@ def aws_settings(env) -> dict:
 def _data_key(env, keys: dict, config: dict) -> bytes:
     """The 32-byte data key: KMS-wrapped in production (envelope encryption), else plain base64."""
     if env.get("YIMEN_DATA_KEY_CIPHERTEXT"):
-        from .adapters.aws import client
-        from .adapters.kms import unwrap_data_key
+        from yimen.adapters.aws import client
+        from yimen.adapters.kms import unwrap_data_key
 
         return unwrap_data_key(client(config, "kms"), env["YIMEN_DATA_KEY_CIPHERTEXT"])
     return base64.b64decode(env.get("YIMEN_DATA_KEY") or keys["data_key"])

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Generic, TypeVar
 
-from .domain.audit import Anchor
-from .domain.disbursement import Batch, Slip
-from .domain.model import AidRecord, AuditEvent, Household, StaffUser
-from .domain.workflow import Application, Complaint, Stage
+from yimen.domain.audit import Anchor
+from yimen.domain.disbursement import Batch, Slip
+from yimen.domain.model import AidRecord, AuditEvent, Household, StaffUser
+from yimen.domain.workflow import Application, Complaint, Stage
 
 T = TypeVar("T")
 
@@ -329,8 +329,7 @@ class JobLeases(DeadLetters):
         count the attempt."""
 
     @abc.abstractmethod
-    def finish(self, job_id: str, status: str, run_after: datetime | None = None,
-               error: str | None = None) -> None:
+    def finish(self, job_id: str, status: str, run_after: datetime | None = None, error: str | None = None) -> None:
         """status: done / dead / pending (retry at run_after). For dead, run_after is when it died."""
 
     @abc.abstractmethod
@@ -354,14 +353,16 @@ class ApplicationRepository(abc.ABC):
         """Write if the stored version equals application.version, then bump it; else raise Conflict."""
 
     @abc.abstractmethod
-    def list_in_area(self, area_code: str, stage: Stage | None = None, limit: int = 50,
-                     cursor: str | None = None) -> Page[Application]:
+    def list_in_area(
+        self, area_code: str, stage: Stage | None = None, limit: int = 50, cursor: str | None = None
+    ) -> Page[Application]:
         """Applications whose village is inside the area (a county or smaller: domain.workflow.county_of),
         in one stage or all; earliest deadline first."""
 
     @abc.abstractmethod
-    def list_due(self, on_or_before: date, limit: int = 200, cursor: str | None = None,
-                 area_code: str = "") -> Page[Application]:
+    def list_due(
+        self, on_or_before: date, limit: int = 200, cursor: str | None = None, area_code: str = ""
+    ) -> Page[Application]:
         """Open applications whose earliest limit (stage or green-channel paperwork) is on or before a day,
         earliest first: in one area (county or smaller), or everywhere (the deadline scan)."""
 

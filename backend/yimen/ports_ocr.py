@@ -8,7 +8,7 @@ from __future__ import annotations
 import abc
 from typing import TYPE_CHECKING
 
-from .domain.idcard import OcrLine
+from yimen.domain.idcard import OcrLine
 
 if TYPE_CHECKING:  # Pillow only where images are read: the API's cold start never draws one
     from PIL import Image

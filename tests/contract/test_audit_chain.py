@@ -12,13 +12,12 @@ from datetime import timedelta
 import pytest
 
 from tests.aws_support import client
+from tests.contract.test_records import AT
 from yimen.adapters.clock import FixedClock
 from yimen.domain.audit import chain_for
 from yimen.domain.errors import TooLarge
 from yimen.domain.model import AuditEvent
-from yimen.services.audit import AuditService
-
-from .test_records import AT
+from yimen.services.staff.audit import AuditService
 
 CASE = ("application", "case-1")
 CHAIN = chain_for(*CASE)
@@ -37,8 +36,11 @@ class Table:
 
     def docs(self, chain: str = CHAIN) -> list[dict]:
         if self.aws:
-            found = self.dynamodb.query(TableName=self.backend.stack.table, KeyConditionExpression="PK = :pk",
-                                        ExpressionAttributeValues={":pk": {"S": f"AUDIT#{chain}"}})["Items"]
+            found = self.dynamodb.query(
+                TableName=self.backend.stack.table,
+                KeyConditionExpression="PK = :pk",
+                ExpressionAttributeValues={":pk": {"S": f"AUDIT#{chain}"}},
+            )["Items"]
             return [json.loads(item["doc"]["S"]) for item in found]
         rows = self.db.execute("SELECT doc FROM audit_events WHERE chain = ? ORDER BY seq", (chain,))
         return [json.loads(doc) for (doc,) in rows]
@@ -64,26 +66,35 @@ class Table:
             item["doc"] = {"S": json.dumps(doc, ensure_ascii=False)}
             self.dynamodb.put_item(TableName=self.backend.stack.table, Item=item)
         else:
-            self.db.execute("UPDATE audit_events SET doc = ? WHERE chain = ? AND seq = ?",
-                            (json.dumps(doc, ensure_ascii=False), doc["chain"], doc["seq"]))
+            self.db.execute(
+                "UPDATE audit_events SET doc = ? WHERE chain = ? AND seq = ?",
+                (json.dumps(doc, ensure_ascii=False), doc["chain"], doc["seq"]),
+            )
 
     def move_to_object(self, doc: dict, object_id: str) -> None:
         """Change only the stored key the object's trail is read by (the column / the GSI key)."""
         if self.aws:
-            self.dynamodb.update_item(TableName=self.backend.stack.table, Key=self._key(doc),
-                                      UpdateExpression="SET GSI1PK = :o",
-                                      ExpressionAttributeValues={":o": {"S": f"AUDOBJ#{CASE[0]}#{object_id}"}})
+            self.dynamodb.update_item(
+                TableName=self.backend.stack.table,
+                Key=self._key(doc),
+                UpdateExpression="SET GSI1PK = :o",
+                ExpressionAttributeValues={":o": {"S": f"AUDOBJ#{CASE[0]}#{object_id}"}},
+            )
         else:
-            self.db.execute("UPDATE audit_events SET object_id = ? WHERE chain = ? AND seq = ?",
-                            (object_id, doc["chain"], doc["seq"]))
+            self.db.execute(
+                "UPDATE audit_events SET object_id = ? WHERE chain = ? AND seq = ?",
+                (object_id, doc["chain"], doc["seq"]),
+            )
 
     def delete_anchors(self) -> None:
         if self.aws:
-            found = self.dynamodb.query(TableName=self.backend.stack.table, KeyConditionExpression="PK = :pk",
-                                        ExpressionAttributeValues={":pk": {"S": "AUDITANCHOR"}})["Items"]
+            found = self.dynamodb.query(
+                TableName=self.backend.stack.table,
+                KeyConditionExpression="PK = :pk",
+                ExpressionAttributeValues={":pk": {"S": "AUDITANCHOR"}},
+            )["Items"]
             for item in found:
-                self.dynamodb.delete_item(TableName=self.backend.stack.table,
-                                          Key={"PK": item["PK"], "SK": item["SK"]})
+                self.dynamodb.delete_item(TableName=self.backend.stack.table, Key={"PK": item["PK"], "SK": item["SK"]})
         else:
             self.db.execute("DELETE FROM audit_anchors")
 
@@ -95,9 +106,19 @@ class Table:
 def _events(backend, n: int, object_id: str = CASE[1]) -> None:
     with backend.uow() as uow:
         for i in range(n):
-            uow.audit.append(AuditEvent(actor="staff:window1", object_type=CASE[0], object_id=object_id,
-                                        action=f"step{i}", at=AT, from_state="受理", to_state="核对",
-                                        phrase="同意受理", reason="材料齐全"))
+            uow.audit.append(
+                AuditEvent(
+                    actor="staff:window1",
+                    object_type=CASE[0],
+                    object_id=object_id,
+                    action=f"step{i}",
+                    at=AT,
+                    from_state="受理",
+                    to_state="核对",
+                    phrase="同意受理",
+                    reason="材料齐全",
+                )
+            )
 
 
 @pytest.fixture
@@ -127,8 +148,19 @@ def test_every_column_is_under_the_keyed_hash(audited):
         trail = uow.audit.for_object(*CASE)
     assert [e.seq for e in trail] == [1, 2, 3, 4, 5] and {e.chain for e in trail} == {CHAIN}
     sealer = audited.services.sealer
-    for name in ("actor", "object_type", "object_id", "action", "from_state", "to_state", "phrase", "reason",
-                 "chain", "seq", "prev_hash"):
+    for name in (
+        "actor",
+        "object_type",
+        "object_id",
+        "action",
+        "from_state",
+        "to_state",
+        "phrase",
+        "reason",
+        "chain",
+        "seq",
+        "prev_hash",
+    ):
         changed = AuditEvent(**{**trail[2].__dict__, name: "x" if name != "seq" else 9})
         assert sealer.digest(changed) != trail[2].hash, name
     assert sealer.digest(AuditEvent(**{**trail[2].__dict__, "at": AT + timedelta(seconds=1)})) != trail[2].hash
@@ -194,8 +226,10 @@ def test_a_forged_anchor_over_rewritten_history_is_refused(audited):
     table, sealer = Table(audited), audited.services.sealer
     table.delete(table.docs()[-1])
     forger = AuditService(audited.services)
-    audited.services.anchor_signer, real = FileAnchorSigner(audited.services.config["DATA_DIR"] / "forged.pem"), \
-        audited.services.anchor_signer
+    audited.services.anchor_signer, real = (
+        FileAnchorSigner(audited.services.config["DATA_DIR"] / "forged.pem"),
+        audited.services.anchor_signer,
+    )
     forger.anchor()
     audited.services.anchor_signer = real
     assert sealer is audited.services.sealer
@@ -224,5 +258,6 @@ def test_units_over_one_transaction_are_refused_whole_on_dynamodb(backend):
 
 def _unkeyed(doc: dict) -> str:
     body = {k: doc[k] for k in doc if k != "hash"}
-    return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-                          ).hexdigest()
+    return hashlib.sha256(
+        json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()

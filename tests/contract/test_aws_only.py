@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from tests.aws_support import client, create_stack, moto_endpoint
+from tests.contract.test_records import event, household
 from yimen.adapters.clock import FixedClock
 from yimen.adapters.kms import new_wrapped_data_key
 from yimen.adapters.sqs import SqsJobQueue, relay_outbox
@@ -16,8 +17,6 @@ from yimen.bootstrap import build_services
 from yimen.config import load_config
 from yimen.domain.errors import Conflict
 from yimen.ports import Job
-
-from .test_records import event, household
 
 NOW = datetime(2026, 11, 25, 10, 0)
 
@@ -56,7 +55,7 @@ def test_a_race_lost_at_commit_writes_nothing_of_the_whole_unit(services):
 
 
 def test_demo_county_seeds_on_dynamodb(services):
-    from yimen import demo
+    from yimen.services.demo import county as demo
 
     assert demo.seed(services, households=12)["created"] is True
     assert demo.seed(services, households=12)["created"] is False
@@ -85,8 +84,9 @@ def test_data_key_wrapped_by_kms(stack, tmp_path, monkeypatch):
     kms = client("kms", stack.endpoint)
     key_id = kms.create_key(Description="yimen test")["KeyMetadata"]["KeyId"]
     wrapped = new_wrapped_data_key(kms, key_id)
-    plain = kms.decrypt(CiphertextBlob=base64.b64decode(wrapped),
-                        EncryptionContext={"app": "yimen", "purpose": "data-key"})["Plaintext"]
+    plain = kms.decrypt(
+        CiphertextBlob=base64.b64decode(wrapped), EncryptionContext={"app": "yimen", "purpose": "data-key"}
+    )["Plaintext"]
     monkeypatch.delenv("YIMEN_DATA_KEY", raising=False)
     monkeypatch.delenv("YIMEN_SECRET_KEY", raising=False)
     monkeypatch.setenv("YIMEN_DATA_KEY_CIPHERTEXT", wrapped)
@@ -100,8 +100,9 @@ def test_data_key_wrapped_by_kms(stack, tmp_path, monkeypatch):
 def test_presigned_upload_goes_straight_to_the_private_encrypted_bucket(services, stack):
     form = services.blobs.presigned_upload("uploads/h1/front.jpg", "image/jpeg", max_bytes=5_000_000)
     assert form["fields"]["x-amz-server-side-encryption"] == "AES256"
-    response = requests.post(form["url"], data=form["fields"],
-                             files={"file": ("front.jpg", b"\xff\xd8jpeg-bytes", "image/jpeg")}, timeout=10)
+    response = requests.post(
+        form["url"], data=form["fields"], files={"file": ("front.jpg", b"\xff\xd8jpeg-bytes", "image/jpeg")}, timeout=10
+    )
     assert response.status_code in (200, 204), response.text
     assert services.blobs.get("uploads/h1/front.jpg") == b"\xff\xd8jpeg-bytes"
     head = client("s3", stack.endpoint).head_object(Bucket=stack.bucket, Key="uploads/h1/front.jpg")
@@ -139,7 +140,7 @@ def test_kms_data_key_command_prints_only_the_wrapped_key(stack, monkeypatch):
     from click.testing import CliRunner
 
     from yimen.adapters.kms import unwrap_data_key
-    from yimen.cli import main
+    from yimen.entrypoints.cli.main import main
 
     kms = client("kms", stack.endpoint)
     key_id = kms.create_key(Description="yimen cli")["KeyMetadata"]["KeyId"]
@@ -155,8 +156,12 @@ def test_blobs_can_live_in_another_s3_compatible_store(stack):
     from yimen.adapters.aws import client as configured_client
     from yimen.adapters.s3 import S3BlobStore
 
-    config = {"AWS_REGION": "cn-northwest-1", "AWS_ENDPOINT_URL": "http://127.0.0.1:9",  # nothing listens
-              "S3_ENDPOINT_URL": stack.endpoint, "S3_ADDRESSING_STYLE": "path"}
+    config = {
+        "AWS_REGION": "cn-northwest-1",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:9",  # nothing listens
+        "S3_ENDPOINT_URL": stack.endpoint,
+        "S3_ADDRESSING_STYLE": "path",
+    }
     blobs = S3BlobStore(configured_client(config, "s3"), stack.bucket, sse="none")
     blobs.put("prints/q4.pdf", b"%PDF-1.4", "application/pdf")
     assert blobs.get("prints/q4.pdf") == b"%PDF-1.4"

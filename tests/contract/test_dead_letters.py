@@ -8,13 +8,12 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.aws_support import client, create_stack, moto_endpoint
+from tests.contract.conftest import Backend
 from yimen.adapters import sqs
 from yimen.adapters.clock import CHINA, FixedClock
 from yimen.bootstrap import build_services
 from yimen.config import load_config
 from yimen.ports import Job
-
-from .conftest import Backend
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=CHINA)
 TRIES = 5  # infra/sqs.yml: the notice queue's maxReceiveCount
@@ -53,18 +52,22 @@ def _fail_in_lambda(backend: Backend, error: str) -> None:
     def broken(job):
         raise RuntimeError(error)
 
-    while found := queue.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0,
-                                       AttributeNames=["All"]).get("Messages", []):
-        event = {"Records": [{"messageId": m["MessageId"], "body": m["Body"], "attributes": m["Attributes"]}
-                             for m in found]}
+    while found := queue.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0, AttributeNames=["All"]
+    ).get("Messages", []):
+        event = {
+            "Records": [{"messageId": m["MessageId"], "body": m["Body"], "attributes": m["Attributes"]} for m in found]
+        }
         sqs.process_batch(event, lambda job: sqs.run_once(s.uow, job, broken, s.clock.now().isoformat(), str))
 
 
 def _due(backend: Backend) -> list[tuple[str, int]]:
     """Jobs waiting to be run, taken and done: (dedupe key, attempts counting this one)."""
     if backend.stack:
-        return sorted((json.loads(m["Body"])["dedupe_key"], int(m["Attributes"]["ApproximateReceiveCount"]))
-                      for m in backend.stack.drain("notice"))
+        return sorted(
+            (json.loads(m["Body"])["dedupe_key"], int(m["Attributes"]["ApproximateReceiveCount"]))
+            for m in backend.stack.drain("notice")
+        )
     with backend.uow() as uow:
         jobs = uow.job_leases.claim("notice", NOW, NOW + timedelta(minutes=5), 100)
         for job in jobs:
@@ -88,7 +91,8 @@ def check_dead_jobs_are_listed_and_put_back(backend: Backend) -> None:
     dead = _dead(backend)
     assert [(d.job.kind, d.job.dedupe_key, d.job.payload, d.job.attempts, d.error, d.at) for d in dead] == [
         ("notice", "notice:a", {"event": "paid", "n": "a"}, TRIES, "HTTP 502", NOW),
-        ("notice", "notice:b", {"event": "paid", "n": "b"}, TRIES, "HTTP 502", NOW)]
+        ("notice", "notice:b", {"event": "paid", "n": "b"}, TRIES, "HTTP 502", NOW),
+    ]
     assert [d.job.id for d in _dead(backend)] == [d.job.id for d in dead], "listing leaves the dead where they are"
     assert _due(backend) == []
 

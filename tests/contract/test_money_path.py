@@ -10,8 +10,8 @@ import pytest
 from yimen.domain.disbursement import BatchState, SlipStatus
 from yimen.domain.errors import Conflict
 from yimen.domain.model import Actor, Household, Member, Relation, Role
-from yimen.services.disbursement import CLAIM_CHUNK, IMPORT_CHUNK, DisbursementService, create_slips
-from yimen.services.payees import PayeeService
+from yimen.services.funds.disbursement import CLAIM_CHUNK, IMPORT_CHUNK, DisbursementService, create_slips
+from yimen.services.funds.payees import PayeeService
 
 FINANCE = Actor(kind="staff", id="finance", role=Role.FINANCE, area_code="990101")
 CENTRE = Actor(kind="staff", id="centre", role=Role.CENTRE, area_code="990101")
@@ -23,16 +23,35 @@ def _approved_slips(backend, count: int, *, without_account: int = 0) -> list[st
     """`count` households with an approved one-off slip each; the last `without_account` have no account."""
     ids = []
     for n in range(count):
-        head = Member(name=f"合同{n:03d}号", id_number=f"51170219800101{n:04d}", relation=Relation.HEAD,
-                      birth_date=date(1980, 1, 1), gender="女")
+        head = Member(
+            name=f"合同{n:03d}号",
+            id_number=f"51170219800101{n:04d}",
+            relation=Relation.HEAD,
+            birth_date=date(1980, 1, 1),
+            gender="女",
+        )
         card = None if n >= count - without_account else f"62170000{n:011d}"
-        household = Household(village_code="990101001001", address="示范村", members=[head], bank_card=card,
-                              bank_name="示范县农村商业银行" if card else None)
+        household = Household(
+            village_code="990101001001",
+            address="示范村",
+            members=[head],
+            bank_card=card,
+            bank_name="示范县农村商业银行" if card else None,
+        )
         with backend.uow() as uow:
             uow.households.add(household)
-            (slip,) = create_slips(uow, application_id=f"app-{n}", household_id=household.id, item_code="linshi",
-                                   item_name="临时救助", department="县民政局", amount_fen=10000 + n,
-                                   monthly=False, months=1, start=date(2026, 11, 25))
+            (slip,) = create_slips(
+                uow,
+                application_id=f"app-{n}",
+                household_id=household.id,
+                item_code="linshi",
+                item_name="临时救助",
+                department="县民政局",
+                amount_fen=10000 + n,
+                monthly=False,
+                months=1,
+                start=date(2026, 11, 25),
+            )
             slip.status = SlipStatus.APPROVED
             uow.slips.update(slip)
         ids.append(slip.id)
@@ -66,8 +85,11 @@ def _sequential(backend, units):
 def _state(backend, slip_ids):
     with backend.uow() as uow:
         slips = uow.slips.get_many(slip_ids)
-        return ({s.status for s in slips.values()}, {s.batch_id for s in slips.values()},
-                sum(len(s.attempts) for s in slips.values()))
+        return (
+            {s.status for s in slips.values()},
+            {s.batch_id for s in slips.values()},
+            sum(len(s.attempts) for s in slips.values()),
+        )
 
 
 def test_a_conflict_in_the_second_chunk_undoes_the_whole_export(backend):
@@ -139,7 +161,8 @@ def test_a_result_file_interrupted_half_way_is_finished_by_importing_it_again(ba
     rows = [line.split(",") for line in done.payment_file.strip().split("\r\n")[1:]]
     failing = rows[-1][1]
     result = "batch_id,line_id,amount_fen,result,reason,paid_on\n" + "".join(
-        f"{r[0]},{r[1]},{r[6]},{'failed,账户已销户' if r[1] == failing else 'paid,'},2026-11-27\n" for r in rows)
+        f"{r[0]},{r[1]},{r[6]},{'failed,账户已销户' if r[1] == failing else 'paid,'},2026-11-27\n" for r in rows
+    )
 
     def crash():
         raise Killed
@@ -166,8 +189,9 @@ def test_payee_accounts_at_rest_are_encrypted_on_the_household_and_on_each_attem
     (slip_id,) = _approved_slips(backend, 1)
     with backend.uow() as uow:
         household_id = uow.slips.get(slip_id).household_id
-    PayeeService(backend.services).set_payee(CENTRE, household_id, "ABC", "6228480000000000018", "合同000号",
-                                             "持一卡通原件登记")
+    PayeeService(backend.services).set_payee(
+        CENTRE, household_id, "ABC", "6228480000000000018", "合同000号", "持一卡通原件登记"
+    )
     done = DisbursementService(backend.services).export_batch(FINANCE)
     assert ",6228480000000000018," in done.payment_file
     with backend.uow() as uow:

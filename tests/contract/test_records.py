@@ -8,14 +8,22 @@ import pytest
 from yimen.domain.audit import chain_for
 from yimen.domain.errors import Conflict, RateLimited
 from yimen.domain.model import AidRecord, AuditEvent, Household, Member, Relation, Role, StaffUser
-from yimen.web.common import RateLimiter
+from yimen.entrypoints.web.common import RateLimiter
 
 AT = datetime(2026, 11, 25, 10, 0)
 
 
 def household(village="511721101001", id_numbers=("511721195001011234",), owner=None, **extra) -> Household:
-    members = [Member(name=f"测试{n}", id_number=number, relation=Relation.HEAD if n == 0 else Relation.CHILD,
-                      birth_date=date(1950, 1, 1), gender="男") for n, number in enumerate(id_numbers)]
+    members = [
+        Member(
+            name=f"测试{n}",
+            id_number=number,
+            relation=Relation.HEAD if n == 0 else Relation.CHILD,
+            birth_date=date(1950, 1, 1),
+            gender="男",
+        )
+        for n, number in enumerate(id_numbers)
+    ]
     return Household(village_code=village, address="示范村1组", members=members, owner_openid=owner, **extra)
 
 
@@ -32,8 +40,14 @@ def test_household_round_trip_keeps_every_field(backend):
 
 def test_household_file_fields_round_trip(backend):
     """一户一档: health, property and the expenses that count, including "not recorded" (None) and 0 apart."""
-    h = household(id_numbers=("511721195001011234", "511721201001011238"), houses=0, vehicles=1,
-                  medical_costs_fen=860000, education_costs_fen=None, housing="危房")
+    h = household(
+        id_numbers=("511721195001011234", "511721201001011238"),
+        houses=0,
+        vehicles=1,
+        medical_costs_fen=860000,
+        education_costs_fen=None,
+        housing="危房",
+    )
     h.members[0].health, h.members[0].monthly_income_fen = "大病", {"养老金": 15000, "务农": 2000}
     h.members[1].school, h.members[1].disability_type, h.members[1].disability_grade = "小学", "肢体", 2
     with backend.uow() as uow:
@@ -46,8 +60,9 @@ def test_household_file_fields_round_trip(backend):
 
 def test_personal_data_is_encrypted_at_rest(backend):
     with backend.uow() as uow:
-        uow.households.add(household(id_numbers=("511721195001011234",), phone="13800001111",
-                                     bank_card="6222020200001234567"))
+        uow.households.add(
+            household(id_numbers=("511721195001011234",), phone="13800001111", bank_card="6222020200001234567")
+        )
     stored = backend.stored_text()
     assert "示范村1组" in stored  # the check can see the stored documents at all
     for secret in ("511721195001011234", "13800001111", "6222020200001234567"):
@@ -77,8 +92,15 @@ def test_find_by_id_number_follows_member_changes(backend):
     with backend.uow() as uow:
         uow.households.add(h)
     h.members.pop()
-    h.members.append(Member(name="新成员", id_number="511721200501012222", relation=Relation.CHILD,
-                            birth_date=date(2005, 1, 1), gender="女"))
+    h.members.append(
+        Member(
+            name="新成员",
+            id_number="511721200501012222",
+            relation=Relation.CHILD,
+            birth_date=date(2005, 1, 1),
+            gender="女",
+        )
+    )
     with backend.uow() as uow:
         uow.households.update(h)
     with backend.uow() as uow:
@@ -166,8 +188,9 @@ def test_staff_accounts(backend):
 
 def test_staff_update_is_versioned_and_the_phone_encrypted(backend):
     with backend.uow() as uow:
-        uow.staff.add(StaffUser("approver2", "教育局 审批员", Role.APPROVER, "511721", "hash", "教育",
-                                phone="13912345678"))
+        uow.staff.add(
+            StaffUser("approver2", "教育局 审批员", Role.APPROVER, "511721", "hash", "教育", phone="13912345678")
+        )
     with backend.uow() as uow:
         first, second = uow.staff.get_by_username("approver2"), uow.staff.get_by_username("approver2")
         first.active, first.session_epoch = False, 1
@@ -185,8 +208,17 @@ def test_aid_records_are_unique_per_source_reference(backend):
     h = household()
 
     def record(ref, paid_on, item="dibao"):
-        return AidRecord(household_id=h.id, item_code=item, item_name="最低生活保障", department="县民政局",
-                         measure="按月发放低保金", amount_fen=62000, paid_on=paid_on, source="import", source_ref=ref)
+        return AidRecord(
+            household_id=h.id,
+            item_code=item,
+            item_name="最低生活保障",
+            department="县民政局",
+            measure="按月发放低保金",
+            amount_fen=62000,
+            paid_on=paid_on,
+            source="import",
+            source_ref=ref,
+        )
 
     with backend.uow() as uow:
         uow.households.add(h)
@@ -215,8 +247,15 @@ def test_key_value(backend):
 
 
 def event(n: int, object_id="h1") -> AuditEvent:
-    return AuditEvent(actor="staff:window1", object_type="household", object_id=object_id, action=f"edit{n}", at=AT,
-                      phrase="同意受理", reason="原因")
+    return AuditEvent(
+        actor="staff:window1",
+        object_type="household",
+        object_id=object_id,
+        action=f"edit{n}",
+        at=AT,
+        phrase="同意受理",
+        reason="原因",
+    )
 
 
 def test_audit_chain_spans_units_of_work(backend):
@@ -230,8 +269,9 @@ def test_audit_chain_spans_units_of_work(backend):
     with backend.uow() as uow:
         events = list(uow.audit.iter_all())
         trail = uow.audit.for_object("household", "h1")
-    assert [(e.chain, e.seq) for e in events] == sorted([(first.chain, 1), (first.chain, 2),
-                                                         (chain_for("household", "h2"), 1)])
+    assert [(e.chain, e.seq) for e in events] == sorted(
+        [(first.chain, 1), (first.chain, 2), (chain_for("household", "h2"), 1)]
+    )
     assert backend.services.sealer.first_broken(events) is None
     assert [e.action for e in trail] == ["edit1", "edit3"]
     assert trail[0] == first

@@ -5,19 +5,31 @@ from datetime import date, datetime
 
 import pytest
 
+from tests.contract.test_records import household
 from yimen.domain.disbursement import Batch, BatchLine, Slip, SlipStatus
 from yimen.domain.errors import Conflict, ValidationError
 from yimen.domain.workflow import GRANT, Application, Complaint, RequestedItem, Stage
 from yimen.ports import NoticeRecord
 
-from .test_records import household
 
-
-def application(village: str, stage: Stage, due: date | None, household_id: str, openid="openid-a",
-                submitted=datetime(2026, 11, 20, 9, 0)) -> Application:
+def application(
+    village: str,
+    stage: Stage,
+    due: date | None,
+    household_id: str,
+    openid="openid-a",
+    submitted=datetime(2026, 11, 20, 9, 0),
+) -> Application:
     items = [RequestedItem(code="dibao", name="最低生活保障", department="县民政局")]
-    return Application(household_id=household_id, village_code=village, applicant_openid=openid, items=items,
-                       submitted_at=submitted, stage=stage, stage_due=due)
+    return Application(
+        household_id=household_id,
+        village_code=village,
+        applicant_openid=openid,
+        items=items,
+        submitted_at=submitted,
+        stage=stage,
+        stage_due=due,
+    )
 
 
 def collect(list_page, **kwargs):
@@ -97,8 +109,15 @@ def test_a_workflow_transition_on_a_stale_application_fails_cleanly(backend, app
 
 
 def test_complaints_newest_first_with_contact_encrypted(backend):
-    complaints = [Complaint(content=f"举报内容{n}", created_at=datetime(2026, 11, n + 1, 8, 0), reporter_openid="o",
-                            contact="13900002222" if n == 0 else None) for n in range(3)]
+    complaints = [
+        Complaint(
+            content=f"举报内容{n}",
+            created_at=datetime(2026, 11, n + 1, 8, 0),
+            reporter_openid="o",
+            contact="13900002222" if n == 0 else None,
+        )
+        for n in range(3)
+    ]
     with backend.uow() as uow:
         for c in complaints:
             uow.complaints.add(c)
@@ -110,8 +129,9 @@ def test_complaints_newest_first_with_contact_encrypted(backend):
 
 
 def test_a_complaint_moves_through_its_handling_once(backend):
-    complaint = Complaint(content="低保评议不公开", created_at=datetime(2026, 11, 2, 8, 0), reporter_openid="o",
-                          anonymous=True)
+    complaint = Complaint(
+        content="低保评议不公开", created_at=datetime(2026, 11, 2, 8, 0), reporter_openid="o", anonymous=True
+    )
     with backend.uow() as uow:
         uow.complaints.add(complaint)
     with backend.uow() as uow:
@@ -136,9 +156,19 @@ def test_a_complaint_moves_through_its_handling_once(backend):
 
 
 def slip(n: int, household_id: str, status=SlipStatus.PENDING_REVIEW) -> Slip:
-    return Slip(application_id=f"app{n}", household_id=household_id, region_code="511721101001", item_code="dibao",
-                item_name="最低生活保障", department="县民政局", amount_fen=62000 + n, period="2026-11",
-                due_on=date(2026, 12, 10 - n), status=status, id=f"slip{n}")
+    return Slip(
+        application_id=f"app{n}",
+        household_id=household_id,
+        region_code="511721101001",
+        item_code="dibao",
+        item_name="最低生活保障",
+        department="县民政局",
+        amount_fen=62000 + n,
+        period="2026-11",
+        due_on=date(2026, 12, 10 - n),
+        status=status,
+        id=f"slip{n}",
+    )
 
 
 def test_slips_are_idempotent_versioned_and_listed_by_status(backend):
@@ -162,8 +192,15 @@ def test_slips_are_idempotent_versioned_and_listed_by_status(backend):
 
 
 def test_batches_newest_first_and_versioned(backend):
-    batches = [Batch(id=f"b{n}", created_at=datetime(2026, 11, 20 + n, 9, 0), created_by="staff:finance",
-                     lines=[BatchLine(line_id=f"l{n}", slip_id=f"s{n}", amount_fen=100)]) for n in range(3)]
+    batches = [
+        Batch(
+            id=f"b{n}",
+            created_at=datetime(2026, 11, 20 + n, 9, 0),
+            created_by="staff:finance",
+            lines=[BatchLine(line_id=f"l{n}", slip_id=f"s{n}", amount_fen=100)],
+        )
+        for n in range(3)
+    ]
     with backend.uow() as uow:
         for b in batches:
             uow.batches.add(b)
@@ -180,8 +217,14 @@ def test_batches_newest_first_and_versioned(backend):
 
 def test_notice_log_dedupes_and_lists_newest_first(backend):
     def notice(n, recipient="citizen:h1"):
-        return NoticeRecord(dedupe_key=f"paid:{n}", recipient=recipient, event="paid", channel="wechat",
-                            text=f"您的救助金已拨付{n}", at=datetime(2026, 11, 25, 10, n))
+        return NoticeRecord(
+            dedupe_key=f"paid:{n}",
+            recipient=recipient,
+            event="paid",
+            channel="wechat",
+            text=f"您的救助金已拨付{n}",
+            at=datetime(2026, 11, 25, 10, n),
+        )
 
     with backend.uow() as uow:
         assert [uow.notice_log.add(notice(n)) for n in range(3)] == [True, True, True]
@@ -237,8 +280,9 @@ def test_dashboard_counters_follow_every_write_in_its_transaction(backend, appli
     with backend.uow() as uow:
         uow.applications.update(app)
     with backend.uow() as uow:
-        uow.applications.add(application("511721102001", Stage.WITHDRAWN, None, apps[0].household_id,
-                                         submitted=datetime(2025, 6, 1)))
+        uow.applications.add(
+            application("511721102001", Stage.WITHDRAWN, None, apps[0].household_id, submitted=datetime(2025, 6, 1))
+        )
     stale = replace(app, stage=Stage.WITHDRAWN, version=0)
     with pytest.raises(Conflict), backend.uow() as uow:
         uow.applications.update(stale)  # refused: the counters stay as they were

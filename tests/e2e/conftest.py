@@ -10,16 +10,23 @@ from playwright.sync_api import sync_playwright
 
 from tests.conftest import LiveServer
 from tests.net import free_port
-from yimen import demo
 from yimen.adapters.clock import FixedClock
 from yimen.bootstrap import build_services
 from yimen.config import load_config
-from yimen.web.app import create_app
+from yimen.entrypoints.web.app import create_app
+from yimen.services.demo import county as demo
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import requests
 
 from tests.workflow.helpers import PASSWORD, application_body, id_number
-from yimen.demo import staff_accounts
+from yimen.services.demo.county import staff_accounts
 
 NAMES = {username: display for username, display, *_ in staff_accounts()}  # a signature names its signer
 HEAD = "钱小满"
@@ -27,8 +27,18 @@ def result_file(payment_csv: str, failed: dict[str, str], paid_on: str) -> str:
     out = ["batch_id,line_id,amount_fen,result,reason,paid_on"]
     for row in rows:
         reason = failed.get(row["line_id"])
-        out.append(",".join([row["batch_id"], row["line_id"], row["amount_fen"], "失败" if reason else "成功",
-                             reason or "", "" if reason else paid_on]))
+        out.append(
+            ",".join(
+                [
+                    row["batch_id"],
+                    row["line_id"],
+                    row["amount_fen"],
+                    "失败" if reason else "成功",
+                    reason or "",
+                    "" if reason else paid_on,
+                ]
+            )
+        )
     return "\r\n".join(out) + "\r\n"
 
 
@@ -51,8 +61,12 @@ class Driver:
     def call(self, method: str, path: str, who: str | None = None, expect: int | None = 200, **kwargs):
         headers = {**(self.tokens[who] if who else {}), **kwargs.pop("headers", {})}
         response = self.http.request(method, self.base + path, headers=headers, timeout=300, **kwargs)
-        assert expect is None or response.status_code == expect, (method, path, response.status_code,
-                                                                   response.text[:800])
+        assert expect is None or response.status_code == expect, (
+            method,
+            path,
+            response.status_code,
+            response.text[:800],
+        )
         return response
 
     def json(self, method: str, path: str, who: str | None = None, expect: int = 200, **kwargs) -> dict:
@@ -86,10 +100,10 @@ class Driver:
         banks = self.json("GET", "/api/v1/banks")["items"]
         body = application_body(head_name=HEAD, head_id=id_number("19580315", "66"))
         body["household"].pop("bank_card")
-        body["payee"] = {"bank": banks[0]["code"], "account_number": FIRST_CARD,
-                         "holder_name": HEAD}
-        app = self.json("POST", "/api/v1/applications", "citizen", 201, json=body,
-                        headers={"Idempotency-Key": "money-path-0001"})
+        body["payee"] = {"bank": banks[0]["code"], "account_number": FIRST_CARD, "holder_name": HEAD}
+        app = self.json(
+            "POST", "/api/v1/applications", "citizen", 201, json=body, headers={"Idempotency-Key": "money-path-0001"}
+        )
         assert app["stage"] == "受理"
         return app["id"], self.case(app["id"], "window1")["household"]["id"]
 
@@ -106,13 +120,26 @@ class Driver:
         (the OCR worker keeps its reading of the ID photo on the case meanwhile) means: read again, retry."""
         for _ in range(3):
             case = self.case(app_id, who)
-            offered = [s for s in case["next"] if s["step"] == step and fields.get("phrase") in s["phrases"]
-                       and s.get("item_code") in (None, fields.get("item_code"))]
+            offered = [
+                s
+                for s in case["next"]
+                if s["step"] == step
+                and fields.get("phrase") in s["phrases"]
+                and s.get("item_code") in (None, fields.get("item_code"))
+            ]
             assert offered, f"{who} is not offered {step} {fields} on {case['stage']}: {case['next']}"
-            signing = {"typed_name": NAMES[who], "pin": PASSWORD} if fields.get("phrase") in offered[0][
-                "signature_required"] else {}
-            response = self.call("POST", f"/api/v1/staff/cases/{app_id}/actions", who, None,
-                                 json={"step": step, "version": case["version"], **signing, **fields})
+            signing = (
+                {"typed_name": NAMES[who], "pin": PASSWORD}
+                if fields.get("phrase") in offered[0]["signature_required"]
+                else {}
+            )
+            response = self.call(
+                "POST",
+                f"/api/v1/staff/cases/{app_id}/actions",
+                who,
+                None,
+                json={"step": step, "version": case["version"], **signing, **fields},
+            )
             if response.status_code != 409 or response.json()["error"]["code"] != "STALE_VERSION":
                 break
             self.retries.append((f"cases/{step}", "STALE_VERSION"))
@@ -127,8 +154,16 @@ class Driver:
         assert report["stage"] == "核对" and report["check_report"]
         assert self.act(app_id, "checking", "decide", phrase="核对完成")["stage"] == "督办"
         assert self.act(app_id, "supervise1", "decide", phrase="同意转审批")["stage"] == "审批"
-        approved = self.act(app_id, "approver", "decide_item", item_code="dibao", phrase="同意救助",
-                            amount_fen=amount_fen, monthly=True, months=1)
+        approved = self.act(
+            app_id,
+            "approver",
+            "decide_item",
+            item_code="dibao",
+            phrase="同意救助",
+            amount_fen=amount_fen,
+            monthly=True,
+            months=1,
+        )
         assert approved["stage"] == "备案"
         done = self.act(app_id, "centre", "decide", phrase="备案")
         assert done["stage"] == "已办结" and done["next"] == []
@@ -147,8 +182,13 @@ class Driver:
 
     def slip_action(self, who: str, action: str, slip_ids: list[str], chunk: int = 40) -> None:
         for start in range(0, len(slip_ids), chunk):
-            self.retried("POST", "/api/v1/staff/slips/actions", who, 200,
-                         json={"action": action, "slip_ids": slip_ids[start:start + chunk]})
+            self.retried(
+                "POST",
+                "/api/v1/staff/slips/actions",
+                who,
+                200,
+                json={"action": action, "slip_ids": slip_ids[start : start + chunk]},
+            )
 
     def review_and_approve(self, slip_ids: list[str]) -> None:
         self.slip_action("centre", "review", slip_ids)
@@ -163,8 +203,12 @@ class Driver:
         return response.content.decode("utf-8-sig")
 
     def import_results(self, text: str) -> dict:
-        return self.json("POST", "/api/v1/staff/batches/import", "finance",
-                         files={"file": ("result.csv", text.encode("utf-8"), "text/csv")})
+        return self.json(
+            "POST",
+            "/api/v1/staff/batches/import",
+            "finance",
+            files={"file": ("result.csv", text.encode("utf-8"), "text/csv")},
+        )
 
     def report(self, batch_id: str) -> dict:
         return self.json("GET", f"/api/v1/staff/batches/{batch_id}", "centre")

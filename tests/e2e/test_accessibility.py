@@ -7,11 +7,20 @@ import random
 import pytest
 from PIL import Image
 
-from .a11y import axe_violations, set_big_mode, small_targets
-from .test_apply import _login
+from tests.e2e.a11y import axe_violations, set_big_mode, small_targets
+from tests.e2e.test_apply import _login
 
-ANONYMOUS = ["/", "/policy", "/policy/dibao", "/policy/search?q=低保", "/ask", "/status", "/complaint",
-             "/selfcheck/", "/selfcheck/size"]
+ANONYMOUS = [
+    "/",
+    "/policy",
+    "/policy/dibao",
+    "/policy/search?q=低保",
+    "/ask",
+    "/status",
+    "/complaint",
+    "/selfcheck/",
+    "/selfcheck/size",
+]
 SIGNED_IN = ["/apply", "/my", "/happiness"]
 
 
@@ -96,8 +105,10 @@ def test_the_photo_upload_says_how_far_it_has_got(page, site, tmp_path):
           .observe(live, { childList: true, characterData: true, subtree: true }); }""")
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 400, "downloadThroughput": 50_000,
-                                                  "uploadThroughput": 50_000})
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 400, "downloadThroughput": 50_000, "uploadThroughput": 50_000},
+    )
     page.set_input_files("#id_photo", str(photo))
     page.wait_for_selector("#id_photo[data-photo=done]", timeout=120_000)
     said = page.evaluate("said")

@@ -5,9 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import shot
 from tests.ocr import cardgen
-
-from .conftest import shot
 
 
 def _login(page, site, path):

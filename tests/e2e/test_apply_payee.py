@@ -3,10 +3,9 @@ the timeline page names the masked account the aid will be paid into."""
 
 import random
 
+from tests.e2e.conftest import shot
+from tests.e2e.test_apply import _login, _sign
 from tests.ocr import cardgen
-
-from .conftest import shot
-from .test_apply import _login, _sign
 
 CARD = "6228480000000000018"  # passes the UnionPay (Luhn) check
 
@@ -26,8 +25,10 @@ def test_apply_page_collects_the_account_and_shows_it_masked(page, site, tmp_pat
     page.wait_for_selector("#id_photo[data-photo=done]")
     _sign(page)
 
-    assert "一卡通" in page.locator("main").inner_text() and "户名必须是申请人本人或家里人" in page.locator(
-        "main").inner_text()
+    assert (
+        "一卡通" in page.locator("main").inner_text()
+        and "户名必须是申请人本人或家里人" in page.locator("main").inner_text()
+    )
     page.select_option("#payee_bank", "ABC")
     page.fill("#payee_account", "6228 4800 0000")
     assert page.locator("#payee_masked").inner_text() == "卡号应为16到19位数字，现在是12位"

@@ -1,6 +1,6 @@
 """问政策 in a real browser: colloquial questions, answers in chat bubbles with a link to the item."""
 
-from .conftest import shot
+from tests.e2e.conftest import shot
 
 
 def test_ask_questions_like_a_villager(page, site):

@@ -1,8 +1,7 @@
 """The 幸福码 page in a real phone-sized browser: big type, no sideways scrolling, red and gold."""
 
-from yimen.services.happiness import ensure_token
-
-from .conftest import shot
+from tests.e2e.conftest import shot
+from yimen.services.happiness.lists import ensure_token
 
 
 def _token_with_aid(services) -> str:
@@ -21,4 +20,3 @@ def test_list_page_reads_well_on_a_phone(page, site):
     assert background == "rgb(158, 27, 22)"
     assert page.locator("a.hl-call").bounding_box()["height"] >= 48
     shot(page, "happiness-list-phone")
-

@@ -4,15 +4,14 @@ household file and the check report changes; a 补正 is fixed and resubmitted o
 import random
 import re
 
+from tests.e2e.conftest import shot
+from tests.e2e.test_apply import _login, _sign
 from tests.ocr import cardgen
-from yimen import demo
 from yimen.domain.model import Actor
-from yimen.services.applications import ApplicationService, Signing
-from yimen.services.auth import staff_actor
-from yimen.services.notice_worker import sms_sender
-
-from .conftest import shot
-from .test_apply import _login, _sign
+from yimen.services.applications.service import ApplicationService, Signing
+from yimen.services.demo import county as demo
+from yimen.services.notices.worker import sms_sender
+from yimen.services.staff.auth import staff_actor
 
 VILLAGE = "990101001001"  # 城关镇, where window1 works
 
@@ -74,11 +73,20 @@ def test_staff_edit_the_household_file_and_the_check_report_changes(desktop_page
     h = _on_file(site, 1)
     service = ApplicationService(site.services)
     materials = {k: _png() for k in ("id_photo", "signature", "assistant_authorisation")}
-    body = {"items": ["dibao"], "materials": materials, "household": {
-        "village_code": h.village_code, "address": h.address,
-        "members": [{"name": h.head.name, "id_number": h.head.id_number}]},
-        "assistant": {"assistant_name": "村协理员 周敏", "resident_name": h.head.name,
-                      "resident_id_number": h.head.id_number}}
+    body = {
+        "items": ["dibao"],
+        "materials": materials,
+        "household": {
+            "village_code": h.village_code,
+            "address": h.address,
+            "members": [{"name": h.head.name, "id_number": h.head.id_number}],
+        },
+        "assistant": {
+            "assistant_name": "村协理员 周敏",
+            "resident_name": h.head.name,
+            "resident_id_number": h.head.id_number,
+        },
+    }
     app, _ = service.submit(Actor(kind="citizen", id="o-assistant-e2e"), body, "e2e-file-0001")
     window, sign = _staff(site, "window1")
     service.decide(window, app.id, app.version, "同意受理", "", sign, identity_verified=True)
@@ -130,12 +138,21 @@ def test_staff_edit_the_household_file_and_the_check_report_changes(desktop_page
 def test_correction_is_fixed_and_resubmitted_on_h5(page, site, tmp_path):
     _login(page, site, "/my")
     number = _fresh_number()
-    body = {"items": ["dibao"], "materials": {"id_photo": _png(), "signature": _png()}, "household": {
-        "village_code": VILLAGE, "address": "青山村2组1号", "members": [
-            {"name": "补正甲", "id_number": number, "monthly_income_fen": {"务农": 30000}}]}}
-    created = page.evaluate("""body => fetch('/api/v1/applications', {method: 'POST', credentials: 'same-origin',
+    body = {
+        "items": ["dibao"],
+        "materials": {"id_photo": _png(), "signature": _png()},
+        "household": {
+            "village_code": VILLAGE,
+            "address": "青山村2组1号",
+            "members": [{"name": "补正甲", "id_number": number, "monthly_income_fen": {"务农": 30000}}],
+        },
+    }
+    created = page.evaluate(
+        """body => fetch('/api/v1/applications', {method: 'POST', credentials: 'same-origin',
         headers: {'Content-Type': 'application/json', 'Idempotency-Key': 'e2e-fix-0001'}, body: JSON.stringify(body)})
-        .then(r => r.json())""", body)
+        .then(r => r.json())""",
+        body,
+    )
     service = ApplicationService(site.services)
     window, sign = _staff(site, "window1")
     service.decide(window, created["id"], 0, "退回补正", "身份证照片看不清，请重拍；务农收入请按实际填写", sign)
@@ -169,8 +186,16 @@ class _FixPerson:
         from yimen.domain import idcard
 
         self.address = "青山村2组1号"
-        self.head = type("Head", (), {"name": "补正甲", "gender": idcard.gender_in(number),
-                                      "birth_date": idcard.birth_date_in(number), "id_number": number})
+        self.head = type(
+            "Head",
+            (),
+            {
+                "name": "补正甲",
+                "gender": idcard.gender_in(number),
+                "birth_date": idcard.birth_date_in(number),
+                "id_number": number,
+            },
+        )
 
 
 def _fresh_number() -> str:

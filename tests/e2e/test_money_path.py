@@ -41,8 +41,12 @@ def served(data_dir: Path, env: dict):
     assert seeded.returncode == 0, seeded.stderr
     port = free_port()
     log = (data_dir / "serve.log").open("w")
-    server = subprocess.Popen([str(YIMEN), "serve", "--data-dir", str(data_dir), "--port", str(port)], env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [str(YIMEN), "serve", "--data-dir", str(data_dir), "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/healthz", 60)
         yield f"http://127.0.0.1:{port}"
@@ -84,9 +88,17 @@ def _pay_with_one_correction(d: Driver, slip_id: str, household_id: str, others:
     d.review_and_approve([slip_id])
     held = d.export(expect=400)["error"]["details"]["held_back"]
     assert [(h["slip_id"], "账户已销户" in h["reason"]) for h in held] == [(slip_id, True)]
-    fixed = d.json("PUT", f"/api/v1/staff/households/{household_id}/payee", "window1",
-                   json={"bank": "ABC", "account_number": SECOND, "holder_name": HEAD,
-                         "reason": "户主持一卡通原件到窗口更正：原账户已销户"})
+    fixed = d.json(
+        "PUT",
+        f"/api/v1/staff/households/{household_id}/payee",
+        "window1",
+        json={
+            "bank": "ABC",
+            "account_number": SECOND,
+            "holder_name": HEAD,
+            "reason": "户主持一卡通原件到窗口更正：原账户已销户",
+        },
+    )
     assert fixed["account_masked"] == "6228 **** **** 0123"
     assert d.json("GET", "/api/v1/staff/payees/missing", "centre")["items"] == []
 
@@ -103,14 +115,32 @@ def _pay_with_one_correction(d: Driver, slip_id: str, household_id: str, others:
     history = d.json("GET", f"/api/v1/staff/slips/{slip_id}", "centre")
     assert history["status"] == "已拨付"
     assert [(a["account_masked"], a["result"]) for a in history["attempts"]] == [
-        ("6217 **** **** 4567", "failed"), ("6228 **** **** 0123", "paid")]
+        ("6217 **** **** 4567", "failed"),
+        ("6228 **** **** 0123", "paid"),
+    ]
     paid = d.wait_for_notice("paid")
     assert len(paid) == 1 and "700.00" in paid[0]["text"] and "尾号0123" in paid[0]["text"], paid
     messages = requests.get(d.base + "/wx-sim/_sim/messages", timeout=10).json()["messages"]
-    assert len([m for m in messages if m.get("touser") == d.openid and "0123" in json.dumps(m, ensure_ascii=False)
-                and "已打入" in json.dumps(m, ensure_ascii=False)]) == 1
-    return {"payment-1.csv": pay1, "payment-2.csv": pay2, "paid-notice.txt": paid[0]["text"] + "\n",
-            "report-1.json": report1, "report-2.json": report2, "slip-history.json": history}
+    assert (
+        len(
+            [
+                m
+                for m in messages
+                if m.get("touser") == d.openid
+                and "0123" in json.dumps(m, ensure_ascii=False)
+                and "已打入" in json.dumps(m, ensure_ascii=False)
+            ]
+        )
+        == 1
+    )
+    return {
+        "payment-1.csv": pay1,
+        "payment-2.csv": pay2,
+        "paid-notice.txt": paid[0]["text"] + "\n",
+        "report-1.json": report1,
+        "report-2.json": report2,
+        "slip-history.json": history,
+    }
 
 
 def _keep(backend: str, files: dict) -> None:
@@ -171,11 +201,20 @@ class FaultProxy:
                 if proxy.refuse(self.headers.get("X-Amz-Target", ""), body):
                     return self._reply(400, proxy.cancelled(body), {"Content-Type": "application/x-amz-json-1.0"})
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
-                upstream = requests.request(self.command, proxy.upstream + self.path, data=body, headers=headers,
-                                            timeout=60, allow_redirects=False)
+                upstream = requests.request(
+                    self.command,
+                    proxy.upstream + self.path,
+                    data=body,
+                    headers=headers,
+                    timeout=60,
+                    allow_redirects=False,
+                )
                 skip = ("content-length", "transfer-encoding", "connection", "content-encoding")
-                self._reply(upstream.status_code, upstream.content,
-                            {k: v for k, v in upstream.headers.items() if k.lower() not in skip})
+                self._reply(
+                    upstream.status_code,
+                    upstream.content,
+                    {k: v for k, v in upstream.headers.items() if k.lower() not in skip},
+                )
 
             def _reply(self, status: int, content: bytes, headers: dict):
                 self.send_response(status)
@@ -195,8 +234,9 @@ class FaultProxy:
         if not self.armed or not target.endswith(".TransactWriteItems"):
             return False
         items = json.loads(body)["TransactItems"]
-        if not any(next(iter(i.values())).get("Item", {}).get("PK", {}).get("S", "").startswith("SLIP#")
-                   for i in items):
+        if not any(
+            next(iter(i.values())).get("Item", {}).get("PK", {}).get("S", "").startswith("SLIP#") for i in items
+        ):
             return False
         self.claims_seen += 1
         if self.claims_seen < 2:
@@ -208,10 +248,16 @@ class FaultProxy:
     def cancelled(body: bytes) -> bytes:
         count = len(json.loads(body)["TransactItems"])
         reasons = [{"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}] + [
-            {"Code": "None"}] * (count - 1)
-        return json.dumps({"__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
-                           "message": "Transaction cancelled, please refer cancellation reasons for specific reasons "
-                                      "[ConditionalCheckFailed]", "CancellationReasons": reasons}).encode()
+            {"Code": "None"}
+        ] * (count - 1)
+        return json.dumps(
+            {
+                "__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+                "message": "Transaction cancelled, please refer cancellation reasons for specific reasons "
+                "[ConditionalCheckFailed]",
+                "CancellationReasons": reasons,
+            }
+        ).encode()
 
     def stop(self):
         self.server.shutdown()
@@ -229,9 +275,18 @@ def _seed_other_households(config_overrides: dict, data_dir: Path, count: int) -
     ids = []
     for n in range(count):
         household = add_household(services, 500 + n, phone=None, bank_card=f"6217990100{n:09d}")
-        slip = Slip(application_id=f"other-{n}", household_id=household.id, region_code=household.village_code,
-                    item_code="linshi", item_name="临时救助", department="民政局", amount_fen=30000 + n, period=None,
-                    due_on=datetime.now(CHINA).date(), status=SlipStatus.APPROVED)
+        slip = Slip(
+            application_id=f"other-{n}",
+            household_id=household.id,
+            region_code=household.village_code,
+            item_code="linshi",
+            item_name="临时救助",
+            department="民政局",
+            amount_fen=30000 + n,
+            period=None,
+            due_on=datetime.now(CHINA).date(),
+            status=SlipStatus.APPROVED,
+        )
         with services.uow() as uow:
             uow.slips.add(slip)
         ids.append(slip.id)
@@ -243,8 +298,12 @@ def moto_server():
     """moto's server in a process of its own (tests/e2e/moto_one_backup.py: one table backup per transaction)."""
     port = free_port()
     env = {**os.environ, **DUMMY_CREDENTIALS}
-    server = subprocess.Popen([sys.executable, str(Path(__file__).with_name("moto_one_backup.py")), "-H", "127.0.0.1",
-                               "-p", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("moto_one_backup.py")), "-H", "127.0.0.1", "-p", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/moto-api/")
         yield f"http://127.0.0.1:{port}"
@@ -271,8 +330,12 @@ def _notifier(stack, data_dir: Path, base: str, monkeypatch):
     from functions.runtime import services
     from tests.serverless.conftest import sqs_event
 
-    for name, value in {**stack.env(), "YIMEN_DATA_DIR": str(data_dir), "YIMEN_PUBLIC_BASE_URL": base,
-                        "YIMEN_WECHAT_API_BASE": base + "/wx-sim/"}.items():
+    for name, value in {
+        **stack.env(),
+        "YIMEN_DATA_DIR": str(data_dir),
+        "YIMEN_PUBLIC_BASE_URL": base,
+        "YIMEN_WECHAT_API_BASE": base + "/wx-sim/",
+    }.items():
         monkeypatch.setenv(name, value)
     services.cache_clear()
 

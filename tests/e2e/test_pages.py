@@ -1,6 +1,6 @@
 """Journeys in a real browser at 390x844."""
 
-from .conftest import shot
+from tests.e2e.conftest import shot
 
 
 def test_home_page_is_large_and_plain(page, site):

@@ -1,6 +1,6 @@
 """自测 in a real browser: an elderly person living alone, no income, with a disability."""
 
-from .conftest import shot
+from tests.e2e.conftest import shot
 
 
 def _answer(page, fill: dict | None = None, check: list[str] | None = None, select: dict | None = None):

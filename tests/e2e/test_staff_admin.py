@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from tests.conftest import LiveServer
+from tests.e2e.conftest import shot
 from tests.net import free_port
 from tests.workflow.helpers import application_body, id_number
 from yimen.adapters.clock import FixedClock
@@ -21,11 +22,9 @@ from yimen.bootstrap import build_services
 from yimen.config import load_config
 from yimen.domain.model import Actor
 from yimen.domain.workflow import ACCEPT, CHECKED, FORWARD
-from yimen.services.applications import ApplicationService, Signing
-from yimen.services.auth import AuthService
-from yimen.web.app import create_app
-
-from .conftest import shot
+from yimen.entrypoints.web.app import create_app
+from yimen.services.applications.service import ApplicationService, Signing
+from yimen.services.staff.auth import AuthService
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_PASSWORD, CLERK_PASSWORD, TEACHER_PASSWORD = "Chengguan2026a", "Baihe2026town", "Jiaoyu2026book"
@@ -33,8 +32,13 @@ VILLAGE, OTHER_TOWNSHIP_VILLAGE = "990102001001", "990102002001"  # 城关街道
 
 
 def _yimen(data_dir: Path, *args: str, stdin: str = "") -> str:
-    done = subprocess.run([str(Path(sys.executable).with_name("yimen")), *args, "--data-dir", str(data_dir)],
-                          input=stdin, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("yimen")), *args, "--data-dir", str(data_dir)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -44,8 +48,18 @@ def county(tmp_path_factory):
     """A fresh production-like store: no demo data, only the county's regions and the first administrator."""
     data = tmp_path_factory.mktemp("county")
     _yimen(data, "regions", "import", str(ROOT / "docs/examples/regions-example.csv"))
-    out = _yimen(data, "staff", "add", "admin0", "--name", "张三", "--role", "admin", "--password-stdin",
-                 stdin=ADMIN_PASSWORD + "\n")
+    out = _yimen(
+        data,
+        "staff",
+        "add",
+        "admin0",
+        "--name",
+        "张三",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin=ADMIN_PASSWORD + "\n",
+    )
     assert "已添加 admin0（张三，管理员" in out
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -60,8 +74,12 @@ def county(tmp_path_factory):
 def _desk_page(browser, errors: list):
     """A township office PC; console errors go to `errors` (a 4xx/5xx page's own load failure excepted)."""
     page = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN").new_page()
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
-            and not m.text.startswith("Failed to load resource") else None)
+    page.on(
+        "console",
+        lambda m: errors.append(m.text)
+        if m.type == "error" and not m.text.startswith("Failed to load resource")
+        else None,
+    )
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return page
 
@@ -145,15 +163,26 @@ def test_admin_creates_a_clerk_and_an_education_approver_who_decides_only_her_it
     shot(teacher, "staff-case-department-parts")
 
     # Nor by the staff API: 低保 is 民政's.
-    token = requests.post(f"{county.url}/api/v1/staff/login",
-                          json={"username": "jiaoyu1", "password": TEACHER_PASSWORD}, timeout=10).json()["token"]
-    case = requests.get(f"{county.url}/api/v1/staff/cases/{app_id}", headers={"Authorization": f"Bearer {token}"},
-                        timeout=10).json()
-    refused = requests.post(f"{county.url}/api/v1/staff/cases/{app_id}/actions",
-                            headers={"Authorization": f"Bearer {token}"}, timeout=10,
-                            json={"step": "decide_item", "item_code": "dibao", "phrase": "同意救助",
-                                  "amount_fen": 50000, "version": case["version"], "typed_name": "王老师",
-                                  "pin": TEACHER_PASSWORD})
+    token = requests.post(
+        f"{county.url}/api/v1/staff/login", json={"username": "jiaoyu1", "password": TEACHER_PASSWORD}, timeout=10
+    ).json()["token"]
+    case = requests.get(
+        f"{county.url}/api/v1/staff/cases/{app_id}", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    ).json()
+    refused = requests.post(
+        f"{county.url}/api/v1/staff/cases/{app_id}/actions",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+        json={
+            "step": "decide_item",
+            "item_code": "dibao",
+            "phrase": "同意救助",
+            "amount_fen": 50000,
+            "version": case["version"],
+            "typed_name": "王老师",
+            "pin": TEACHER_PASSWORD,
+        },
+    )
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "OTHER_DEPARTMENT"
     for context in (admin.context, clerk.context, teacher.context):
         context.close()
@@ -185,8 +214,9 @@ def test_403_404_and_500_are_chinese_pages(browser, county):
     assert answer.status == 404 and "找不到这个页面" in page.locator("h1").inner_text()
     shot(page, "error-404")
 
-    _, household = ApplicationService(services).case(AuthService(services).staff_actor("admin0"),
-                                                     _case_in_village(services))
+    _, household = ApplicationService(services).case(
+        AuthService(services).staff_actor("admin0"), _case_in_village(services)
+    )
     with sqlite3.connect(services.config["DATABASE"]) as conn:  # a record damaged in the store
         doc = json.loads(conn.execute("SELECT doc FROM households WHERE id = ?", (household.id,)).fetchone()[0])
         doc["members"][0]["work_capacity"] = "无法识别的值"

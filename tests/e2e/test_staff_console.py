@@ -2,10 +2,9 @@
 
 import re
 
-from yimen import demo
-from yimen.services.demo_cases import seed_cases
-
-from .conftest import shot
+from tests.e2e.conftest import shot
+from yimen.services.demo import county as demo
+from yimen.services.demo.cases import seed_cases
 
 
 def _login(page, site, username):
@@ -37,4 +36,3 @@ def test_clerk_queue_case_page_and_policy_pages(desktop_page, site):
     radio = page.locator("form.decision input[type=radio]").first.bounding_box()
     assert radio["height"] >= 24
     shot(page, "staff-case")
-

@@ -4,11 +4,10 @@ ranks there, and an application started from it with the household's consent."""
 import shutil
 from pathlib import Path
 
-from yimen.services.dept_data import import_file
-
-from ..outreach.test_worklist_http import _family_whose_only_earner_dies
-from .conftest import shot
-from .test_staff_console import _login
+from tests.e2e.conftest import shot
+from tests.e2e.test_staff_console import _login
+from tests.outreach.test_worklist_http import _family_whose_only_earner_dies
+from yimen.services.checking.dept_data import import_file
 
 SHOTS = Path("/work/wt/shots")
 

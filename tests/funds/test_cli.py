@@ -5,17 +5,29 @@ from datetime import date
 from click.testing import CliRunner
 
 from tests.notices.sim import add_household
-from yimen.cli import main
-from yimen.services.auth import AuthService
-from yimen.services.disbursement import DisbursementService, create_slips
+from yimen.entrypoints.cli.main import main
+from yimen.services.funds.disbursement import DisbursementService, create_slips
+from yimen.services.staff.auth import AuthService
 
 
 def test_bank_round_trip_from_the_command_line(seeded, config, tmp_path):
     households = [add_household(seeded, 80 + n) for n in range(2)]
     with seeded.uow() as uow:
-        slips = [create_slips(uow, application_id=f"cli-{n}", household_id=h.id, item_code="linshi",
-                              item_name="临时救助", department="民政局", amount_fen=12345, monthly=False, months=1,
-                              start=date(2026, 11, 25))[0] for n, h in enumerate(households)]
+        slips = [
+            create_slips(
+                uow,
+                application_id=f"cli-{n}",
+                household_id=h.id,
+                item_code="linshi",
+                item_name="临时救助",
+                department="民政局",
+                amount_fen=12345,
+                monthly=False,
+                months=1,
+                start=date(2026, 11, 25),
+            )[0]
+            for n, h in enumerate(households)
+        ]
     auth, service = AuthService(seeded), DisbursementService(seeded)
     service.act(auth.staff_actor("centre"), "review", [s.id for s in slips])
     service.act(auth.staff_actor("finance"), "approve", [s.id for s in slips])
@@ -31,9 +43,11 @@ def test_bank_round_trip_from_the_command_line(seeded, config, tmp_path):
     batch_id = lines[1].split(",")[0]
 
     result = tmp_path / "result.csv"
-    result.write_text("batch_id,line_id,amount_fen,result,reason,paid_on\n"
-                      f"{batch_id},00001,12345,成功,,2026-11-26\n{batch_id},00002,12345,失败,卡已挂失,\n",
-                      encoding="utf-8")
+    result.write_text(
+        "batch_id,line_id,amount_fen,result,reason,paid_on\n"
+        f"{batch_id},00001,12345,成功,,2026-11-26\n{batch_id},00002,12345,失败,卡已挂失,\n",
+        encoding="utf-8",
+    )
     args = ["bank", "import", str(result), "--user", "finance", "--data-dir", data_dir]
     assert "成功 1 笔，失败 1 笔" in runner.invoke(main, args).output
     assert "已导入过，未作任何改动" in runner.invoke(main, args).output

@@ -6,16 +6,28 @@ import re
 from datetime import date
 
 from tests.notices.sim import add_household
-from yimen.services.disbursement import create_slips
-from yimen.services.notice_worker import NoticeWorker
+from yimen.services.funds.disbursement import create_slips
+from yimen.services.notices.worker import NoticeWorker
 
 
 def _slips(services, count):
     households = [add_household(services, 60 + n, openid=f"o-console-{n}") for n in range(count)]
     with services.uow() as uow:
-        return [create_slips(uow, application_id=f"console-{n}", household_id=h.id, item_code="linshi",
-                             item_name="临时救助", department="民政局", amount_fen=80000, monthly=False, months=1,
-                             start=date(2026, 11, 25))[0] for n, h in enumerate(households)]
+        return [
+            create_slips(
+                uow,
+                application_id=f"console-{n}",
+                household_id=h.id,
+                item_code="linshi",
+                item_name="临时救助",
+                department="民政局",
+                amount_fen=80000,
+                monthly=False,
+                months=1,
+                start=date(2026, 11, 25),
+            )[0]
+            for n, h in enumerate(households)
+        ]
 
 
 def _login(staff_client, username):
@@ -63,14 +75,22 @@ def test_slip_round_trip_through_the_console(seeded, staff_client):
 
     result = "batch_id,line_id,amount_fen,result,reason,paid_on\r\n" + "".join(
         f"{r['batch_id']},{r['line_id']},{r['amount_fen']},{'成功' if r['line_id'] == '00001' else '失败'},"
-        f"{'' if r['line_id'] == '00001' else '账号不存在'},2026-11-28\r\n" for r in rows)
-    upload = finance.post("/staff/funds/batches/import", content_type="multipart/form-data",
-                          data={"csrf": finance.csrf, "file": (io.BytesIO(result.encode()), "result.csv")})
+        f"{'' if r['line_id'] == '00001' else '账号不存在'},2026-11-28\r\n"
+        for r in rows
+    )
+    upload = finance.post(
+        "/staff/funds/batches/import",
+        content_type="multipart/form-data",
+        data={"csrf": finance.csrf, "file": (io.BytesIO(result.encode()), "result.csv")},
+    )
     assert upload.status_code == 302
     report = finance.get(upload.headers["Location"]).get_data(as_text=True)
     assert "成功 1 笔，失败 1 笔" in report and "对账平衡" in report and "失败：账号不存在" in report
-    again = finance.post("/staff/funds/batches/import", content_type="multipart/form-data",
-                         data={"csrf": finance.csrf, "file": (io.BytesIO(result.encode()), "result.csv")})
+    again = finance.post(
+        "/staff/funds/batches/import",
+        content_type="multipart/form-data",
+        data={"csrf": finance.csrf, "file": (io.BytesIO(result.encode()), "result.csv")},
+    )
     assert "已导入过" in finance.get(again.headers["Location"]).get_data(as_text=True)
     assert re.search(rf"{batch_id}</td>", finance.get("/staff/funds/").get_data(as_text=True))
 
@@ -79,7 +99,12 @@ def test_slip_round_trip_through_the_console(seeded, staff_client):
     assert centre.get(f"/staff/funds/batches/{batch_id}/payment.csv").status_code == 403
     with seeded.uow() as uow:
         assert [e.action for e in uow.audit.for_object("batch", batch_id)] == [
-            "prepare", "export", "download_payment_file", "import_results", "download_payment_file"]
+            "prepare",
+            "export",
+            "download_payment_file",
+            "import_results",
+            "download_payment_file",
+        ]
 
     NoticeWorker(seeded).run_once()
     inbox = centre.get("/staff/inbox/").get_data(as_text=True)

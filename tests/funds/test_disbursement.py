@@ -10,10 +10,10 @@ import pytest
 from tests.notices.sim import add_household
 from yimen.domain.disbursement import SlipStatus
 from yimen.domain.errors import Conflict, Forbidden, ValidationError
-from yimen.services.auth import AuthService
-from yimen.services.disbursement import DisbursementService, create_slips, platform_aid_record
-from yimen.services.notice_worker import NoticeWorker
-from yimen.services.payees import PayeeService
+from yimen.services.funds.disbursement import DisbursementService, create_slips, platform_aid_record
+from yimen.services.funds.payees import PayeeService
+from yimen.services.notices.worker import NoticeWorker
+from yimen.services.staff.auth import AuthService
 
 
 @pytest.fixture
@@ -24,9 +24,18 @@ def funds(seeded):
 
 def approve(services, household, *, application_id, amount_fen=50000, monthly=False, months=1, item="临时救助"):
     with services.uow() as uow:
-        return create_slips(uow, application_id=application_id, household_id=household.id, item_code="linshi",
-                            item_name=item, department="民政局", amount_fen=amount_fen, monthly=monthly,
-                            months=months, start=date(2026, 11, 25))
+        return create_slips(
+            uow,
+            application_id=application_id,
+            household_id=household.id,
+            item_code="linshi",
+            item_name=item,
+            department="民政局",
+            amount_fen=amount_fen,
+            monthly=monthly,
+            months=months,
+            start=date(2026, 11, 25),
+        )
 
 
 def test_monthly_aid_gets_one_slip_per_month_and_approving_twice_adds_none(seeded):
@@ -40,8 +49,18 @@ def test_monthly_aid_gets_one_slip_per_month_and_approving_twice_adds_none(seede
     one_off = approve(seeded, household, application_id="app-2", amount_fen=150000)
     assert [(s.period, s.due_on) for s in one_off] == [(None, date(2026, 11, 25))]
     with seeded.uow() as uow, pytest.raises(ValueError):
-        create_slips(uow, application_id="app-3", household_id=household.id, item_code="x", item_name="x",
-                     department="x", amount_fen=12.5, monthly=False, months=1, start=date(2026, 11, 25))
+        create_slips(
+            uow,
+            application_id="app-3",
+            household_id=household.id,
+            item_code="x",
+            item_name="x",
+            department="x",
+            amount_fen=12.5,
+            monthly=False,
+            months=1,
+            start=date(2026, 11, 25),
+        )
 
 
 def test_centre_reviews_finance_approves_or_sends_back_with_roles_and_audit(seeded, funds):
@@ -67,17 +86,21 @@ def test_centre_reviews_finance_approves_or_sends_back_with_roles_and_audit(seed
         sent_back = uow.slips.get(b.id)
         trail = [(e.actor, e.action, e.from_state, e.to_state) for e in uow.audit.for_object("slip", b.id)]
     assert (sent_back.status, sent_back.note) == (SlipStatus.SENT_BACK, "财政退回：救助金额与标准不符")
-    assert trail == [("staff:centre", "review", "待中心审核", "待财政审批"),
-                     ("staff:finance", "send_back", "待财政审批", "财政退回")]
+    assert trail == [
+        ("staff:centre", "review", "待中心审核", "待财政审批"),
+        ("staff:finance", "send_back", "待财政审批", "财政退回"),
+    ]
     assert [v.slip.id for v in service.list_slips(centre, SlipStatus.SENT_BACK).items] == [b.id]
 
 
 def _pay_everyone(seeded, funds, count):
     service, centre, finance = funds
-    households = [add_household(seeded, 10 + n, openid=f"o-pay-{n}", bank_card=f"62170000000000{n:05d}")
-                  for n in range(count)]
-    slips = [approve(seeded, h, application_id=f"pay-{n}", amount_fen=10000 * (n + 1))[0]
-             for n, h in enumerate(households)]
+    households = [
+        add_household(seeded, 10 + n, openid=f"o-pay-{n}", bank_card=f"62170000000000{n:05d}") for n in range(count)
+    ]
+    slips = [
+        approve(seeded, h, application_id=f"pay-{n}", amount_fen=10000 * (n + 1))[0] for n, h in enumerate(households)
+    ]
     service.act(centre, "review", [s.id for s in slips])
     service.act(finance, "approve", [s.id for s in slips])
     return households, slips
@@ -108,14 +131,30 @@ def test_batch_paid_with_two_failures_reimported_each_paid_once_and_notified_onc
     batch, payment_file, skipped = _export(service, finance)
     assert skipped == [] and len(batch.lines) == 6 and batch.total_fen == 210000
     rows = list(csv.DictReader(io.StringIO(payment_file)))
-    assert list(rows[0]) == ["batch_id", "line_id", "holder_name", "bank_card", "bank_name", "bank_cnaps",
-                             "amount_fen", "amount_yuan", "memo"]
+    assert list(rows[0]) == [
+        "batch_id",
+        "line_id",
+        "holder_name",
+        "bank_card",
+        "bank_name",
+        "bank_cnaps",
+        "amount_fen",
+        "amount_yuan",
+        "memo",
+    ]
     line_of = {line.slip_id: line.line_id for line in batch.lines}
     assert [line.line_id for line in batch.lines] == ["00001", "00002", "00003", "00004", "00005", "00006"]
     assert next(r for r in rows if r["line_id"] == line_of[slips[0].id]) == {
-        "batch_id": batch.id, "line_id": line_of[slips[0].id], "holder_name": "测试010号",
-        "bank_card": "6217000000000000000", "bank_name": "示范农商银行", "bank_cnaps": "", "amount_fen": "10000",
-        "amount_yuan": "100.00", "memo": "临时救助"}
+        "batch_id": batch.id,
+        "line_id": line_of[slips[0].id],
+        "holder_name": "测试010号",
+        "bank_card": "6217000000000000000",
+        "bank_name": "示范农商银行",
+        "bank_cnaps": "",
+        "amount_fen": "10000",
+        "amount_yuan": "100.00",
+        "memo": "临时救助",
+    }
     result_file = _results(payment_file, {line_of[slips[1].id]: "账户已销户", line_of[slips[4].id]: "户名与账号不符"})
 
     first = service.import_results(finance, result_file)
@@ -141,11 +180,16 @@ def test_batch_paid_with_two_failures_reimported_each_paid_once_and_notified_onc
         inbox = uow.notice_log.list_for("staff:救助中心@990101").items
     assert Counter(r.source_ref for r in platform) == Counter({slips[n].id: 1 for n in (0, 2, 3, 5)})
     assert {r.paid_on for r in platform} == {date(2026, 11, 27)} and {r.source for r in platform} == {"platform"}
-    assert [(s.status, s.note) for s in failed] == [(SlipStatus.FAILED, "银行退回：账户已销户"),
-                                                    (SlipStatus.FAILED, "银行退回：户名与账号不符")]
-    assert sorted(r.text for r in inbox) == sorted([
-        f"批次{batch.id}中测*****的临时救助200.00元代发失败（银行退回：账户已销户），拨付单已退回救助中心，请核实后重新审核。",
-        f"批次{batch.id}中测*****的临时救助500.00元代发失败（银行退回：户名与账号不符），拨付单已退回救助中心，请核实后重新审核。"])
+    assert [(s.status, s.note) for s in failed] == [
+        (SlipStatus.FAILED, "银行退回：账户已销户"),
+        (SlipStatus.FAILED, "银行退回：户名与账号不符"),
+    ]
+    assert sorted(r.text for r in inbox) == sorted(
+        [
+            f"批次{batch.id}中测*****的临时救助200.00元代发失败（银行退回：账户已销户），拨付单已退回救助中心，请核实后重新审核。",
+            f"批次{batch.id}中测*****的临时救助500.00元代发失败（银行退回：户名与账号不符），拨付单已退回救助中心，请核实后重新审核。",
+        ]
+    )
 
     # Re-reviewed without a corrected account, they are held back, never sent to the closed account again.
     service.act(centre, "review", [s.id for s in failed])
@@ -153,12 +197,15 @@ def test_batch_paid_with_two_failures_reimported_each_paid_once_and_notified_onc
     with pytest.raises(ValidationError, match="2 张因收款账户问题") as refused:
         service.export_batch(finance)
     assert {h["reason"] for h in refused.value.details["held_back"]} == {
-        "收款账户上次代发失败（账户已销户），尚未更正", "收款账户上次代发失败（户名与账号不符），尚未更正"}
+        "收款账户上次代发失败（账户已销户），尚未更正",
+        "收款账户上次代发失败（户名与账号不符），尚未更正",
+    }
     # The centre corrects both accounts; the same slips go out in a second batch and are paid.
     payees = PayeeService(seeded)
     for n in (1, 4):
-        payees.set_payee(centre, households[n].id, "RCB", f"62284800000000{n:05d}", f"测试{10 + n:03d}号",
-                         "持一卡通原件更正")
+        payees.set_payee(
+            centre, households[n].id, "RCB", f"62284800000000{n:05d}", f"测试{10 + n:03d}号", "持一卡通原件更正"
+        )
     second, second_file, _ = _export(service, finance)
     assert sorted(line.slip_id for line in second.lines) == sorted(s.id for s in failed)
     service.import_results(finance, _results(second_file, {}))
@@ -216,8 +263,9 @@ def test_export_with_nothing_approved_is_refused(seeded, funds):
 def test_monthly_slips_go_to_the_bank_in_their_month_and_the_notice_names_it(seeded, funds, sim, clock):
     service, centre, finance = funds
     household = add_household(seeded, 50, openid="o-monthly")
-    slips = approve(seeded, household, application_id="monthly", amount_fen=68000, monthly=True, months=3,
-                    item="最低生活保障")
+    slips = approve(
+        seeded, household, application_id="monthly", amount_fen=68000, monthly=True, months=3, item="最低生活保障"
+    )
     service.act(centre, "review", [s.id for s in slips])
     service.act(finance, "approve", [s.id for s in slips])
 

@@ -18,11 +18,25 @@ def family() -> Household:
         address="示范县青山乡青山村3组12号",
         phone="13800001234",
         members=[
-            Member("张建国", "990101195003041232", Relation.HEAD, date(1950, 3, 4), "男",
-                   disability_type="肢体", disability_grade=2),
+            Member(
+                "张建国",
+                "990101195003041232",
+                Relation.HEAD,
+                date(1950, 3, 4),
+                "男",
+                disability_type="肢体",
+                disability_grade=2,
+            ),
             Member("李秀英", "990101195210101226", Relation.SPOUSE, date(1952, 10, 10), "女"),
-            Member("张小梅", "990101201005050026", Relation.GRANDCHILD, date(2010, 5, 5), "女",
-                   disability_type="智力", disability_grade=3),
+            Member(
+                "张小梅",
+                "990101201005050026",
+                Relation.GRANDCHILD,
+                date(2010, 5, 5),
+                "女",
+                disability_type="智力",
+                disability_grade=3,
+            ),
         ],
         cadre_name="王丽",
         cadre_phone="13900005678",
@@ -30,10 +44,21 @@ def family() -> Household:
     )
 
 
-def aid(household: Household, item: str, department: str, fen: int, day: date, ref: str,
-        period: str | None = None) -> AidRecord:
-    return AidRecord(household_id=household.id, item_code="test", item_name=item, department=department,
-                     measure=f"发放{item}", amount_fen=fen, paid_on=day, source="test", source_ref=ref, period=period)
+def aid(
+    household: Household, item: str, department: str, fen: int, day: date, ref: str, period: str | None = None
+) -> AidRecord:
+    return AidRecord(
+        household_id=household.id,
+        item_code="test",
+        item_name=item,
+        department=department,
+        measure=f"发放{item}",
+        amount_fen=fen,
+        paid_on=day,
+        source="test",
+        source_ref=ref,
+        period=period,
+    )
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The quarterly print in resumable chunks (services/happiness_batch.py): a village per chunk when the
+"""The quarterly print in resumable chunks (services/happiness/batch.py): a village per chunk when the
 time is spent, the cursor names the next, each village published and its temp folder removed, progress
 shown to the centre, and a chunk run again skips what is already published."""
 
@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from yimen.domain.happiness import Quarter
-from yimen.services.happiness_batch import print_chunk
+from yimen.services.happiness.batch import print_chunk
 
 QUARTER = Quarter(2026, 4)
 TOWNSHIP = "990101001"

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from yimen.cli import main
 from yimen.domain.errors import ValidationError
-from yimen.services.aid_import import import_aid
+from yimen.entrypoints.cli.main import main
+from yimen.services.households.aid_import import import_aid
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "aid-import-example.csv"
 
@@ -78,16 +78,19 @@ def test_a_bad_row_stops_the_whole_file(seeded, people):
     assert records_of(seeded, ids) == before  # the three good rows were not written either
 
 
-@pytest.mark.parametrize(("column", "value", "expected"), [
-    (0, "990101195003041231", "第2行「身份证号」：不是有效的18位身份证号码"),
-    (6, "-5", "第2行「金额（元）」：金额不能为负数"),
-    (6, "1.005", "第2行「金额（元）」：金额“1.005”最多保留两位小数"),
-    (7, "2026-13-01", "第2行「发放日期」：日期“2026-13-01”无法识别"),
-    (7, "2027-01-01", "第2行「发放日期」：发放日期 2027-01-01 晚于今天"),
-    (8, "2026年10月", "第2行「所属期」：所属期“2026年10月”格式不对"),
-    (3, "nosuchitem", "第2行「项目代码」：项目代码“nosuchitem”不在救助项目目录中"),
-    (9, "", "第2行「流水号」：不能为空"),
-])
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        (0, "990101195003041231", "第2行「身份证号」：不是有效的18位身份证号码"),
+        (6, "-5", "第2行「金额（元）」：金额不能为负数"),
+        (6, "1.005", "第2行「金额（元）」：金额“1.005”最多保留两位小数"),
+        (7, "2026-13-01", "第2行「发放日期」：日期“2026-13-01”无法识别"),
+        (7, "2027-01-01", "第2行「发放日期」：发放日期 2027-01-01 晚于今天"),
+        (8, "2026年10月", "第2行「所属期」：所属期“2026年10月”格式不对"),
+        (3, "nosuchitem", "第2行「项目代码」：项目代码“nosuchitem”不在救助项目目录中"),
+        (9, "", "第2行「流水号」：不能为空"),
+    ],
+)
 def test_row_problems_name_row_column_and_why(seeded, people, column, value, expected):
     rows = example_rows(people)[:2]
     rows[1][column] = value
@@ -115,8 +118,7 @@ def test_xlsx_with_real_dates_and_numbers(seeded, people):
     rows = example_rows(people)[:3]
     sheet.append(rows[0])
     for row in rows[1:]:
-        sheet.append([*row[:6], float(row[6]), datetime.datetime.fromisoformat(row[7].replace("/", "-")),
-                      *row[8:]])
+        sheet.append([*row[:6], float(row[6]), datetime.datetime.fromisoformat(row[7].replace("/", "-")), *row[8:]])
     data = io.BytesIO()
     book.save(data)
     assert import_aid(seeded, "县残联.xlsx", data.getvalue()).added == 2

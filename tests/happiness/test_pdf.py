@@ -13,8 +13,9 @@ import pytest
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
+from tests.happiness.conftest import aid, scan_qr
 from yimen.domain.happiness import Disclosure, Quarter, build_list
-from yimen.services.happiness_pdf import (
+from yimen.services.happiness.pdf import (
     BODY,
     FONT,
     NO_LINE_END,
@@ -27,22 +28,27 @@ from yimen.services.happiness_pdf import (
     wrap,
 )
 
-from .conftest import aid, scan_qr
-
 URL = "https://yimen.example.gov.cn/h/Zq3x9LmPa0bYc4dEf7gHi2jK"
 MM = 72 / 25.4
 
 
 @pytest.fixture
 def sheet(family, family_records) -> bytes:
-    view = build_list(family, family_records, today=date(2026, 11, 25), disclosure=Disclosure.PRINT,
-                      through=Quarter(2026, 4), office="示范县社会救助服务中心，电话 12345")
+    view = build_list(
+        family,
+        family_records,
+        today=date(2026, 11, 25),
+        disclosure=Disclosure.PRINT,
+        through=Quarter(2026, 4),
+        office="示范县社会救助服务中心，电话 12345",
+    )
     return render_pdf(view, URL, PrintOptions(issuer="示范县社会救助服务中心", subtitle="2026年第4季度送达"))
 
 
 def test_every_font_is_the_embedded_cjk_font(sheet):
-    fonts = [f.get_object() for page in PdfReader(io.BytesIO(sheet)).pages
-             for f in page["/Resources"]["/Font"].values()]
+    fonts = [
+        f.get_object() for page in PdfReader(io.BytesIO(sheet)).pages for f in page["/Resources"]["/Font"].values()
+    ]
     assert fonts
     for font in fonts:
         assert "WenQuanYiMicroHei" in font["/BaseFont"]
@@ -51,8 +57,17 @@ def test_every_font_is_the_embedded_cjk_font(sheet):
 
 def test_sheet_text(sheet):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(sheet)).pages)
-    for expected in ("幸福清单", "张建国", "9901**********1232", "肢体残疾二级", "县慈善总会", "3000.00",
-                     "帮扶资金合计：4900.00元", "第4季度 3840.00元", "以上信息如有疑问请联系帮扶干部王丽"):
+    for expected in (
+        "幸福清单",
+        "张建国",
+        "9901**********1232",
+        "肢体残疾二级",
+        "县慈善总会",
+        "3000.00",
+        "帮扶资金合计：4900.00元",
+        "第4季度 3840.00元",
+        "以上信息如有疑问请联系帮扶干部王丽",
+    ):
         assert expected in text.replace("\n", ""), expected
     assert "990101195003041232" not in text  # never a full ID number on paper
     assert "临时救助" not in text  # 2025's aid is not on the 2026 sheet
@@ -65,8 +80,9 @@ def rasterise(pdf: bytes, folder, paper: str, dpi: int = 150) -> np.ndarray:
     """First page as a grey image, the way a phone camera sees it. Ink on red paper is simulated by
     multiplying the page by a deep red: the paper's luminance drops to about a quarter of white."""
     (folder / "sheet.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-singlefile", str(folder / "sheet.pdf"),
-                    str(folder / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-png", "-singlefile", str(folder / "sheet.pdf"), str(folder / "page")], check=True
+    )
     image = cv2.imread(str(folder / "page.png"))
     if paper == "red":
         image = (image.astype(np.float32) * DEEP_RED_PAPER_BGR).astype(np.uint8)
@@ -92,8 +108,10 @@ def test_printed_code_scans_back_to_the_url(family, family_records, paper, size,
 @pytest.fixture
 def many(family) -> list:
     """Enough aid for several pages, with cells that wrap on A5 and one large amount."""
-    records = [aid(family, f"临时救助第{n}次", "县民政局", 1000 * n, date(2026, 1 + n % 11, 1 + n % 27), f"m{n}")
-               for n in range(60)]
+    records = [
+        aid(family, f"临时救助第{n}次", "县民政局", 1000 * n, date(2026, 1 + n % 11, 1 + n % 27), f"m{n}")
+        for n in range(60)
+    ]
     records.append(aid(family, "医疗救助", "县医疗保障局", 12345678, date(2026, 6, 5), "big"))
     return records
 
@@ -113,6 +131,7 @@ def printed_runs(pdf: bytes) -> list[tuple[int, str, float, float, float]]:
     prints smaller than its Tf operands say)."""
     runs = []
     for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages):
+
         def visit(text, cm, tm, font, size, number=number):
             if not text.strip():
                 return
@@ -127,8 +146,9 @@ def printed_runs(pdf: bytes) -> list[tuple[int, str, float, float, float]]:
 
 
 def test_a5_is_a5_with_a4_type_sizes(family, many):
-    view = build_list(family, many, today=date(2026, 11, 25), disclosure=Disclosure.PRINT,
-                      office="示范县社会救助服务中心，电话 12345")
+    view = build_list(
+        family, many, today=date(2026, 11, 25), disclosure=Disclosure.PRINT, office="示范县社会救助服务中心，电话 12345"
+    )
     pdf = render_pdf(view, URL, PrintOptions(size="A5", subtitle="2026年第4季度送达"))
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) >= 4  # the narrower columns wrap more, so the list runs on
@@ -154,12 +174,17 @@ def test_nothing_overlaps_or_leaves_the_page(family, many, size):
     """Every string inside the frame, clear of the QR code and of every other string, and each
     table cell inside its column."""
     sheet = SHEETS[size]
-    view = build_list(family, many, today=date(2026, 11, 25), disclosure=Disclosure.PRINT,
-                      office="示范县社会救助服务中心，电话 12345")
+    view = build_list(
+        family, many, today=date(2026, 11, 25), disclosure=Disclosure.PRINT, office="示范县社会救助服务中心，电话 12345"
+    )
     runs = printed_runs(render_pdf(view, URL, PrintOptions(size=size)))
     inner_frame = sheet.frames[-1][0]
-    qr_box = (sheet.width - sheet.margin - sheet.qr_size, sheet.height - sheet.margin - sheet.qr_size,
-              sheet.width - sheet.margin, sheet.height - sheet.margin)
+    qr_box = (
+        sheet.width - sheet.margin - sheet.qr_size,
+        sheet.height - sheet.margin - sheet.qr_size,
+        sheet.width - sheet.margin,
+        sheet.height - sheet.margin,
+    )
     boxes: dict[int, list] = {}
     for page, text, x, y, font_size in runs:
         box = (x, y - 0.15 * font_size, x + pdfmetrics.stringWidth(text, FONT, font_size), y + 0.85 * font_size)
@@ -169,8 +194,12 @@ def test_nothing_overlaps_or_leaves_the_page(family, many, size):
         assert not [other for other, other_box in boxes.get(page, []) if overlap(box, other_box)], text
         boxes.setdefault(page, []).append((text, box))
     starts = [sheet.margin + sum(c.width for c in sheet.columns[:i]) for i in range(len(sheet.columns))]
-    cells = [(run, column) for run in runs for start, column in zip(starts, sheet.columns, strict=True)
-             if run[2] == pytest.approx(start + 3)]
+    cells = [
+        (run, column)
+        for run in runs
+        for start, column in zip(starts, sheet.columns, strict=True)
+        if run[2] == pytest.approx(start + 3)
+    ]
     assert len(cells) > 200
     for (_, text, _, _, font_size), column in cells:
         assert pdfmetrics.stringWidth(text, FONT, font_size) <= column.width - 3 + 0.01, text

@@ -12,18 +12,21 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from yimen import demo
-from yimen.cli import main
 from yimen.domain.happiness import Quarter
-from yimen.services.happiness import TOKEN_NS, current_token
-from yimen.services.happiness_print import PrintOptions, collect, run_print
+from yimen.entrypoints.cli.main import main
+from yimen.services.demo import county as demo
+from yimen.services.happiness.lists import TOKEN_NS, current_token
+from yimen.services.happiness.printing import PrintOptions, collect, run_print
 
 
 def households_with_aid(services) -> dict[str, str]:
     """household id -> village code, for households with 2026 aid."""
     with services.uow() as uow:
-        return {h.id: h.village_code for h in uow.households.iter_in_area("")
-                if any(r.paid_on.year == 2026 for r in uow.aid_records.list_for_household(h.id))}
+        return {
+            h.id: h.village_code
+            for h in uow.households.iter_in_area("")
+            if any(r.paid_on.year == 2026 for r in uow.aid_records.list_for_household(h.id))
+        }
 
 
 def sheets(out: Path) -> dict[str, Path]:
@@ -32,9 +35,22 @@ def sheets(out: Path) -> dict[str, Path]:
 
 def test_print_command_writes_sheets_and_village_files(seeded, config, tmp_path):
     out = tmp_path / "print"
-    result = CliRunner().invoke(main, ["happiness", "print", "--quarter", "2026Q4", "--out", str(out),
-                                       "--data-dir", str(config["DATA_DIR"]), "--workers", "2"],
-                                env={"YIMEN_PUBLIC_BASE_URL": "https://yimen.example.gov.cn"})
+    result = CliRunner().invoke(
+        main,
+        [
+            "happiness",
+            "print",
+            "--quarter",
+            "2026Q4",
+            "--out",
+            str(out),
+            "--data-dir",
+            str(config["DATA_DIR"]),
+            "--workers",
+            "2",
+        ],
+        env={"YIMEN_PUBLIC_BASE_URL": "https://yimen.example.gov.cn"},
+    )
     assert result.exit_code == 0, result.output
     expected = households_with_aid(seeded)
     assert expected and set(sheets(out)) == set(expected)
@@ -51,8 +67,19 @@ def test_print_command_writes_sheets_and_village_files(seeded, config, tmp_path)
 
 def test_publish_sends_each_file_once(seeded, config, tmp_path):
     out = tmp_path / "print"
-    args = ["happiness", "print", "--quarter", "2026Q4", "--out", str(out), "--data-dir", str(config["DATA_DIR"]),
-            "--workers", "1", "--publish"]
+    args = [
+        "happiness",
+        "print",
+        "--quarter",
+        "2026Q4",
+        "--out",
+        str(out),
+        "--data-dir",
+        str(config["DATA_DIR"]),
+        "--workers",
+        "1",
+        "--publish",
+    ]
     env = {"YIMEN_PUBLIC_BASE_URL": "https://yimen.example.gov.cn"}
     first = CliRunner().invoke(main, args, env=env)
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
@@ -99,8 +126,19 @@ def test_killed_run_resumes_without_duplicates(services, config, tmp_path):
     expected = households_with_aid(services)
     out = tmp_path / "print"
     yimen = str(Path(sys.executable).with_name("yimen"))
-    command = [yimen, "happiness", "print", "--quarter", "2026Q4", "--out", str(out),
-               "--data-dir", str(config["DATA_DIR"]), "--workers", "1"]
+    command = [
+        yimen,
+        "happiness",
+        "print",
+        "--quarter",
+        "2026Q4",
+        "--out",
+        str(out),
+        "--data-dir",
+        str(config["DATA_DIR"]),
+        "--workers",
+        "1",
+    ]
     env = {**os.environ, "YIMEN_PUBLIC_BASE_URL": "https://yimen.example.gov.cn"}
     run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60

@@ -10,9 +10,8 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 
-from yimen.services.happiness import TOKEN_NS, HappinessService, ensure_token, new_token, qr_png
-
-from .conftest import scan_qr, token_of
+from tests.happiness.conftest import scan_qr, token_of
+from yimen.services.happiness.lists import TOKEN_NS, HappinessService, ensure_token, new_token, qr_png
 
 BASE = "https://yimen.example.gov.cn"
 
@@ -125,17 +124,20 @@ def test_rotation_kills_the_old_code(client, staff_client, seeded, household):
 
 def test_rotation_needs_staff_in_the_area_and_csrf(app, staff_client, seeded, household):
     h, _ = household
-    outsider = next(u for u, c in (("window1", "990101001"), ("window2", "990101002"), ("window3", "990101003"))
-                    if not h.village_code.startswith(c))
+    outsider = next(
+        u
+        for u, c in (("window1", "990101001"), ("window2", "990101002"), ("window3", "990101003"))
+        if not h.village_code.startswith(c)
+    )
     clerk = console(staff_client, outsider)
-    assert clerk.post(f"/staff/households/{h.id}/happiness-token/rotate",
-                      data={"csrf": clerk.csrf}).status_code == 403
+    assert clerk.post(f"/staff/households/{h.id}/happiness-token/rotate", data={"csrf": clerk.csrf}).status_code == 403
     assert clerk.post(f"/staff/households/{h.id}/happiness-token/rotate", data={}).status_code == 400
     anonymous = app.test_client().post(f"/staff/households/{h.id}/happiness-token/rotate")
     assert anonymous.status_code == 302 and "/staff/login" in anonymous.headers["Location"]
     auditor = console(staff_client, "discipline")
-    assert auditor.post(f"/staff/households/{h.id}/happiness-token/rotate",
-                        data={"csrf": auditor.csrf}).status_code == 403
+    assert (
+        auditor.post(f"/staff/households/{h.id}/happiness-token/rotate", data={"csrf": auditor.csrf}).status_code == 403
+    )
 
 
 def test_guessing_is_rate_limited(client, services, household):
@@ -161,8 +163,9 @@ def test_staff_reprints_one_sheet_in_area_only(staff_client, seeded, household):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text().replace("\n", "")
     assert "幸福清单" in text and h.head.name in text and h.head.id_number not in text
-    outsider = next(u for u, c in (("window1", "990101001"), ("window2", "990101002"))
-                    if not h.village_code.startswith(c))
+    outsider = next(
+        u for u, c in (("window1", "990101001"), ("window2", "990101002")) if not h.village_code.startswith(c)
+    )
     assert console(staff_client, outsider).get(f"/staff/households/{h.id}/happiness.pdf").status_code == 403
     with seeded.uow() as uow:
         assert uow.audit.for_object("household", h.id)[-1].action == "happiness_sheet_printed"

@@ -4,7 +4,7 @@ name + a code texted to the phone on file (same answer whether or not the number
 import re
 
 from tests.workflow.helpers import application_body, csrf_on, id_number, submit
-from yimen.services.notice_worker import sms_sender
+from yimen.services.notices.worker import sms_sender
 
 
 def _login(client, code: str) -> dict:
@@ -36,18 +36,21 @@ def test_window_code_binds_once(client, staff_client, seeded):
         stored = uow.households.get(h.id)
     assert "binding_code_issued" in actions and "bound" in actions
     assert stored.owner_openid == seeded.wechat.code_to_openid("resident-window")
-    assert staff_client("finance").post(f"/staff/households/{h.id}/binding-code",
-                                        data={"csrf": csrf_on(page)}).status_code in (400, 403)
+    assert staff_client("finance").post(
+        f"/staff/households/{h.id}/binding-code", data={"csrf": csrf_on(page)}
+    ).status_code in (400, 403)
 
 
 def test_sms_binding_same_answer_on_file_or_not_then_apply(client, seeded):
     h = _household(seeded)
     resident = _login(client, "resident-sms")
     sent_before = len(sms_sender(seeded).sent())
-    asks = [{"id_number": h.head.id_number, "name": h.head.name},
-            {"id_number": h.head.id_number, "name": "别人"},
-            {"id_number": id_number("19700101", "66"), "name": "无档案"},
-            {"id_number": "123", "name": "乱填"}]
+    asks = [
+        {"id_number": h.head.id_number, "name": h.head.name},
+        {"id_number": h.head.id_number, "name": "别人"},
+        {"id_number": id_number("19700101", "66"), "name": "无档案"},
+        {"id_number": "123", "name": "乱填"},
+    ]
     answers = [client.post("/api/v1/binding/sms", json=a, headers=resident) for a in asks]
     assert {a.status_code for a in answers} == {200} and len({a.get_data() for a in answers}) == 1
     texts = sms_sender(seeded).sent()[sent_before:]
@@ -55,13 +58,22 @@ def test_sms_binding_same_answer_on_file_or_not_then_apply(client, seeded):
     code = re.search(r"验证码 (\d{6})", texts[0]["text"]).group(1)
 
     other = f"{(int(code) + 1) % 10**6:06d}"
-    wrong = client.post("/api/v1/binding/sms/confirm", headers=resident,
-                        json={"id_number": h.head.id_number, "name": h.head.name, "code": other})
-    stranger = client.post("/api/v1/binding/sms/confirm", headers=resident,
-                           json={"id_number": id_number("19700101", "66"), "name": "无档案", "code": code})
+    wrong = client.post(
+        "/api/v1/binding/sms/confirm",
+        headers=resident,
+        json={"id_number": h.head.id_number, "name": h.head.name, "code": other},
+    )
+    stranger = client.post(
+        "/api/v1/binding/sms/confirm",
+        headers=resident,
+        json={"id_number": id_number("19700101", "66"), "name": "无档案", "code": code},
+    )
     assert wrong.status_code == stranger.status_code == 400 and wrong.get_data() == stranger.get_data()
-    ok = client.post("/api/v1/binding/sms/confirm", headers=resident,
-                     json={"id_number": h.head.id_number, "name": h.head.name, "code": code})
+    ok = client.post(
+        "/api/v1/binding/sms/confirm",
+        headers=resident,
+        json={"id_number": h.head.id_number, "name": h.head.name, "code": code},
+    )
     assert ok.status_code == 200 and ok.get_json()["household"]["id"] == h.id
 
     body = application_body(head_name=h.head.name, head_id=h.head.id_number)
@@ -77,8 +89,12 @@ def test_sms_binding_same_answer_on_file_or_not_then_apply(client, seeded):
 def test_sms_requests_are_rate_limited_per_number(client, seeded):
     h = _household(seeded)
     resident = _login(client, "resident-flood")
-    codes = [client.post("/api/v1/binding/sms", json={"id_number": h.head.id_number, "name": h.head.name},
-                         headers=resident).status_code for _ in range(4)]
+    codes = [
+        client.post(
+            "/api/v1/binding/sms", json={"id_number": h.head.id_number, "name": h.head.name}, headers=resident
+        ).status_code
+        for _ in range(4)
+    ]
     assert codes == [200, 200, 200, 429]
 
 
@@ -89,10 +105,16 @@ def test_sms_code_allows_only_a_few_guesses(client, seeded):
     code = re.search(r"验证码 (\d{6})", sms_sender(seeded).sent()[-1]["text"]).group(1)
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     for _ in range(5):
-        client.post("/api/v1/binding/sms/confirm", headers=resident,
-                    json={"id_number": h.head.id_number, "name": h.head.name, "code": wrong})
-    late = client.post("/api/v1/binding/sms/confirm", headers=resident,
-                       json={"id_number": h.head.id_number, "name": h.head.name, "code": code})
+        client.post(
+            "/api/v1/binding/sms/confirm",
+            headers=resident,
+            json={"id_number": h.head.id_number, "name": h.head.name, "code": wrong},
+        )
+    late = client.post(
+        "/api/v1/binding/sms/confirm",
+        headers=resident,
+        json={"id_number": h.head.id_number, "name": h.head.name, "code": code},
+    )
     assert late.status_code == 400  # the code is gone after five wrong tries
 
 
@@ -103,8 +125,11 @@ def test_bound_resident_follows_an_assistants_case_and_revokes_the_authorisation
     body["household"]["members"] = body["household"]["members"][:1]
     body["household"]["village_code"] = h.village_code
     body["materials"]["assistant_authorisation"] = body["materials"]["authorisation"]
-    body["assistant"] = {"assistant_name": "村协理员 周敏", "resident_id_number": h.head.id_number,
-                         "resident_name": h.head.name}
+    body["assistant"] = {
+        "assistant_name": "村协理员 周敏",
+        "resident_id_number": h.head.id_number,
+        "resident_name": h.head.name,
+    }
     app_id = submit(client, assistant, body, key="assist-revoke-1").get_json()["id"]
 
     resident = _login(client, "resident-revoke")

@@ -3,8 +3,7 @@
 from tests.workflow.helpers import application_body, decide, submit
 
 
-def test_resubmit_changes_one_income_and_returns_to_the_stage_that_asked(client, citizen_headers, staff_client,
-                                                                         seeded):
+def test_resubmit_changes_one_income_and_returns_to_the_stage_that_asked(client, citizen_headers, staff_client, seeded):
     app_id = submit(client, citizen_headers, application_body()).get_json()["id"]
     decide(staff_client("window1"), app_id, "退回补正", "务农收入请按实际填写")
     detail = client.get(f"/api/v1/applications/{app_id}", headers=citizen_headers).get_json()
@@ -15,11 +14,17 @@ def test_resubmit_changes_one_income_and_returns_to_the_stage_that_asked(client,
 
     empty = client.post(f"/api/v1/applications/{app_id}/resubmit", headers=citizen_headers, json={})
     assert empty.status_code == 400 and empty.get_json()["error"]["code"] == "NOTHING_CORRECTED"
-    bad = client.post(f"/api/v1/applications/{app_id}/resubmit", headers=citizen_headers,
-                      json={"incomes": [{"member": 5, "monthly_income_fen": {"务农": 1}}]})
+    bad = client.post(
+        f"/api/v1/applications/{app_id}/resubmit",
+        headers=citizen_headers,
+        json={"incomes": [{"member": 5, "monthly_income_fen": {"务农": 1}}]},
+    )
     assert bad.status_code == 400 and "家庭成员不正确" in bad.get_json()["error"]["message"]
-    done = client.post(f"/api/v1/applications/{app_id}/resubmit", headers=citizen_headers,
-                       json={"incomes": [{"member": 0, "monthly_income_fen": {"务农": 12000}}]})
+    done = client.post(
+        f"/api/v1/applications/{app_id}/resubmit",
+        headers=citizen_headers,
+        json={"incomes": [{"member": 0, "monthly_income_fen": {"务农": 12000}}]},
+    )
     assert done.status_code == 200 and done.get_json()["stage"] == "受理"
     with seeded.uow() as uow:
         app = uow.applications.get(app_id)
@@ -38,8 +43,11 @@ def test_a_file_kept_by_the_window_is_not_changed_from_a_phone(client, seeded, s
     app_id = submit(client, stranger, body).get_json()["id"]  # held for the window: not hers to edit
     decide(staff_client("window1"), app_id, "退回补正", "请补交户口簿")
     assert client.get(f"/api/v1/applications/{app_id}/household", headers=stranger).status_code == 404
-    refused = client.post(f"/api/v1/applications/{app_id}/resubmit", headers=stranger,
-                          json={"incomes": [{"member": 0, "monthly_income_fen": {"务农": 1}}]})
+    refused = client.post(
+        f"/api/v1/applications/{app_id}/resubmit",
+        headers=stranger,
+        json={"incomes": [{"member": 0, "monthly_income_fen": {"务农": 1}}]},
+    )
     assert refused.status_code == 403
     with seeded.uow() as uow:
         assert uow.households.get(filed.id).members[0].monthly_income_fen == filed.members[0].monthly_income_fen

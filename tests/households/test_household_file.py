@@ -16,8 +16,9 @@ def _household(seeded):
 def _post(staff, household_id: str, path: str, form: dict):
     page = staff.get(f"/staff/households/{household_id}").get_data(as_text=True)
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
-    return staff.post(f"/staff/households/{household_id}{path}", data={"csrf": csrf_on(page), "version": version,
-                                                                       **form})
+    return staff.post(
+        f"/staff/households/{household_id}{path}", data={"csrf": csrf_on(page), "version": version, **form}
+    )
 
 
 def test_staff_see_and_edit_the_whole_file_each_change_audited(staff_client, seeded):
@@ -29,14 +30,37 @@ def test_staff_see_and_edit_the_whole_file_each_change_audited(staff_client, see
         assert word in page, word
     assert h.head.id_number not in page and h.phone not in page
 
-    done = _post(window, h.id, "/edit", {"address": h.address, "housing": "危房", "houses": "1", "vehicles": "0",
-                                         "assets_yuan": "1200.50", "medical_costs_yuan": "8600",
-                                         "education_costs_yuan": ""})
+    done = _post(
+        window,
+        h.id,
+        "/edit",
+        {
+            "address": h.address,
+            "housing": "危房",
+            "houses": "1",
+            "vehicles": "0",
+            "assets_yuan": "1200.50",
+            "medical_costs_yuan": "8600",
+            "education_costs_yuan": "",
+        },
+    )
     assert done.status_code == 303, done.get_data(as_text=True)[:600]
     spouse = h.members[1]
-    done = _post(window, h.id, f"/members/{spouse.id}", {
-        "relation": spouse.relation.value, "health": "大病", "disability_type": "肢体", "disability_grade": "2",
-        "work_capacity": "无劳动能力", "school": "", "income:务工": "", "income:养老金": "150"})
+    done = _post(
+        window,
+        h.id,
+        f"/members/{spouse.id}",
+        {
+            "relation": spouse.relation.value,
+            "health": "大病",
+            "disability_type": "肢体",
+            "disability_grade": "2",
+            "work_capacity": "无劳动能力",
+            "school": "",
+            "income:务工": "",
+            "income:养老金": "150",
+        },
+    )
     assert done.status_code == 303, done.get_data(as_text=True)[:600]
     with seeded.uow() as uow:
         stored = uow.households.get(h.id)
@@ -51,16 +75,34 @@ def test_staff_see_and_edit_the_whole_file_each_change_audited(staff_client, see
     assert len(edits) >= 6 and all(spouse.name not in r for r in edits)  # one event per field, names masked
 
     # bad input: a plain reason, nothing saved, the page still there
-    refused = _post(window, h.id, f"/members/{spouse.id}", {"relation": spouse.relation.value,
-                                                             "disability_type": "肢体", "disability_grade": "",
-                                                             "work_capacity": "无劳动能力"})
+    refused = _post(
+        window,
+        h.id,
+        f"/members/{spouse.id}",
+        {
+            "relation": spouse.relation.value,
+            "disability_type": "肢体",
+            "disability_grade": "",
+            "work_capacity": "无劳动能力",
+        },
+    )
     assert 'id="file-error"' in refused.get_data(as_text=True) and "残疾类别和等级" in refused.get_data(as_text=True)
     refused = _post(window, h.id, "/edit", {"assets_yuan": "-5", "vehicles": "0"})
     assert "存款等金融资产应为不小于 0 的金额" in refused.get_data(as_text=True)
     with seeded.uow() as uow:
         assert uow.households.get(h.id).members[1].disability_grade == 2
-    added = _post(window, h.id, "/members", {"name": "新成员甲", "id_number": id_number("20160101", "55"),
-                                              "relation": "子女", "school": "小学", "work_capacity": "无劳动能力"})
+    added = _post(
+        window,
+        h.id,
+        "/members",
+        {
+            "name": "新成员甲",
+            "id_number": id_number("20160101", "55"),
+            "relation": "子女",
+            "school": "小学",
+            "work_capacity": "无劳动能力",
+        },
+    )
     assert added.status_code == 303, added.get_data(as_text=True)[:600]
     with seeded.uow() as uow:
         assert uow.households.get(h.id).members[-1].school == "小学"
@@ -81,8 +123,10 @@ def test_check_report_reads_the_file_and_names_its_sources(client, citizen_heade
     decide(staff_client("window1"), app_id, "同意受理")
     checking = staff_client("checking")
     page = case_page(checking, app_id)
-    checked = checking.post(f"/staff/cases/{app_id}/check", data={
-        "csrf": csrf_on(page), "version": re.search(r'name="version" value="(\d+)"', page).group(1)})
+    checked = checking.post(
+        f"/staff/cases/{app_id}/check",
+        data={"csrf": csrf_on(page), "version": re.search(r'name="version" value="(\d+)"', page).group(1)},
+    )
     assert checked.status_code == 303
     page = case_page(checking, app_id)
     sources = re.search(r'id="report-sources">(.*?)</p>', page, re.S).group(1)

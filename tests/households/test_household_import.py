@@ -7,9 +7,9 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from yimen.cli import main
 from yimen.domain.errors import ValidationError
-from yimen.services.household_import import import_file
+from yimen.entrypoints.cli.main import main
+from yimen.services.households.importing import import_file
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "household-roll-example.csv"
 
@@ -30,7 +30,13 @@ def test_the_example_roll_becomes_household_files(seeded):
         events = [e for e in uow.audit.for_object("household", h.id) if e.action == "import"]
     assert [m.name for m in h.members] == ["示例甲", "示例乙"]
     assert (h.village_code, h.phone, h.housing, h.houses, h.assets_fen, h.medical_costs_fen) == (
-        "990101001001", "13900000001", "危房", 1, 80000, 1200000)
+        "990101001001",
+        "13900000001",
+        "危房",
+        1,
+        80000,
+        1200000,
+    )
     assert h.education_costs_fen is None  # empty means not recorded, not zero
     assert (h.members[0].health, h.members[0].monthly_income_fen) == ("大病", {"养老金": 15000})
     assert (h.members[1].disability_type, h.members[1].disability_grade) == ("肢体", 2)
@@ -45,8 +51,9 @@ def test_every_problem_is_listed_and_nothing_is_stored(seeded):
     rows[2][2] = rows[1][2]  # the same person twice
     rows[3][11] = "990199001001"  # not a village of this county
     rows[4][3] = "户主"  # a second head in DB-002
-    rows.append(["DB-003", "示例戊", "99010119800101001X", "户主", "很好", "", "", "", "", "", "abc", "990101001001"]
-                + [""] * 8)
+    rows.append(
+        ["DB-003", "示例戊", "99010119800101001X", "户主", "很好", "", "", "", "", "", "abc", "990101001001"] + [""] * 8
+    )
     with pytest.raises(ValidationError) as caught:
         import_file(seeded, "roll.csv", _csv(rows))
     problems = caught.value.details["problems"]

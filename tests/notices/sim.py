@@ -9,14 +9,26 @@ from yimen.domain.model import Household, Member, Relation
 VILLAGE = "990101001001"
 
 
-def add_household(services, n: int, *, openid: str | None = None, phone: str | None = "13800000000",
-                  bank_card: str | None = None) -> Household:
+def add_household(
+    services, n: int, *, openid: str | None = None, phone: str | None = "13800000000", bank_card: str | None = None
+) -> Household:
     """A one-person household with synthetic identity numbers (not valid real ones)."""
-    head = Member(name=f"测试{n:03d}号", id_number=f"51170219700101{n:04d}", relation=Relation.HEAD,
-                  birth_date=date(1970, 1, 1), gender="男")
-    household = Household(village_code=VILLAGE, address=f"示范村{n}组", members=[head], phone=phone,
-                          bank_card=bank_card or f"6217000000000{n:06d}", bank_name="示范农商银行",
-                          owner_openid=openid)
+    head = Member(
+        name=f"测试{n:03d}号",
+        id_number=f"51170219700101{n:04d}",
+        relation=Relation.HEAD,
+        birth_date=date(1970, 1, 1),
+        gender="男",
+    )
+    household = Household(
+        village_code=VILLAGE,
+        address=f"示范村{n}组",
+        members=[head],
+        phone=phone,
+        bank_card=bank_card or f"6217000000000{n:06d}",
+        bank_name="示范农商银行",
+        owner_openid=openid,
+    )
     with services.uow() as uow:
         uow.households.add(household)
     return household

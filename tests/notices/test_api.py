@@ -4,12 +4,11 @@ import pytest
 
 from tests.notices.sim import add_household
 from yimen.ports import Job
-from yimen.services.notice_channels import ChannelUnavailable
-from yimen.services.notice_worker import PREFS, NoticeWorker
-from yimen.services.notices import notify
+from yimen.services.notices.channels import ChannelUnavailable
+from yimen.services.notices.outbox import notify
+from yimen.services.notices.worker import PREFS, NoticeWorker
 
 PAID = {"item_name": "临时救助", "amount_fen": 30000, "paid_on": "2026-11-25", "bank_card_masked": "**** **** 7788"}
-
 
 
 def test_citizen_sets_channel_order_and_reads_messages(services, client, citizen_headers, sim, config):
@@ -36,9 +35,18 @@ def test_citizen_sets_channel_order_and_reads_messages(services, client, citizen
 
 def test_queue_consumer_raises_on_transient_failure_and_logs_on_success(services, sim):
     household = add_household(services, 71, openid="o-queued")
-    job = Job(kind="notice", dedupe_key="notice:q1",
-              payload={"event": "paid", "household_id": household.id, "openid": None, "role": None,
-                       "area_code": None, "data": PAID})
+    job = Job(
+        kind="notice",
+        dedupe_key="notice:q1",
+        payload={
+            "event": "paid",
+            "household_id": household.id,
+            "openid": None,
+            "role": None,
+            "area_code": None,
+            "data": PAID,
+        },
+    )
     worker = NoticeWorker(services)
     sim.faults({"http_status": 500})
     with pytest.raises(ChannelUnavailable):

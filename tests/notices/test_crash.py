@@ -10,17 +10,22 @@ from collections import Counter
 from pathlib import Path
 
 from tests.notices.sim import add_household
-from yimen.services.notice_worker import NoticeWorker, WorkerSettings, start_local_worker
-from yimen.services.notices import NOTICE_JOB, notify
+from yimen.entrypoints.workers import start_notice_worker
+from yimen.services.notices.outbox import NOTICE_JOB, notify
+from yimen.services.notices.worker import NoticeWorker, WorkerSettings
 
 YIMEN = str(Path(sys.executable).parent / "yimen")
 
 
 def _deliver(config, wechat_imitation):
     env = {**os.environ, "YIMEN_WECHAT_API_BASE": wechat_imitation.url + "/wx-sim/"}
-    return subprocess.Popen([YIMEN, "notices", "deliver", "--once", "--lease-seconds", "1",
-                             "--data-dir", str(config["DATA_DIR"])], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [YIMEN, "notices", "deliver", "--once", "--lease-seconds", "1", "--data-dir", str(config["DATA_DIR"])],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_for(predicate, seconds=20.0):
@@ -37,9 +42,18 @@ def test_worker_killed_mid_batch_loses_and_duplicates_nothing(services, sim, con
     households = [add_household(services, 100 + n, openid=openid) for n, openid in enumerate(openids)]
     with services.uow() as uow:
         for n, household in enumerate(households):
-            notify(uow, "paid", household_id=household.id, dedupe_key=f"crash-{n}",
-                   data={"item_name": "临时救助", "amount_fen": 10000 + n, "paid_on": "2026-11-25",
-                         "bank_card_masked": "**** **** 0001"})
+            notify(
+                uow,
+                "paid",
+                household_id=household.id,
+                dedupe_key=f"crash-{n}",
+                data={
+                    "item_name": "临时救助",
+                    "amount_fen": 10000 + n,
+                    "paid_on": "2026-11-25",
+                    "bank_card_masked": "**** **** 0001",
+                },
+            )
     # Three messages go through, the fourth hangs at the imitation (and then fails): kill it there.
     sim.faults({}, {}, {}, {"delay": 3, "http_status": 500})
 
@@ -71,9 +85,14 @@ def test_worker_killed_mid_batch_loses_and_duplicates_nothing(services, sim, con
 def test_local_worker_thread_delivers_and_stops(services, sim):
     household = add_household(services, 200, openid="o-thread")
     with services.uow() as uow:
-        notify(uow, "paid", household_id=household.id, dedupe_key="thread-1",
-               data={"item_name": "临时救助", "amount_fen": 100, "paid_on": "2026-11-25", "bank_card_masked": "1"})
-    stop = start_local_worker(services, WorkerSettings(poll_seconds=0.05))
+        notify(
+            uow,
+            "paid",
+            household_id=household.id,
+            dedupe_key="thread-1",
+            data={"item_name": "临时救助", "amount_fen": 100, "paid_on": "2026-11-25", "bank_card_masked": "1"},
+        )
+    stop = start_notice_worker(services, WorkerSettings(poll_seconds=0.05))
     try:
         _wait_for(lambda: len(sim.messages()) == 1)
     finally:
@@ -85,11 +104,20 @@ def test_two_workers_at_once_never_send_the_same_notice(services, sim):
     households = [add_household(services, 300 + n, openid=f"o-pair-{n}") for n in range(24)]
     with services.uow() as uow:
         for n, household in enumerate(households):
-            notify(uow, "paid", household_id=household.id, dedupe_key=f"pair-{n}",
-                   data={"item_name": "临时救助", "amount_fen": 100, "paid_on": "2026-11-25", "bank_card_masked": "1"})
+            notify(
+                uow,
+                "paid",
+                household_id=household.id,
+                dedupe_key=f"pair-{n}",
+                data={"item_name": "临时救助", "amount_fen": 100, "paid_on": "2026-11-25", "bank_card_masked": "1"},
+            )
     tallies = []
-    workers = [threading.Thread(target=lambda: tallies.append(NoticeWorker(services, settings=WorkerSettings(
-        batch=3)).run_once())) for _ in range(2)]
+    workers = [
+        threading.Thread(
+            target=lambda: tallies.append(NoticeWorker(services, settings=WorkerSettings(batch=3)).run_once())
+        )
+        for _ in range(2)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from tests.notices.sim import add_household
 from tests.notices.test_delivery import job_rows, paid_notice
 from yimen.adapters.clock import CHINA
-from yimen.cli import main
-from yimen.services.dead_notices import dead_notices, requeue
-from yimen.services.notice_worker import NoticeWorker, WorkerSettings
+from yimen.entrypoints.cli.main import main
+from yimen.services.notices.dead import dead_notices, requeue
+from yimen.services.notices.worker import NoticeWorker, WorkerSettings
 
 OPENID, PHONE = "o-dead-notice-7781", "13912345678"
 
@@ -23,8 +23,11 @@ def _dead_notice(services, sim, clock, n: int = 41) -> NoticeWorker:
     paid_notice(services, household, key=f"dead-{n}")
     sim.faults(*[{"http_status": 500}] * 3)
     worker = NoticeWorker(services, settings=WorkerSettings(max_attempts=3))
-    for tally in ({"done": 0, "retry": 1, "dead": 0}, {"done": 0, "retry": 1, "dead": 0},
-                  {"done": 0, "retry": 0, "dead": 1}):
+    for tally in (
+        {"done": 0, "retry": 1, "dead": 0},
+        {"done": 0, "retry": 1, "dead": 0},
+        {"done": 0, "retry": 0, "dead": 1},
+    ):
         assert worker.run_once() == tally
         clock.advance(hours=1)
     return worker
@@ -84,8 +87,12 @@ def test_cli_lists_and_requeues_dead_notices(services, sim, clock, config):
 
     listed = runner.invoke(main, ["notices", "dead", *data_dir])
     assert listed.exit_code == 0, listed.output
-    assert re.search(r"^\[1\] 2026-11-25 12:00  救助金已拨付（paid）  收件人：测\*\*\*\*\* 户，手机 139\*\*\*\*5678  "
-                     r"已尝试 3 次$", listed.output, re.M), listed.output
+    assert re.search(
+        r"^\[1\] 2026-11-25 12:00  救助金已拨付（paid）  收件人：测\*\*\*\*\* 户，手机 139\*\*\*\*5678  "
+        r"已尝试 3 次$",
+        listed.output,
+        re.M,
+    ), listed.output
     assert "    最后一次失败：HTTP 500" in listed.output and "共 1 条投递失败的通知。" in listed.output
     _shows_no_contact(listed.output)
     assert "已放弃（需人工处理）：1" in runner.invoke(main, ["notices", "status", *data_dir]).output
@@ -101,8 +108,12 @@ def test_cli_lists_and_requeues_dead_notices(services, sim, clock, config):
     assert runner.invoke(main, ["notices", "dead", *data_dir]).output.strip() == "共 0 条投递失败的通知。"
     with services.uow() as uow:
         (event,) = uow.audit.for_object("job", "1")
-    assert (event.actor, event.action, event.from_state, event.to_state) == ("system:cli", "requeue_dead", "dead",
-                                                                            "pending")
+    assert (event.actor, event.action, event.from_state, event.to_state) == (
+        "system:cli",
+        "requeue_dead",
+        "dead",
+        "pending",
+    )
 
 
 def _csrf(client, page: str) -> str:
@@ -132,8 +143,12 @@ def test_centre_sees_dead_notices_in_the_console_and_sends_them_again(seeded, st
     assert "已重新排队 1 条通知，稍后自动发送" in after and "没有投递失败的通知。" in after
     with seeded.uow() as uow:
         (event,) = uow.audit.for_object("job", "1")
-    assert (event.actor, event.action, event.phrase, event.reason) == ("staff:centre", "requeue_dead", "重新投递",
-                                                                       "1 条")
+    assert (event.actor, event.action, event.phrase, event.reason) == (
+        "staff:centre",
+        "requeue_dead",
+        "重新投递",
+        "1 条",
+    )
 
     assert worker.run_once() == {"done": 1, "retry": 0, "dead": 0}
     assert [m["touser"] for m in sim.messages()] == [OPENID]

@@ -6,8 +6,8 @@ import pytest
 
 from tests.notices.sim import add_household
 from yimen.adapters.wechat import WeChatGateway
-from yimen.services.notice_worker import NoticeWorker, WorkerSettings, set_preferences
-from yimen.services.notices import NOTICE_JOB, fit, notify, render
+from yimen.services.notices.outbox import NOTICE_JOB, fit, notify, render
+from yimen.services.notices.worker import NoticeWorker, WorkerSettings, set_preferences
 
 LONG_ITEM = "城乡居民最低生活保障金（含分类施保加发部分）"  # 23 characters: longer than thing's 20
 PAID = {"item_name": LONG_ITEM, "amount_fen": 123456, "paid_on": "2026-11-20", "bank_card_masked": "**** **** 4321"}
@@ -31,29 +31,42 @@ def test_subscribe_message_payload_is_exact_and_cut_to_field_limits(services, si
 
     (message,) = sim.messages()
     assert message == {
-        "kind": "subscribe", "touser": "o-paid-1", "template_id": "yimen-subscribe-paid",
+        "kind": "subscribe",
+        "touser": "o-paid-1",
+        "template_id": "yimen-subscribe-paid",
         "page": "pages/happiness/index",
-        "data": {"thing1": {"value": "城乡居民最低生活保障金（含分类施保加发…"},
-                 "amount2": {"value": "1234.56元"},
-                 "date3": {"value": "2026年11月20日"},
-                 "thing4": {"value": "已打入尾号4321的银行卡"}},
+        "data": {
+            "thing1": {"value": "城乡居民最低生活保障金（含分类施保加发…"},
+            "amount2": {"value": "1234.56元"},
+            "date3": {"value": "2026年11月20日"},
+            "thing4": {"value": "已打入尾号4321的银行卡"},
+        },
     }
     assert len(message["data"]["thing1"]["value"]) == 20
     with services.uow() as uow:
         (record,) = uow.notice_log.list_for(f"household:{household.id}").items
     assert record.channel == "subscribe"
-    assert record.text == ("您的城乡居民最低生活保障金（含分类施保加发部分）救助金1234.56元已于2026年11月20日"
-                           "打入您尾号4321的银行卡，请注意查收。")
+    assert record.text == (
+        "您的城乡居民最低生活保障金（含分类施保加发部分）救助金1234.56元已于2026年11月20日"
+        "打入您尾号4321的银行卡，请注意查收。"
+    )
 
 
 def test_every_event_renders_within_wechat_limits(services, sim):
     household = add_household(services, 2, openid="o-all-events")
     long = "因家庭人均收入高于当地最低生活保障标准且家庭财产状况不符合规定"
     events = {
-        "application_received": {"item_name": "临时救助", "application_no": "YM20261125000123456789012345678901",
-                                 "received_on": "2026-11-25"},
-        "needs_correction": {"item_name": "临时救助", "application_no": "YM1", "missing": "户口簿首页、银行卡复印件、"
-                             "医疗费用发票原件", "deadline": "2026-12-05"},
+        "application_received": {
+            "item_name": "临时救助",
+            "application_no": "YM20261125000123456789012345678901",
+            "received_on": "2026-11-25",
+        },
+        "needs_correction": {
+            "item_name": "临时救助",
+            "application_no": "YM1",
+            "missing": "户口簿首页、银行卡复印件、医疗费用发票原件",
+            "deadline": "2026-12-05",
+        },
         "accepted": {"item_name": "临时救助", "application_no": "YM1", "accepted_on": "2026-11-26"},
         "rejected": {"item_name": "临时救助", "application_no": "YM1", "reason": long},
         "approved": {"item_name": "最低生活保障", "application_no": "YM1", "amount_fen": 50000, "monthly": True},
@@ -184,22 +197,33 @@ def test_channel_order_per_user_and_official_account_template(services, sim, con
     assert "13600000010" in (config["DATA_DIR"] / "sms-outbox.jsonl").read_text(encoding="utf-8")
     (message,) = sim.messages()
     assert message == {
-        "kind": "template", "touser": "o-oa-11", "template_id": "yimen-template-paid",
-        "data": {"first": {"value": "救助金已拨付"},
-                 "keyword1": {"value": LONG_ITEM},
-                 "keyword2": {"value": "1234.56元"},
-                 "keyword3": {"value": "2026年11月20日"},
-                 "keyword4": {"value": "已打入尾号4321的银行卡"},
-                 "remark": {"value": "您的城乡居民最低生活保障金（含分类施保加发部分）救助金1234.56元已于2026年11月20日"
-                                     "打入您尾号4321的银行卡，请注意查收。"}},
+        "kind": "template",
+        "touser": "o-oa-11",
+        "template_id": "yimen-template-paid",
+        "data": {
+            "first": {"value": "救助金已拨付"},
+            "keyword1": {"value": LONG_ITEM},
+            "keyword2": {"value": "1234.56元"},
+            "keyword3": {"value": "2026年11月20日"},
+            "keyword4": {"value": "已打入尾号4321的银行卡"},
+            "remark": {
+                "value": "您的城乡居民最低生活保障金（含分类施保加发部分）救助金1234.56元已于2026年11月20日"
+                "打入您尾号4321的银行卡，请注意查收。"
+            },
+        },
     }
 
 
 def test_overdue_warning_reaches_staff_inbox(services, sim):
     with services.uow() as uow:
-        notify(uow, "overdue", role="督办", area_code="511702001",
-               data={"item_name": "临时救助", "application_no": "YM9", "stage": "入户核查", "days_overdue": 3},
-               dedupe_key="overdue-YM9-入户核查")
+        notify(
+            uow,
+            "overdue",
+            role="督办",
+            area_code="511702001",
+            data={"item_name": "临时救助", "application_no": "YM9", "stage": "入户核查", "days_overdue": 3},
+            dedupe_key="overdue-YM9-入户核查",
+        )
     NoticeWorker(services).run_once()
     with services.uow() as uow:
         (record,) = uow.notice_log.list_for("staff:督办@511702001").items
@@ -210,8 +234,9 @@ def test_overdue_warning_reaches_staff_inbox(services, sim):
 
 def test_notify_refuses_incomplete_data(services):
     with services.uow() as uow, pytest.raises(ValueError, match="paid_on"):
-        notify(uow, "paid", openid="o", data={"item_name": "x", "amount_fen": 1, "bank_card_masked": "1"},
-               dedupe_key="k")
+        notify(
+            uow, "paid", openid="o", data={"item_name": "x", "amount_fen": 1, "bank_card_masked": "1"}, dedupe_key="k"
+        )
 
 
 def test_notice_commits_only_with_its_transaction(services, sim):
@@ -243,7 +268,15 @@ def _parse(text):
 
 
 def test_overdue_warning_before_the_deadline_says_it_is_due_soon():
-    notice = render("overdue", {"item_name": "最低生活保障", "application_no": "YM7", "stage": "审批",
-                                "days_overdue": 0, "due_on": "2026-12-02"})
+    notice = render(
+        "overdue",
+        {
+            "item_name": "最低生活保障",
+            "application_no": "YM7",
+            "stage": "审批",
+            "days_overdue": 0,
+            "due_on": "2026-12-02",
+        },
+    )
     assert notice.title == "办理时限提醒"
     assert notice.text == "最低生活保障申请（编号YM7）在“审批”环节即将到期（时限2026年12月2日），请尽快办理。"

@@ -4,7 +4,7 @@ import json
 import re
 from pathlib import Path
 
-from yimen.services import notices
+from yimen.services.notices import outbox as notices
 
 APP_JSON = Path(__file__).resolve().parents[2] / "miniprogram" / "app.json"
 

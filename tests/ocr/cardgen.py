@@ -27,9 +27,14 @@ GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚�
 ETHNICITIES = ["汉", "汉", "汉", "汉", "彝", "藏", "回", "土家", "蒙古", "苗"]
 # Real county codes with their names, so the printed address agrees with the number's region.
 COUNTIES = [
-    ("511703", "四川省达州市达川区"), ("511722", "四川省达州市宣汉县"), ("511781", "四川省达州市万源市"),
-    ("370104", "山东省济南市槐荫区"), ("371581", "山东省聊城市临清市"), ("331125", "浙江省丽水市云和县"),
-    ("320412", "江苏省常州市武进区"), ("513401", "四川省凉山彝族自治州西昌市"),
+    ("511703", "四川省达州市达川区"),
+    ("511722", "四川省达州市宣汉县"),
+    ("511781", "四川省达州市万源市"),
+    ("370104", "山东省济南市槐荫区"),
+    ("371581", "山东省聊城市临清市"),
+    ("331125", "浙江省丽水市云和县"),
+    ("320412", "江苏省常州市武进区"),
+    ("513401", "四川省凉山彝族自治州西昌市"),
 ]
 TOWNS = ["河市镇", "南外镇", "石梯镇", "麻柳镇", "大堰乡", "百节镇", "双庙镇", "金垭镇"]
 VILLAGES = ["青龙村", "新华村", "石板村", "柏树村", "桥湾村", "长岭村", "红星村", "松林村"]
@@ -198,8 +203,9 @@ def on_table(card: Image.Image, rng: random.Random, skew: float = 0.05, margin: 
 
     dst = [jitter(ox, oy), jitter(ox + cw, oy), jitter(ox + cw, oy + ch), jitter(ox, oy + ch)]
     src = [(0, 0), (cw, 0), (cw, ch), (0, ch)]
-    warped = card.transform((out_w, out_h), Image.Transform.PERSPECTIVE, _perspective_coeffs(dst, src),
-                            Image.Resampling.BILINEAR)
+    warped = card.transform(
+        (out_w, out_h), Image.Transform.PERSPECTIVE, _perspective_coeffs(dst, src), Image.Resampling.BILINEAR
+    )
     photo = _table((out_w, out_h), rng)
     photo.paste(warped, (0, 0), warped)
     return photo
@@ -269,7 +275,18 @@ class Sample:
 
 
 POSITIVE_STYLES = [
-    "plain", "table", "tilt", "rot90", "rot180", "rot270", "blur", "jpeg", "lowres", "glare", "noise", "dim",
+    "plain",
+    "table",
+    "tilt",
+    "rot90",
+    "rot180",
+    "rot270",
+    "blur",
+    "jpeg",
+    "lowres",
+    "glare",
+    "noise",
+    "dim",
 ]
 
 
@@ -338,14 +355,11 @@ def _bad_photos(rng: random.Random) -> list[Sample]:
         grey = greyscale(on_table(draw_front(p, rng), rng)) if i == 0 else on_table(_photocopy(p, rng), rng)
         out.append(Sample(f"grey-{i}", grey, p, False, "GREYSCALE_COPY"))
         cut = on_table(draw_front(p, rng), rng)
-        out.append(Sample(f"cut-{i}", cut.crop((0, 0, int(cut.width * 0.62), cut.height)), p, False,
-                          "CARD_CUT_OFF"))
+        out.append(Sample(f"cut-{i}", cut.crop((0, 0, int(cut.width * 0.62), cut.height)), p, False, "CARD_CUT_OFF"))
         out.append(Sample(f"back-{i}", on_table(draw_back(rng), rng), None, False, "IDCARD_BACK_SIDE"))
         out.append(Sample(f"receipt-{i}", draw_receipt(rng), None, False, "NOT_AN_IDCARD"))
-        out.append(Sample(f"tiny-{i}", scale(on_table(draw_front(p, rng), rng), 0.18), p, False,
-                          "IMAGE_TOO_SMALL"))
-        out.append(Sample(f"blurred-{i}", blur(on_table(draw_front(p, rng), rng), 7), p, False,
-                          "IMAGE_TOO_BLURRED"))
+        out.append(Sample(f"tiny-{i}", scale(on_table(draw_front(p, rng), rng), 0.18), p, False, "IMAGE_TOO_SMALL"))
+        out.append(Sample(f"blurred-{i}", blur(on_table(draw_front(p, rng), rng), 7), p, False, "IMAGE_TOO_BLURRED"))
     return out
 
 
@@ -355,12 +369,18 @@ def _bad_photos(rng: random.Random) -> list[Sample]:
 def card_layout(number: str) -> list[tuple[str, int, int, int, int]]:
     """(text, x0, y0, x1, y1) of each line as the engine reads an upright 1000x630 front side."""
     return [
-        ("姓名", 56, 69, 149, 106), ("李秀英", 172, 62, 300, 112),
-        ("性别", 56, 148, 155, 187), ("女", 185, 146, 220, 186), ("民族土家", 325, 144, 520, 188),
-        ("出生", 57, 225, 146, 261), ("1980年3月7日", 181, 221, 505, 260),
-        ("住址", 56, 300, 143, 336), ("四川省达州市达川区河市", 182, 296, 593, 336),
+        ("姓名", 56, 69, 149, 106),
+        ("李秀英", 172, 62, 300, 112),
+        ("性别", 56, 148, 155, 187),
+        ("女", 185, 146, 220, 186),
+        ("民族土家", 325, 144, 520, 188),
+        ("出生", 57, 225, 146, 261),
+        ("1980年3月7日", 181, 221, 505, 260),
+        ("住址", 56, 300, 143, 336),
+        ("四川省达州市达川区河市", 182, 296, 593, 336),
         ("镇青龙村3组12号", 184, 347, 534, 383),
-        ("公民身份号码", 59, 536, 242, 571), (number, 332, 533, 749, 573),
+        ("公民身份号码", 59, 536, 242, 571),
+        (number, 332, 533, 749, 573),
     ]
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from yimen.adapters.ocr_rapid import shared_engine
 from yimen.domain.errors import YimenError
-from yimen.services.idcard_check import check_idcard
+from yimen.services.ocr.idcard_check import check_idcard
 
 
 @dataclass

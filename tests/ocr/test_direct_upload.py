@@ -11,7 +11,7 @@ from PIL import Image, ImageChops, ImageStat
 
 from tests.ocr import cardgen
 from tests.workflow.helpers import application_body, submit
-from yimen.services.uploads import UPLOAD_PREFIX, UPLOAD_TTL_SECONDS
+from yimen.services.applications.uploads import UPLOAD_PREFIX, UPLOAD_TTL_SECONDS
 
 
 def card_jpeg(person) -> bytes:
@@ -29,8 +29,7 @@ def new_form(client, headers, content_type="image/jpeg"):
 
 def send(client, form, data: bytes):
     fields = {**form["fields"], "file": (io.BytesIO(data), "photo.jpg")}
-    return client.post(form["url"].removeprefix("http://localhost"), data=fields,
-                       content_type="multipart/form-data")
+    return client.post(form["url"].removeprefix("http://localhost"), data=fields, content_type="multipart/form-data")
 
 
 def other_citizen(client):
@@ -49,9 +48,11 @@ def test_photo_goes_straight_to_the_store_then_is_checked_and_filed(client, citi
     assert "test-citizen-code" not in form["upload_key"]  # the folder does not reveal who uploaded
     assert send(client, form, card_jpeg(person)).status_code == 204
 
-    checked = client.post("/api/v1/ocr/idcard", headers=citizen_headers,
-                          json={"upload_key": form["upload_key"], "expected_name": person.name,
-                                "expected_id_number": person.id_number})
+    checked = client.post(
+        "/api/v1/ocr/idcard",
+        headers=citizen_headers,
+        json={"upload_key": form["upload_key"], "expected_name": person.name, "expected_id_number": person.id_number},
+    )
     assert checked.status_code == 200, checked.get_json()
     result = checked.get_json()
     assert (result["id_number"], result["name"]) == (person.id_number, person.name)
@@ -66,8 +67,10 @@ def test_photo_goes_straight_to_the_store_then_is_checked_and_filed(client, citi
     with seeded.uow() as uow:
         app = uow.applications.get(created.get_json()["id"])
     # the checked copy, once more re-encoded from its pixels like every material (no metadata can ride along)
-    kept, checked = (Image.open(io.BytesIO(seeded.blobs.get(k))).convert("L")
-                     for k in (app.materials["id_photo"], result["photo_key"]))
+    kept, checked = (
+        Image.open(io.BytesIO(seeded.blobs.get(k))).convert("L")
+        for k in (app.materials["id_photo"], result["photo_key"])
+    )
     assert kept.size == checked.size and ImageStat.Stat(ImageChops.difference(kept, checked)).mean[0] < 2
 
 
@@ -75,10 +78,17 @@ def test_nobody_can_use_another_persons_upload(client, citizen_headers, person):
     form = new_form(client, citizen_headers)
     send(client, form, card_jpeg(person))
     stranger = other_citizen(client)
-    for response in (client.post("/api/v1/ocr/idcard", headers=stranger, json={"upload_key": form["upload_key"]}),
-                     submit(client, stranger, {**application_body(),
-                                               "materials": {**application_body()["materials"],
-                                                             "id_photo": {"upload_key": form["upload_key"]}}})):
+    for response in (
+        client.post("/api/v1/ocr/idcard", headers=stranger, json={"upload_key": form["upload_key"]}),
+        submit(
+            client,
+            stranger,
+            {
+                **application_body(),
+                "materials": {**application_body()["materials"], "id_photo": {"upload_key": form["upload_key"]}},
+            },
+        ),
+    ):
         assert response.status_code == 404
         error = response.get_json()["error"]
         assert error == {"code": "UPLOAD_NOT_FOUND", "message": "没有找到已上传的照片，请重新上传。"}
@@ -132,8 +142,9 @@ def test_old_uploads_expire_like_the_buckets_lifecycle_rule(services):
     assert services.blobs.get("applications/a1/id_photo") == b"kept"
 
 
-def test_a_raw_camera_photo_named_in_an_application_is_stored_without_its_location(client, citizen_headers, seeded,
-                                                                                   person):
+def test_a_raw_camera_photo_named_in_an_application_is_stored_without_its_location(
+    client, citizen_headers, seeded, person
+):
     exif = Image.Exif()
     exif[0x010E] = "GPS 31.2096N 107.5023E"
     buffer = io.BytesIO()

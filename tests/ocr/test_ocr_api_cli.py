@@ -6,7 +6,7 @@ import json
 from click.testing import CliRunner
 from PIL import Image
 
-from yimen.services.idcard_check import ocr_idcard_command
+from yimen.entrypoints.cli.ocr import ocr_idcard_command
 
 
 def upload(client, data: bytes, headers=None, **form):
@@ -22,12 +22,16 @@ def jpeg_with_location(path) -> bytes:
     return buf.getvalue()
 
 
-def test_citizen_upload_returns_fields_checks_and_stores_a_clean_copy(client, citizen_headers, sample_files,
-                                                                     services):
+def test_citizen_upload_returns_fields_checks_and_stores_a_clean_copy(client, citizen_headers, sample_files, services):
     sample, path = sample_files["table-1"]
     person = sample.person
-    response = upload(client, jpeg_with_location(path), citizen_headers, expected_name=person.name,
-                      expected_id_number=person.id_number)
+    response = upload(
+        client,
+        jpeg_with_location(path),
+        citizen_headers,
+        expected_name=person.name,
+        expected_id_number=person.id_number,
+    )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert (body["id_number"], body["name"], body["gender"]) == (person.id_number, person.name, person.gender)

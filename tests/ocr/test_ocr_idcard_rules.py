@@ -87,8 +87,14 @@ def test_digit_error_is_reported_not_repaired():
 
 
 def fields(**overrides) -> FrontFields:
-    base = {"name": "张伟", "gender": "男", "ethnicity": "汉", "birth_date": date(1980, 3, 7),
-            "address": "四川省达州市达川区河市镇", "id_text": DACHUAN_ID}
+    base = {
+        "name": "张伟",
+        "gender": "男",
+        "ethnicity": "汉",
+        "birth_date": date(1980, 3, 7),
+        "address": "四川省达州市达川区河市镇",
+        "id_text": DACHUAN_ID,
+    }
     return FrontFields(**{**base, **overrides})
 
 
@@ -120,6 +126,7 @@ def test_typed_values_are_compared_with_the_photo():
 
 
 # ---- layout ----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("turn", [0, 90, 180, 270])
 def test_layout_is_read_in_any_quarter_turn(turn):

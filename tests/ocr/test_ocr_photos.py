@@ -4,9 +4,14 @@ FIELDS = ("name", "gender", "ethnicity", "birth_date", "address", "id_number")
 
 
 def expected_fields(person) -> dict:
-    return {"name": person.name, "gender": person.gender, "ethnicity": person.ethnicity,
-            "birth_date": person.shown_birth.isoformat(), "address": person.address,
-            "id_number": person.id_number}
+    return {
+        "name": person.name,
+        "gender": person.gender,
+        "ethnicity": person.ethnicity,
+        "birth_date": person.shown_birth.isoformat(),
+        "address": person.address,
+        "id_number": person.id_number,
+    }
 
 
 def positives(outcomes):
@@ -74,7 +79,7 @@ def test_region_is_named_from_the_code(outcomes):
 
 
 def test_typed_name_and_number_are_compared(sample_files, engine):
-    from yimen.services.idcard_check import check_idcard
+    from yimen.services.ocr.idcard_check import check_idcard
 
     sample, path = sample_files["table-0"]
     person = sample.person

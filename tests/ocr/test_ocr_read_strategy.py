@@ -9,7 +9,7 @@ from PIL import Image
 from yimen.domain.errors import ValidationError
 from yimen.domain.idcard import OcrLine, check_digit
 from yimen.ports_ocr import OcrEngine
-from yimen.services.idcard_check import check_image
+from yimen.services.ocr.idcard_check import check_image
 
 FIRST17 = "51170319800307122"
 NUMBER = FIRST17 + check_digit(FIRST17)
@@ -47,8 +47,10 @@ def test_turned_card_missing_a_field_is_read_once_more_upright():
 
 
 def test_no_card_found_is_retried_turned_then_refused():
-    receipt = [OcrLine("超市购物小票", ((100, 50), (500, 50), (500, 100), (100, 100))),
-               OcrLine("合计 123.40 元", ((100, 400), (500, 400), (500, 450), (100, 450)))]
+    receipt = [
+        OcrLine("超市购物小票", ((100, 50), (500, 50), (500, 100), (100, 100))),
+        OcrLine("合计 123.40 元", ((100, 400), (500, 400), (500, 450), (100, 450))),
+    ]
     engine = ScriptedEngine(receipt, receipt)
     with pytest.raises(ValidationError) as err:
         check_image(photo(), engine)
@@ -56,8 +58,10 @@ def test_no_card_found_is_retried_turned_then_refused():
 
 
 def test_back_side_is_recognised_from_one_read():
-    back = [OcrLine(t, ((100, y), (700, y), (700, y + 60), (100, y + 60)))
-            for t, y in (("中华人民共和国", 80), ("居民身份证", 190), ("签发机关 达州市公安局", 420))]
+    back = [
+        OcrLine(t, ((100, y), (700, y), (700, y + 60), (100, y + 60)))
+        for t, y in (("中华人民共和国", 80), ("居民身份证", 190), ("签发机关 达州市公安局", 420))
+    ]
     engine = ScriptedEngine(back)
     with pytest.raises(ValidationError) as err:
         check_image(photo(), engine)

@@ -6,9 +6,9 @@ import pytest
 from PIL import Image
 
 from yimen.domain.errors import TooLarge, ValidationError
-from yimen.services.idcard_check import check_image, sharpness
-from yimen.services.photos import load_upload, sniff
-from yimen.services.uploads import MAX_PHOTO_BYTES
+from yimen.services.applications.uploads import MAX_PHOTO_BYTES
+from yimen.services.ocr.idcard_check import check_image, sharpness
+from yimen.services.ocr.photos import load_upload, sniff
 
 
 def encoded(image: Image.Image, fmt: str, **kw) -> bytes:

@@ -6,11 +6,11 @@ import pytest
 
 from tests.conftest import LiveServer
 from tests.net import free_port
-from yimen import demo
 from yimen.adapters.clock import FixedClock
 from yimen.bootstrap import build_services
 from yimen.config import load_config
-from yimen.web.app import create_app
+from yimen.entrypoints.web.app import create_app
+from yimen.services.demo import county as demo
 
 
 @pytest.fixture

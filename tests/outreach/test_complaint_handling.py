@@ -5,7 +5,7 @@ import re
 
 import requests
 
-from yimen.services.notices import NOTICE_JOB
+from yimen.services.notices.outbox import NOTICE_JOB
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
@@ -14,8 +14,11 @@ VERSION = re.compile(r'name="version" value="(\d+)"')
 def _console(county, username: str) -> requests.Session:
     s = requests.Session()
     csrf = CSRF.search(s.get(f"{county.url}/staff/login", timeout=10).text).group(1)
-    assert s.post(f"{county.url}/staff/login", data={"username": username, "password": "yimen-demo-2026",
-                                                     "csrf": csrf}, timeout=10).ok
+    assert s.post(
+        f"{county.url}/staff/login",
+        data={"username": username, "password": "yimen-demo-2026", "csrf": csrf},
+        timeout=10,
+    ).ok
     return s
 
 
@@ -28,8 +31,12 @@ def _act(s, county, complaint_id: str, step: str, **fields) -> requests.Response
 def test_a_complaint_is_accepted_handled_and_answered_and_the_person_hears_back(county):
     login = requests.post(f"{county.url}/api/v1/auth/wechat-login", json={"code": "complainer-code"}, timeout=10)
     citizen = {"Authorization": f"Bearer {login.json()['token']}"}
-    filed = requests.post(f"{county.url}/api/v1/complaints", headers=citizen, timeout=10,
-                          json={"content": "村里评低保不开会，优亲厚友", "contact": "13900003333", "anonymous": True})
+    filed = requests.post(
+        f"{county.url}/api/v1/complaints",
+        headers=citizen,
+        timeout=10,
+        json={"content": "村里评低保不开会，优亲厚友", "contact": "13900003333", "anonymous": True},
+    )
     assert filed.status_code == 201
     complaint_id = filed.json()["id"]
 
@@ -54,16 +61,25 @@ def test_a_complaint_is_accepted_handled_and_answered_and_the_person_hears_back(
 
     # The person: a notice with the reply, and the reply on their own page.
     with county.services.uow() as uow:
-        jobs = [j.payload for j in uow.job_leases.claim(NOTICE_JOB, county.services.clock.now(),
-                                                         county.services.clock.now(), 500)]
+        jobs = [
+            j.payload
+            for j in uow.job_leases.claim(NOTICE_JOB, county.services.clock.now(), county.services.clock.now(), 500)
+        ]
     answered = [p for p in jobs if p["event"] == "complaint_answered"]
     assert len(answered) == 1 and answered[0]["data"]["reply"] == reply and answered[0]["openid"]
     mine = requests.get(f"{county.url}/api/v1/complaints/mine", headers=citizen, timeout=10).json()["items"]
     assert [(c["id"], c["status"], c["reply"]) for c in mine] == [(complaint_id, "已答复", reply)]
     stranger = requests.post(f"{county.url}/api/v1/auth/wechat-login", json={"code": "other-code"}, timeout=10)
-    assert requests.get(f"{county.url}/api/v1/complaints/mine", timeout=10,
-                        headers={"Authorization": f"Bearer {stranger.json()['token']}"}).json()["items"] == []
+    assert (
+        requests.get(
+            f"{county.url}/api/v1/complaints/mine",
+            timeout=10,
+            headers={"Authorization": f"Bearer {stranger.json()['token']}"},
+        ).json()["items"]
+        == []
+    )
     summary = discipline.get(f"{county.url}/staff/complaints/summary", timeout=10).text
     assert "2026-11" in summary and "<td>1</td>" in summary
-    assert _console(county, "window1").get(f"{county.url}/staff/complaints/{complaint_id}",
-                                           timeout=10).status_code == 403
+    assert (
+        _console(county, "window1").get(f"{county.url}/staff/complaints/{complaint_id}", timeout=10).status_code == 403
+    )

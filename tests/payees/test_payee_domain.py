@@ -13,8 +13,10 @@ VALID_UNIONPAY = "6217000000000000012"  # passes Luhn
 
 
 def _household() -> Household:
-    members = [Member("王秀英", "511702195001010022", Relation.HEAD, date(1950, 1, 1), "女"),
-               Member("李建国", "511702197501010031", Relation.CHILD, date(1975, 1, 1), "男")]
+    members = [
+        Member("王秀英", "511702195001010022", Relation.HEAD, date(1950, 1, 1), "女"),
+        Member("李建国", "511702197501010031", Relation.CHILD, date(1975, 1, 1), "男"),
+    ]
     return Household(village_code="990101001001", address="示范村1组", members=members)
 
 
@@ -27,19 +29,22 @@ def test_a_member_s_card_is_accepted_cleaned_and_masked():
     assert checked.payee.masked == "6217 **** **** 0012"
 
 
-@pytest.mark.parametrize(("bank", "number", "holder", "code", "words"), [
-    ("", VALID_UNIONPAY, "王秀英", "PAYEE_BANK_REQUIRED", "请选择收款银行"),
-    ("花旗银行", VALID_UNIONPAY, "王秀英", "PAYEE_BANK_UNKNOWN", "本县暂不能向该银行代发"),
-    ("RCB", "", "王秀英", "PAYEE_ACCOUNT_REQUIRED", "请填写收款银行卡号"),
-    ("RCB", "=HYPERLINK(\"x\")", "王秀英", "PAYEE_ACCOUNT_DIGITS", "只能是数字"),
-    ("RCB", "+6217000000000000012", "王秀英", "PAYEE_ACCOUNT_DIGITS", "只能是数字"),
-    ("RCB", "６２１７０００００００００００００１２", "王秀英", "PAYEE_ACCOUNT_DIGITS", "只能是数字"),
-    ("RCB", "621700000000018", "王秀英", "PAYEE_ACCOUNT_LENGTH", "您填了 15 位"),
-    ("RCB", "62170000000000000120", "王秀英", "PAYEE_ACCOUNT_LENGTH", "16 到 19 位"),
-    ("RCB", VALID_UNIONPAY, "", "PAYEE_HOLDER_REQUIRED", "户名"),
-    ("RCB", VALID_UNIONPAY, "=cmd|' /C calc'!A0", "PAYEE_HOLDER_BAD", "户名只能是持卡人的姓名"),
-    ("RCB", VALID_UNIONPAY, "张三", "PAYEE_HOLDER_NOT_MEMBER", "申请人本人或家庭成员"),
-])
+@pytest.mark.parametrize(
+    ("bank", "number", "holder", "code", "words"),
+    [
+        ("", VALID_UNIONPAY, "王秀英", "PAYEE_BANK_REQUIRED", "请选择收款银行"),
+        ("花旗银行", VALID_UNIONPAY, "王秀英", "PAYEE_BANK_UNKNOWN", "本县暂不能向该银行代发"),
+        ("RCB", "", "王秀英", "PAYEE_ACCOUNT_REQUIRED", "请填写收款银行卡号"),
+        ("RCB", '=HYPERLINK("x")', "王秀英", "PAYEE_ACCOUNT_DIGITS", "只能是数字"),
+        ("RCB", "+6217000000000000012", "王秀英", "PAYEE_ACCOUNT_DIGITS", "只能是数字"),
+        ("RCB", "６２１７０００００００００００００１２", "王秀英", "PAYEE_ACCOUNT_DIGITS", "只能是数字"),
+        ("RCB", "621700000000018", "王秀英", "PAYEE_ACCOUNT_LENGTH", "您填了 15 位"),
+        ("RCB", "62170000000000000120", "王秀英", "PAYEE_ACCOUNT_LENGTH", "16 到 19 位"),
+        ("RCB", VALID_UNIONPAY, "", "PAYEE_HOLDER_REQUIRED", "户名"),
+        ("RCB", VALID_UNIONPAY, "=cmd|' /C calc'!A0", "PAYEE_HOLDER_BAD", "户名只能是持卡人的姓名"),
+        ("RCB", VALID_UNIONPAY, "张三", "PAYEE_HOLDER_NOT_MEMBER", "申请人本人或家庭成员"),
+    ],
+)
 def test_bad_input_is_refused_with_a_stable_code_and_plain_words(bank, number, holder, code, words):
     with pytest.raises(ValidationError) as refused:
         check_payee(BANKS, bank, number, holder, household=_household())

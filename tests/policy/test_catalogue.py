@@ -8,10 +8,19 @@ import pytest
 from yimen.domain.policy import BASIC_MATERIALS, CATALOGUE_DIR, CatalogueError, catalogue, load_catalogue
 
 REQUIRED = {
-    "dibao": "最低生活保障", "tekun": "特困人员救助供养", "linshi-jinan": "临时救助（急难型）",
-    "linshi-zhichu": "临时救助（支出型）", "yiliao": "医疗救助", "jiaoyu": "教育救助", "zhufang": "住房救助",
-    "jiuye": "就业救助", "shouzai": "受灾人员救助", "canji-shenghuo": "困难残疾人生活补贴",
-    "canji-huli": "重度残疾人护理补贴", "dibao-bianyuan": "低保边缘家庭认定", "gaoling": "高龄津贴",
+    "dibao": "最低生活保障",
+    "tekun": "特困人员救助供养",
+    "linshi-jinan": "临时救助（急难型）",
+    "linshi-zhichu": "临时救助（支出型）",
+    "yiliao": "医疗救助",
+    "jiaoyu": "教育救助",
+    "zhufang": "住房救助",
+    "jiuye": "就业救助",
+    "shouzai": "受灾人员救助",
+    "canji-shenghuo": "困难残疾人生活补贴",
+    "canji-huli": "重度残疾人护理补贴",
+    "dibao-bianyuan": "低保边缘家庭认定",
+    "gaoling": "高龄津贴",
 }
 
 
@@ -20,8 +29,9 @@ def test_every_required_item_is_there_with_all_fields():
     for code, name in REQUIRED.items():
         item = cat.get(code)
         assert item is not None and item.name == name
-        assert item.basis and all(b["title"].startswith("《") or "种子" in b["title"] or "常州" in b["title"]
-                                  for b in item.basis)
+        assert item.basis and all(
+            b["title"].startswith("《") or "种子" in b["title"] or "常州" in b["title"] for b in item.basis
+        )
         assert item.conditions and item.rules and item.process
         assert set(BASIC_MATERIALS) <= set(item.materials)
         assert item.time_limit_days > 0 and item.department and item.place and item.reviewed
@@ -84,8 +94,12 @@ def _edit(path: Path, old: str, new: str) -> None:
         ("dibao.yaml", "fact: income_pc_fen", "fact: income_monthly", "rules[0].test.fact"),
         ("dibao.yaml", 'op: "<", param: dibao_line_fen', 'op: "<", param: no_such_param', "rules.income_below_line"),
         ("tekun.yaml", "    dibao: 特困人员", "    dibao-x: 特困人员", "combination"),
-        ("tekun.yaml", "{label: 基本生活标准, fen: 91000,", "{label: 基本生活标准, fen: -5,",
-         "standards.default.lines[0].fen"),
+        (
+            "tekun.yaml",
+            "{label: 基本生活标准, fen: 91000,",
+            "{label: 基本生活标准, fen: -5,",
+            "standards.default.lines[0].fen",
+        ),
         ("gaoling.yaml", "reviewed: 2026-11-20", "reviewed: 最近", "reviewed"),
         ("jiuye.yaml", "code: jiuye", "code: jiuye2", "code"),
         ("shouzai.yaml", "category: 急难救助", "category: 其他", "category"),

@@ -24,8 +24,14 @@ def by_code(profile):
 
 
 def test_lonely_elder_without_income_is_likely_tekun_and_gaoling():
-    profile = profile_from_dict({"members": [{"age": 83, "work_capacity": "无劳动能力", "income_fen": {}}],
-                                 "assets_fen": 0, "vehicles": 0, "has_supporter": False})
+    profile = profile_from_dict(
+        {
+            "members": [{"age": 83, "work_capacity": "无劳动能力", "income_fen": {}}],
+            "assets_fen": 0,
+            "vehicles": 0,
+            "has_supporter": False,
+        }
+    )
     result = by_code(profile)
     assert result["tekun"].status == LIKELY
     assert result["gaoling"].status == LIKELY
@@ -61,16 +67,26 @@ def test_changzhou_widens_the_edge_family_limit_to_twice_the_line():
 
 
 def test_expenditure_aid_estimates_the_amount_from_the_seed_bands():
-    profile = profile_from_dict({"members": [{"age": 60, "income_fen": {}}], "medical_oop_fen": 1_500_000,
-                                 "region_code": "320402", "current_aid": ["低保"]})
+    profile = profile_from_dict(
+        {
+            "members": [{"age": 60, "income_fen": {}}],
+            "medical_oop_fen": 1_500_000,
+            "region_code": "320402",
+            "current_aid": ["低保"],
+        }
+    )
     hint = by_code(profile)["linshi-zhichu"]
     assert hint.status == LIKELY
     assert hint.to_dict()["estimate"] == {"pct": 50, "fen": 750_000, "text": "按 50% 估算约 7500 元（以审批为准）"}
 
 
 def test_current_tekun_blocks_disability_living_allowance_with_the_reason():
-    profile = profile_from_dict({"members": [{"age": 70, "disability_type": "肢体", "disability_grade": 1,
-                                              "income_fen": {}}], "current_aid": ["tekun"]})
+    profile = profile_from_dict(
+        {
+            "members": [{"age": 70, "disability_type": "肢体", "disability_grade": 1, "income_fen": {}}],
+            "current_aid": ["tekun"],
+        }
+    )
     result = by_code(profile)
     for code in ("canji-shenghuo", "canji-huli", "dibao"):
         assert result[code].status == UNLIKELY
@@ -85,9 +101,16 @@ def test_duplicate_aid_pairs_are_listed():
 
 
 def test_every_item_gets_a_status_materials_and_place_and_output_is_deterministic():
-    data = {"members": [{"age": 40, "income_fen": {"务工": 50000}, "unemployed": True, "work_capacity": "完全劳动能力"},
-                        {"age": 12, "school": "小学", "income_fen": {}}],
-            "housing": "危房", "assets_fen": 0, "vehicles": 0, "disaster": "火灾"}
+    data = {
+        "members": [
+            {"age": 40, "income_fen": {"务工": 50000}, "unemployed": True, "work_capacity": "完全劳动能力"},
+            {"age": 12, "school": "小学", "income_fen": {}},
+        ],
+        "housing": "危房",
+        "assets_fen": 0,
+        "vehicles": 0,
+        "disaster": "火灾",
+    }
     first = hints_payload(profile_from_dict(data))
     second = hints_payload(profile_from_dict(data))
     assert json.dumps(first, ensure_ascii=False) == json.dumps(second, ensure_ascii=False)
@@ -101,16 +124,19 @@ def test_every_item_gets_a_status_materials_and_place_and_output_is_deterministi
 
 
 def test_charity_never_promises_more_than_possible():
-    profile = profile_from_dict({"members": [{"age": 40, "income_fen": {}, "severe_illness": True}],
-                                 "medical_oop_fen": 5_000_000})
+    profile = profile_from_dict(
+        {"members": [{"age": 40, "income_fen": {}, "severe_illness": True}], "medical_oop_fen": 5_000_000}
+    )
     assert by_code(profile)["cishan"].status == POSSIBLE
 
 
 def test_profile_from_the_household_model():
-    head = Member("测试甲", "990101195001011234", Relation.HEAD, date(1940, 3, 1), "男",
-                  work_capacity=WorkCapacity.NONE)
-    child = Member("测试乙", "990101201501011234", Relation.CHILD, date(2015, 5, 1), "女", school="小学",
-                   monthly_income_fen={})
+    head = Member(
+        "测试甲", "990101195001011234", Relation.HEAD, date(1940, 3, 1), "男", work_capacity=WorkCapacity.NONE
+    )
+    child = Member(
+        "测试乙", "990101201501011234", Relation.CHILD, date(2015, 5, 1), "女", school="小学", monthly_income_fen={}
+    )
     household = Household("990101001001", "示范村1组", [head, child], housing="危房", assets_fen=0, vehicles=0)
     profile = profile_from_household(household, ["最低生活保障"], date(2026, 11, 25))
     assert [m.age for m in profile.members] == [86, 11]

@@ -1,9 +1,13 @@
 """The learned intent model: naive Bayes counts, scores relative to the likeliest intent."""
 
-from yimen.services.intent_model import NaiveBayes, load_questions
+from yimen.services.policy.qa.intent_model import NaiveBayes, load_questions
 
-EXAMPLES = [(["条件", "能不能"], "conditions"), (["条件", "够不够"], "conditions"),
-            (["材料", "带啥"], "materials"), (["材料", "证明"], "materials")]
+EXAMPLES = [
+    (["条件", "能不能"], "conditions"),
+    (["条件", "够不够"], "conditions"),
+    (["材料", "带啥"], "materials"),
+    (["材料", "证明"], "materials"),
+]
 
 
 def test_the_likeliest_intent_scores_zero_and_the_others_less():

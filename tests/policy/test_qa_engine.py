@@ -2,7 +2,7 @@
 
 import pytest
 
-from yimen.services.policy_qa import parse_amount_fen, policy_qa
+from yimen.services.policy.qa.engine import parse_amount_fen, policy_qa
 
 
 def test_engine_is_built_once_per_process():
@@ -25,8 +25,16 @@ def test_spaces_break_clauses_like_commas():
 
 @pytest.mark.parametrize(
     ("phrase", "code"),
-    [("五保户", "tekun"), ("两项补贴", "canji-shenghuo"), ("护理费", "canji-huli"), ("危房", "zhufang"),
-     ("大病救助", "yiliao"), ("低保户", "dibao"), ("残补", "canji-shenghuo"), ("发大水", "shouzai")],
+    [
+        ("五保户", "tekun"),
+        ("两项补贴", "canji-shenghuo"),
+        ("护理费", "canji-huli"),
+        ("危房", "zhufang"),
+        ("大病救助", "yiliao"),
+        ("低保户", "dibao"),
+        ("残补", "canji-shenghuo"),
+        ("发大水", "shouzai"),
+    ],
 )
 def test_synonyms_name_the_item(phrase, code):
     qa = policy_qa()
@@ -75,8 +83,13 @@ def test_clause_breaks_are_kept_and_decimals_survive():
 
 @pytest.mark.parametrize(
     ("phrase", "code"),
-    [("低报", "dibao"), ("公养老人", "tekun"), ("高令津贴", "gaoling"), ("慈扇救助", "cishan"),
-     ("微房改造", "zhufang")],
+    [
+        ("低报", "dibao"),
+        ("公养老人", "tekun"),
+        ("高令津贴", "gaoling"),
+        ("慈扇救助", "cishan"),
+        ("微房改造", "zhufang"),
+    ],
 )
 def test_same_sound_misspellings_name_the_item(phrase, code):
     qa = policy_qa()
@@ -91,8 +104,12 @@ def test_same_sound_matching_does_not_invent_items():
 
 @pytest.mark.parametrize(
     ("question", "code"),
-    [("低保边缘家庭能享受教育救助吗", "jiaoyu"), ("家里是低保，孩子考上本科有什么救助", "jiaoyu"),
-     ("特困人员护理费标准", "tekun"), ("低保家庭的孩子上大专有什么补助", "jiaoyu")],
+    [
+        ("低保边缘家庭能享受教育救助吗", "jiaoyu"),
+        ("家里是低保，孩子考上本科有什么救助", "jiaoyu"),
+        ("特困人员护理费标准", "tekun"),
+        ("低保家庭的孩子上大专有什么补助", "jiaoyu"),
+    ],
 )
 def test_who_is_asking_is_not_the_topic(question, code):
     qa = policy_qa()
@@ -134,12 +151,32 @@ def test_a_generic_hint_is_not_the_topic_of_a_general_question():
 
 @pytest.mark.parametrize(
     "question",
-    ["明天下暴雨吗", "医院几点上班", "路上塌方了怎么走", "孩子的户口本丢了怎么补", "宅基地批下来了能盖几层",
-     "新盖的房子办房产证要交多少钱", "医保卡里的钱能取出来吗", "养老保险一年交几百块", "股票有哪些政策",
-     "复合肥多少钱一袋", "工资多久到帐", "合同流成怎么走", "结婚证去哪里办 村委会能办不", "考驾照要准备什么资料",
-     "这个月电费会不会扣掉", "明天下雨 村里统一收玉米吗", "快递多久能到", "开无犯罪证明要带啥",
-     "补办户口本要带什么", "办身份证要带什么材料", "办出生证明需要什么材料", "开死亡证明要带什么",
-     "怎样才能办下来营业执照", "高速公路怎么才能免费"],
+    [
+        "明天下暴雨吗",
+        "医院几点上班",
+        "路上塌方了怎么走",
+        "孩子的户口本丢了怎么补",
+        "宅基地批下来了能盖几层",
+        "新盖的房子办房产证要交多少钱",
+        "医保卡里的钱能取出来吗",
+        "养老保险一年交几百块",
+        "股票有哪些政策",
+        "复合肥多少钱一袋",
+        "工资多久到帐",
+        "合同流成怎么走",
+        "结婚证去哪里办 村委会能办不",
+        "考驾照要准备什么资料",
+        "这个月电费会不会扣掉",
+        "明天下雨 村里统一收玉米吗",
+        "快递多久能到",
+        "开无犯罪证明要带啥",
+        "补办户口本要带什么",
+        "办身份证要带什么材料",
+        "办出生证明需要什么材料",
+        "开死亡证明要带什么",
+        "怎样才能办下来营业执照",
+        "高速公路怎么才能免费",
+    ],
 )
 def test_everyday_questions_near_the_domain_stay_not_found(question):
     assert policy_qa().ask(question).intent == "out_of_scope"
@@ -151,9 +188,13 @@ def test_everyday_questions_near_the_domain_stay_not_found(question):
 
 @pytest.mark.parametrize(
     ("question", "code"),
-    [("高龄津贴一个月给几个钱", "gaoling"), ("残疾人生活补贴一年有好多", "canji-shenghuo"),
-     ("低保每人每月能拿好多", "dibao"), ("特困供养金一季度发几百", "tekun"),
-     ("住院自己掏了两万，还能帮点不", "linshi-zhichu")],
+    [
+        ("高龄津贴一个月给几个钱", "gaoling"),
+        ("残疾人生活补贴一年有好多", "canji-shenghuo"),
+        ("低保每人每月能拿好多", "dibao"),
+        ("特困供养金一季度发几百", "tekun"),
+        ("住院自己掏了两万，还能帮点不", "linshi-zhichu"),
+    ],
 )
 def test_a_sum_per_period_or_a_sum_spent_asks_the_amount(question, code):
     answer = policy_qa().ask(question)
@@ -170,8 +211,12 @@ def test_how_it_is_done_and_who_does_the_running_is_the_process(question):
 
 @pytest.mark.parametrize(
     ("question", "intent"),
-    [("低保申请书交到哪里", "place"), ("危房改造的材料送到哪个地方", "place"), ("教育救助的资料交给谁", "place"),
-     ("申请低保要带哪些材料", "materials")],
+    [
+        ("低保申请书交到哪里", "place"),
+        ("危房改造的材料送到哪个地方", "place"),
+        ("教育救助的资料交给谁", "place"),
+        ("申请低保要带哪些材料", "materials"),
+    ],
 )
 def test_where_papers_are_handed_in_is_a_place_question(question, intent):
     assert policy_qa().ask(question).intent == intent
@@ -179,8 +224,11 @@ def test_where_papers_are_handed_in_is_a_place_question(question, intent):
 
 @pytest.mark.parametrize(
     ("question", "code"),
-    [("我的高龄津贴申请啥状态了", "gaoling"), ("交上去的低保申请在哪能查到", "dibao"),
-     ("医疗救助申请怎么查", "yiliao")],
+    [
+        ("我的高龄津贴申请啥状态了", "gaoling"),
+        ("交上去的低保申请在哪能查到", "dibao"),
+        ("医疗救助申请怎么查", "yiliao"),
+    ],
 )
 def test_looking_up_ones_application_is_status(question, code):
     answer = policy_qa().ask(question)
@@ -196,8 +244,11 @@ def test_a_general_question_about_aid_gets_the_overview_of_everything(question):
 
 @pytest.mark.parametrize(
     ("question", "code"),
-    [("我们收入比低保标准高一点能不能认定为低保边缘户", "dibao-bianyuan"),
-     ("收入超过低保线了还能当低保边缘户吗", "dibao-bianyuan"), ("低保边缘户能吃低保吗", "dibao")],
+    [
+        ("我们收入比低保标准高一点能不能认定为低保边缘户", "dibao-bianyuan"),
+        ("收入超过低保线了还能当低保边缘户吗", "dibao-bianyuan"),
+        ("低保边缘户能吃低保吗", "dibao"),
+    ],
 )
 def test_a_line_compared_with_is_not_the_topic_and_what_is_applied_for_is(question, code):
     answer = policy_qa().ask(question)
@@ -211,8 +262,11 @@ def test_another_departments_word_does_not_hide_a_named_aid():
 
 @pytest.mark.parametrize(
     ("question", "intent", "code"),
-    [("五保老人可以住敬老院吗", "overview", "tekun"), ("公益岗一天干几个小时", "overview", "jiuye"),
-     ("我一个人住在家里没人管能申请特困吗", "conditions", "tekun")],
+    [
+        ("五保老人可以住敬老院吗", "overview", "tekun"),
+        ("公益岗一天干几个小时", "overview", "jiuye"),
+        ("我一个人住在家里没人管能申请特困吗", "conditions", "tekun"),
+    ],
 )
 def test_how_the_help_is_given_is_an_overview_question(question, intent, code):
     answer = policy_qa().ask(question)
@@ -221,9 +275,11 @@ def test_how_the_help_is_given_is_an_overview_question(question, intent, code):
 
 @pytest.mark.parametrize(
     ("question", "intent", "code"),
-    [("我爸去年中风了 家里两个孩子在读初中 这样能申请低保不", "conditions", "dibao"),
-     ("嗯 就是 我妈八十六了 腿脚也不好 我这个情况能办残疾人生活补贴吗", "conditions", "canji-shenghuo"),
-     ("那个 孩子在上高中 屋里房子也漏雨 想问下临时救助咋申请", "process", "linshi-jinan")],
+    [
+        ("我爸去年中风了 家里两个孩子在读初中 这样能申请低保不", "conditions", "dibao"),
+        ("嗯 就是 我妈八十六了 腿脚也不好 我这个情况能办残疾人生活补贴吗", "conditions", "canji-shenghuo"),
+        ("那个 孩子在上高中 屋里房子也漏雨 想问下临时救助咋申请", "process", "linshi-jinan"),
+    ],
 )
 def test_an_aid_named_in_a_clause_that_asks_nothing_is_only_the_story(question, intent, code):
     answer = policy_qa().ask(question)
@@ -232,8 +288,11 @@ def test_an_aid_named_in_a_clause_that_asks_nothing_is_only_the_story(question, 
 
 @pytest.mark.parametrize(
     ("question", "code"),
-    [("我们没领残补 护理补贴能领吗", "canji-huli"), ("家里没有吃低保能申请医疗救助不", "yiliao"),
-     ("没评上低保 临时救助能不能申请", "linshi-jinan")],
+    [
+        ("我们没领残补 护理补贴能领吗", "canji-huli"),
+        ("家里没有吃低保能申请医疗救助不", "yiliao"),
+        ("没评上低保 临时救助能不能申请", "linshi-jinan"),
+    ],
 )
 def test_an_aid_the_family_does_not_have_is_not_the_topic(question, code):
     answer = policy_qa().ask(question)
@@ -242,8 +301,12 @@ def test_an_aid_the_family_does_not_have_is_not_the_topic(question, code):
 
 @pytest.mark.parametrize(
     ("question", "intent"),
-    [("我家收入比低保高一点 能评上低收入户吗", "conditions"), ("我家这样算低保边缘户不", "conditions"),
-     ("低收入户指的是什么 和特困有啥不一样", "overview"), ("边缘户究竟是啥意思", "overview")],
+    [
+        ("我家收入比低保高一点 能评上低收入户吗", "conditions"),
+        ("我家这样算低保边缘户不", "conditions"),
+        ("低收入户指的是什么 和特困有啥不一样", "overview"),
+        ("边缘户究竟是啥意思", "overview"),
+    ],
 )
 def test_a_who_is_asking_word_applied_for_or_explained_is_the_topic(question, intent):
     answer = policy_qa().ask(question)
@@ -252,9 +315,14 @@ def test_a_who_is_asking_word_applied_for_or_explained_is_the_topic(question, in
 
 @pytest.mark.parametrize(
     ("question", "intent", "code"),
-    [("特困供养要交哪些才料", "materials", "tekun"), ("低保被取消了 我想申请复和", "review", "dibao"),
-     ("临时救助的申请流成是什么", "process", "linshi-jinan"), ("高龄津贴啥时候到帐", "time_limit", "gaoling"),
-     ("残补申请要什么条见", "conditions", "canji-shenghuo"), ("护理补贴被停了 能申述不", "review", "canji-huli")],
+    [
+        ("特困供养要交哪些才料", "materials", "tekun"),
+        ("低保被取消了 我想申请复和", "review", "dibao"),
+        ("临时救助的申请流成是什么", "process", "linshi-jinan"),
+        ("高龄津贴啥时候到帐", "time_limit", "gaoling"),
+        ("残补申请要什么条见", "conditions", "canji-shenghuo"),
+        ("护理补贴被停了 能申述不", "review", "canji-huli"),
+    ],
 )
 def test_same_sound_misspellings_of_intent_words(question, intent, code):
     answer = policy_qa().ask(question)
@@ -269,8 +337,11 @@ def test_same_sound_intent_words_are_not_read_inside_an_aids_name():
 
 @pytest.mark.parametrize(
     ("question", "code"),
-    [("我家吃着低保 再申请临时救助会不会把低保停了", "dibao"),
-     ("已经领了高龄津贴 还可以再领残疾人生活补贴吗", "gaoling"), ("领了护理补贴影响吃低保吗", "canji-huli")],
+    [
+        ("我家吃着低保 再申请临时救助会不会把低保停了", "dibao"),
+        ("已经领了高龄津贴 还可以再领残疾人生活补贴吗", "gaoling"),
+        ("领了护理补贴影响吃低保吗", "canji-huli"),
+    ],
 )
 def test_applying_again_or_losing_one_aid_for_another_is_a_combination(question, code):
     answer = policy_qa().ask(question)
@@ -279,8 +350,11 @@ def test_applying_again_or_losing_one_aid_for_another_is_a_combination(question,
 
 @pytest.mark.parametrize(
     ("question", "code"),
-    [("残补交上去 几天能批下来", "canji-shenghuo"), ("特困申请递上去了 多长时间到账", "tekun"),
-     ("医疗救助申请了 什么时候钱能到手", "yiliao")],
+    [
+        ("残补交上去 几天能批下来", "canji-shenghuo"),
+        ("特困申请递上去了 多长时间到账", "tekun"),
+        ("医疗救助申请了 什么时候钱能到手", "yiliao"),
+    ],
 )
 def test_how_long_until_it_arrives_is_a_time_question_after_handing_in(question, code):
     answer = policy_qa().ask(question)
@@ -289,8 +363,11 @@ def test_how_long_until_it_arrives_is_a_time_question_after_handing_in(question,
 
 @pytest.mark.parametrize(
     ("question", "code"),
-    [("高龄津贴在哪里办 社区能办不", "gaoling"), ("教育救助在学校能申请吗", "jiaoyu"),
-     ("受灾救助村里可以报吗", "shouzai")],
+    [
+        ("高龄津贴在哪里办 社区能办不", "gaoling"),
+        ("教育救助在学校能申请吗", "jiaoyu"),
+        ("受灾救助村里可以报吗", "shouzai"),
+    ],
 )
 def test_whether_it_can_be_done_at_a_place_is_a_place_question(question, code):
     answer = policy_qa().ask(question)
@@ -308,8 +385,11 @@ def test_who_does_the_reporting_is_the_process(question, code):
 
 @pytest.mark.parametrize(
     ("question", "intent", "words"),
-    [("申请救助都要带哪些证件", "materials", "身份证"), ("救助一般在哪儿申请", "place", "窗口"),
-     ("困难家庭申请救助的步骤是啥", "process", "流程")],
+    [
+        ("申请救助都要带哪些证件", "materials", "身份证"),
+        ("救助一般在哪儿申请", "place", "窗口"),
+        ("困难家庭申请救助的步骤是啥", "process", "流程"),
+    ],
 )
 def test_what_to_bring_where_and_how_for_aid_in_general_is_the_same_for_all(question, intent, words):
     answer = policy_qa().ask(question)
@@ -322,9 +402,11 @@ def test_what_to_bring_where_and_how_for_aid_in_general_is_the_same_for_all(ques
 
 @pytest.mark.parametrize(
     ("question", "code"),
-    [("我打零工一个月收入一千 算不算低收入户", "dibao-bianyuan"),
-     ("我三级残疾 打工收入一个月八百 这算不算能领残补", "canji-shenghuo"),
-     ("收入一个月六百 孩子读初中 算不算能享受教育救助", "jiaoyu")],
+    [
+        ("我打零工一个月收入一千 算不算低收入户", "dibao-bianyuan"),
+        ("我三级残疾 打工收入一个月八百 这算不算能领残补", "canji-shenghuo"),
+        ("收入一个月六百 孩子读初中 算不算能享受教育救助", "jiaoyu"),
+    ],
 )
 def test_a_faq_entry_answers_only_about_the_item_asked_about(question, code):
     """收入 hints at 低保, whose FAQ entry on counting income is close to these; the aid named is the topic."""
@@ -343,9 +425,13 @@ def test_a_question_of_cue_words_only_gets_the_answer_for_all_aid(question):
 
 @pytest.mark.parametrize(
     ("question", "intent", "code"),
-    [("低保复核咋弄", "process", "dibao"), ("特困每年复核 这个复核要怎么搞", "process", "tekun"),
-     ("残补停发了 能复核吗", "review", "canji-shenghuo"), ("评不上低保 能不能要求复合", "review", "dibao"),
-     ("特困申请被拒了 我想申请复核", "review", "tekun")],
+    [
+        ("低保复核咋弄", "process", "dibao"),
+        ("特困每年复核 这个复核要怎么搞", "process", "tekun"),
+        ("残补停发了 能复核吗", "review", "canji-shenghuo"),
+        ("评不上低保 能不能要求复合", "review", "dibao"),
+        ("特困申请被拒了 我想申请复核", "review", "tekun"),
+    ],
 )
 def test_a_recheck_is_an_appeal_only_after_a_refusal_or_a_stop(question, intent, code):
     answer = policy_qa().ask(question)
@@ -354,8 +440,11 @@ def test_a_recheck_is_an_appeal_only_after_a_refusal_or_a_stop(question, intent,
 
 @pytest.mark.parametrize(
     ("question", "intent", "code"),
-    [("怎么才能申请到慈善救助", "process", "cishan"), ("怎样才可以办医疗救助", "process", "yiliao"),
-     ("什么样的人才能吃低保", "conditions", "dibao")],
+    [
+        ("怎么才能申请到慈善救助", "process", "cishan"),
+        ("怎样才可以办医疗救助", "process", "yiliao"),
+        ("什么样的人才能吃低保", "conditions", "dibao"),
+    ],
 )
 def test_how_to_get_it_is_the_process_and_who_gets_it_the_conditions(question, intent, code):
     answer = policy_qa().ask(question)
@@ -363,7 +452,7 @@ def test_how_to_get_it_is_the_process_and_who_gets_it_the_conditions(question, i
 
 
 def test_two_readings_about_as_likely_are_both_offered():
-    """"如何才能领到" is how (the procedure) to the keyword rules and who (the conditions) to the learned
+    """ "如何才能领到" is how (the procedure) to the keyword rules and who (the conditions) to the learned
     model: the reply starts both, cites the page once and stays a chat bubble."""
     answer = policy_qa().ask("如何才能领到高龄津贴")
     assert answer.answer.startswith("您是想问哪一个？\n（一）") and "\n（二）" in answer.answer
@@ -374,8 +463,11 @@ def test_two_readings_about_as_likely_are_both_offered():
 
 @pytest.mark.parametrize(
     "question",
-    ["医疗救助报完了还剩两万 还能补多少", "医保报完了 医疗救助也报完了 还差两万 能补多少",
-     "住院的钱医疗救助领完了 自己还垫了三万 能再给点不"],
+    [
+        "医疗救助报完了还剩两万 还能补多少",
+        "医保报完了 医疗救助也报完了 还差两万 能补多少",
+        "住院的钱医疗救助领完了 自己还垫了三万 能再给点不",
+    ],
 )
 def test_an_aid_already_paid_out_is_the_story_and_the_sum_left_the_question(question):
     answer = policy_qa().ask(question)
@@ -384,10 +476,13 @@ def test_an_aid_already_paid_out_is_the_story_and_the_sum_left_the_question(ques
 
 @pytest.mark.parametrize(
     ("question", "intent", "code"),
-    [("瘫痪的老人能吃低保吗", "conditions", "dibao"), ("生活不能自理的特困老人 照料费怎么算", "conditions", "tekun"),
-     ("我妈不能自理 五保户的照料费有多少", "standard", "tekun"),
-     ("低保户家里老人瘫痪了有什么补贴", "conditions", "canji-huli"),
-     ("我爸长期卧床 能领啥补贴", "conditions", "canji-huli")],
+    [
+        ("瘫痪的老人能吃低保吗", "conditions", "dibao"),
+        ("生活不能自理的特困老人 照料费怎么算", "conditions", "tekun"),
+        ("我妈不能自理 五保户的照料费有多少", "standard", "tekun"),
+        ("低保户家里老人瘫痪了有什么补贴", "conditions", "canji-huli"),
+        ("我爸长期卧床 能领啥补贴", "conditions", "canji-huli"),
+    ],
 )
 def test_what_a_person_is_like_gives_way_to_an_aid_named(question, intent, code):
     answer = policy_qa().ask(question)
@@ -396,9 +491,11 @@ def test_what_a_person_is_like_gives_way_to_an_aid_named(question, intent, code)
 
 @pytest.mark.parametrize(
     ("question", "intent", "code"),
-    [("吃着低保 还能不能领残疾人生活补贴", "combination", "dibao"),
-     ("领着特困供养金 还可不可以申请临时救助", "combination", "tekun"),
-     ("去年遭了火灾 今年还能不能申请临时救助", "conditions", "linshi-jinan")],
+    [
+        ("吃着低保 还能不能领残疾人生活补贴", "combination", "dibao"),
+        ("领着特困供养金 还可不可以申请临时救助", "combination", "tekun"),
+        ("去年遭了火灾 今年还能不能申请临时救助", "conditions", "linshi-jinan"),
+    ],
 )
 def test_still_allowed_on_top_of_another_aid_is_a_combination(question, intent, code):
     answer = policy_qa().ask(question)
@@ -440,8 +537,9 @@ def test_any_question_naming_two_aids_answers_it_for_both():
     assert answer.links == ["/policy/dibao", "/policy/jiaoyu"]
 
 
-@pytest.mark.parametrize(("question", "code"),
-                         [("低保边缘家庭能享受啥", "dibao-bianyuan"), ("我家是低保户 能享受哪些政策", "dibao")])
+@pytest.mark.parametrize(
+    ("question", "code"), [("低保边缘家庭能享受啥", "dibao-bianyuan"), ("我家是低保户 能享受哪些政策", "dibao")]
+)
 def test_what_goes_with_the_aid_one_has_lists_what_stacks(question, code):
     answer = policy_qa().ask(question)
     assert (answer.intent, answer.item_code) == ("overview", code)

@@ -7,12 +7,12 @@ from datetime import date
 
 from click.testing import CliRunner
 
-from yimen.cli import main
-from yimen.demo import regions, synthetic_household
 from yimen.domain.eligibility import LIKELY, facts_of, is_likely, judge, profile_from_household
 from yimen.domain.model import AidRecord, Household, Member, RegionLevel, Relation, WorkCapacity
 from yimen.domain.policy import catalogue
-from yimen.services.screening import CONFLICT, MISSED, REPEAT, screen_household
+from yimen.entrypoints.cli.main import main
+from yimen.services.checking.screening import CONFLICT, MISSED, REPEAT, screen_household
+from yimen.services.demo.county import regions, synthetic_household
 
 TODAY = date(2026, 11, 25)
 
@@ -22,15 +22,25 @@ def record(code: str, name: str, period: str, ref: str) -> AidRecord:
 
 
 def elder_household() -> Household:
-    head = Member("测试丙", "990101194001011234", Relation.HEAD, date(1940, 1, 1), "女",
-                  disability_type="肢体", disability_grade=1, work_capacity=WorkCapacity.NONE)
+    head = Member(
+        "测试丙",
+        "990101194001011234",
+        Relation.HEAD,
+        date(1940, 1, 1),
+        "女",
+        disability_type="肢体",
+        disability_grade=1,
+        work_capacity=WorkCapacity.NONE,
+    )
     return Household("990101001001", "示范村2组", [head], housing="自有住房", assets_fen=0, vehicles=0, id="h1")
 
 
 def test_finds_missed_aid_duplicates_and_double_payments():
-    records = [record("tekun", "特困人员救助供养", "2026-10", "a"),
-               record("残疾人生活补贴", "困难残疾人生活补贴", "2026-10", "b"),
-               record("tekun", "特困人员救助供养", "2026-10", "c")]  # paid twice for October
+    records = [
+        record("tekun", "特困人员救助供养", "2026-10", "a"),
+        record("残疾人生活补贴", "困难残疾人生活补贴", "2026-10", "b"),
+        record("tekun", "特困人员救助供养", "2026-10", "c"),
+    ]  # paid twice for October
     findings = screen_household(elder_household(), records, TODAY)
     kinds = {(f.kind, f.item_code) for f in findings}
     assert (MISSED, "gaoling") in kinds  # 86 years old and not receiving 高龄津贴
@@ -43,8 +53,9 @@ def test_finds_missed_aid_duplicates_and_double_payments():
 
 
 def test_old_aid_does_not_count_as_current():
-    old = AidRecord("h1", "dibao", "最低生活保障", "县民政局", "按月发放", 50000, date(2024, 1, 10), "import", "x",
-                    "2024-01")
+    old = AidRecord(
+        "h1", "dibao", "最低生活保障", "县民政局", "按月发放", 50000, date(2024, 1, 10), "import", "x", "2024-01"
+    )
     findings = screen_household(elder_household(), [old], TODAY)
     assert (MISSED, "dibao") in {(f.kind, f.item_code) for f in findings}
 
@@ -52,8 +63,9 @@ def test_old_aid_does_not_count_as_current():
 def test_screen_command_writes_a_csv(seeded, config, tmp_path):
     out = tmp_path / "screen.csv"
     township = "990101001"
-    result = CliRunner().invoke(main, ["screen", "--township", township, "--out", str(out),
-                                       "--data-dir", str(config["DATA_DIR"])])
+    result = CliRunner().invoke(
+        main, ["screen", "--township", township, "--out", str(out), "--data-dir", str(config["DATA_DIR"])]
+    )
     assert result.exit_code == 0, result.output
     assert "筛查完成" in result.output
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))

@@ -2,7 +2,7 @@
 
 import re
 
-from yimen.web.api_policy import ASK_PER_MINUTE
+from yimen.entrypoints.web.api_policy import ASK_PER_MINUTE
 
 
 def test_items_list_and_detail(client):
@@ -19,8 +19,12 @@ def test_items_list_and_detail(client):
 
 
 def test_hints_endpoint_is_public_and_explains(client):
-    body = {"members": [{"age": 82, "income_fen": {}, "work_capacity": "无劳动能力"}], "assets_fen": 0,
-            "has_supporter": False, "current_aid": ["dibao"]}
+    body = {
+        "members": [{"age": 82, "income_fen": {}, "work_capacity": "无劳动能力"}],
+        "assets_fen": 0,
+        "has_supporter": False,
+        "current_aid": ["dibao"],
+    }
     data = client.post("/api/v1/eligibility/hints", json=body).get_json()
     by_code = {i["item_code"]: i for i in data["items"]}
     assert by_code["gaoling"]["status"] == "likely"
@@ -43,8 +47,9 @@ def test_ask_answers_short_and_links_the_item(client):
 
 
 def test_ask_is_rate_limited(client):
-    codes = [client.post("/api/v1/policy/ask", json={"question": "低保条件"}).status_code
-             for _ in range(ASK_PER_MINUTE + 1)]
+    codes = [
+        client.post("/api/v1/policy/ask", json={"question": "低保条件"}).status_code for _ in range(ASK_PER_MINUTE + 1)
+    ]
     assert codes[:ASK_PER_MINUTE] == [200] * ASK_PER_MINUTE
     assert codes[-1] == 429
 

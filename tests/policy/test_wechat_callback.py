@@ -20,8 +20,10 @@ def signed(token: str = TOKEN, nonce: str = "n0nce") -> dict:
 
 def text_xml(content: str, msg_type: str = "text", event: str = "") -> str:
     extra = f"<Content><![CDATA[{content}]]></Content>" if msg_type == "text" else f"<Event>{event}</Event>"
-    return (f"<xml><ToUserName>gh_yimen</ToUserName><FromUserName>o_user</FromUserName>"
-            f"<CreateTime>1700000000</CreateTime><MsgType>{msg_type}</MsgType>{extra}<MsgId>1</MsgId></xml>")
+    return (
+        f"<xml><ToUserName>gh_yimen</ToUserName><FromUserName>o_user</FromUserName>"
+        f"<CreateTime>1700000000</CreateTime><MsgType>{msg_type}</MsgType>{extra}<MsgId>1</MsgId></xml>"
+    )
 
 
 def reply_content(response) -> str:
@@ -56,14 +58,17 @@ def test_status_words_lead_to_the_status_page(client, config):
 
 
 def test_subscribe_gets_the_welcome_menu(client):
-    content = reply_content(client.post("/wechat/callback", query_string=signed(),
-                                        data=text_xml("", "event", "subscribe")))
+    content = reply_content(
+        client.post("/wechat/callback", query_string=signed(), data=text_xml("", "event", "subscribe"))
+    )
     assert "欢迎关注" in content and "进度" in content and "/selfcheck" in content
 
 
 def test_voice_with_transcript_is_answered_and_images_get_a_hint(client):
-    voice = text_xml("", "voice").replace("<Event></Event>", "<MediaId>m1</MediaId><Format>amr</Format>"
-                                          "<Recognition><![CDATA[高龄津贴一个月多少]]></Recognition>")
+    voice = text_xml("", "voice").replace(
+        "<Event></Event>",
+        "<MediaId>m1</MediaId><Format>amr</Format><Recognition><![CDATA[高龄津贴一个月多少]]></Recognition>",
+    )
     assert "高龄津贴" in reply_content(client.post("/wechat/callback", query_string=signed(), data=voice))
     image = text_xml("", "image").replace("<Event></Event>", "<PicUrl>http://x/y.jpg</PicUrl><MediaId>m2</MediaId>")
     assert "文字问题" in reply_content(client.post("/wechat/callback", query_string=signed(), data=image))
@@ -84,18 +89,23 @@ def test_safe_mode_decrypts_the_question_and_encrypts_the_answer(client, aes):
     params = signed()
     encrypted = aes.encrypt_message(text_xml("五保户一个月给多少钱"), params["nonce"], params["timestamp"])
     envelope = xmltodict.parse(encrypted)["xml"]
-    response = client.post("/wechat/callback", data=encrypted,
-                           query_string={**params, "encrypt_type": "aes", "msg_signature": envelope["MsgSignature"]})
+    response = client.post(
+        "/wechat/callback",
+        data=encrypted,
+        query_string={**params, "encrypt_type": "aes", "msg_signature": envelope["MsgSignature"]},
+    )
     assert response.status_code == 200
     reply_env = xmltodict.parse(response.get_data(as_text=True))["xml"]
-    plain = aes.decrypt_message(response.get_data(), reply_env["MsgSignature"], reply_env["TimeStamp"],
-                                reply_env["Nonce"])
+    plain = aes.decrypt_message(
+        response.get_data(), reply_env["MsgSignature"], reply_env["TimeStamp"], reply_env["Nonce"]
+    )
     assert "特困人员救助供养" in xmltodict.parse(plain)["xml"]["Content"]
 
 
 def test_safe_mode_with_a_forged_message_signature_is_403(client, aes):
     params = signed()
     encrypted = aes.encrypt_message(text_xml("低保"), params["nonce"], params["timestamp"])
-    response = client.post("/wechat/callback", data=encrypted,
-                           query_string={**params, "encrypt_type": "aes", "msg_signature": "0" * 40})
+    response = client.post(
+        "/wechat/callback", data=encrypted, query_string={**params, "encrypt_type": "aes", "msg_signature": "0" * 40}
+    )
     assert response.status_code == 403

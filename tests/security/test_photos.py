@@ -11,9 +11,11 @@ from tests.workflow.helpers import application_body, submit
 
 GPS_EXIF = Image.Exif()
 GPS_EXIF[0x8825] = {1: "N", 2: (39.0, 54.0, 27.0), 3: "E", 4: (116.0, 23.0, 17.0)}  # GPSInfo
-XMP = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-       b'<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="39,54.45N" '
-       b'exif:GPSLongitude="116,23.28E"/></rdf:RDF></x:xmpmeta>')
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="39,54.45N" '
+    b'exif:GPSLongitude="116,23.28E"/></rdf:RDF></x:xmpmeta>'
+)
 BROKEN_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xdb" + b"\x00" * 40
 
 
@@ -43,16 +45,20 @@ def test_a_malformed_jpeg_inside_an_application_is_a_clear_400(client, citizen_h
 
 
 def test_ocr_upload_refuses_huge_and_broken_photos(client, citizen_headers):
-    huge = client.post("/api/v1/ocr/idcard", headers=citizen_headers,
-                       data={"image": (io.BytesIO(png_header_only(30000, 30000)), "a.png")})
+    huge = client.post(
+        "/api/v1/ocr/idcard",
+        headers=citizen_headers,
+        data={"image": (io.BytesIO(png_header_only(30000, 30000)), "a.png")},
+    )
     assert huge.status_code == 413 and huge.get_json()["error"]["code"] == "IMAGE_TOO_MANY_PIXELS"
-    broken = client.post("/api/v1/ocr/idcard", headers=citizen_headers,
-                         data={"image": (io.BytesIO(BROKEN_JPEG), "a.jpg")})
+    broken = client.post(
+        "/api/v1/ocr/idcard", headers=citizen_headers, data={"image": (io.BytesIO(BROKEN_JPEG), "a.jpg")}
+    )
     assert broken.status_code == 400 and broken.get_json()["error"]["code"] == "IMAGE_CORRUPT"
 
 
 def test_a_50_megapixel_png_is_decoded_small():
-    from yimen.services.photos import STORED_EDGE, load_upload
+    from yimen.services.ocr.photos import STORED_EDGE, load_upload
 
     image = load_upload(blank_png(7000, 7000)).image
     assert max(image.size) == STORED_EDGE
@@ -87,7 +93,7 @@ def test_a_burst_is_worked_on_max_decodes_at_a_time(monkeypatch):
     import threading
     import time
 
-    from yimen.services import photos
+    from yimen.services.ocr import photos
 
     inside, most, lock, decode = 0, 0, threading.Lock(), photos._shrunk_upright
 

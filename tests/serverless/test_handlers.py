@@ -8,13 +8,12 @@ import sys
 from datetime import timedelta
 
 from tests.aws_support import ROOT, client
+from tests.contract.test_records import household
+from tests.contract.test_workflow_records import application
+from tests.serverless.conftest import SCHEDULE_EVENT, http_event, sqs_event
 from yimen.domain.model import AuditEvent
 from yimen.domain.workflow import Stage
-from yimen.web.wechat_imitation import _openid
-
-from ..contract.test_records import household
-from ..contract.test_workflow_records import application
-from .conftest import SCHEDULE_EVENT, http_event, sqs_event
+from yimen.entrypoints.web.wechat_imitation import _openid
 
 
 def test_api_serves_a_citizen_from_dynamodb(lambda_env):
@@ -29,8 +28,7 @@ def test_api_serves_a_citizen_from_dynamodb(lambda_env):
     login = api.handler(http_event("POST", "/api/v1/auth/wechat-login", {"code": "lambda-citizen"}), None)
     assert login["statusCode"] == 200, login["body"]
     token = json.loads(login["body"])["token"]
-    mine = api.handler(http_event("GET", "/api/v1/me/households", headers={"authorization": f"Bearer {token}"}),
-                       None)
+    mine = api.handler(http_event("GET", "/api/v1/me/households", headers={"authorization": f"Bearer {token}"}), None)
     assert mine["statusCode"] == 200
     items = json.loads(mine["body"])["items"]
     assert [h["address"] for h in items] == ["示范村1组"]
@@ -50,8 +48,9 @@ def test_api_cold_start_leaves_the_ocr_model_out(lambda_env):
         "print(json.dumps({'status': r['statusCode'], 'import': sorted(after_import),\n"
         "                  'served': sorted(sys.modules)}))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["status"] == 200
     for heavy in ("onnxruntime", "rapidocr", "cv2"):
@@ -79,15 +78,26 @@ def _queued(stack, kind: str) -> list[str]:
 def test_notifier_reports_only_the_failed_message_and_ignores_a_redelivery(lambda_env, stack):
     from functions import notifier
     from functions.runtime import services
-    from yimen.services.notices import notify
+    from yimen.services.notices.outbox import notify
 
     with services().uow() as uow:
-        notify(uow, "overdue", role="督办", area_code="990101001", dedupe_key="overdue:a1",
-               data={"item_name": "最低生活保障", "application_no": "a1", "stage": "核对", "days_overdue": 2})
+        notify(
+            uow,
+            "overdue",
+            role="督办",
+            area_code="990101001",
+            dedupe_key="overdue:a1",
+            data={"item_name": "最低生活保障", "application_no": "a1", "stage": "核对", "days_overdue": 2},
+        )
     bodies = _queued(stack, "notice")
     assert len(bodies) == 1
-    broken = json.dumps({"kind": "notice", "payload": {"event": "no-such-event", "role": "督办", "data": {}},
-                         "dedupe_key": "notice:broken"})
+    broken = json.dumps(
+        {
+            "kind": "notice",
+            "payload": {"event": "no-such-event", "role": "督办", "data": {}},
+            "dedupe_key": "notice:broken",
+        }
+    )
     result = notifier.handler(sqs_event([bodies[0], broken]), None)
     assert result == {"batchItemFailures": [{"itemIdentifier": sqs_event([broken])["Records"][0]["messageId"]}]}
     again = notifier.handler(sqs_event([bodies[0]], receive_count=2), None)
@@ -119,17 +129,29 @@ def test_deadline_scanner_warns_and_relays_the_outbox(lambda_env, stack):
 def test_audit_anchor_signs_every_chain_head_with_the_kms_key(lambda_env, stack):
     from functions import audit_anchor
     from functions.runtime import services
-    from yimen.services.audit import AuditService
+    from yimen.services.staff.audit import AuditService
 
     with services().uow() as uow:
-        uow.audit.append(AuditEvent(actor="staff:window1", object_type="application", object_id="a1", action="view",
-                                    at=services().clock.now()))
+        uow.audit.append(
+            AuditEvent(
+                actor="staff:window1",
+                object_type="application",
+                object_id="a1",
+                action="view",
+                at=services().clock.now(),
+            )
+        )
     assert audit_anchor.handler(SCHEDULE_EVENT, None) == {"anchor": 1, "chains": 1}
     anchor = AuditService(services()).verify().anchor
     assert anchor.key_id == stack.anchor_key and AuditService(services()).verify().problems == []
     kms = client("kms", stack.endpoint)
-    assert kms.verify(KeyId=stack.anchor_key, Message=anchor.digest(), MessageType="DIGEST",
-                      Signature=base64.b64decode(anchor.signature), SigningAlgorithm="ECDSA_SHA_256")["SignatureValid"]
+    assert kms.verify(
+        KeyId=stack.anchor_key,
+        Message=anchor.digest(),
+        MessageType="DIGEST",
+        Signature=base64.b64decode(anchor.signature),
+        SigningAlgorithm="ECDSA_SHA_256",
+    )["SignatureValid"]
 
 
 def test_ocr_worker_records_an_unusable_photo_and_retries_a_broken_message(lambda_env):
@@ -148,7 +170,7 @@ def test_ocr_worker_records_an_unusable_photo_and_retries_a_broken_message(lambd
 def test_happiness_schedule_fans_out_and_the_batch_publishes_pdfs_in_chunks(lambda_env, stack, monkeypatch):
     from functions import happiness_batch
     from functions.runtime import services
-    from yimen import demo
+    from yimen.services.demo import county as demo
 
     s = services()
     demo.seed(s, households=6)

@@ -11,8 +11,11 @@ def _record(message: str, *args, exc_info=None) -> logging.LogRecord:
 
 
 def test_a_log_line_is_json_with_personal_data_masked():
-    line = JsonFormatter().format(_record("lookup %s phone %s card %s for 2 households", "99010119500304123X",
-                                          "13800001111", "6217000000000000123"))
+    line = JsonFormatter().format(
+        _record(
+            "lookup %s phone %s card %s for 2 households", "99010119500304123X", "13800001111", "6217000000000000123"
+        )
+    )
     entry = json.loads(line)
     assert entry["level"] == "ERROR" and entry["logger"] == "yimen.http"
     assert entry["message"] == "lookup [已遮蔽] phone [已遮蔽] card [已遮蔽] for 2 households"

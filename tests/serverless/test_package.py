@@ -29,10 +29,22 @@ def of_type(template: dict, kind: str) -> dict:
 
 def test_cfn_lint_passes_for_china_and_global_regions(packaged):
     # W3005 (redundant DependsOn) comes from the framework's own generated resources.
-    done = subprocess.run([str(Path(sys.executable).with_name("cfn-lint")), "--ignore-checks", "W3005",
-                           "--regions", "cn-northwest-1", "cn-north-1", "us-east-1", "--",
-                           str(packaged / "cloudformation-template-update-stack.json")],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("cfn-lint")),
+            "--ignore-checks",
+            "W3005",
+            "--regions",
+            "cn-northwest-1",
+            "cn-north-1",
+            "us-east-1",
+            "--",
+            str(packaged / "cloudformation-template-update-stack.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -57,9 +69,11 @@ def test_every_function_is_packaged_with_its_own_role(template):
 
 def test_least_privilege_roles(template):
     def statements(role: str) -> list[dict]:
-        return [statement.get("Fn::If", [None, statement])[1]
-                for policy in template["Resources"][role]["Properties"]["Policies"]
-                for statement in policy["PolicyDocument"]["Statement"]]
+        return [
+            statement.get("Fn::If", [None, statement])[1]
+            for policy in template["Resources"][role]["Properties"]["Policies"]
+            for statement in policy["PolicyDocument"]["Statement"]
+        ]
 
     def actions(role: str) -> set[str]:
         found = set()
@@ -69,7 +83,7 @@ def test_least_privilege_roles(template):
         return found
 
     # The API takes no work from a queue: it only receives from the notices' dead-letter queue, for staff
-    # to put undelivered notices back (services/dead_notices.py).
+    # to put undelivered notices back (services/notices/dead.py).
     receiving = [s["Resource"] for s in statements("ApiRole") if "sqs:ReceiveMessage" in s["Action"]]
     assert receiving == [{"Fn::GetAtt": ["NoticeDeadLetterQueue", "Arn"]}]
     assert not any(a.startswith("s3:") for a in actions("NotifierRole"))
@@ -116,13 +130,17 @@ def test_http_routes_and_schedules(template):
     routes = {r["Properties"]["RouteKey"] for r in of_type(template, "AWS::ApiGatewayV2::Route").values()}
     assert routes == {"$default", "POST /api/v1/ocr/idcard", "GET /wechat/callback", "POST /wechat/callback"}
     schedules = [r["Properties"]["ScheduleExpression"] for r in of_type(template, "AWS::Events::Rule").values()]
-    assert sorted(schedules) == ["cron(0 18 19 3,6,9,12 ? *)", "rate(15 minutes)", "rate(30 minutes)",
-                                 "rate(5 minutes)"]
+    assert sorted(schedules) == [
+        "cron(0 18 19 3,6,9,12 ? *)",
+        "rate(15 minutes)",
+        "rate(30 minutes)",
+        "rate(5 minutes)",
+    ]
 
 
 def test_the_zip_holds_the_code_and_nothing_else(packaged):
     names = zipfile.ZipFile(packaged / "yimen.zip").namelist()
-    assert "functions/api.py" in names and "backend/yimen/web/app.py" in names
+    assert "functions/api.py" in names and "backend/yimen/entrypoints/web/app.py" in names
     assert any(n.startswith("templates/") for n in names)
     assert any(n.startswith("backend/yimen/catalogue/") for n in names)
     assert not [n for n in names if n.startswith(("tests/", "node_modules/", "miniprogram/", ".venv/"))]
@@ -134,12 +152,16 @@ def test_the_zip_holds_the_code_and_nothing_else(packaged):
 
 def test_operators_hear_of_dead_letters_errors_and_throttles(template):
     alarms = of_type(template, "AWS::CloudWatch::Alarm").values()
-    watched_queues = {a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0] for a in alarms
-                      if a["Properties"]["Namespace"] == "AWS/SQS"}
+    watched_queues = {
+        a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+        for a in alarms
+        if a["Properties"]["Namespace"] == "AWS/SQS"
+    }
     dead_letters = {q for q in of_type(template, "AWS::SQS::Queue") if "DeadLetter" in q}
     assert watched_queues == dead_letters | {"ScheduleFailureQueue"}
-    erroring = {a["Properties"]["Dimensions"][0]["Value"]["Ref"] for a in alarms
-                if a["Properties"]["MetricName"] == "Errors"}
+    erroring = {
+        a["Properties"]["Dimensions"][0]["Value"]["Ref"] for a in alarms if a["Properties"]["MetricName"] == "Errors"
+    }
     assert {"ApiLambdaFunction", "WechatCallbackLambdaFunction", "OcrWorkerLambdaFunction"} <= erroring
     assert any(a["Properties"]["MetricName"] == "Throttles" for a in alarms)
     assert all(a["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms)
@@ -148,8 +170,13 @@ def test_operators_hear_of_dead_letters_errors_and_throttles(template):
 def test_the_api_is_throttled_and_failed_schedules_are_kept(template):
     stage = template["Resources"]["HttpApiStage"]["Properties"]["DefaultRouteSettings"]
     assert stage == {"ThrottlingRateLimit": 200, "ThrottlingBurstLimit": 400}
-    kept = {c["Properties"]["FunctionName"]["Ref"]: c["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
-            for c in of_type(template, "AWS::Lambda::EventInvokeConfig").values()}
+    kept = {
+        c["Properties"]["FunctionName"]["Ref"]: c["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
+        for c in of_type(template, "AWS::Lambda::EventInvokeConfig").values()
+    }
     failures = {"Fn::GetAtt": ["ScheduleFailureQueue", "Arn"]}
-    assert kept == {"DeadlineScannerLambdaFunction": failures, "HappinessScheduleLambdaFunction": failures,
-                    "AuditAnchorLambdaFunction": failures}
+    assert kept == {
+        "DeadlineScannerLambdaFunction": failures,
+        "HappinessScheduleLambdaFunction": failures,
+        "AuditAnchorLambdaFunction": failures,
+    }

@@ -6,7 +6,7 @@ import re
 
 from PIL import Image
 
-from yimen.demo import id_check_digit
+from yimen.services.demo.county import id_check_digit
 
 VILLAGE = "990101001001"  # 示范县 城关镇 东街社区
 PASSWORD = "yimen-demo-2026"
@@ -34,10 +34,21 @@ def application_body(head_name: str = "测试甲", head_id: str | None = None, i
             "housing": "危房",
             "assets_fen": 0,
             "members": [
-                {"name": head_name, "id_number": head_id or id_number("19500101", "12"), "relation": "户主",
-                 "work_capacity": "部分劳动能力", "monthly_income_fen": {"务农": 20000}},
-                {"name": "测试乙", "id_number": id_number("19520202", "34", "4"), "relation": "配偶",
-                 "work_capacity": "无劳动能力", "disability_type": "肢体", "disability_grade": 2},
+                {
+                    "name": head_name,
+                    "id_number": head_id or id_number("19500101", "12"),
+                    "relation": "户主",
+                    "work_capacity": "部分劳动能力",
+                    "monthly_income_fen": {"务农": 20000},
+                },
+                {
+                    "name": "测试乙",
+                    "id_number": id_number("19520202", "34", "4"),
+                    "relation": "配偶",
+                    "work_capacity": "无劳动能力",
+                    "disability_type": "肢体",
+                    "disability_grade": 2,
+                },
             ],
         },
         "materials": {"id_photo": png(), "application_letter": png(), "authorisation": png()},
@@ -71,8 +82,13 @@ def signer_on(page: str) -> str:
 def act(staff, app_id: str, path: str, form: dict, version: str | None = None, typed_name: str | None = None):
     """Post one console form the way the case page does: its version and CSRF token, and a signature."""
     page = case_page(staff, app_id)
-    data = {"csrf": csrf_on(page), "version": version or version_on(page), "typed_name": typed_name or signer_on(page),
-            "pin": PASSWORD, **form}
+    data = {
+        "csrf": csrf_on(page),
+        "version": version or version_on(page),
+        "typed_name": typed_name or signer_on(page),
+        "pin": PASSWORD,
+        **form,
+    }
     return staff.post(f"/staff/cases/{app_id}/{path}", data=data)
 
 

@@ -2,9 +2,8 @@
 
 import pytest
 
+from tests.workflow.helpers import application_body, case_page, id_number, png, submit
 from yimen.domain.masking import mask_id_number, mask_name
-
-from .helpers import application_body, case_page, id_number, png, submit
 
 
 def _login(client, code: str) -> dict:
@@ -13,8 +12,11 @@ def _login(client, code: str) -> dict:
 
 
 def _resident_form(person, village: str) -> dict:
-    return {"village_code": village, "address": "东街社区1组", "members": [
-        {"name": person.name, "id_number": person.id_number}]}
+    return {
+        "village_code": village,
+        "address": "东街社区1组",
+        "members": [{"name": person.name, "id_number": person.id_number}],
+    }
 
 
 def test_submit_is_idempotent(client, citizen_headers, seeded):
@@ -48,8 +50,11 @@ def test_status_lookup_shows_only_the_stage_and_leaks_nothing(client, citizen_he
     submit(client, citizen_headers, application_body(head_name="查询户", head_id=head_id), key="key-lookup")
     found = client.post("/api/v1/status-lookup", json={"id_number": head_id, "name": "查询户"})
     assert found.status_code == 200
-    assert found.get_json() == {"found": True, "message": "查询到以下申请（仅显示办理环节）",
-                                "applications": [{"stage": "受理"}]}
+    assert found.get_json() == {
+        "found": True,
+        "message": "查询到以下申请（仅显示办理环节）",
+        "applications": [{"stage": "受理"}],
+    }
     with seeded.uow() as uow:
         seeded_member = next(h for h in uow.households.iter_in_area("") if h.id.startswith("demo")).members[0]
     misses = [
@@ -79,9 +84,16 @@ def test_assistant_applies_for_a_resident_who_can_see_and_withdraw(app, client, 
         household.owner_openid = resident_openid
         uow.households.update(household)
     head = household.members[0]
-    body = {"items": ["dibao"], "assistant": {"assistant_name": "村协理员 刘芳", "resident_id_number": head.id_number,
-                                             "resident_name": head.name},
-            "household": _resident_form(head, household.village_code), "materials": application_body()["materials"]}
+    body = {
+        "items": ["dibao"],
+        "assistant": {
+            "assistant_name": "村协理员 刘芳",
+            "resident_id_number": head.id_number,
+            "resident_name": head.name,
+        },
+        "household": _resident_form(head, household.village_code),
+        "materials": application_body()["materials"],
+    }
     refused = submit(client, assistant, body, key="assist-001")
     assert refused.status_code == 400 and "代办授权书" in refused.get_json()["error"]["message"]
     body["materials"]["assistant_authorisation"] = body["materials"]["authorisation"]
@@ -91,8 +103,12 @@ def test_assistant_applies_for_a_resident_who_can_see_and_withdraw(app, client, 
 
     seen = client.get("/api/v1/applications", headers=resident).get_json()["items"]
     assert [a["id"] for a in seen] == [app_id]
-    assert seen[0]["assistant"] == {"name": "村协理员 刘芳", "authorisation_signed_on": "2026-11-25", "revoked": False,
-                                    "resident": None}  # the resident is named only in the assistant's own list
+    assert seen[0]["assistant"] == {
+        "name": "村协理员 刘芳",
+        "authorisation_signed_on": "2026-11-25",
+        "revoked": False,
+        "resident": None,
+    }  # the resident is named only in the assistant's own list
     page = case_page(staff_client("window1"), app_id)
     assert "协理员代办：村协理员 刘芳" in page
     assert "待核验身份" in page and "代办授权书" in page  # the resident is on file: the window checks first
@@ -114,24 +130,37 @@ def test_assistant_list_names_each_resident_masked(client, seeded):
     second = next(m for h in households[1:] for m in h.members[1:])  # a resident who is not the head
     materials = {**application_body()["materials"], "assistant_authorisation": png()}
     for n, head in enumerate((first, second, first)):
-        body = {"items": ["dibao"] if n < 2 else ["yiliao"], "materials": materials, "assistant": {
-            "assistant_name": "村协理员 刘芳", "resident_id_number": head.id_number, "resident_name": head.name},
-            "household": _resident_form(head, households[0].village_code)}
+        body = {
+            "items": ["dibao"] if n < 2 else ["yiliao"],
+            "materials": materials,
+            "assistant": {
+                "assistant_name": "村协理员 刘芳",
+                "resident_id_number": head.id_number,
+                "resident_name": head.name,
+            },
+            "household": _resident_form(head, households[0].village_code),
+        }
         assert submit(client, assistant, body, key=f"assist-list-{n}").status_code == 201
-    own = submit(client, assistant, application_body(head_name="刘芳", head_id=id_number("19800101", "77")),
-                 key="assist-own")
+    own = submit(
+        client, assistant, application_body(head_name="刘芳", head_id=id_number("19800101", "77")), key="assist-own"
+    )
     assert own.status_code == 201
 
     response = client.get("/api/v1/applications", headers=assistant)
     items = response.get_json()["items"]
     residents = [a["assistant"] and a["assistant"]["resident"] for a in items]
-    masked = {"name": first.name[0] + "*" * (len(first.name) - 1),
-              "id_number": first.id_number[:4] + "*" * 10 + first.id_number[-4:]}
+    masked = {
+        "name": first.name[0] + "*" * (len(first.name) - 1),
+        "id_number": first.id_number[:4] + "*" * 10 + first.id_number[-4:],
+    }
     assert masked in residents and residents.count(masked) == 2
     assert {"name": mask_name(second.name), "id_number": mask_id_number(second.id_number)} in residents
     assert residents.count(None) == 1  # the assistant's own application names nobody
-    assert all(a["assistant"]["name"] == "村协理员 刘芳" and a["assistant"]["revoked"] is False
-               for a in items if a["assistant"])
+    assert all(
+        a["assistant"]["name"] == "村协理员 刘芳" and a["assistant"]["revoked"] is False
+        for a in items
+        if a["assistant"]
+    )
     text = response.get_data(as_text=True)
     for head in (first, second):
         assert head.id_number not in text and head.id_number[6:14] not in text and head.name not in text
@@ -157,16 +186,20 @@ def test_other_citizens_cannot_see_or_withdraw(client, citizen_headers, seeded):
 
 
 def test_complaint_reaches_discipline_only(client, citizen_headers, staff_client, seeded):
-    response = client.post("/api/v1/complaints", headers=citizen_headers,
-                           json={"content": "村干部要求送礼才给办低保", "contact": "13900002222", "anonymous": True})
+    response = client.post(
+        "/api/v1/complaints",
+        headers=citizen_headers,
+        json={"content": "村干部要求送礼才给办低保", "contact": "13900002222", "anonymous": True},
+    )
     assert response.status_code == 201
     page = staff_client("discipline").get("/staff/cases/complaints").get_data(as_text=True)
     assert "村干部要求送礼才给办低保" in page and "匿名" in page and "13900002222" not in page
     assert staff_client("window1").get("/staff/cases/complaints").status_code == 403
 
 
-@pytest.mark.parametrize(("username", "status"), [("window1", 200), ("approver", 200), ("finance", 403),
-                                                   ("window2", 403)])
+@pytest.mark.parametrize(
+    ("username", "status"), [("window1", 200), ("approver", 200), ("finance", 403), ("window2", 403)]
+)
 def test_id_photo_only_for_case_roles_in_area(client, citizen_headers, staff_client, username, status):
     app_id = submit(client, citizen_headers, application_body()).get_json()["id"]
     response = staff_client(username).get(f"/staff/cases/{app_id}/materials/id_photo")

@@ -3,7 +3,7 @@ clear 409, and exactly one transition (one audit event) is recorded."""
 
 import threading
 
-from .helpers import PASSWORD, application_body, case_page, csrf_on, png, signer_on, submit, version_on
+from tests.workflow.helpers import PASSWORD, application_body, case_page, csrf_on, png, signer_on, submit, version_on
 
 
 def test_simultaneous_decisions_one_wins_one_gets_409(app, client, citizen_headers, staff_client, seeded, config):
@@ -16,8 +16,14 @@ def test_simultaneous_decisions_one_wins_one_gets_409(app, client, citizen_heade
     barrier, results = threading.Barrier(2), [None, None]
 
     def click(n: int) -> None:
-        form = {"csrf": csrf_on(pages[n]), "version": version_on(pages[n]), "phrase": phrases[n],
-                "reason": "材料齐全" if n == 0 else "不符合条件", "typed_name": signer_on(pages[n]), "pin": PASSWORD}
+        form = {
+            "csrf": csrf_on(pages[n]),
+            "version": version_on(pages[n]),
+            "phrase": phrases[n],
+            "reason": "材料齐全" if n == 0 else "不符合条件",
+            "typed_name": signer_on(pages[n]),
+            "pin": PASSWORD,
+        }
         barrier.wait()
         response = clerks[n].post(f"/staff/cases/{app_id}/decide", data=form)
         results[n] = (response.status_code, response.get_data(as_text=True))
@@ -57,8 +63,13 @@ def test_wrong_signature_pin_changes_nothing(client, citizen_headers, staff_clie
     app_id = submit(client, citizen_headers, application_body()).get_json()["id"]
     clerk = staff_client("window1")
     page = case_page(clerk, app_id)
-    form = {"csrf": csrf_on(page), "version": version_on(page), "phrase": "同意受理", "typed_name": signer_on(page),
-            "pin": "wrong-pin"}
+    form = {
+        "csrf": csrf_on(page),
+        "version": version_on(page),
+        "phrase": "同意受理",
+        "typed_name": signer_on(page),
+        "pin": "wrong-pin",
+    }
     response = clerk.post(f"/staff/cases/{app_id}/decide", data=form)
     assert response.status_code == 401 and "签名密码不正确" in response.get_data(as_text=True)
     without_csrf = clerk.post(f"/staff/cases/{app_id}/decide", data={**form, "csrf": "nope", "pin": PASSWORD})
@@ -72,8 +83,13 @@ def test_a_hand_drawn_signature_is_kept_with_the_decision(client, citizen_header
     clerk = staff_client("window1")
     page = case_page(clerk, app_id)
     assert 'class="sign-pad"' in page and 'name="signature_png"' in page
-    form = {"csrf": csrf_on(page), "version": version_on(page), "phrase": "同意受理", "typed_name": signer_on(page),
-            "pin": PASSWORD}
+    form = {
+        "csrf": csrf_on(page),
+        "version": version_on(page),
+        "phrase": "同意受理",
+        "typed_name": signer_on(page),
+        "pin": PASSWORD,
+    }
     broken = clerk.post(f"/staff/cases/{app_id}/decide", data={**form, "signature_png": "data:image/png;base64,@@"})
     assert broken.status_code == 400 and "手写签名图片无效" in broken.get_data(as_text=True)
     drawn = "data:image/png;base64," + png()

@@ -7,12 +7,11 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from yimen.cli import main
+from tests.workflow.helpers import act, application_body, case_page, decide, id_number, submit
 from yimen.domain.errors import ValidationError
-from yimen.services import dept_data
-from yimen.services.applications import ApplicationService
-
-from .helpers import act, application_body, case_page, decide, id_number, submit
+from yimen.entrypoints.cli.main import main
+from yimen.services.applications.service import ApplicationService
+from yimen.services.checking import dept_data
 
 HEAD_ID = id_number("19500101", "12")
 
@@ -24,8 +23,9 @@ def _staff_notices(config) -> list[dict]:
     return [p for p in (json.loads(r[0]) for r in rows) if p["role"]]
 
 
-def test_scan_warns_yellow_then_red_once_and_lists_overdue(client, citizen_headers, staff_client, seeded, clock,
-                                                           config):
+def test_scan_warns_yellow_then_red_once_and_lists_overdue(
+    client, citizen_headers, staff_client, seeded, clock, config
+):
     app_id = submit(client, citizen_headers, application_body()).get_json()["id"]  # Wed 25 Nov, 受理 due Thu 26
     service = ApplicationService(seeded)
     assert service.scan_deadlines(warn_days=1) == {"yellow": 1, "red": 0}
@@ -35,7 +35,10 @@ def test_scan_warns_yellow_then_red_once_and_lists_overdue(client, citizen_heade
 
     notices = _staff_notices(config)
     assert [(n["role"], n["area_code"], n["data"]["level"]) for n in notices] == [
-        ("窗口受理", "990101001", "yellow"), ("窗口受理", "990101001", "red"), ("纪委监督", "990101", "red")]
+        ("窗口受理", "990101001", "yellow"),
+        ("窗口受理", "990101001", "red"),
+        ("纪委监督", "990101", "red"),
+    ]
     assert notices[1]["data"]["days_overdue"] == 1 and notices[1]["data"]["stage"] == "受理"
     with seeded.uow() as uow:
         actions = [e.action for e in uow.audit.for_object("application", app_id)]
@@ -48,7 +51,7 @@ def test_scan_warns_yellow_then_red_once_and_lists_overdue(client, citizen_heade
     assert 'class="tag red"' in queue
     dashboard = staff_client("supervise1").get("/staff/cases/dashboard").get_data(as_text=True)
     assert "<svg" in dashboard and "各环节在办数量柱状图" in dashboard and 'fill="#a50e0e"' in dashboard
-    assert '<strong>1</strong>件已超时' in dashboard
+    assert "<strong>1</strong>件已超时" in dashboard
     # acting on it clears it from the overdue list
     decide(staff_client("window1"), app_id, "同意受理")
     assert app_id not in discipline.get("/staff/cases/overdue").get_data(as_text=True)

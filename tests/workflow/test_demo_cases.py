@@ -2,8 +2,8 @@
 
 from collections import Counter
 
-from yimen.demo import DEMO_PASSWORD
-from yimen.services.demo_cases import seed_cases
+from yimen.services.demo.cases import seed_cases
+from yimen.services.demo.county import DEMO_PASSWORD
 
 
 def test_demo_cases_cover_the_stages_once(seeded, staff_client):

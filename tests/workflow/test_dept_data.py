@@ -5,10 +5,9 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from tests.workflow.helpers import id_number
 from yimen.domain.errors import ValidationError
-from yimen.services import dept_data
-
-from .helpers import id_number
+from yimen.services.checking import dept_data
 
 GOOD, OTHER = id_number("19700101", "11"), id_number("19710202", "22", "4")
 
@@ -23,10 +22,14 @@ def _xlsx(rows) -> bytes:
 
 
 def test_xlsx_import_by_english_alias(seeded):
-    data = _xlsx([["姓名", "身份证号", "月缴存额（元）", "账户余额（元）", "备注"],
-                  ["甲", GOOD, "800.50", "12000", "多余的列会被忽略"],
-                  [None, None, None, None, None],
-                  ["乙", OTHER, 0, None, ""]])
+    data = _xlsx(
+        [
+            ["姓名", "身份证号", "月缴存额（元）", "账户余额（元）", "备注"],
+            ["甲", GOOD, "800.50", "12000", "多余的列会被忽略"],
+            [None, None, None, None, None],
+            ["乙", OTHER, 0, None, ""],
+        ]
+    )
     assert dept_data.import_file(seeded, "housing-fund", "gjj.xlsx", data) == 2
     with seeded.uow() as uow:
         found = dept_data.findings_for(uow, seeded.cipher, GOOD)
@@ -35,12 +38,13 @@ def test_xlsx_import_by_english_alias(seeded):
 
 
 def test_a_file_with_one_bad_row_imports_nothing(seeded):
-    text = (f"身份证号,姓名,登记市场主体数,注册资本（元）\n{GOOD},甲,1,50000\n{OTHER},,2,abc\n"
-            "990101197001011,丙,1,1\n")
+    text = f"身份证号,姓名,登记市场主体数,注册资本（元）\n{GOOD},甲,1,50000\n{OTHER},,2,abc\n990101197001011,丙,1,1\n"
     with pytest.raises(ValidationError) as refused:
         dept_data.import_file(seeded, "工商", "gs.csv", text.encode())
     assert refused.value.details["problems"] == [
-        "第3行「姓名」：不能为空", "第4行「身份证号」：不是有效的18位身份证号码"]
+        "第3行「姓名」：不能为空",
+        "第4行「身份证号」：不是有效的18位身份证号码",
+    ]
     with seeded.uow() as uow:
         assert dept_data.findings_for(uow, seeded.cipher, GOOD)["工商"] is None
     with pytest.raises(ValidationError, match="未知的数据来源"):

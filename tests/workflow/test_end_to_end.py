@@ -4,9 +4,8 @@ then the green channel, and 补正 and back."""
 import json
 import sqlite3
 
+from tests.workflow.helpers import act, application_body, case_page, decide, id_number, submit
 from yimen.domain.disbursement import SlipStatus
-
-from .helpers import act, application_body, case_page, decide, id_number, submit
 
 
 def _notices(config) -> list[dict]:
@@ -55,8 +54,9 @@ def test_submit_to_filing_with_real_roles(client, citizen_headers, staff_client,
     approver = staff_client("approver")
     page = case_page(approver, app_id)
     assert "重复救助检查与建议" in page and "审批：最低生活保障" in page
-    response = act(approver, app_id, "items/dibao", {"phrase": "同意救助", "amount_yuan": "520.00", "monthly": "1",
-                                                     "months": "3"})
+    response = act(
+        approver, app_id, "items/dibao", {"phrase": "同意救助", "amount_yuan": "520.00", "monthly": "1", "months": "3"}
+    )
     assert response.status_code == 303, response.get_data(as_text=True)[:1500]
 
     centre = staff_client("centre")
@@ -65,14 +65,23 @@ def test_submit_to_filing_with_real_roles(client, citizen_headers, staff_client,
     detail = client.get(f"/api/v1/applications/{app_id}", headers=citizen_headers).get_json()
     assert detail["stage"] == "已办结" and detail["open"] is False
     assert [s["phrase"] for s in detail["timeline"] if s["phrase"]] == [
-        "同意受理", "核对完成", "同意转审批", "同意救助", "备案"]
+        "同意受理",
+        "核对完成",
+        "同意转审批",
+        "同意救助",
+        "备案",
+    ]
     assert detail["items"][0]["decision"] == "同意救助" and detail["items"][0]["amount_fen"] == 52000
     assert all("window1" not in json.dumps(s) for s in detail["timeline"])  # no clerk logins shown to citizens
 
     events = _audit(seeded, app_id)
     assert [(e.action, e.phrase) for e in events if e.phrase] == [
-        ("decide", "同意受理"), ("decide", "核对完成"), ("decide", "同意转审批"),
-        ("decide_item:dibao", "同意救助"), ("decide", "备案")]
+        ("decide", "同意受理"),
+        ("decide", "核对完成"),
+        ("decide", "同意转审批"),
+        ("decide_item:dibao", "同意救助"),
+        ("decide", "备案"),
+    ]
     assert events[0].action == "submit" and events[-1].to_state == "已办结"
     with seeded.uow() as uow:
         slips = uow.slips.list_by_status(SlipStatus.PENDING_REVIEW.value, limit=50).items
@@ -94,17 +103,25 @@ def test_green_channel_pays_first_and_keeps_paperwork_pending(client, citizen_he
     window = staff_client("window1")
     page = case_page(window, app_id)
     assert "住房失火" in page and "绿色通道" in page
-    response = act(window, app_id, "green", {"item_code": "linshi-jinan", "amount_yuan": "2000",
-                                             "reason": "火灾，先行发放应急救助"})
+    response = act(
+        window,
+        app_id,
+        "green",
+        {"item_code": "linshi-jinan", "amount_yuan": "2000", "reason": "火灾，先行发放应急救助"},
+    )
     assert response.status_code == 303, response.get_data(as_text=True)[:1500]
 
     detail = client.get(f"/api/v1/applications/{app_id}", headers=citizen_headers).get_json()
-    assert detail["green_channel"] == {"amount_fen": 200000, "paperwork_due": "2026-12-09",
-                                       "paperwork_status": "手续待补办"}
+    assert detail["green_channel"] == {
+        "amount_fen": 200000,
+        "paperwork_due": "2026-12-09",
+        "paperwork_status": "手续待补办",
+    }
     with seeded.uow() as uow:
         slip = uow.slips.list_by_status(SlipStatus.PENDING_REVIEW.value, limit=50).items
     assert [(s.amount_fen, s.item_code) for s in slip if s.application_id == f"{app_id}-green"] == [
-        (200000, "linshi-jinan")]
+        (200000, "linshi-jinan")
+    ]
     queue = window.get("/staff/cases/").get_data(as_text=True)
     assert "绿色通道·手续待补办" in queue
 
@@ -114,8 +131,9 @@ def test_green_channel_pays_first_and_keeps_paperwork_pending(client, citizen_he
     act(checking, app_id, "check", {})
     decide(checking, app_id, "核对完成")
     decide(staff_client("supervise1"), app_id, "同意转审批")
-    response = act(staff_client("approver"), app_id, "items/linshi-jinan",
-                   {"phrase": "同意救助", "amount_yuan": "1000"})
+    response = act(
+        staff_client("approver"), app_id, "items/linshi-jinan", {"phrase": "同意救助", "amount_yuan": "1000"}
+    )
     assert response.status_code == 303
     decide(staff_client("centre"), app_id, "备案")
     detail = client.get(f"/api/v1/applications/{app_id}", headers=citizen_headers).get_json()
@@ -140,10 +158,13 @@ def test_correction_and_back(client, citizen_headers, staff_client, seeded, conf
     assert notice["data"]["missing"] == "身份证照片不清晰，请重新拍摄" and notice["data"]["deadline"] == "2026-12-09"
     assert window.get("/staff/cases/").get_data(as_text=True).count(app_id) == 0  # not in the window's queue now
 
-    from .helpers import png
+    from tests.workflow.helpers import png
 
-    response = client.post(f"/api/v1/applications/{app_id}/resubmit", headers=citizen_headers,
-                           json={"note": "已重新拍摄", "materials": {"id_photo": png()}})
+    response = client.post(
+        f"/api/v1/applications/{app_id}/resubmit",
+        headers=citizen_headers,
+        json={"note": "已重新拍摄", "materials": {"id_photo": png()}},
+    )
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["stage"] == "受理"
     assert app_id in window.get("/staff/cases/").get_data(as_text=True)

@@ -5,8 +5,7 @@ import io
 import random
 
 from tests.ocr import cardgen
-
-from .helpers import png
+from tests.workflow.helpers import png
 
 VILLAGE = "990101002001"
 
@@ -26,11 +25,19 @@ def _card(person) -> bytes:
 
 
 def _form(person, **extra) -> dict:
-    return {"csrf": "h5-form-token", "idempotency_key": "h5-assist-0001", "name": person.name,
-            "id_number": person.id_number,
-            "phone": "13900002222", "village_code": VILLAGE, "address": "青山村5组3号", "items": "dibao",
-            "signature": "data:image/png;base64," + png(), "id_photo": (io.BytesIO(_card(person)), "card.jpg"),
-            **extra}
+    return {
+        "csrf": "h5-form-token",
+        "idempotency_key": "h5-assist-0001",
+        "name": person.name,
+        "id_number": person.id_number,
+        "phone": "13900002222",
+        "village_code": VILLAGE,
+        "address": "青山村5组3号",
+        "items": "dibao",
+        "signature": "data:image/png;base64," + png(),
+        "id_photo": (io.BytesIO(_card(person)), "card.jpg"),
+        **extra,
+    }
 
 
 def test_assistant_applies_for_a_resident_and_lists_them(client, seeded):
@@ -42,8 +49,11 @@ def test_assistant_applies_for_a_resident_and_lists_them(client, seeded):
     assert "代办申请需填写协理员姓名、被代办人身份证号和姓名" in page
     assert "已收到身份证照片" in page  # kept for the second try
 
-    done = client.post("/apply", data=_form(person, assistant_mode="1", assistant_name="村协理员 周敏"),
-                       content_type="multipart/form-data")
+    done = client.post(
+        "/apply",
+        data=_form(person, assistant_mode="1", assistant_name="村协理员 周敏"),
+        content_type="multipart/form-data",
+    )
     assert done.status_code == 302, done.get_data(as_text=True)[:500]
     app_id = done.headers["Location"].split("/my/")[1].split("?")[0]
     with seeded.uow() as uow:

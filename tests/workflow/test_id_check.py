@@ -6,8 +6,7 @@ import io
 import random
 
 from tests.ocr import cardgen
-
-from .helpers import act, application_body, case_page, submit
+from tests.workflow.helpers import act, application_body, case_page, submit
 
 
 def _card(person) -> str:
@@ -49,7 +48,7 @@ def test_id_photo_checked_against_the_file_and_kept(client, citizen_headers, sta
 
 def test_every_submitted_photo_is_checked_by_the_ocr_job(client, citizen_headers, staff_client, seeded):
     from yimen.adapters.ocr_rapid import shared_engine
-    from yimen.services.applications import OCR_JOB, run_id_check_jobs
+    from yimen.services.applications.service import OCR_JOB, run_id_check_jobs
 
     person = cardgen.make_person(random.Random(8))
     body = application_body(head_name=person.name, head_id=person.id_number)

@@ -3,7 +3,7 @@ household on file before the window has checked who applied."""
 
 import pytest
 
-from .helpers import act, application_body, case_page, decide, id_number, png, submit
+from tests.workflow.helpers import act, application_body, case_page, decide, id_number, png, submit
 
 
 def _login(client, code: str) -> dict:
@@ -31,8 +31,11 @@ def _body(name: str, number: str, *, assistant: bool, resident_name: str | None 
     body = application_body(head_name=name, head_id=number)
     if assistant:
         body["materials"]["assistant_authorisation"] = png()
-        body["assistant"] = {"assistant_name": "村协理员 刘芳", "resident_id_number": number,
-                             "resident_name": resident_name or name}
+        body["assistant"] = {
+            "assistant_name": "村协理员 刘芳",
+            "resident_id_number": number,
+            "resident_name": resident_name or name,
+        }
     return body
 
 
@@ -50,8 +53,10 @@ def test_answers_do_not_depend_on_whether_the_number_is_on_file(client, seeded, 
     }
     tries["second member on file"]["household"]["members"][1] = {"name": "别人", "id_number": member.id_number}
     tries["new"]["household"]["members"][1]["id_number"] = id_number("19630909", "90", "4")
-    answers = {what: submit(client, prober, body, key=f"oracle-{n}-{assistant}") for n, (what, body)
-               in enumerate(tries.items())}
+    answers = {
+        what: submit(client, prober, body, key=f"oracle-{n}-{assistant}")
+        for n, (what, body) in enumerate(tries.items())
+    }
     shapes = {what: _shape(r) for what, r in answers.items()}
     assert shapes["new"][0] == 201, shapes["new"]
     for what, shape in shapes.items():
@@ -85,8 +90,9 @@ def test_the_window_checks_identity_before_the_case_moves_on(client, seeded, sta
     decide(window, app_id, "不同意受理", "代办授权书签名与档案不符")
     assert client.get(f"/api/v1/applications/{app_id}", headers=prober).get_json()["stage"] == "不予受理"
 
-    genuine = submit(client, prober, _body(filed.head.name, filed.head.id_number, assistant=True),
-                     key="genuine-0001").get_json()["id"]
+    genuine = submit(
+        client, prober, _body(filed.head.name, filed.head.id_number, assistant=True), key="genuine-0001"
+    ).get_json()["id"]
     accepted = act(window, genuine, "decide", {"phrase": "同意受理", "identity_verified": "1"})
     assert accepted.status_code == 303
     with seeded.uow() as uow:

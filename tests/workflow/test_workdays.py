@@ -16,15 +16,18 @@ def test_the_library_knows_spring_festival_2026():
     assert chinese_calendar.is_workday(date(2026, 2, 28)) and date(2026, 2, 28).weekday() == 5
 
 
-@pytest.mark.parametrize(("start", "days", "due"), [
-    (date(2026, 2, 12), 1, date(2026, 2, 13)),  # Thu -> Fri
-    (date(2026, 2, 12), 2, date(2026, 2, 14)),  # ... -> the make-up Saturday counts
-    (date(2026, 2, 12), 3, date(2026, 2, 24)),  # ... then nine days of holiday are skipped
-    (date(2026, 2, 13), 3, date(2026, 2, 25)),  # 核对 3 days from the Friday before the holiday
-    (date(2026, 2, 26), 2, date(2026, 2, 28)),  # Thu + 2 -> Fri 27, Sat 28 (make-up day)
-    (date(2026, 2, 27), 1, date(2026, 2, 28)),
-    (date(2026, 2, 28), 1, date(2026, 3, 2)),  # Sunday 1 March is a normal rest day
-])
+@pytest.mark.parametrize(
+    ("start", "days", "due"),
+    [
+        (date(2026, 2, 12), 1, date(2026, 2, 13)),  # Thu -> Fri
+        (date(2026, 2, 12), 2, date(2026, 2, 14)),  # ... -> the make-up Saturday counts
+        (date(2026, 2, 12), 3, date(2026, 2, 24)),  # ... then nine days of holiday are skipped
+        (date(2026, 2, 13), 3, date(2026, 2, 25)),  # 核对 3 days from the Friday before the holiday
+        (date(2026, 2, 26), 2, date(2026, 2, 28)),  # Thu + 2 -> Fri 27, Sat 28 (make-up day)
+        (date(2026, 2, 27), 1, date(2026, 2, 28)),
+        (date(2026, 2, 28), 1, date(2026, 3, 2)),  # Sunday 1 March is a normal rest day
+    ],
+)
 def test_add_working_days_across_the_holiday(start, days, due):
     result = workdays.add_working_days(start, days)
     assert result == workdays.Deadline(due, approximate=False)
@@ -56,8 +59,13 @@ def test_levels_yellow_before_and_red_after_the_limit():
 
 def test_checking_stage_limit_skips_the_festival():
     at = datetime(2026, 2, 13, 16, 0)
-    app = Application(household_id="h", village_code="990101001001", applicant_openid="o",
-                      items=[RequestedItem("dibao", "最低生活保障", "县民政局")], submitted_at=at)
+    app = Application(
+        household_id="h",
+        village_code="990101001001",
+        applicant_openid="o",
+        items=[RequestedItem("dibao", "最低生活保障", "县民政局")],
+        submitted_at=at,
+    )
     app.start(at, "citizen:o")
     assert app.stage_due == date(2026, 2, 14)  # 受理 1 working day: the make-up Saturday
     app.decide("同意受理", at=datetime(2026, 2, 14, 9, 0), actor="staff:w", actor_name="窗口")

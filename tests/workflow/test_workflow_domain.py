@@ -11,8 +11,13 @@ AT = datetime(2026, 11, 25, 10, 0)
 
 
 def _app(*codes: str) -> Application:
-    app = Application(household_id="h", village_code="990101001001", applicant_openid="o",
-                      items=[RequestedItem(c, c, "县民政局") for c in codes or ("dibao",)], submitted_at=AT)
+    app = Application(
+        household_id="h",
+        village_code="990101001001",
+        applicant_openid="o",
+        items=[RequestedItem(c, c, "县民政局") for c in codes or ("dibao",)],
+        submitted_at=AT,
+    )
     app.start(AT, "citizen:o")
     return app
 
@@ -41,8 +46,9 @@ def test_each_item_is_decided_on_its_own_and_the_last_moves_to_filing():
     _to_approval(app)
     with pytest.raises(ValidationError, match="救助金额"):
         app.decide_item("dibao", "同意救助", at=AT, actor="staff:a", actor_name="")
-    app.decide_item("dibao", "同意救助", at=AT, actor="staff:a", actor_name="", amount_fen=50000, monthly=True,
-                    months=6)
+    app.decide_item(
+        "dibao", "同意救助", at=AT, actor="staff:a", actor_name="", amount_fen=50000, monthly=True, months=6
+    )
     assert app.stage == Stage.APPROVAL
     with pytest.raises(Conflict, match="已审批"):
         app.decide_item("dibao", "不同意救助", at=AT, actor="staff:a", actor_name="", reason="x")
@@ -51,7 +57,9 @@ def test_each_item_is_decided_on_its_own_and_the_last_moves_to_filing():
     app.decide_item("yiliao", "不同意救助", at=AT, actor="staff:a", actor_name="", reason="无自付医疗费用")
     assert app.stage == Stage.FILING and app.stage_due == date(2026, 11, 27)
     assert [(i.decision, i.amount_fen, i.months) for i in app.items] == [
-        ("同意救助", 50000, 6), ("不同意救助", None, 1)]
+        ("同意救助", 50000, 6),
+        ("不同意救助", None, 1),
+    ]
 
 
 def test_correction_returns_to_the_stage_that_asked():
@@ -69,16 +77,17 @@ def test_correction_returns_to_the_stage_that_asked():
 
 def test_green_channel_once_before_acceptance_and_its_own_deadline():
     app = _app("linshi-jinan")
-    green = app.grant_green_channel(at=AT, actor="staff:w", actor_name="", item_code="linshi-jinan",
-                                    amount_fen=100000, reason="火灾")
+    green = app.grant_green_channel(
+        at=AT, actor="staff:w", actor_name="", item_code="linshi-jinan", amount_fen=100000, reason="火灾"
+    )
     assert green.paperwork_due == date(2026, 12, 9) and green.pending
     with pytest.raises(Conflict):
-        app.grant_green_channel(at=AT, actor="staff:w", actor_name="", item_code="linshi-jinan", amount_fen=1,
-                                reason="again")
+        app.grant_green_channel(
+            at=AT, actor="staff:w", actor_name="", item_code="linshi-jinan", amount_fen=1, reason="again"
+        )
     app.decide("退回补正", at=AT, actor="staff:w", actor_name="", reason="补交材料")
     assert app.due_on == date(2026, 12, 9)  # the paperwork limit keeps running while the applicant corrects
     late = _app()
     late.decide("同意受理", at=AT, actor="staff:w", actor_name="")
     with pytest.raises(Conflict, match="尚未受理"):
-        late.grant_green_channel(at=AT, actor="staff:w", actor_name="", item_code="dibao", amount_fen=1,
-                                 reason="x")
+        late.grant_green_channel(at=AT, actor="staff:w", actor_name="", item_code="dibao", amount_fen=1, reason="x")

@@ -13,7 +13,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ..ports import AnchorSigner
+from yimen.ports import AnchorSigner
 
 
 class FileAnchorSigner(AnchorSigner):
@@ -40,8 +40,9 @@ class FileAnchorSigner(AnchorSigner):
         if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):  # a file in /tmp would differ per container
             raise RuntimeError("YIMEN_AUDIT_SIGNING_KEY_ID (a KMS signing key) must be set in Lambda")
         key = Ed25519PrivateKey.generate()
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out:
@@ -72,14 +73,18 @@ class KmsAnchorSigner(AnchorSigner):
         self._kms, self.key_id = kms_client, key_id  # adapters.aws.LazyClient: made on the first anchor
 
     def sign(self, digest: bytes) -> str:
-        found = self._kms.sign(KeyId=self.key_id, Message=digest, MessageType="DIGEST",
-                               SigningAlgorithm=self.ALGORITHM)
+        found = self._kms.sign(KeyId=self.key_id, Message=digest, MessageType="DIGEST", SigningAlgorithm=self.ALGORITHM)
         return base64.b64encode(found["Signature"]).decode()
 
     def verify(self, digest: bytes, signature: str) -> bool:
         try:
-            found = self._kms.verify(KeyId=self.key_id, Message=digest, MessageType="DIGEST",
-                                     Signature=base64.b64decode(signature), SigningAlgorithm=self.ALGORITHM)
+            found = self._kms.verify(
+                KeyId=self.key_id,
+                Message=digest,
+                MessageType="DIGEST",
+                Signature=base64.b64decode(signature),
+                SigningAlgorithm=self.ALGORITHM,
+            )
         except self._kms.exceptions.KMSInvalidSignatureException:
             return False
         return bool(found["SignatureValid"])

@@ -39,5 +39,6 @@ def client(config: dict, service: str):
     if service == "lambda":  # one read of an ID photo; a cold OCR function loads its model first
         endpoint = config.get("LAMBDA_ENDPOINT_URL") or endpoint
         options.update(read_timeout=25, retries={"mode": "standard", "max_attempts": 1})
-    return _session().client(service, region_name=config.get("AWS_REGION"), endpoint_url=endpoint,
-                                          config=Config(**options))
+    return _session().client(
+        service, region_name=config.get("AWS_REGION"), endpoint_url=endpoint, config=Config(**options)
+    )

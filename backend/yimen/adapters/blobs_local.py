@@ -9,9 +9,9 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..domain.errors import Forbidden, NotFound, TooLarge
-from ..ports import BlobStore
-from .crypto import FileSealer
+from yimen.adapters.crypto import FileSealer
+from yimen.domain.errors import Forbidden, NotFound, TooLarge
+from yimen.ports import BlobStore
 
 DIRECT_UPLOAD_PATH = "/api/v1/uploads/direct"
 SIGNED_FIELDS = ("key", "Content-Type", "max-bytes", "expires")
@@ -50,8 +50,12 @@ class LocalBlobStore(BlobStore):
 
     def presigned_upload(self, key: str, content_type: str, max_bytes: int, expires: int = 600) -> dict:
         self._path(key)  # refuse a key that would escape before handing out a form for it
-        fields = {"key": key, "Content-Type": content_type, "max-bytes": str(max_bytes),
-                  "expires": str(int(time.time()) + expires)}
+        fields = {
+            "key": key,
+            "Content-Type": content_type,
+            "max-bytes": str(max_bytes),
+            "expires": str(int(time.time()) + expires),
+        }
         return {"url": DIRECT_UPLOAD_PATH, "fields": {**fields, "signature": self._sign(fields)}}
 
     def accept_upload(self, fields: Mapping[str, str], data: bytes) -> str:

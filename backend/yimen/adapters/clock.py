@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ..ports import Clock
+from yimen.ports import Clock
 
 CHINA = ZoneInfo("Asia/Shanghai")
 

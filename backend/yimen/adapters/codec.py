@@ -6,13 +6,13 @@ hashes travel beside the document so adapters can index them without ever seeing
 from dataclasses import asdict, fields
 from datetime import date, datetime
 
-from ..domain.audit import Anchor
-from ..domain.departments import DEPARTMENTS, department_in
-from ..domain.disbursement import Attempt, Batch, BatchLine, BatchState, Slip, SlipStatus
-from ..domain.model import AidRecord, AuditEvent, Household, Member, Relation, Role, StaffUser, WorkCapacity
-from ..domain.outreach import OutreachEntry
-from ..domain.payee import Payee
-from ..domain.workflow import (
+from yimen.domain.audit import Anchor
+from yimen.domain.departments import DEPARTMENTS, department_in
+from yimen.domain.disbursement import Attempt, Batch, BatchLine, BatchState, Slip, SlipStatus
+from yimen.domain.model import AidRecord, AuditEvent, Household, Member, Relation, Role, StaffUser, WorkCapacity
+from yimen.domain.outreach import OutreachEntry
+from yimen.domain.payee import Payee
+from yimen.domain.workflow import (
     Application,
     Assistant,
     Complaint,
@@ -23,7 +23,7 @@ from ..domain.workflow import (
     Stage,
     Step,
 )
-from ..ports import Cipher, NoticeRecord
+from yimen.ports import Cipher, NoticeRecord
 
 HOUSEHOLD_SECRETS = ("phone", "bank_card", "cadre_phone")
 
@@ -75,8 +75,14 @@ def staff_to_doc(user: StaffUser, cipher: Cipher) -> dict:
 
 def staff_from_doc(doc: dict, cipher: Cipher) -> StaffUser:
     department = doc.get("department")  # accounts from before department codes said "民政局"
-    return StaffUser(**{**_known(StaffUser, doc), "role": Role(doc["role"]), "phone": _dec(cipher, doc.get("phone")),
-                        "department": department if department in DEPARTMENTS else department_in(department)})
+    return StaffUser(
+        **{
+            **_known(StaffUser, doc),
+            "role": Role(doc["role"]),
+            "phone": _dec(cipher, doc.get("phone")),
+            "department": department if department in DEPARTMENTS else department_in(department),
+        }
+    )
 
 
 def aid_to_doc(record: AidRecord) -> dict:
@@ -115,20 +121,37 @@ def _known(cls, doc: dict) -> dict:
 
 
 def slip_to_doc(slip: Slip, cipher: Cipher) -> dict:
-    doc = {**asdict(slip), "due_on": slip.due_on.isoformat(),
-           "paid_on": slip.paid_on.isoformat() if slip.paid_on else None}
+    doc = {
+        **asdict(slip),
+        "due_on": slip.due_on.isoformat(),
+        "paid_on": slip.paid_on.isoformat() if slip.paid_on else None,
+    }
     for attempt in doc["attempts"]:  # each account the slip was sent to, encrypted like the household's
         attempt["payee"]["account_number"] = _enc(cipher, attempt["payee"]["account_number"])
     return doc
 
 
 def slip_from_doc(doc: dict, cipher: Cipher) -> Slip:
-    attempts = [Attempt(**{**_known(Attempt, a), "payee": Payee(**{
-        **_known(Payee, a["payee"]), "account_number": _dec(cipher, a["payee"]["account_number"])})})
-        for a in doc.get("attempts") or []]
-    return Slip(**{**_known(Slip, doc), "status": SlipStatus(doc["status"]), "attempts": attempts,
-                   "due_on": date.fromisoformat(doc["due_on"]),
-                   "paid_on": date.fromisoformat(doc["paid_on"]) if doc.get("paid_on") else None})
+    attempts = [
+        Attempt(
+            **{
+                **_known(Attempt, a),
+                "payee": Payee(
+                    **{**_known(Payee, a["payee"]), "account_number": _dec(cipher, a["payee"]["account_number"])}
+                ),
+            }
+        )
+        for a in doc.get("attempts") or []
+    ]
+    return Slip(
+        **{
+            **_known(Slip, doc),
+            "status": SlipStatus(doc["status"]),
+            "attempts": attempts,
+            "due_on": date.fromisoformat(doc["due_on"]),
+            "paid_on": date.fromisoformat(doc["paid_on"]) if doc.get("paid_on") else None,
+        }
+    )
 
 
 def batch_to_doc(batch: Batch) -> dict:
@@ -140,11 +163,23 @@ def batch_to_doc(batch: Batch) -> dict:
 
 
 def batch_from_doc(doc: dict) -> Batch:
-    lines = [BatchLine(**{**_known(BatchLine, line),
-                          "paid_on": date.fromisoformat(line["paid_on"]) if line.get("paid_on") else None})
-             for line in doc["lines"]]
-    return Batch(**{**_known(Batch, doc), "created_at": datetime.fromisoformat(doc["created_at"]), "lines": lines,
-                    "state": BatchState(doc.get("state") or BatchState.EXPORTED)})
+    lines = [
+        BatchLine(
+            **{
+                **_known(BatchLine, line),
+                "paid_on": date.fromisoformat(line["paid_on"]) if line.get("paid_on") else None,
+            }
+        )
+        for line in doc["lines"]
+    ]
+    return Batch(
+        **{
+            **_known(Batch, doc),
+            "created_at": datetime.fromisoformat(doc["created_at"]),
+            "lines": lines,
+            "state": BatchState(doc.get("state") or BatchState.EXPORTED),
+        }
+    )
 
 
 def notice_to_doc(record: NoticeRecord) -> dict:
@@ -182,20 +217,39 @@ def application_to_doc(a: Application) -> dict:
 
 
 def application_from_doc(doc: dict) -> Application:
-    items = [RequestedItem(**{**_known(RequestedItem, i), "decided_at": _dt(i.get("decided_at"))})
-             for i in doc["items"]]
+    items = [
+        RequestedItem(**{**_known(RequestedItem, i), "decided_at": _dt(i.get("decided_at"))}) for i in doc["items"]
+    ]
     history = [Step(**{**_known(Step, s), "stage": Stage(s["stage"]), "at": _dt(s["at"])}) for s in doc["history"]]
-    assistant = doc.get("assistant") and Assistant(**{
-        **_known(Assistant, doc["assistant"]), "signed_on": _day(doc["assistant"]["signed_on"]),
-        "revoked_at": _dt(doc["assistant"].get("revoked_at"))})
-    green = doc.get("green") and GreenChannel(**{
-        **_known(GreenChannel, doc["green"]), "granted_at": _dt(doc["green"]["granted_at"]),
-        "paperwork_due": _day(doc["green"]["paperwork_due"]), "completed_at": _dt(doc["green"].get("completed_at"))})
+    assistant = doc.get("assistant") and Assistant(
+        **{
+            **_known(Assistant, doc["assistant"]),
+            "signed_on": _day(doc["assistant"]["signed_on"]),
+            "revoked_at": _dt(doc["assistant"].get("revoked_at")),
+        }
+    )
+    green = doc.get("green") and GreenChannel(
+        **{
+            **_known(GreenChannel, doc["green"]),
+            "granted_at": _dt(doc["green"]["granted_at"]),
+            "paperwork_due": _day(doc["green"]["paperwork_due"]),
+            "completed_at": _dt(doc["green"].get("completed_at")),
+        }
+    )
     back = doc.get("correction_return")
-    return Application(**{
-        **_known(Application, doc), "items": items, "history": history, "assistant": assistant or None,
-        "green": green or None, "stage": Stage(doc["stage"]), "submitted_at": _dt(doc["submitted_at"]),
-        "stage_due": _day(doc.get("stage_due")), "correction_return": Stage(back) if back else None})
+    return Application(
+        **{
+            **_known(Application, doc),
+            "items": items,
+            "history": history,
+            "assistant": assistant or None,
+            "green": green or None,
+            "stage": Stage(doc["stage"]),
+            "submitted_at": _dt(doc["submitted_at"]),
+            "stage_due": _day(doc.get("stage_due")),
+            "correction_return": Stage(back) if back else None,
+        }
+    )
 
 
 def complaint_to_doc(c: Complaint, cipher: Cipher) -> dict:
@@ -204,8 +258,14 @@ def complaint_to_doc(c: Complaint, cipher: Cipher) -> dict:
 
 def complaint_from_doc(doc: dict, cipher: Cipher) -> Complaint:
     history = [ComplaintStep(**{**_known(ComplaintStep, s), "at": _dt(s["at"])}) for s in doc.get("history", [])]
-    return Complaint(**{**_known(Complaint, doc), "created_at": _dt(doc["created_at"]),
-                        "contact": _dec(cipher, doc.get("contact")),
-                        "status": ComplaintStatus(doc.get("status", ComplaintStatus.FILED)),
-                        "due_on": _day(doc.get("due_on")), "answered_at": _dt(doc.get("answered_at")),
-                        "history": history})
+    return Complaint(
+        **{
+            **_known(Complaint, doc),
+            "created_at": _dt(doc["created_at"]),
+            "contact": _dec(cipher, doc.get("contact")),
+            "status": ComplaintStatus(doc.get("status", ComplaintStatus.FILED)),
+            "due_on": _day(doc.get("due_on")),
+            "answered_at": _dt(doc.get("answered_at")),
+            "history": history,
+        }
+    )

@@ -20,12 +20,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from ..domain.audit import ANCHOR_TAKEN, Anchor, Sealer, all_chains, chain_for
-from ..domain.disbursement import Batch, BatchState, Slip
-from ..domain.errors import Conflict, TooLarge, ValidationError
-from ..domain.model import AidRecord, AuditEvent, Household, StaffUser
-from ..domain.workflow import Application, Complaint, Stage, county_of, tally_changes
-from ..ports import (
+from yimen.adapters import codec
+from yimen.adapters.sqs import FAILED_NS, SqsJobQueue
+from yimen.domain.audit import ANCHOR_TAKEN, Anchor, Sealer, all_chains, chain_for
+from yimen.domain.disbursement import Batch, BatchState, Slip
+from yimen.domain.errors import Conflict, TooLarge, ValidationError
+from yimen.domain.model import AidRecord, AuditEvent, Household, StaffUser
+from yimen.domain.workflow import Application, Complaint, Stage, county_of, tally_changes
+from yimen.ports import (
     AidRecordRepository,
     ApplicationRepository,
     AuditLog,
@@ -45,8 +47,6 @@ from ..ports import (
     StaffRepository,
     UnitOfWork,
 )
-from . import codec
-from .sqs import FAILED_NS, SqsJobQueue
 
 TX_LIMIT = 100  # TransactWriteItems takes at most 100 items
 AUDIT_RETRIES = 10
@@ -149,8 +149,12 @@ class Store:
         found = {key: self.writes[key].item for key in keys if key in self.writes and self.writes[key].item}
         wanted = [key for key in dict.fromkeys(keys) if key not in self.writes]
         for start in range(0, len(wanted), 100):
-            request = {self.table: {"Keys": [_item_av({"PK": pk, "SK": sk}) for pk, sk in wanted[start:start + 100]],
-                                    "ConsistentRead": True}}
+            request = {
+                self.table: {
+                    "Keys": [_item_av({"PK": pk, "SK": sk}) for pk, sk in wanted[start : start + 100]],
+                    "ConsistentRead": True,
+                }
+            }
             for attempt in range(8):
                 reply = self.client.batch_get_item(RequestItems=request)
                 for raw in reply["Responses"].get(self.table, []):
@@ -159,7 +163,7 @@ class Store:
                 request = reply.get("UnprocessedKeys") or {}
                 if not request:
                     break
-                time.sleep(min(0.05 * 2 ** attempt, 1))
+                time.sleep(min(0.05 * 2**attempt, 1))
             else:
                 raise Conflict(*CHANGED)  # throttled throughout: the caller retries later
         return found
@@ -172,8 +176,9 @@ class Store:
             return current is None
         return current is not None and current.get(cond[1]) == cond[2]
 
-    def put(self, item: dict, cond: tuple | None = None, conflict: tuple[str, str] = CHANGED,
-            check_now: bool = True) -> None:
+    def put(
+        self, item: dict, cond: tuple | None = None, conflict: tuple[str, str] = CHANGED, check_now: bool = True
+    ) -> None:
         """check_now=False leaves the precondition to the commit alone (the audit chain reseals then)."""
         if check_now and not self.holds((item["PK"], item["SK"]), cond):
             raise Conflict(*conflict)
@@ -194,14 +199,26 @@ class Store:
         prior = self.writes.pop(key, None)  # re-inserted last, so commit order follows the latest write
         self.writes[key] = _Write(item, prior.cond, prior.conflict) if prior else _Write(item, cond, conflict)
 
-    def query(self, index: str | None, pk: str, sk: tuple | None = None, *, forward: bool = True,
-              start: str | None = None, page_size: int | None = None) -> Iterator[dict]:
+    def query(
+        self,
+        index: str | None,
+        pk: str,
+        sk: tuple | None = None,
+        *,
+        forward: bool = True,
+        start: str | None = None,
+        page_size: int | None = None,
+    ) -> Iterator[dict]:
         """Items of one partition in key order, following DynamoDB's pages (1 MB each unless
         page_size says fewer items) lazily. sk: ("begins", prefix) / ("<=", value) / ("<", value)."""
         pk_name, sk_name = (f"{index}PK", f"{index}SK") if index else ("PK", "SK")
-        args = {"TableName": self.table, "ScanIndexForward": forward,
-                "KeyConditionExpression": "#pk = :pk", "ExpressionAttributeNames": {"#pk": pk_name},
-                "ExpressionAttributeValues": {":pk": {"S": pk}}}
+        args = {
+            "TableName": self.table,
+            "ScanIndexForward": forward,
+            "KeyConditionExpression": "#pk = :pk",
+            "ExpressionAttributeNames": {"#pk": pk_name},
+            "ExpressionAttributeValues": {":pk": {"S": pk}},
+        }
         if page_size:
             args["Limit"] = page_size
         if index:
@@ -222,9 +239,18 @@ class Store:
                 return
             args["ExclusiveStartKey"] = found["LastEvaluatedKey"]
 
-    def page(self, index: str | None, pk: str, sk: tuple | None, limit: int, cursor: str | None,
-             load: Callable[[dict], object], *, forward: bool = True,
-             keep: Callable[[dict], bool] = lambda item: True) -> Page:
+    def page(
+        self,
+        index: str | None,
+        pk: str,
+        sk: tuple | None,
+        limit: int,
+        cursor: str | None,
+        load: Callable[[dict], object],
+        *,
+        forward: bool = True,
+        keep: Callable[[dict], bool] = lambda item: True,
+    ) -> Page:
         """One page of `limit` items plus an opaque cursor, exact like SQLite's: no cursor on the last page."""
         found: list[dict] = []
         for item in self.query(index, pk, sk, forward=forward, start=cursor, page_size=min(limit + 1, 500)):
@@ -243,8 +269,10 @@ class Store:
         over DynamoDB's 100 items is refused whole: bulk work (imports, seeding) is split into units
         of its own by the service, each with its own audit event (services/bulk.py)."""
         if len(self.writes) > TX_LIMIT:
-            raise TooLarge("UNIT_TOO_LARGE", f"一次提交的记录过多（{len(self.writes)} 条，上限 {TX_LIMIT} 条），"
-                                             "未写入任何内容，请分批处理")
+            raise TooLarge(
+                "UNIT_TOO_LARGE",
+                f"一次提交的记录过多（{len(self.writes)} 条，上限 {TX_LIMIT} 条），未写入任何内容，请分批处理",
+            )
         if self.writes:
             self._transact(list(self.writes))
         self.writes.clear()
@@ -261,11 +289,15 @@ class Store:
     def _operation(self, key: Key, write: _Write) -> dict:
         if write.adds is not None:
             names = {f"#a{n}": name for n, name in enumerate(write.adds)}
-            return {"Update": {"TableName": self.table, "Key": _item_av({"PK": key[0], "SK": key[1]}),
-                               "UpdateExpression": "ADD " + ", ".join(f"{a} :{a[1:]}" for a in names),
-                               "ExpressionAttributeNames": names,
-                               "ExpressionAttributeValues": {f":{a[1:]}": _to_av(write.adds[name])
-                                                             for a, name in names.items()}}}
+            return {
+                "Update": {
+                    "TableName": self.table,
+                    "Key": _item_av({"PK": key[0], "SK": key[1]}),
+                    "UpdateExpression": "ADD " + ", ".join(f"{a} :{a[1:]}" for a in names),
+                    "ExpressionAttributeNames": names,
+                    "ExpressionAttributeValues": {f":{a[1:]}": _to_av(write.adds[name]) for a, name in names.items()},
+                }
+            }
         if write.item is None:
             op = {"Delete": {"TableName": self.table, "Key": _item_av({"PK": key[0], "SK": key[1]})}}
         else:
@@ -283,8 +315,9 @@ class Store:
         return self.writes[key].conflict if key in self.writes else CHANGED
 
 
-def _versioned_put(store: Store, item: dict, version: int, conflict: tuple[str, str] = STALE,
-                   check_now: bool = True) -> None:
+def _versioned_put(
+    store: Store, item: dict, version: int, conflict: tuple[str, str] = STALE, check_now: bool = True
+) -> None:
     """Write `item` as version+1 if the stored version is `version` (optimistic concurrency)."""
     store.put({**item, "version": version + 1}, ("eq", "version", version), conflict, check_now)
 
@@ -299,10 +332,17 @@ class DynamoHouseholds(HouseholdRepository):
         self.store, self.cipher = store, cipher
 
     def _item(self, h: Household) -> dict:
-        return {"PK": f"HH#{h.id}", "SK": "HH", "doc": _dumps(codec.household_to_doc(h, self.cipher)),
-                "version": h.version, "idh": _dumps(sorted(set(codec.id_hashes(h, self.cipher)))),
-                "GSI1PK": f"OWNER#{h.owner_openid}" if h.owner_openid else None, "GSI1SK": f"HH#{h.id}",
-                "GSI2PK": "HHAREA", "GSI2SK": f"{h.village_code}#{h.id}"}
+        return {
+            "PK": f"HH#{h.id}",
+            "SK": "HH",
+            "doc": _dumps(codec.household_to_doc(h, self.cipher)),
+            "version": h.version,
+            "idh": _dumps(sorted(set(codec.id_hashes(h, self.cipher)))),
+            "GSI1PK": f"OWNER#{h.owner_openid}" if h.owner_openid else None,
+            "GSI1SK": f"HH#{h.id}",
+            "GSI2PK": "HHAREA",
+            "GSI2SK": f"{h.village_code}#{h.id}",
+        }
 
     def _load(self, item: dict) -> Household:
         household = codec.household_from_doc(json.loads(item["doc"]), self.cipher)
@@ -333,8 +373,12 @@ class DynamoHouseholds(HouseholdRepository):
 
     def update(self, household: Household) -> None:
         stored = self.store.get(f"HH#{household.id}", "HH")
-        _versioned_put(self.store, self._item(household), household.version,
-                       ("STALE_VERSION", "该户信息已被他人修改，请刷新后重试"))
+        _versioned_put(
+            self.store,
+            self._item(household),
+            household.version,
+            ("STALE_VERSION", "该户信息已被他人修改，请刷新后重试"),
+        )
         household.version += 1
         self._index_members(household, json.loads(stored["idh"]))
 
@@ -346,8 +390,9 @@ class DynamoHouseholds(HouseholdRepository):
         return [self._load(item) for item in self.store.query("GSI1", f"OWNER#{openid}")]
 
     def list_in_area(self, area_code: str, limit: int = 50, cursor: str | None = None) -> Page[Household]:
-        return self.store.page("GSI2", "HHAREA", ("begins", area_code) if area_code else None, limit, cursor,
-                               self._load)
+        return self.store.page(
+            "GSI2", "HHAREA", ("begins", area_code) if area_code else None, limit, cursor, self._load
+        )
 
 
 class DynamoStaff(StaffRepository):
@@ -357,8 +402,14 @@ class DynamoStaff(StaffRepository):
         self.store, self.cipher = store, cipher
 
     def _item(self, user: StaffUser) -> dict:
-        return {"PK": f"STAFF#{user.username}", "SK": "STAFF", "doc": _dumps(codec.staff_to_doc(user, self.cipher)),
-                "version": user.version, "GSI1PK": "STAFF", "GSI1SK": user.username}
+        return {
+            "PK": f"STAFF#{user.username}",
+            "SK": "STAFF",
+            "doc": _dumps(codec.staff_to_doc(user, self.cipher)),
+            "version": user.version,
+            "GSI1PK": "STAFF",
+            "GSI1SK": user.username,
+        }
 
     def _load(self, item: dict) -> StaffUser:
         return replace(codec.staff_from_doc(json.loads(item["doc"]), self.cipher), version=item.get("version", 0))
@@ -367,8 +418,9 @@ class DynamoStaff(StaffRepository):
         self.store.put(self._item(user), ("absent",), ("USERNAME_TAKEN", f"用户名 {user.username} 已存在"))
 
     def update(self, user: StaffUser) -> None:
-        _versioned_put(self.store, self._item(user), user.version,
-                       ("STALE_VERSION", "该账号刚刚已被他人修改，请刷新后重试"))
+        _versioned_put(
+            self.store, self._item(user), user.version, ("STALE_VERSION", "该账号刚刚已被他人修改，请刷新后重试")
+        )
         user.version += 1
 
     def get_by_username(self, username: str) -> StaffUser | None:
@@ -391,8 +443,10 @@ class DynamoAidRecords(AidRecordRepository):
         if self.store.get(*ref) is not None:
             return False
         self.store.put({"PK": ref[0], "SK": ref[1], "aid_id": record.id}, ("absent",))
-        self.store.put({"PK": f"HH#{record.household_id}", "SK": f"AID#{record.id}",
-                        "doc": _dumps(codec.aid_to_doc(record))}, ("absent",))
+        self.store.put(
+            {"PK": f"HH#{record.household_id}", "SK": f"AID#{record.id}", "doc": _dumps(codec.aid_to_doc(record))},
+            ("absent",),
+        )
         return True
 
     def list_for_household(self, household_id: str) -> list[AidRecord]:
@@ -428,14 +482,24 @@ class DynamoAudit(AuditLog):
 
     @staticmethod
     def _item(event: AuditEvent) -> dict:
-        return {"PK": f"AUDIT#{event.chain}", "SK": f"{event.seq:012d}", "doc": _dumps(codec.audit_to_doc(event)),
-                "GSI1PK": f"AUDOBJ#{event.object_type}#{event.object_id}", "GSI1SK": f"{event.seq:012d}"}
+        return {
+            "PK": f"AUDIT#{event.chain}",
+            "SK": f"{event.seq:012d}",
+            "doc": _dumps(codec.audit_to_doc(event)),
+            "GSI1PK": f"AUDOBJ#{event.object_type}#{event.object_id}",
+            "GSI1SK": f"{event.seq:012d}",
+        }
 
     @staticmethod
     def _load(item: dict) -> AuditEvent:
         _, object_type, object_id = (item.get("GSI1PK") or "##").split("#", 2)
-        return codec.audit_from_doc(json.loads(item["doc"]), chain=item["PK"].removeprefix("AUDIT#"),
-                                    seq=int(item["SK"]), object_type=object_type, object_id=object_id)
+        return codec.audit_from_doc(
+            json.loads(item["doc"]),
+            chain=item["PK"].removeprefix("AUDIT#"),
+            seq=int(item["SK"]),
+            object_type=object_type,
+            object_id=object_id,
+        )
 
     def keys(self) -> list[Key]:
         return [(f"AUDIT#{e.chain}", f"{e.seq:012d}") for e in self.pending]
@@ -460,8 +524,11 @@ class DynamoAudit(AuditLog):
         return {event.chain: [event.seq, event.hash] for event in found if event}
 
     def add_anchor(self, anchor: Anchor) -> None:
-        self.store.put({"PK": "AUDITANCHOR", "SK": f"{anchor.no:012d}", "doc": _dumps(codec.anchor_to_doc(anchor))},
-                       ("absent",), ANCHOR_TAKEN)
+        self.store.put(
+            {"PK": "AUDITANCHOR", "SK": f"{anchor.no:012d}", "doc": _dumps(codec.anchor_to_doc(anchor))},
+            ("absent",),
+            ANCHOR_TAKEN,
+        )
 
     def latest_anchors(self, n: int = 2) -> list[Anchor]:
         found = itertools.islice(self.store.query(None, "AUDITANCHOR", forward=False, page_size=n), n)
@@ -495,11 +562,13 @@ class DynamoKeyValue(KeyValue):
         when the unit commits, and a TransactWriteItems can't return the new value. `expires_at`
         (epoch seconds) is the table's TTL attribute, so DynamoDB deletes the item itself, lazily."""
         found = self.store.client.update_item(
-            TableName=self.store.table, Key=_item_av({"PK": f"KV#{namespace}#{key}", "SK": "COUNT"}),
+            TableName=self.store.table,
+            Key=_item_av({"PK": f"KV#{namespace}#{key}", "SK": "COUNT"}),
             UpdateExpression="ADD #n :one SET #ttl = if_not_exists(#ttl, :expires)",
             ExpressionAttributeNames={"#n": "n", "#ttl": "expires_at"},
             ExpressionAttributeValues=_item_av({":one": 1, ":expires": int(expires_at.timestamp())}),
-            ReturnValues="UPDATED_NEW")
+            ReturnValues="UPDATED_NEW",
+        )
         return int(found["Attributes"]["n"]["N"])
 
 
@@ -507,15 +576,31 @@ def _job_item(job: Job, status: str, run_after: str, attempts: int, error: str |
     """JOB#<dedupe_key>/JOB. GSI2 JOBQ#<kind> holds only claimable jobs (pending/running) by
     run_after; GSI3 JOBS#<kind> by status for counts."""
     claimable = status in ("pending", "running")
-    return {"PK": f"JOB#{job.dedupe_key}", "SK": "JOB", "kind": job.kind, "doc": _dumps(job.payload),
-            "status": status, "run_after": run_after, "attempts": attempts, "enqueued": job.id,
-            "last_error": error, "GSI2PK": f"JOBQ#{job.kind}" if claimable else None,
-            "GSI2SK": f"{run_after}#{job.id}", "GSI3PK": f"JOBS#{job.kind}", "GSI3SK": f"{status}#{job.id}"}
+    return {
+        "PK": f"JOB#{job.dedupe_key}",
+        "SK": "JOB",
+        "kind": job.kind,
+        "doc": _dumps(job.payload),
+        "status": status,
+        "run_after": run_after,
+        "attempts": attempts,
+        "enqueued": job.id,
+        "last_error": error,
+        "GSI2PK": f"JOBQ#{job.kind}" if claimable else None,
+        "GSI2SK": f"{run_after}#{job.id}",
+        "GSI3PK": f"JOBS#{job.kind}",
+        "GSI3SK": f"{status}#{job.id}",
+    }
 
 
 def _job_from_item(item: dict) -> Job:
-    return Job(kind=item["kind"], payload=json.loads(item["doc"]), dedupe_key=item["PK"].removeprefix("JOB#"),
-               id=item["enqueued"], attempts=item["attempts"])
+    return Job(
+        kind=item["kind"],
+        payload=json.loads(item["doc"]),
+        dedupe_key=item["PK"].removeprefix("JOB#"),
+        id=item["enqueued"],
+        attempts=item["attempts"],
+    )
 
 
 class DynamoOutbox(JobQueue):
@@ -550,16 +635,19 @@ class DynamoJobLeases(JobLeases):
         jobs = []
         for item in due:
             job = _job_from_item(item)
-            self.store.put(_job_item(job, "running", _utc(lease_until), item["attempts"] + 1),
-                           ("eq", "run_after", item["run_after"]))
+            self.store.put(
+                _job_item(job, "running", _utc(lease_until), item["attempts"] + 1),
+                ("eq", "run_after", item["run_after"]),
+            )
             jobs.append(replace(job, id=job.dedupe_key, attempts=item["attempts"] + 1))
         return jobs
 
     def finish(self, job_id: str, status: str, run_after: datetime | None = None, error: str | None = None) -> None:
         item = self.store.get(f"JOB#{job_id}", "JOB")
         if item is not None:
-            self.store.put(_job_item(_job_from_item(item), status, _utc(run_after) if run_after else "",
-                                     item["attempts"], error))
+            self.store.put(
+                _job_item(_job_from_item(item), status, _utc(run_after) if run_after else "", item["attempts"], error)
+            )
 
     def status(self, job_id: str) -> str | None:
         item = self.store.get(f"JOB#{job_id}", "JOB")
@@ -575,17 +663,28 @@ class DynamoJobLeases(JobLeases):
         if letters := self._dead_letters(kind):
             return [self._noted(dead) for dead in letters.list_dead(kind, limit)]
         found = itertools.islice(self.store.query("GSI3", f"JOBS#{kind}", ("begins", "dead#"), page_size=limit), limit)
-        return [DeadJob(replace(_job_from_item(item), id=item["PK"].removeprefix("JOB#")), error=item.get("last_error"),
-                        at=_from_utc(item["run_after"])) for item in found]
+        return [
+            DeadJob(
+                replace(_job_from_item(item), id=item["PK"].removeprefix("JOB#")),
+                error=item.get("last_error"),
+                at=_from_utc(item["run_after"]),
+            )
+            for item in found
+        ]
 
     def requeue_dead(self, kind: str, now: datetime, job_id: str | None = None) -> int:
         if letters := self._dead_letters(kind):
             return letters.requeue_dead(kind, now, job_id)
-        dead = [item for item in self.store.query("GSI3", f"JOBS#{kind}", ("begins", "dead#"))
-                if job_id is None or item["PK"] == f"JOB#{job_id}"]
+        dead = [
+            item
+            for item in self.store.query("GSI3", f"JOBS#{kind}", ("begins", "dead#"))
+            if job_id is None or item["PK"] == f"JOB#{job_id}"
+        ]
         for item in dead:
-            self.store.put(_job_item(_job_from_item(item), "pending", _utc(now), 0, item.get("last_error")),
-                           ("eq", "run_after", item["run_after"]))
+            self.store.put(
+                _job_item(_job_from_item(item), "pending", _utc(now), 0, item.get("last_error")),
+                ("eq", "run_after", item["run_after"]),
+            )
         return len(dead)
 
     def _noted(self, dead: DeadJob) -> DeadJob:
@@ -593,8 +692,9 @@ class DynamoJobLeases(JobLeases):
         note = DynamoKeyValue(self.store).get(FAILED_NS, dead.job.dedupe_key)
         if note is None:
             return dead
-        return DeadJob(replace(dead.job, attempts=note["attempts"]), error=note["error"],
-                       at=datetime.fromisoformat(note["at"]))
+        return DeadJob(
+            replace(dead.job, attempts=note["attempts"]), error=note["error"], at=datetime.fromisoformat(note["at"])
+        )
 
 
 # --- Disbursement and notices (issue 7) ----------------------------------------------------------
@@ -607,9 +707,14 @@ class DynamoSlips(SlipRepository):
         self.store, self.cipher = store, cipher
 
     def _item(self, slip: Slip) -> dict:
-        return {"PK": f"SLIP#{slip.id}", "SK": "SLIP", "doc": _dumps(codec.slip_to_doc(slip, self.cipher)),
-                "version": slip.version,
-                "GSI2PK": f"SLIPS#{slip.status.value}", "GSI2SK": f"{slip.due_on.isoformat()}#{slip.id}"}
+        return {
+            "PK": f"SLIP#{slip.id}",
+            "SK": "SLIP",
+            "doc": _dumps(codec.slip_to_doc(slip, self.cipher)),
+            "version": slip.version,
+            "GSI2PK": f"SLIPS#{slip.status.value}",
+            "GSI2SK": f"{slip.due_on.isoformat()}#{slip.id}",
+        }
 
     def _load(self, item: dict) -> Slip:
         return replace(codec.slip_from_doc(json.loads(item["doc"]), self.cipher), version=item["version"])
@@ -646,9 +751,16 @@ class DynamoBatches(BatchRepository):
 
     def _item(self, batch: Batch) -> dict:
         unfinished = batch.state == BatchState.PREPARING  # sparse GSI3: only exports not yet finished
-        return {"PK": f"BATCH#{batch.id}", "SK": "BATCH", "doc": _dumps(codec.batch_to_doc(batch)),
-                "version": batch.version, "GSI2PK": "BATCHES", "GSI2SK": f"{_utc(batch.created_at)}#{batch.id}",
-                "GSI3PK": "BATCHOPEN" if unfinished else None, "GSI3SK": batch.id if unfinished else None}
+        return {
+            "PK": f"BATCH#{batch.id}",
+            "SK": "BATCH",
+            "doc": _dumps(codec.batch_to_doc(batch)),
+            "version": batch.version,
+            "GSI2PK": "BATCHES",
+            "GSI2SK": f"{_utc(batch.created_at)}#{batch.id}",
+            "GSI3PK": "BATCHOPEN" if unfinished else None,
+            "GSI3SK": batch.id if unfinished else None,
+        }
 
     def _load(self, item: dict) -> Batch:
         return replace(codec.batch_from_doc(json.loads(item["doc"])), version=item["version"])
@@ -669,8 +781,11 @@ class DynamoBatches(BatchRepository):
 
     def list_unfinished(self) -> list[Batch]:
         keys = [(item["PK"], item["SK"]) for item in self.store.query("GSI3", "BATCHOPEN")]
-        return [self._load(item) for item in self.store.get_many(keys).values()  # the index lags; the item doesn't
-                if json.loads(item["doc"]).get("state") == BatchState.PREPARING.value]
+        return [
+            self._load(item)
+            for item in self.store.get_many(keys).values()  # the index lags; the item doesn't
+            if json.loads(item["doc"]).get("state") == BatchState.PREPARING.value
+        ]
 
 
 class DynamoNoticeLog(NoticeLog):
@@ -684,8 +799,16 @@ class DynamoNoticeLog(NoticeLog):
         if self.store.get(*key) is not None:
             return False
         order = f"{_utc(record.at)}#{time.time_ns():020d}"
-        self.store.put({"PK": key[0], "SK": key[1], "doc": _dumps(codec.notice_to_doc(record)),
-                        "GSI1PK": f"NOTICETO#{record.recipient}", "GSI1SK": order}, ("absent",))
+        self.store.put(
+            {
+                "PK": key[0],
+                "SK": key[1],
+                "doc": _dumps(codec.notice_to_doc(record)),
+                "GSI1PK": f"NOTICETO#{record.recipient}",
+                "GSI1SK": order,
+            },
+            ("absent",),
+        )
         return True
 
     def list_for(self, recipient: str, limit: int = 50, cursor: str | None = None) -> Page[NoticeRecord]:
@@ -711,11 +834,23 @@ class DynamoApplications(ApplicationRepository):
 
     def _item(self, a: Application) -> dict:
         order, county = f"{a.due_on.isoformat() if a.due_on else NO_DUE}#{a.id}", a.village_code[:6]
-        return {"PK": f"APP#{a.id}", "SK": "APP", "doc": _dumps(codec.application_to_doc(a)), "version": a.version,
-                "village_code": a.village_code, "GSI1PK": f"APPHH#{a.household_id}", "GSI1SK": a.id,
-                "GSI2PK": f"APPQ#{county}#{a.stage.value}", "GSI2SK": order, "GSI3PK": f"APPS#{county}",
-                "GSI3SK": order, "GSI4PK": f"APPLICANT#{a.applicant_openid}", "GSI4SK": a.id,
-                "GSI5PK": "APPDUE" if a.open else None, "GSI5SK": order if a.open else None}
+        return {
+            "PK": f"APP#{a.id}",
+            "SK": "APP",
+            "doc": _dumps(codec.application_to_doc(a)),
+            "version": a.version,
+            "village_code": a.village_code,
+            "GSI1PK": f"APPHH#{a.household_id}",
+            "GSI1SK": a.id,
+            "GSI2PK": f"APPQ#{county}#{a.stage.value}",
+            "GSI2SK": order,
+            "GSI3PK": f"APPS#{county}",
+            "GSI3SK": order,
+            "GSI4PK": f"APPLICANT#{a.applicant_openid}",
+            "GSI4SK": a.id,
+            "GSI5PK": "APPDUE" if a.open else None,
+            "GSI5SK": order if a.open else None,
+        }
 
     def _load(self, item: dict) -> Application:
         return replace(codec.application_from_doc(json.loads(item["doc"])), version=item["version"])
@@ -734,23 +869,37 @@ class DynamoApplications(ApplicationRepository):
 
     def update(self, application: Application) -> None:
         before = self.get(application.id)
-        _versioned_put(self.store, self._item(application), application.version,
-                       ("STALE_VERSION", "该申请刚刚已被他人处理，请刷新页面查看最新状态"))
+        _versioned_put(
+            self.store,
+            self._item(application),
+            application.version,
+            ("STALE_VERSION", "该申请刚刚已被他人处理，请刷新页面查看最新状态"),
+        )
         application.version += 1
         self._count(before, application)
 
-    def list_in_area(self, area_code: str, stage: Stage | None = None, limit: int = 50,
-                     cursor: str | None = None) -> Page[Application]:
+    def list_in_area(
+        self, area_code: str, stage: Stage | None = None, limit: int = 50, cursor: str | None = None
+    ) -> Page[Application]:
         county = county_of(area_code)
         index, pk = ("GSI2", f"APPQ#{county}#{stage.value}") if stage else ("GSI3", f"APPS#{county}")
-        return self.store.page(index, pk, None, limit, cursor, self._load,
-                               keep=lambda item: item["village_code"].startswith(area_code))
+        return self.store.page(
+            index, pk, None, limit, cursor, self._load, keep=lambda item: item["village_code"].startswith(area_code)
+        )
 
-    def list_due(self, on_or_before: date, limit: int = 200, cursor: str | None = None,
-                 area_code: str = "") -> Page[Application]:
+    def list_due(
+        self, on_or_before: date, limit: int = 200, cursor: str | None = None, area_code: str = ""
+    ) -> Page[Application]:
         index, pk = ("GSI3", f"APPS#{county_of(area_code)}") if area_code else ("GSI5", "APPDUE")
-        return self.store.page(index, pk, ("<", on_or_before.isoformat() + "$"), limit, cursor, self._load,
-                               keep=lambda item: item["village_code"].startswith(area_code))
+        return self.store.page(
+            index,
+            pk,
+            ("<", on_or_before.isoformat() + "$"),
+            limit,
+            cursor,
+            self._load,
+            keep=lambda item: item["village_code"].startswith(area_code),
+        )
 
     def tallies(self, area_code: str, year: int) -> dict[str, int]:
         item = self.store.get_committed(f"TALLY#{area_code}#{year}", "TALLY") or {}
@@ -772,19 +921,31 @@ class DynamoComplaints(ComplaintRepository):
         self.store, self.cipher = store, cipher
 
     def add(self, complaint: Complaint) -> None:
-        self.store.put({**self._keys(complaint), "doc": _dumps(codec.complaint_to_doc(complaint, self.cipher)),
-                        "version": complaint.version}, ("absent",))
+        self.store.put(
+            {
+                **self._keys(complaint),
+                "doc": _dumps(codec.complaint_to_doc(complaint, self.cipher)),
+                "version": complaint.version,
+            },
+            ("absent",),
+        )
 
     @staticmethod
     def _keys(c: Complaint) -> dict:
-        return {"PK": f"COMPLAINT#{c.id}", "SK": "COMPLAINT", "GSI2PK": "COMPLAINTS",
-                "GSI2SK": f"{_utc(c.created_at)}#{c.id}",
-                "GSI1PK": f"REPORTER#{c.reporter_openid}" if c.reporter_openid else None,
-                "GSI1SK": f"{_utc(c.created_at)}#{c.id}"}
+        return {
+            "PK": f"COMPLAINT#{c.id}",
+            "SK": "COMPLAINT",
+            "GSI2PK": "COMPLAINTS",
+            "GSI2SK": f"{_utc(c.created_at)}#{c.id}",
+            "GSI1PK": f"REPORTER#{c.reporter_openid}" if c.reporter_openid else None,
+            "GSI1SK": f"{_utc(c.created_at)}#{c.id}",
+        }
 
     def list_for_reporter(self, openid: str) -> list[Complaint]:
-        return [codec.complaint_from_doc(json.loads(item["doc"]), self.cipher)
-                for item in self.store.query("GSI1", f"REPORTER#{openid}", forward=False)]
+        return [
+            codec.complaint_from_doc(json.loads(item["doc"]), self.cipher)
+            for item in self.store.query("GSI1", f"REPORTER#{openid}", forward=False)
+        ]
 
     def list_recent(self, limit: int = 50, cursor: str | None = None) -> Page[Complaint]:
         def load(item: dict) -> Complaint:
@@ -857,11 +1018,15 @@ class DynamoUnitOfWork(UnitOfWork):
                 continue
             try:
                 self.store.client.update_item(
-                    TableName=self.store.table, Key=_item_av({"PK": f"JOB#{job.dedupe_key}", "SK": "JOB"}),
+                    TableName=self.store.table,
+                    Key=_item_av({"PK": f"JOB#{job.dedupe_key}", "SK": "JOB"}),
                     UpdateExpression="SET #s = :queued, GSI3SK = :gsi3 REMOVE GSI2PK, GSI2SK",
-                    ConditionExpression="#s = :pending", ExpressionAttributeNames={"#s": "status"},
-                    ExpressionAttributeValues=_item_av({":queued": "queued", ":pending": "pending",
-                                                        ":gsi3": f"queued#{job.id}"}))
+                    ConditionExpression="#s = :pending",
+                    ExpressionAttributeNames={"#s": "status"},
+                    ExpressionAttributeValues=_item_av(
+                        {":queued": "queued", ":pending": "pending", ":gsi3": f"queued#{job.id}"}
+                    ),
+                )
             except self.store.client.exceptions.ConditionalCheckFailedException:
                 # a local worker over this table (`yimen serve`) claimed the job first: it is handled, and the
                 # unit of work committed, so this must not turn the request into an error

@@ -4,8 +4,6 @@ encryption context binds the ciphertext to this purpose, so it can't be replayed
 
 import base64
 
-import click
-
 CONTEXT = {"app": "yimen", "purpose": "data-key"}
 
 
@@ -20,17 +18,3 @@ def unwrap_data_key(client, wrapped: str) -> bytes:
     if len(plaintext) != 32:
         raise ValueError("the KMS-wrapped data key is not 32 bytes")
     return plaintext
-
-
-@click.command("kms-data-key", help="用 KMS 生成新的数据密钥，只输出密文（部署时填入 dataKeyCiphertext 参数）")
-@click.option("--key-id", required=True, help="KMS 密钥 ID、ARN 或别名（如 alias/yimen-prod-data）")
-@click.option("--region", default=None, help="区域，如 cn-northwest-1（默认取 AWS_REGION）")
-def kms_data_key_command(key_id: str, region: str | None) -> None:
-    import os
-
-    from ..config import aws_settings
-    from .aws import client
-
-    settings = aws_settings(os.environ)
-    settings["AWS_REGION"] = region or settings["AWS_REGION"]
-    click.echo(new_wrapped_data_key(client(settings, "kms"), key_id))

@@ -19,12 +19,17 @@ def scrub(text: str) -> str:
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-                 "level": record.levelname, "logger": record.name, "message": scrub(record.getMessage())}
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": scrub(record.getMessage()),
+        }
         if record.exc_info and record.exc_info[0]:
             entry["error"] = record.exc_info[0].__name__
-            entry["frames"] = [f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno} {f.name}"
-                               for f in traceback.extract_tb(record.exc_info[2])][-8:]
+            entry["frames"] = [
+                f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno} {f.name}" for f in traceback.extract_tb(record.exc_info[2])
+            ][-8:]
         return json.dumps(entry, ensure_ascii=False)
 
 

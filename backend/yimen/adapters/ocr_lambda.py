@@ -10,9 +10,9 @@ import io
 import json
 from typing import TYPE_CHECKING
 
-from ..domain.errors import YimenError
-from ..domain.idcard import OcrLine
-from ..ports_ocr import OcrEngine
+from yimen.domain.errors import YimenError
+from yimen.domain.idcard import OcrLine
+from yimen.ports_ocr import OcrEngine
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -29,7 +29,7 @@ class LambdaOcrEngine(OcrEngine):
         self._client = None  # made on the first read: most API requests never check a photo
 
     def read(self, image: Image.Image) -> list[OcrLine]:
-        from .aws import client
+        from yimen.adapters.aws import client
 
         self._client = self._client or client(self._config, "lambda")
         out = io.BytesIO()

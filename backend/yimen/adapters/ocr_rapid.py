@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from ..domain.idcard import OcrLine
-from ..ports_ocr import OcrEngine
+from yimen.domain.idcard import OcrLine
+from yimen.ports_ocr import OcrEngine
 
 MODEL_FILES = {
     "Det.model_path": "PP-OCRv6_det_small.onnx",

@@ -4,8 +4,8 @@ through the API Lambda (API Gateway caps a request at 10 MB and bills the Lambda
 
 from botocore.exceptions import ClientError
 
-from ..domain.errors import NotFound
-from ..ports import BlobStore
+from yimen.domain.errors import NotFound
+from yimen.ports import BlobStore
 
 UPLOAD_PREFIX = "uploads/"  # objects under it expire after 7 days unless a service moves them
 
@@ -26,8 +26,7 @@ class S3BlobStore(BlobStore):
             self.sse["SSEKMSKeyId"] = kms_key_id
 
     def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
-        self.client.put_object(Bucket=self.bucket, Key=check_key(key), Body=data, ContentType=content_type,
-                               **self.sse)
+        self.client.put_object(Bucket=self.bucket, Key=check_key(key), Body=data, ContentType=content_type, **self.sse)
 
     def get(self, key: str) -> bytes:
         try:
@@ -56,10 +55,12 @@ class S3BlobStore(BlobStore):
             header = "x-amz-server-side-encryption" + ("-aws-kms-key-id" if name == "SSEKMSKeyId" else "")
             fields[header] = value
             conditions.append({header: value})
-        return self.client.generate_presigned_post(Bucket=self.bucket, Key=check_key(key), Fields=fields,
-                                                   Conditions=conditions, ExpiresIn=expires)
+        return self.client.generate_presigned_post(
+            Bucket=self.bucket, Key=check_key(key), Fields=fields, Conditions=conditions, ExpiresIn=expires
+        )
 
     def presigned_download(self, key: str, expires: int = 300) -> str:
         """A short-lived link for a clerk's browser to show a photo without proxying it."""
-        return self.client.generate_presigned_url("get_object", Params={"Bucket": self.bucket, "Key": check_key(key)},
-                                                  ExpiresIn=expires)
+        return self.client.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": check_key(key)}, ExpiresIn=expires
+        )

@@ -6,7 +6,7 @@ import os
 import threading
 from pathlib import Path
 
-from ..ports import SmsSender
+from yimen.ports import SmsSender
 
 
 class LocalSmsSender(SmsSender):
@@ -15,8 +15,9 @@ class LocalSmsSender(SmsSender):
         self._lock = threading.Lock()
 
     def send(self, phone: str, text: str, ref: str) -> None:
-        line = json.dumps({"phone": phone, "text": text, "ref": ref, "at": self.clock.now().isoformat()},
-                          ensure_ascii=False)
+        line = json.dumps(
+            {"phone": phone, "text": text, "ref": ref, "at": self.clock.now().isoformat()}, ensure_ascii=False
+        )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock, open(self.path, "a", encoding="utf-8") as out:
             out.write(line + "\n")

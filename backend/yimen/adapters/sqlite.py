@@ -11,12 +11,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..domain.audit import ANCHOR_TAKEN, Anchor, Sealer, chain_for
-from ..domain.disbursement import Batch, BatchState, Slip
-from ..domain.errors import Conflict
-from ..domain.model import AidRecord, AuditEvent, Household, StaffUser
-from ..domain.workflow import Application, Complaint, Stage, county_of, tally_changes
-from ..ports import (
+from yimen.adapters import codec
+from yimen.domain.audit import ANCHOR_TAKEN, Anchor, Sealer, chain_for
+from yimen.domain.disbursement import Batch, BatchState, Slip
+from yimen.domain.errors import Conflict
+from yimen.domain.model import AidRecord, AuditEvent, Household, StaffUser
+from yimen.domain.workflow import Application, Complaint, Stage, county_of, tally_changes
+from yimen.ports import (
     AidRecordRepository,
     ApplicationRepository,
     AuditLog,
@@ -36,7 +37,6 @@ from ..ports import (
     StaffRepository,
     UnitOfWork,
 )
-from . import codec
 
 MIGRATIONS: list[str] = [
     # 1: foundation
@@ -169,7 +169,8 @@ def _add_tallies(conn: sqlite3.Connection, changes: dict) -> None:
     conn.executemany(
         "INSERT INTO app_tallies (area, year, name, n) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (area, year, name) DO UPDATE SET n = n + excluded.n",
-        [(area, year, name, n) for (area, year), figures in changes.items() for name, n in figures.items()])
+        [(area, year, name, n) for (area, year), figures in changes.items() for name, n in figures.items()],
+    )
 
 
 BACKFILLS = {6: _backfill_tallies}
@@ -213,8 +214,13 @@ class SqliteHouseholds(HouseholdRepository):
     def add(self, household: Household) -> None:
         self.conn.execute(
             "INSERT INTO households (id, village_code, owner_openid, version, doc) VALUES (?, ?, ?, ?, ?)",
-            (household.id, household.village_code, household.owner_openid, household.version,
-             _dumps(codec.household_to_doc(household, self.cipher))),
+            (
+                household.id,
+                household.village_code,
+                household.owner_openid,
+                household.version,
+                _dumps(codec.household_to_doc(household, self.cipher)),
+            ),
         )
         self._index_members(household)
 
@@ -241,8 +247,13 @@ class SqliteHouseholds(HouseholdRepository):
         cursor = self.conn.execute(
             "UPDATE households SET village_code = ?, owner_openid = ?, version = version + 1, doc = ? "
             "WHERE id = ? AND version = ?",
-            (household.village_code, household.owner_openid,
-             _dumps(codec.household_to_doc(household, self.cipher)), household.id, household.version),
+            (
+                household.village_code,
+                household.owner_openid,
+                _dumps(codec.household_to_doc(household, self.cipher)),
+                household.id,
+                household.version,
+            ),
         )
         if cursor.rowcount != 1:
             raise Conflict("STALE_VERSION", "该户信息已被他人修改，请刷新后重试")
@@ -251,8 +262,7 @@ class SqliteHouseholds(HouseholdRepository):
 
     def find_by_id_number(self, id_number: str) -> Household | None:
         row = self.conn.execute(
-            "SELECT h.doc, h.version FROM member_ids m JOIN households h ON h.id = m.household_id "
-            "WHERE m.id_hash = ?",
+            "SELECT h.doc, h.version FROM member_ids m JOIN households h ON h.id = m.household_id WHERE m.id_hash = ?",
             (self.cipher.lookup_hash(id_number),),
         ).fetchone()
         return self._load(row) if row else None
@@ -279,8 +289,10 @@ class SqliteStaff(StaffRepository):
 
     def add(self, user: StaffUser) -> None:
         try:
-            self.conn.execute("INSERT INTO staff (username, doc) VALUES (?, ?)",
-                              (user.username, _dumps(codec.staff_to_doc(user, self.cipher))))
+            self.conn.execute(
+                "INSERT INTO staff (username, doc) VALUES (?, ?)",
+                (user.username, _dumps(codec.staff_to_doc(user, self.cipher))),
+            )
         except sqlite3.IntegrityError as exc:
             raise Conflict("USERNAME_TAKEN", f"用户名 {user.username} 已存在") from exc
 
@@ -289,7 +301,8 @@ class SqliteStaff(StaffRepository):
         doc = codec.staff_to_doc(replace(user, version=user.version + 1), self.cipher)
         cursor = self.conn.execute(
             "UPDATE staff SET doc = ? WHERE username = ? AND COALESCE(json_extract(doc, '$.version'), 0) = ?",
-            (_dumps(doc), user.username, user.version))
+            (_dumps(doc), user.username, user.version),
+        )
         if cursor.rowcount != 1:
             raise Conflict("STALE_VERSION", "该账号刚刚已被他人修改，请刷新后重试")
         user.version += 1
@@ -328,8 +341,13 @@ class SqliteAudit(AuditLog):
 
     @staticmethod
     def _load(row: sqlite3.Row) -> AuditEvent:
-        return codec.audit_from_doc(json.loads(row["doc"]), chain=row["chain"], seq=row["seq"],
-                                    object_type=row["object_type"], object_id=row["object_id"])
+        return codec.audit_from_doc(
+            json.loads(row["doc"]),
+            chain=row["chain"],
+            seq=row["seq"],
+            object_type=row["object_type"],
+            object_id=row["object_id"],
+        )
 
     def append(self, event: AuditEvent) -> AuditEvent:
         event.chain = chain_for(event.object_type, event.object_id)
@@ -346,19 +364,22 @@ class SqliteAudit(AuditLog):
             yield self._load(row)
 
     def for_object(self, object_type: str, object_id: str) -> list[AuditEvent]:
-        rows = self.conn.execute(f"{self.COLUMNS} WHERE object_type = ? AND object_id = ? ORDER BY seq",
-                                 (object_type, object_id))
+        rows = self.conn.execute(
+            f"{self.COLUMNS} WHERE object_type = ? AND object_id = ? ORDER BY seq", (object_type, object_id)
+        )
         return [self._load(r) for r in rows]
 
     def heads(self) -> dict[str, list]:
-        rows = self.conn.execute(f"{self.COLUMNS} WHERE (chain, seq) IN (SELECT chain, MAX(seq) FROM audit_events "
-                                 "GROUP BY chain)")
+        rows = self.conn.execute(
+            f"{self.COLUMNS} WHERE (chain, seq) IN (SELECT chain, MAX(seq) FROM audit_events GROUP BY chain)"
+        )
         return {row["chain"]: [row["seq"], json.loads(row["doc"])["hash"]] for row in rows}
 
     def add_anchor(self, anchor: Anchor) -> None:
         try:
-            self.conn.execute("INSERT INTO audit_anchors (no, doc) VALUES (?, ?)",
-                              (anchor.no, _dumps(codec.anchor_to_doc(anchor))))
+            self.conn.execute(
+                "INSERT INTO audit_anchors (no, doc) VALUES (?, ?)", (anchor.no, _dumps(codec.anchor_to_doc(anchor)))
+            )
         except sqlite3.IntegrityError as exc:
             raise Conflict(*ANCHOR_TAKEN) from exc
 
@@ -376,13 +397,15 @@ class SqliteKeyValue(KeyValue):
         return json.loads(row["value"]) if row else None
 
     def put_if_absent(self, namespace: str, key: str, value: dict) -> bool:
-        cursor = self.conn.execute("INSERT OR IGNORE INTO kv (namespace, key, value) VALUES (?, ?, ?)",
-                                   (namespace, key, _dumps(value)))
+        cursor = self.conn.execute(
+            "INSERT OR IGNORE INTO kv (namespace, key, value) VALUES (?, ?, ?)", (namespace, key, _dumps(value))
+        )
         return cursor.rowcount == 1
 
     def put(self, namespace: str, key: str, value: dict) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO kv (namespace, key, value) VALUES (?, ?, ?)",
-                          (namespace, key, _dumps(value)))
+        self.conn.execute(
+            "INSERT OR REPLACE INTO kv (namespace, key, value) VALUES (?, ?, ?)", (namespace, key, _dumps(value))
+        )
 
     def delete(self, namespace: str, key: str) -> None:
         self.conn.execute("DELETE FROM kv WHERE namespace = ? AND key = ?", (namespace, key))
@@ -392,7 +415,8 @@ class SqliteKeyValue(KeyValue):
         rows = self.conn.execute(
             "INSERT INTO kv_counters (namespace, key, n, expires_at) VALUES (?, ?, 1, ?)"
             " ON CONFLICT (namespace, key) DO UPDATE SET n = n + 1 RETURNING n",
-            (namespace, key, _utc(expires_at))).fetchall()
+            (namespace, key, _utc(expires_at)),
+        ).fetchall()
         if rows[0]["n"] == 1:  # a new counter: sweep the expired ones now and then, not on every hit
             self.conn.execute("DELETE FROM kv_counters WHERE expires_at <= ?", (_utc(now),))
         return rows[0]["n"]
@@ -405,8 +429,10 @@ class SqliteJobQueue(JobQueue):
         self.conn = conn
 
     def enqueue(self, job: Job) -> None:
-        self.conn.execute("INSERT OR IGNORE INTO jobs (kind, dedupe_key, payload) VALUES (?, ?, ?)",
-                          (job.kind, job.dedupe_key, _dumps(job.payload)))
+        self.conn.execute(
+            "INSERT OR IGNORE INTO jobs (kind, dedupe_key, payload) VALUES (?, ?, ?)",
+            (job.kind, job.dedupe_key, _dumps(job.payload)),
+        )
 
 
 # --- Disbursement and notices (issue 7) ---
@@ -454,8 +480,14 @@ class SqliteSlips(_VersionedDocs, SlipRepository):
     def add(self, slip: Slip) -> bool:
         cursor = self.conn.execute(
             "INSERT OR IGNORE INTO slips (id, status, due_on, household_id, version, doc) VALUES (?, ?, ?, ?, ?, ?)",
-            (slip.id, slip.status.value, slip.due_on.isoformat(), slip.household_id, slip.version,
-             _dumps(codec.slip_to_doc(slip, self.cipher))),
+            (
+                slip.id,
+                slip.status.value,
+                slip.due_on.isoformat(),
+                slip.household_id,
+                slip.version,
+                _dumps(codec.slip_to_doc(slip, self.cipher)),
+            ),
         )
         return cursor.rowcount == 1
 
@@ -473,8 +505,9 @@ class SqliteSlips(_VersionedDocs, SlipRepository):
             "ORDER BY due_on, id LIMIT ?",
             (status, after_due, after_id, limit + 1),
         ).fetchall()
-        items = [replace(codec.slip_from_doc(json.loads(r["doc"]), self.cipher), version=r["version"])
-                 for r in rows[:limit]]
+        items = [
+            replace(codec.slip_from_doc(json.loads(r["doc"]), self.cipher), version=r["version"]) for r in rows[:limit]
+        ]
         next_cursor = f"{rows[limit - 1]['due_on']}|{rows[limit - 1]['id']}" if len(rows) > limit else None
         return Page(items, next_cursor)
 
@@ -483,8 +516,10 @@ class SqliteBatches(_VersionedDocs, BatchRepository):
     table = "batches"
 
     def add(self, batch: Batch) -> None:
-        self.conn.execute("INSERT INTO batches (id, created_at, version, doc) VALUES (?, ?, ?, ?)",
-                          (batch.id, _utc(batch.created_at), batch.version, _dumps(codec.batch_to_doc(batch))))
+        self.conn.execute(
+            "INSERT INTO batches (id, created_at, version, doc) VALUES (?, ?, ?, ?)",
+            (batch.id, _utc(batch.created_at), batch.version, _dumps(codec.batch_to_doc(batch))),
+        )
 
     def get(self, batch_id: str) -> Batch | None:
         found = self._get_doc(batch_id)
@@ -505,8 +540,10 @@ class SqliteBatches(_VersionedDocs, BatchRepository):
         return Page(items, next_cursor)
 
     def list_unfinished(self) -> list[Batch]:
-        rows = self.conn.execute("SELECT doc, version FROM batches WHERE json_extract(doc, '$.state') = ? "
-                                 "ORDER BY created_at", (BatchState.PREPARING.value,)).fetchall()
+        rows = self.conn.execute(
+            "SELECT doc, version FROM batches WHERE json_extract(doc, '$.state') = ? ORDER BY created_at",
+            (BatchState.PREPARING.value,),
+        ).fetchall()
         return [replace(codec.batch_from_doc(json.loads(r["doc"])), version=r["version"]) for r in rows]
 
 
@@ -543,13 +580,23 @@ class SqliteJobLeases(JobLeases):
             " ORDER BY id LIMIT ?) RETURNING id, kind, dedupe_key, payload, attempts",
             (_utc(lease_until), kind, _utc(now), limit),
         ).fetchall()
-        jobs = [Job(kind=r["kind"], payload=json.loads(r["payload"]), dedupe_key=r["dedupe_key"], id=str(r["id"]),
-                    attempts=r["attempts"]) for r in rows]
+        jobs = [
+            Job(
+                kind=r["kind"],
+                payload=json.loads(r["payload"]),
+                dedupe_key=r["dedupe_key"],
+                id=str(r["id"]),
+                attempts=r["attempts"],
+            )
+            for r in rows
+        ]
         return sorted(jobs, key=lambda job: int(job.id))
 
     def finish(self, job_id: str, status: str, run_after: datetime | None = None, error: str | None = None) -> None:
-        self.conn.execute("UPDATE jobs SET status = ?, run_after = ?, last_error = ? WHERE id = ?",
-                          (status, _utc(run_after) if run_after else "", error, int(job_id)))
+        self.conn.execute(
+            "UPDATE jobs SET status = ?, run_after = ?, last_error = ? WHERE id = ?",
+            (status, _utc(run_after) if run_after else "", error, int(job_id)),
+        )
 
     def counts(self, kind: str) -> dict[str, int]:
         rows = self.conn.execute("SELECT status, COUNT(*) AS n FROM jobs WHERE kind = ? GROUP BY status", (kind,))
@@ -558,10 +605,23 @@ class SqliteJobLeases(JobLeases):
     def list_dead(self, kind: str, limit: int = 50) -> list[DeadJob]:
         rows = self.conn.execute(
             "SELECT id, kind, dedupe_key, payload, attempts, run_after, last_error FROM jobs"
-            " WHERE kind = ? AND status = 'dead' ORDER BY id LIMIT ?", (kind, limit))
-        return [DeadJob(Job(kind=r["kind"], payload=json.loads(r["payload"]), dedupe_key=r["dedupe_key"],
-                            id=str(r["id"]), attempts=r["attempts"]),
-                        error=r["last_error"], at=_from_utc(r["run_after"])) for r in rows]
+            " WHERE kind = ? AND status = 'dead' ORDER BY id LIMIT ?",
+            (kind, limit),
+        )
+        return [
+            DeadJob(
+                Job(
+                    kind=r["kind"],
+                    payload=json.loads(r["payload"]),
+                    dedupe_key=r["dedupe_key"],
+                    id=str(r["id"]),
+                    attempts=r["attempts"],
+                ),
+                error=r["last_error"],
+                at=_from_utc(r["run_after"]),
+            )
+            for r in rows
+        ]
 
     def requeue_dead(self, kind: str, now: datetime, job_id: str | None = None) -> int:
         # Only dead rows: a done job (delivered) never comes back, whatever id is asked for.
@@ -570,8 +630,9 @@ class SqliteJobLeases(JobLeases):
             if not job_id.isdigit():
                 return 0
             where, args = where + " AND id = ?", [*args, int(job_id)]
-        return self.conn.execute(f"UPDATE jobs SET status = 'pending', attempts = 0, run_after = ? WHERE {where}",
-                                 args).rowcount
+        return self.conn.execute(
+            f"UPDATE jobs SET status = 'pending', attempts = 0, run_after = ? WHERE {where}", args
+        ).rowcount
 
 
 # --- Applications and complaints (issue 6) ---
@@ -586,8 +647,14 @@ class SqliteApplications(ApplicationRepository):
     @staticmethod
     def _columns(a: Application) -> tuple:
         due = a.due_on.isoformat() if a.due_on else NO_DUE
-        return a.village_code, a.stage.value, due, a.household_id, a.applicant_openid, _dumps(
-            codec.application_to_doc(a))
+        return (
+            a.village_code,
+            a.stage.value,
+            due,
+            a.household_id,
+            a.applicant_openid,
+            _dumps(codec.application_to_doc(a)),
+        )
 
     def add(self, application: Application) -> None:
         self.conn.execute(
@@ -628,19 +695,22 @@ class SqliteApplications(ApplicationRepository):
         next_cursor = f"{rows[limit - 1]['due_on']}|{rows[limit - 1]['id']}" if len(rows) > limit else None
         return Page(items, next_cursor)
 
-    def list_in_area(self, area_code: str, stage: Stage | None = None, limit: int = 50,
-                     cursor: str | None = None) -> Page[Application]:
+    def list_in_area(
+        self, area_code: str, stage: Stage | None = None, limit: int = 50, cursor: str | None = None
+    ) -> Page[Application]:
         county_of(area_code)
         if stage is None:
             return self._page("village_code LIKE ?", (area_code + "%",), limit, cursor)
         return self._page("stage = ? AND village_code LIKE ?", (stage.value, area_code + "%"), limit, cursor)
 
-    def list_due(self, on_or_before, limit: int = 200, cursor: str | None = None,
-                 area_code: str = "") -> Page[Application]:
+    def list_due(
+        self, on_or_before, limit: int = 200, cursor: str | None = None, area_code: str = ""
+    ) -> Page[Application]:
         if area_code:
             county_of(area_code)
-        return self._page("due_on <= ? AND village_code LIKE ?", (on_or_before.isoformat(), area_code + "%"),
-                          limit, cursor)
+        return self._page(
+            "due_on <= ? AND village_code LIKE ?", (on_or_before.isoformat(), area_code + "%"), limit, cursor
+        )
 
     def tallies(self, area_code: str, year: int) -> dict[str, int]:
         rows = self.conn.execute("SELECT name, n FROM app_tallies WHERE area = ? AND year = ?", (area_code, year))
@@ -660,9 +730,10 @@ class SqliteComplaints(ComplaintRepository):
         self.conn, self.cipher = conn, cipher
 
     def add(self, complaint: Complaint) -> None:
-        self.conn.execute("INSERT INTO complaints (id, created_at, doc) VALUES (?, ?, ?)",
-                          (complaint.id, _utc(complaint.created_at),
-                           _dumps(codec.complaint_to_doc(complaint, self.cipher))))
+        self.conn.execute(
+            "INSERT INTO complaints (id, created_at, doc) VALUES (?, ?, ?)",
+            (complaint.id, _utc(complaint.created_at), _dumps(codec.complaint_to_doc(complaint, self.cipher))),
+        )
 
     def list_recent(self, limit: int = 50, cursor: str | None = None) -> Page[Complaint]:
         before_at, before_id = (cursor or "~|~").split("|")
@@ -676,8 +747,11 @@ class SqliteComplaints(ComplaintRepository):
         return Page(items, next_cursor)
 
     def list_for_reporter(self, openid: str) -> list[Complaint]:
-        rows = self.conn.execute("SELECT doc FROM complaints WHERE json_extract(doc, '$.reporter_openid') = ? "
-                                 "ORDER BY created_at DESC, id DESC", (openid,)).fetchall()
+        rows = self.conn.execute(
+            "SELECT doc FROM complaints WHERE json_extract(doc, '$.reporter_openid') = ? "
+            "ORDER BY created_at DESC, id DESC",
+            (openid,),
+        ).fetchall()
         return [codec.complaint_from_doc(json.loads(r["doc"]), self.cipher) for r in rows]
 
     def get(self, complaint_id: str) -> Complaint | None:
@@ -689,8 +763,10 @@ class SqliteComplaints(ComplaintRepository):
         if stored is None or stored.version != complaint.version:
             raise Conflict("STALE_VERSION", "该举报已被他人处理，请刷新后重试")
         complaint.version += 1
-        self.conn.execute("UPDATE complaints SET doc = ? WHERE id = ?",
-                          (_dumps(codec.complaint_to_doc(complaint, self.cipher)), complaint.id))
+        self.conn.execute(
+            "UPDATE complaints SET doc = ? WHERE id = ?",
+            (_dumps(codec.complaint_to_doc(complaint, self.cipher)), complaint.id),
+        )
 
 
 class SqliteUnitOfWork(UnitOfWork):

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from ..ports import DeadJob, DeadLetters, Job, JobQueue
+from yimen.ports import DeadJob, DeadLetters, Job, JobQueue
 
 DONE_NS = "job_done"  # key-value namespace: dedupe_key -> when the job finished
 FAILED_NS = "job_failed"  # key-value namespace: dedupe_key -> the job's last failure (error, at, attempts)
@@ -53,36 +53,49 @@ class SqsJobQueue(JobQueue, DeadLetters):
     def dead_letter_url(self, kind: str) -> str:
         """The DLQ that the kind's queue names in its redrive policy (infra/sqs.yml), so the two can't drift."""
         if kind not in self._dead_letter_urls:
-            attributes = self.client.get_queue_attributes(QueueUrl=self.queue_urls[kind],
-                                                          AttributeNames=["RedrivePolicy"])["Attributes"]
+            attributes = self.client.get_queue_attributes(
+                QueueUrl=self.queue_urls[kind], AttributeNames=["RedrivePolicy"]
+            )["Attributes"]
             arn = json.loads(attributes["RedrivePolicy"])["deadLetterTargetArn"]
             _, _, _, _, account, name = arn.split(":")
-            self._dead_letter_urls[kind] = self.client.get_queue_url(
-                QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"]
+            self._dead_letter_urls[kind] = self.client.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)[
+                "QueueUrl"
+            ]
         return self._dead_letter_urls[kind]
 
     def _receive(self, url: str, count: int) -> list[dict]:
         return self.client.receive_message(
-            QueueUrl=url, MaxNumberOfMessages=count, VisibilityTimeout=PEEK_SECONDS, WaitTimeSeconds=WAIT_SECONDS,
-            AttributeNames=["ApproximateReceiveCount", "SentTimestamp"]).get("Messages", [])
+            QueueUrl=url,
+            MaxNumberOfMessages=count,
+            VisibilityTimeout=PEEK_SECONDS,
+            WaitTimeSeconds=WAIT_SECONDS,
+            AttributeNames=["ApproximateReceiveCount", "SentTimestamp"],
+        ).get("Messages", [])
 
     def _move(self, source: str, target: str, messages: list[dict]) -> list[dict]:
         """Send to the target, delete from the source what was sent; returns what wasn't (it stays dead)."""
         if not messages:
             return []
-        sent = self.client.send_message_batch(QueueUrl=target, Entries=[
-            {"Id": str(n), "MessageBody": m["Body"]} for n, m in enumerate(messages)]).get("Successful", [])
+        sent = self.client.send_message_batch(
+            QueueUrl=target, Entries=[{"Id": str(n), "MessageBody": m["Body"]} for n, m in enumerate(messages)]
+        ).get("Successful", [])
         done = [messages[int(entry["Id"])] for entry in sent]
         if done:
-            self.client.delete_message_batch(QueueUrl=source, Entries=[
-                {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(done)])
+            self.client.delete_message_batch(
+                QueueUrl=source,
+                Entries=[{"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(done)],
+            )
         return [m for m in messages if m not in done]
 
     def _release(self, url: str, messages: list[dict]) -> None:
         for start in range(0, len(messages), 10):
-            self.client.change_message_visibility_batch(QueueUrl=url, Entries=[
-                {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
-                for n, m in enumerate(messages[start:start + 10])])
+            self.client.change_message_visibility_batch(
+                QueueUrl=url,
+                Entries=[
+                    {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
+                    for n, m in enumerate(messages[start : start + 10])
+                ],
+            )
 
 
 def _body(message: dict) -> dict:
@@ -97,9 +110,13 @@ def _dead_job(message: dict) -> DeadJob:
     notes know more (see DynamoJobLeases.list_dead)."""
     body, attributes = _body(message), message.get("Attributes", {})
     sent = attributes.get("SentTimestamp")
-    job = Job(kind=body.get("kind", ""), payload=body.get("payload") or {}, dedupe_key=body.get("dedupe_key", ""),
-              id=body.get("dedupe_key") or message["MessageId"],
-              attempts=int(attributes.get("ApproximateReceiveCount", 0)))
+    job = Job(
+        kind=body.get("kind", ""),
+        payload=body.get("payload") or {},
+        dedupe_key=body.get("dedupe_key", ""),
+        id=body.get("dedupe_key") or message["MessageId"],
+        attempts=int(attributes.get("ApproximateReceiveCount", 0)),
+    )
     return DeadJob(job, at=datetime.fromtimestamp(int(sent) / 1000, UTC) if sent else None)
 
 
@@ -107,8 +124,13 @@ def job_from_record(record: dict) -> Job:
     """An SQS record of a Lambda event -> Job (attempts from the receive count)."""
     body = json.loads(record["body"])
     attempts = int(record.get("attributes", {}).get("ApproximateReceiveCount", 1))
-    return Job(kind=body["kind"], payload=body["payload"], dedupe_key=body["dedupe_key"],
-               id=body.get("id") or record["messageId"], attempts=attempts)
+    return Job(
+        kind=body["kind"],
+        payload=body["payload"],
+        dedupe_key=body["dedupe_key"],
+        id=body.get("id") or record["messageId"],
+        attempts=attempts,
+    )
 
 
 def process_batch(event: dict, run: Callable[[Job], object]) -> dict:
@@ -129,8 +151,9 @@ def type_only(exc: Exception) -> str:
     return type(exc).__name__
 
 
-def run_once(uow, job: Job, work: Callable[[Job], object], finished_at: str,
-             describe: Callable[[Exception], str] = type_only) -> bool:
+def run_once(
+    uow, job: Job, work: Callable[[Job], object], finished_at: str, describe: Callable[[Exception], str] = type_only
+) -> bool:
     """Do `work` unless this job (by dedupe_key) finished before; False when skipped. `work` itself
     should be idempotent too (two deliveries can overlap); this makes the common redelivery free.
     A failure is noted (`describe`: what may be shown to staff; the type only unless the job kind
@@ -142,8 +165,9 @@ def run_once(uow, job: Job, work: Callable[[Job], object], finished_at: str,
         work(job)
     except Exception as exc:
         with uow() as unit:
-            unit.kv.put(FAILED_NS, job.dedupe_key, {"error": describe(exc)[:500], "at": finished_at,
-                                                    "attempts": job.attempts})
+            unit.kv.put(
+                FAILED_NS, job.dedupe_key, {"error": describe(exc)[:500], "at": finished_at, "attempts": job.attempts}
+            )
         raise
     with uow() as unit:
         unit.kv.put(DONE_NS, job.dedupe_key, {"kind": job.kind, "at": finished_at})

@@ -6,7 +6,7 @@ Lambda never make one."""
 
 import functools
 
-from ..domain.errors import NotAuthenticated, YimenError
+from yimen.domain.errors import NotAuthenticated, YimenError
 
 REAL_API = "https://api.weixin.qq.com/"
 REAL_OAUTH = "https://open.weixin.qq.com/connect/"

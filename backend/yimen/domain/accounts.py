@@ -2,9 +2,9 @@
 
 import re
 
-from .departments import DEPARTMENTS
-from .errors import ValidationError
-from .model import Role
+from yimen.domain.departments import DEPARTMENTS
+from yimen.domain.errors import ValidationError
+from yimen.domain.model import Role
 
 USERNAME = re.compile(r"[a-z][a-z0-9_.-]{2,31}")
 MIN_PASSWORD = 10
@@ -23,9 +23,15 @@ def check_password(password: str, username: str) -> None:
     """A minimum strength in plain words. Length and two kinds of characters, not the user's own name,
     not a keyboard or repeated run: what a township office can live with and a guess won't hit."""
     low = (password or "").lower()
-    weak = (len(password or "") < MIN_PASSWORD or not re.search(r"[a-z]", low) or not re.search(r"\d", low)
-            or (username and username.lower() in low) or any(word in low for word in COMMON)
-            or re.search(r"(.)\1\1\1", low) or _run_of_four(low))
+    weak = (
+        len(password or "") < MIN_PASSWORD
+        or not re.search(r"[a-z]", low)
+        or not re.search(r"\d", low)
+        or (username and username.lower() in low)
+        or any(word in low for word in COMMON)
+        or re.search(r"(.)\1\1\1", low)
+        or _run_of_four(low)
+    )
     if weak:
         raise ValidationError("WEAK_PASSWORD", WEAK_MESSAGE)
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
-from .model import AuditEvent
+from yimen.domain.model import AuditEvent
 
 GENESIS = "0" * 64
 CHAINS = 64  # fixed per deployment: the anchor lists every chain's head
@@ -98,16 +98,25 @@ class Anchor:
     signature: str = ""
 
     def message(self) -> bytes:
-        return _canonical({"context": ANCHOR_CONTEXT, "no": self.no, "at": self.at.isoformat(),
-                           "heads": self.heads, "prev": self.prev, "key_id": self.key_id})
+        return _canonical(
+            {
+                "context": ANCHOR_CONTEXT,
+                "no": self.no,
+                "at": self.at.isoformat(),
+                "heads": self.heads,
+                "prev": self.prev,
+                "key_id": self.key_id,
+            }
+        )
 
     def digest(self) -> bytes:
         return hashlib.sha256(self.message()).digest()
 
 
 def next_anchor(last: Anchor | None, heads: dict[str, list], at: datetime, key_id: str) -> Anchor:
-    return Anchor(no=last.no + 1 if last else 1, at=at, heads=heads,
-                  prev=last.digest().hex() if last else GENESIS, key_id=key_id)
+    return Anchor(
+        no=last.no + 1 if last else 1, at=at, heads=heads, prev=last.digest().hex() if last else GENESIS, key_id=key_id
+    )
 
 
 @dataclass
@@ -119,9 +128,14 @@ class Verdict:
     problems: list[str] = field(default_factory=list)
 
 
-def verify(sealer: Sealer, events: Iterable[AuditEvent], anchors: list[Anchor],
-           signature_ok: Callable[[Anchor], bool], now: datetime,
-           max_age: timedelta = ANCHOR_MAX_AGE) -> Verdict:
+def verify(
+    sealer: Sealer,
+    events: Iterable[AuditEvent],
+    anchors: list[Anchor],
+    signature_ok: Callable[[Anchor], bool],
+    now: datetime,
+    max_age: timedelta = ANCHOR_MAX_AGE,
+) -> Verdict:
     """`anchors`: the latest anchors, oldest first (the latest and the one before it suffice)."""
     verdict = Verdict(anchor=anchors[-1] if anchors else None)
     verdict.problems += _anchor_problems(anchors, signature_ok, now, max_age)
@@ -131,8 +145,10 @@ def verify(sealer: Sealer, events: Iterable[AuditEvent], anchors: list[Anchor],
         verdict.events += 1
         chains.add(event.chain)
         if why:
-            verdict.problems.append(f"第 {event.chain} 条链第 {event.seq} 号事件（{event.action} "
-                                    f"{event.object_type}/{event.object_id}）：{why}")
+            verdict.problems.append(
+                f"第 {event.chain} 条链第 {event.seq} 号事件（{event.action} "
+                f"{event.object_type}/{event.object_id}）：{why}"
+            )
             return verdict
         head = anchored.get(event.chain)
         if head and event.seq == head[0]:
@@ -148,8 +164,9 @@ def verify(sealer: Sealer, events: Iterable[AuditEvent], anchors: list[Anchor],
     return verdict
 
 
-def _anchor_problems(anchors: list[Anchor], signature_ok: Callable[[Anchor], bool], now: datetime,
-                     max_age: timedelta) -> list[str]:
+def _anchor_problems(
+    anchors: list[Anchor], signature_ok: Callable[[Anchor], bool], now: datetime, max_age: timedelta
+) -> list[str]:
     if not anchors:
         return ["没有签名锚点（从未锚定，或锚点被删除）：请运行 yimen audit anchor 并定时运行"]
     for anchor in anchors:
@@ -161,6 +178,8 @@ def _anchor_problems(anchors: list[Anchor], signature_ok: Callable[[Anchor], boo
     latest = anchors[-1]
     if now - latest.at > max_age:
         hours = max_age / timedelta(hours=1)
-        return [f"最新锚点（第 {latest.no} 号，{latest.at:%Y-%m-%d %H:%M}）已超过 {hours:g} 小时未更新："
-                "定时锚定没有运行，或最近的锚点被删除"]
+        return [
+            f"最新锚点（第 {latest.no} 号，{latest.at:%Y-%m-%d %H:%M}）已超过 {hours:g} 小时未更新："
+            "定时锚定没有运行，或最近的锚点被删除"
+        ]
     return []

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from .errors import Conflict
-from .payee import Payee
+from yimen.domain.errors import Conflict
+from yimen.domain.payee import Payee
 
 
 class SlipStatus(StrEnum):
@@ -86,7 +86,6 @@ class Slip:
             raise Conflict("SLIP_STATE", f"拨付单当前状态为“{self.status.value}”，不能执行此操作，请刷新后重试")
         before, self.status = self.status, target
         return before, target
-
 
     def export_to(self, batch_id: str, line_id: str, payee: Payee) -> None:
         """Claim the slip for a batch line; a slip already paid never goes to the bank again."""
@@ -164,6 +163,5 @@ class Batch:
             bucket["count"] += 1
             bucket["fen"] += line.amount_fen
         exported = {"count": len(self.lines), "fen": self.total_fen}
-        balanced = (sums["pending"]["count"] == 0
-                    and exported["fen"] == sums["paid"]["fen"] + sums["failed"]["fen"])
+        balanced = sums["pending"]["count"] == 0 and exported["fen"] == sums["paid"]["fen"] + sums["failed"]["fen"]
         return {"batch_id": self.id, "exported": exported, **sums, "balanced": balanced}

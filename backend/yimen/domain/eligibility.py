@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
-from .errors import ValidationError
-from .model import Household, WorkCapacity
-from .policy import BASIC_MATERIALS, Catalogue, Check, Item, catalogue, plain_yuan
+from yimen.domain.errors import ValidationError
+from yimen.domain.model import Household, WorkCapacity
+from yimen.domain.policy import BASIC_MATERIALS, Catalogue, Check, Item, catalogue, plain_yuan
 
 LIKELY, POSSIBLE, UNLIKELY = "likely", "possible", "unlikely"
 STATUS_WORDS = {LIKELY: "很可能符合", POSSIBLE: "可能符合，需核实", UNLIKELY: "暂不符合"}
@@ -64,8 +64,13 @@ class RuleResult(NamedTuple):
 
     def to_dict(self) -> dict:
         mark = {True: "符合", False: "不符合", None: "待核实"}[self.result]
-        return {"rule": self.rule_id, "text": self.text, "level": self.level, "result": mark,
-                "details": [c.text() for c in self.checks]}
+        return {
+            "rule": self.rule_id,
+            "text": self.text,
+            "level": self.level,
+            "result": mark,
+            "details": [c.text() for c in self.checks],
+        }
 
 
 @dataclass
@@ -90,9 +95,13 @@ class Hint:
             "reasons": [r.to_dict() for r in self.rules],
             "summary": self.summary(),
             "conflicts": self.conflicts,
-            "estimate": None if not self.estimate else {
-                "pct": self.estimate[0], "fen": self.estimate[1],
-                "text": f"按 {self.estimate[0]}% 估算约 {plain_yuan(self.estimate[1])} 元（以审批为准）"},
+            "estimate": None
+            if not self.estimate
+            else {
+                "pct": self.estimate[0],
+                "fen": self.estimate[1],
+                "text": f"按 {self.estimate[0]}% 估算约 {plain_yuan(self.estimate[1])} 元（以审批为准）",
+            },
             "materials": list(item.materials),
             "place": item.place,
             "department": item.department,
@@ -168,8 +177,9 @@ def facts_of(profile: HouseholdProfile, cat: Catalogue) -> dict[str, Any]:
 # ---------------------------------------------------------------- judging
 
 
-def judge(item: Item, facts: Mapping[str, Any], cat: Catalogue, region_code: str) -> tuple[str, list[RuleResult],
-                                                                                          list[dict]]:
+def judge(
+    item: Item, facts: Mapping[str, Any], cat: Catalogue, region_code: str
+) -> tuple[str, list[RuleResult], list[dict]]:
     """Status, per-rule results and conflicts with current aid for one item."""
     params = cat.params(item, region_code)
     results = []
@@ -181,11 +191,15 @@ def judge(item: Item, facts: Mapping[str, Any], cat: Catalogue, region_code: str
             failed = True
         elif result is not True:
             unsure = True
-    conflicts = [
-        {"item_code": code, "item_name": cat.items[code].name, "reason": reason}
-        for code in facts["current"]
-        if code != item.code and (reason := cat.conflicts(item.code, code))
-    ] if facts["current"] else []
+    conflicts = (
+        [
+            {"item_code": code, "item_name": cat.items[code].name, "reason": reason}
+            for code in facts["current"]
+            if code != item.code and (reason := cat.conflicts(item.code, code))
+        ]
+        if facts["current"]
+        else []
+    )
     status = UNLIKELY if failed or conflicts else POSSIBLE if unsure else item.max_status
     return status, results, conflicts
 
@@ -210,8 +224,9 @@ def hints(profile: HouseholdProfile, cat: Catalogue | None = None) -> list[Hint]
         status, results, conflicts = judge(item, facts, cat, profile.region_code)
         receiving = item.code in facts["current"]
         estimate = item.band_amount(profile.region_code, facts) if status != UNLIKELY else None
-        out.append(Hint(item, status, results, [] if receiving else conflicts, receiving, estimate,
-                        profile.region_code))
+        out.append(
+            Hint(item, status, results, [] if receiving else conflicts, receiving, estimate, profile.region_code)
+        )
     order = {LIKELY: 0, POSSIBLE: 1, UNLIKELY: 2}
     return sorted(out, key=lambda h: (h.receiving, order[h.status]))
 
@@ -237,7 +252,8 @@ def current_conflicts(current_aid: Iterable[str], cat: Catalogue | None = None) 
     codes = sorted({c for c in (cat.resolve(x) for x in current_aid) if c})
     return [
         {"items": [a, b], "names": [cat.items[a].name, cat.items[b].name], "reason": reason}
-        for i, a in enumerate(codes) for b in codes[i + 1:]
+        for i, a in enumerate(codes)
+        for b in codes[i + 1 :]
         if (reason := cat.conflicts(a, b))
     ]
 
@@ -253,18 +269,20 @@ def profile_from_household(household: Household, current_item_codes: Iterable[st
     members = []
     for m in household.members:
         working = any(any(w in source for w in WORK_INCOME) and fen > 0 for source, fen in m.monthly_income_fen.items())
-        members.append(PersonProfile(
-            age=m.age_on(today),
-            relation=str(m.relation),
-            disability_type=m.disability_type,
-            disability_grade=m.disability_grade,
-            work_capacity=str(m.work_capacity),
-            school=m.school,
-            income_fen=dict(m.monthly_income_fen),
-            unemployed=False if working else None,
-            self_care="完全自理" if m.work_capacity != WorkCapacity.NONE and m.disability_grade is None else None,
-            severe_illness=m.health == "大病",
-        ))
+        members.append(
+            PersonProfile(
+                age=m.age_on(today),
+                relation=str(m.relation),
+                disability_type=m.disability_type,
+                disability_grade=m.disability_grade,
+                work_capacity=str(m.work_capacity),
+                school=m.school,
+                income_fen=dict(m.monthly_income_fen),
+                unemployed=False if working else None,
+                self_care="完全自理" if m.work_capacity != WorkCapacity.NONE and m.disability_grade is None else None,
+                severe_illness=m.health == "大病",
+            )
+        )
     return HouseholdProfile(
         members=members,
         region_code=household.village_code,
@@ -300,7 +318,8 @@ def _person_from_dict(i: int, raw: Any) -> PersonProfile:
         if isinstance(income, int) and not isinstance(income, bool):
             income = {"收入": income}
         if not isinstance(income, dict) or not all(
-                isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in income.values()):
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in income.values()
+        ):
             raise ValidationError("BAD_PROFILE", f"{where}income_fen 应为 {{来源: 每月金额(分)}}")
     grade = _opt(raw, "disability_grade", int, where)
     if grade is not None and not 1 <= grade <= 4:

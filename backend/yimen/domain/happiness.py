@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from .errors import ValidationError
-from .masking import mask_id_number, mask_name, mask_phone
-from .model import AidRecord, Household, Member
-from .money import yuan
+from yimen.domain.errors import ValidationError
+from yimen.domain.masking import mask_id_number, mask_name, mask_phone
+from yimen.domain.model import AidRecord, Household, Member
+from yimen.domain.money import yuan
 
 GRADE_NAMES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
 DEFAULT_OFFICE = "户籍所在地乡镇（街道）社会救助窗口"

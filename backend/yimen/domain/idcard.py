@@ -25,10 +25,62 @@ GBT2260_CSV = Path(__file__).resolve().parents[1] / "data" / "gbt2260.csv"
 DIGIT_CONFUSIONS = {"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "B": "8", "S": "5", "s": "5"}
 LAST_CONFUSIONS = {**DIGIT_CONFUSIONS, "x": "X", "×": "X"}
 ETHNIC_GROUPS = (
-    "汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼",
-    "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔",
-    "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯",
-    "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+    "汉",
+    "蒙古",
+    "回",
+    "藏",
+    "维吾尔",
+    "苗",
+    "彝",
+    "壮",
+    "布依",
+    "朝鲜",
+    "满",
+    "侗",
+    "瑶",
+    "白",
+    "土家",
+    "哈尼",
+    "哈萨克",
+    "傣",
+    "黎",
+    "傈僳",
+    "佤",
+    "畲",
+    "高山",
+    "拉祜",
+    "水",
+    "东乡",
+    "纳西",
+    "景颇",
+    "柯尔克孜",
+    "土",
+    "达斡尔",
+    "仫佬",
+    "羌",
+    "布朗",
+    "撒拉",
+    "毛南",
+    "仡佬",
+    "锡伯",
+    "阿昌",
+    "普米",
+    "塔吉克",
+    "怒",
+    "乌孜别克",
+    "俄罗斯",
+    "鄂温克",
+    "德昂",
+    "保安",
+    "裕固",
+    "京",
+    "塔塔尔",
+    "独龙",
+    "鄂伦春",
+    "赫哲",
+    "门巴",
+    "珞巴",
+    "基诺",
 )
 FIELD_LABELS = {"name": "姓名", "gender": "性别", "ethnicity": "民族", "birth_date": "出生", "address": "住址"}
 
@@ -279,8 +331,9 @@ def parse_front(lines: list[OcrLine]) -> FrontFields:
     if number_at is not None:
         fields.id_text = _id_text(rows[number_at].text)
     body = rows[:number_at] if number_at is not None else rows
-    found = {key: next((i for i, row in enumerate(body) if label in row.text), None)
-             for key, label in FIELD_LABELS.items()}
+    found = {
+        key: next((i for i, row in enumerate(body) if label in row.text), None) for key, label in FIELD_LABELS.items()
+    }
     fields.labels_found = sum(v is not None for v in found.values())
     _read_name(fields, body, found)
     _read_gender_ethnicity(fields, body, found)
@@ -371,8 +424,9 @@ class FrontCheck:
     findings: list[Finding] = field(default_factory=list)
 
 
-def check_front(fields: FrontFields, expected_name: str | None = None,
-                expected_id_number: str | None = None) -> FrontCheck:
+def check_front(
+    fields: FrontFields, expected_name: str | None = None, expected_id_number: str | None = None
+) -> FrontCheck:
     """Every rule a clerk would check by eye, each failure a Finding."""
     reading = read_number(fields.id_text, fields.birth_date)
     result = FrontCheck(reading.number, None, {"repaired": reading.repaired})
@@ -395,29 +449,52 @@ def _check(result: FrontCheck, key: str, ok: bool | None, code: str, message: st
 
 def _check_number(number: str, fields: FrontFields, result: FrontCheck) -> None:
     digit_ok = check_digit(number[:17]) == number[17]
-    _check(result, "check_digit", digit_ok, "ID_CHECK_DIGIT",
-           "身份证号码校验位不对，可能拍得不清或号码有误，请核对。")
+    _check(result, "check_digit", digit_ok, "ID_CHECK_DIGIT", "身份证号码校验位不对，可能拍得不清或号码有误，请核对。")
     born = birth_date_in(number)
     _check(result, "birth_date_valid", born is not None, "ID_BIRTH_INVALID", "号码中的出生日期不是一个真实的日期。")
     printed = fields.birth_date
-    _check(result, "birth_date_matches", None if not (born and printed) else born == printed,
-           "ID_BIRTH_MISMATCH", "号码中的出生日期与证件上印的“出生”不一致。")
-    _check(result, "gender_matches", None if not fields.gender else gender_in(number) == fields.gender,
-           "ID_GENDER_MISMATCH", "号码第17位（奇数为男，偶数为女）与证件上印的“性别”不一致。")
+    _check(
+        result,
+        "birth_date_matches",
+        None if not (born and printed) else born == printed,
+        "ID_BIRTH_MISMATCH",
+        "号码中的出生日期与证件上印的“出生”不一致。",
+    )
+    _check(
+        result,
+        "gender_matches",
+        None if not fields.gender else gender_in(number) == fields.gender,
+        "ID_GENDER_MISMATCH",
+        "号码第17位（奇数为男，偶数为女）与证件上印的“性别”不一致。",
+    )
     region = division(number[:6])
     result.region = region.full_name if region else None
-    _check(result, "region_known", region is not None, "ID_REGION_UNKNOWN",
-           f"号码前六位“{number[:6]}”不是已知的行政区划代码。")
+    _check(
+        result,
+        "region_known",
+        region is not None,
+        "ID_REGION_UNKNOWN",
+        f"号码前六位“{number[:6]}”不是已知的行政区划代码。",
+    )
 
 
-def _check_expected(result: FrontCheck, expected_name: str | None, expected_id: str | None,
-                    name: str | None) -> None:
+def _check_expected(result: FrontCheck, expected_name: str | None, expected_id: str | None, name: str | None) -> None:
     if expected_name:
-        _check(result, "name_matches_expected", re.sub(r"\s+", "", expected_name) == name,
-               "EXPECTED_NAME_MISMATCH", "填写的姓名与身份证照片上的姓名不一致。")
+        _check(
+            result,
+            "name_matches_expected",
+            re.sub(r"\s+", "", expected_name) == name,
+            "EXPECTED_NAME_MISMATCH",
+            "填写的姓名与身份证照片上的姓名不一致。",
+        )
     if expected_id:
-        _check(result, "id_matches_expected", normalize_number(expected_id) == result.id_number,
-               "EXPECTED_ID_MISMATCH", "填写的身份证号码与照片上的号码不一致。")
+        _check(
+            result,
+            "id_matches_expected",
+            normalize_number(expected_id) == result.id_number,
+            "EXPECTED_ID_MISMATCH",
+            "填写的身份证号码与照片上的号码不一致。",
+        )
 
 
 def looks_like_back_side(lines: list[OcrLine]) -> bool:

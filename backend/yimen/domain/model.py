@@ -149,9 +149,16 @@ class Role(StrEnum):
     ADMIN = "管理员"
 
 
-ROLE_KEYS = {"window": Role.WINDOW, "checking": Role.CHECKING, "supervision": Role.SUPERVISION,
-             "approver": Role.APPROVER, "centre": Role.CENTRE, "finance": Role.FINANCE,
-             "discipline": Role.DISCIPLINE, "admin": Role.ADMIN}  # as typed on the command line
+ROLE_KEYS = {
+    "window": Role.WINDOW,
+    "checking": Role.CHECKING,
+    "supervision": Role.SUPERVISION,
+    "approver": Role.APPROVER,
+    "centre": Role.CENTRE,
+    "finance": Role.FINANCE,
+    "discipline": Role.DISCIPLINE,
+    "admin": Role.ADMIN,
+}  # as typed on the command line
 
 
 @dataclass

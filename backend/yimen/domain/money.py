@@ -2,7 +2,7 @@
 
 from decimal import Decimal, InvalidOperation
 
-from .errors import ValidationError
+from yimen.domain.errors import ValidationError
 
 MAX_FEN = 10**12  # 100 亿元: far above any aid, far below what the stores' 64-bit integers hold
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Conflict, ValidationError
-from .model import Household, new_id
+from yimen.domain.errors import Conflict, ValidationError
+from yimen.domain.model import Household, new_id
 
 RULES_FILE = Path(__file__).resolve().parents[1] / "catalogue" / "_warnings.yaml"
 SCREENING, DEATH = "筛查", "死亡"
@@ -60,8 +60,11 @@ class OutreachEntry:
 
     def to_doc(self) -> dict:
         doc = {f.name: getattr(self, f.name) for f in fields(self)}
-        doc.update(raised_on=self.raised_on.isoformat(), due_on=self.due_on and self.due_on.isoformat(),
-                   closed_at=self.closed_at and self.closed_at.isoformat())
+        doc.update(
+            raised_on=self.raised_on.isoformat(),
+            due_on=self.due_on and self.due_on.isoformat(),
+            closed_at=self.closed_at and self.closed_at.isoformat(),
+        )
         return doc
 
     @classmethod
@@ -86,20 +89,32 @@ class WarningRule:
 
     def applies(self, facts: dict) -> bool:
         w = self.when
-        return all((
-            not w.get("only_earner") or facts.get("only_earner", False),
-            not w.get("earner") or facts.get("earner", False),
-            facts.get("self_pay_fen", 0) >= w.get("self_pay_at_least_fen", 0),
-            not w.get("on_aid") or bool(set(w["on_aid"]) & set(facts.get("current_aid", ()))),
-            "grade_at_most" not in w or (facts.get("grade") or 9) <= w["grade_at_most"],
-        ))
+        return all(
+            (
+                not w.get("only_earner") or facts.get("only_earner", False),
+                not w.get("earner") or facts.get("earner", False),
+                facts.get("self_pay_fen", 0) >= w.get("self_pay_at_least_fen", 0),
+                not w.get("on_aid") or bool(set(w["on_aid"]) & set(facts.get("current_aid", ()))),
+                "grade_at_most" not in w or (facts.get("grade") or 9) <= w["grade_at_most"],
+            )
+        )
 
 
 @functools.cache
 def warning_rules() -> tuple[WarningRule, ...]:
     raw = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
-    return tuple(WarningRule(r["source"], r["kind"], r["level"], r["due_working_days"], tuple(r["suggest"]),
-                             r["reason"], r.get("when") or {}) for r in raw)
+    return tuple(
+        WarningRule(
+            r["source"],
+            r["kind"],
+            r["level"],
+            r["due_working_days"],
+            tuple(r["suggest"]),
+            r["reason"],
+            r.get("when") or {},
+        )
+        for r in raw
+    )
 
 
 def needs_current_aid(source: str) -> bool:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import ValidationError
-from .masking import mask_bank_card
-from .model import Household
+from yimen.domain.errors import ValidationError
+from yimen.domain.masking import mask_bank_card
+from yimen.domain.model import Household
 
 MIN_DIGITS, MAX_DIGITS = 16, 19
 UNIONPAY_PREFIX = "62"  # UnionPay cards (incl. most 一卡通 debit cards) carry a Luhn check digit
@@ -62,8 +62,9 @@ def normalise_account(raw) -> str:
     if not (text.isascii() and text.isdigit()):
         raise ValidationError("PAYEE_ACCOUNT_DIGITS", "银行卡号只能是数字，请对照卡片或存折重新填写")
     if not MIN_DIGITS <= len(text) <= MAX_DIGITS:
-        raise ValidationError("PAYEE_ACCOUNT_LENGTH",
-                              f"银行卡号应为 {MIN_DIGITS} 到 {MAX_DIGITS} 位数字，您填了 {len(text)} 位，请核对")
+        raise ValidationError(
+            "PAYEE_ACCOUNT_LENGTH", f"银行卡号应为 {MIN_DIGITS} 到 {MAX_DIGITS} 位数字，您填了 {len(text)} 位，请核对"
+        )
     return text
 
 
@@ -88,13 +89,21 @@ def holder_of(household: Household | None, raw, members: list[str] | None = None
         raise ValidationError("PAYEE_HOLDER_BAD", "户名只能是持卡人的姓名")
     names = members if members is not None else [m.name for m in household.members] if household else []
     if name not in names:
-        raise ValidationError("PAYEE_HOLDER_NOT_MEMBER",
-                              "户名须是申请人本人或家庭成员的姓名；请用本户成员名下的银行卡（一卡通）")
+        raise ValidationError(
+            "PAYEE_HOLDER_NOT_MEMBER", "户名须是申请人本人或家庭成员的姓名；请用本户成员名下的银行卡（一卡通）"
+        )
     return name
 
 
-def check_payee(banks: list[Bank], bank, account_number, holder_name, *, household: Household | None = None,
-                member_names: list[str] | None = None) -> PayeeCheck:
+def check_payee(
+    banks: list[Bank],
+    bank,
+    account_number,
+    holder_name,
+    *,
+    household: Household | None = None,
+    member_names: list[str] | None = None,
+) -> PayeeCheck:
     """Validate what a person typed; raises ValidationError with a stable code and plain words."""
     chosen = find_bank(banks, bank)
     number = normalise_account(account_number)
@@ -114,8 +123,13 @@ def payee_of(household: Household) -> Payee | None:
     is paid to the head of household at the bank it names."""
     if not household.bank_card:
         return None
-    return Payee(household.bank_code or "", household.bank_name or "", household.bank_cnaps or "",
-                 household.bank_card, household.payee_name or household.head.name)
+    return Payee(
+        household.bank_code or "",
+        household.bank_name or "",
+        household.bank_cnaps or "",
+        household.bank_card,
+        household.payee_name or household.head.name,
+    )
 
 
 def unusable_reason(household: Household) -> str | None:

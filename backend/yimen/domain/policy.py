@@ -16,8 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .departments import DEPARTMENTS
-from .money import yuan
+from yimen.domain.departments import DEPARTMENTS
+from yimen.domain.money import yuan
 
 CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "catalogue"
 REGIONS_FILE = "_regions.yaml"
@@ -51,6 +51,8 @@ MEMBER_FACTS: dict[str, tuple[str, str]] = {
     "self_care": ("生活自理能力", "text"),
     "severe_illness": ("患重特大疾病", "bool"),
 }
+
+
 def _not_in(a: Any, b: Any) -> bool:
     return a not in b
 
@@ -65,8 +67,16 @@ OPS: dict[str, Callable[[Any, Any], bool]] = {
     "in": lambda a, b: operator.contains(b, a),
     "not_in": _not_in,
 }
-OP_WORDS = {"<": "低于", "<=": "不超过", ">": "高于", ">=": "不低于", "==": "为", "!=": "不为",
-            "in": "属于", "not_in": "不属于"}
+OP_WORDS = {
+    "<": "低于",
+    "<=": "不超过",
+    ">": "高于",
+    ">=": "不低于",
+    "==": "为",
+    "!=": "不为",
+    "in": "属于",
+    "not_in": "不属于",
+}
 ITEM_NAMES: dict[str, str] = {}  # code -> name, filled at load, so reasons name items in words
 
 
@@ -100,8 +110,10 @@ class Check(NamedTuple):
         if self.result is None:
             return f"{who}{self.label}未填写，需核实"
         mark = "符合" if self.result else "不符合"
-        return (f"{who}{self.label} {render(self.kind, self.actual)}"
-                f"（要求{OP_WORDS[self.op]} {render(self.kind, self.threshold)}）：{mark}")
+        return (
+            f"{who}{self.label} {render(self.kind, self.actual)}"
+            f"（要求{OP_WORDS[self.op]} {render(self.kind, self.threshold)}）：{mark}"
+        )
 
 
 def plain_yuan(fen: int) -> str:
@@ -332,8 +344,12 @@ class Item:
 
     def standard_lines(self, region_code: str = "") -> list[StandardLine]:
         block = self.standard_block(region_code)
-        return [StandardLine(line["label"], line.get("fen"), line.get("unit") or line["text"], block["demo"],
-                             block.get("source", "")) for line in block["lines"]]
+        return [
+            StandardLine(
+                line["label"], line.get("fen"), line.get("unit") or line["text"], block["demo"], block.get("source", "")
+            )
+            for line in block["lines"]
+        ]
 
 
 def _by_region(blocks: Mapping[str, dict], region_code: str) -> dict:
@@ -556,8 +572,9 @@ def _check_references(items: dict[str, Item], regions: dict[str, dict]) -> None:
                 available |= set(item.standards.get(region, item.standards["default"]).get("params", {}))
                 missing = rule.test.params - available  # type: ignore[attr-defined]
                 if missing:
-                    raise CatalogueError(item.file, f"rules.{rule.id}",
-                                         f"地区 {region} 缺少参数 {', '.join(sorted(missing))}")
+                    raise CatalogueError(
+                        item.file, f"rules.{rule.id}", f"地区 {region} 缺少参数 {', '.join(sorted(missing))}"
+                    )
 
 
 def load_catalogue(directory: Path | str = CATALOGUE_DIR) -> Catalogue:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from .model import Household, WorkCapacity
+from yimen.domain.model import Household, WorkCapacity
 
 WEIGHTS_FILE = Path(__file__).resolve().parents[1] / "catalogue" / "_poverty_index.yaml"
 SHOCK_WINDOW = timedelta(days=365)
@@ -41,8 +41,10 @@ class PovertyIndex:
     factors: tuple[Factor, ...]
 
     def as_dict(self) -> dict:
-        return {"score": self.score, "factors": [{"name": f.name, "points": f.points, "detail": f.detail}
-                                                 for f in self.factors]}
+        return {
+            "score": self.score,
+            "factors": [{"name": f.name, "points": f.points, "detail": f.detail} for f in self.factors],
+        }
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,14 @@ def _each(count: float, rule: Mapping, key: str = "points_each") -> int:
     return min(round(count * rule[key]), rule["cap"])
 
 
-def compute(household: Household, standard_fen: int, today: date, shocks: Iterable[Shock] = (),
-            w: Mapping | None = None, gone: frozenset[str] = frozenset()) -> PovertyIndex:
+def compute(
+    household: Household,
+    standard_fen: int,
+    today: date,
+    shocks: Iterable[Shock] = (),
+    w: Mapping | None = None,
+    gone: frozenset[str] = frozenset(),
+) -> PovertyIndex:
     """The index of one household against the local 低保 standard (fen per person per month). Members in
     `gone` (a death on record) no longer count, nor does their income: that is what the family lost."""
     w = w or weights()
@@ -78,15 +86,24 @@ def compute(household: Household, standard_fen: int, today: date, shocks: Iterab
             found.append(Factor(name, points, detail))
 
     if per_head < standard_fen:
-        add("收入缺口", round(w["income_gap"]["points"] * (standard_fen - per_head) / standard_fen),
-            f"人均月收入 {_yuan(per_head)}，低于低保标准 {_yuan(standard_fen)}")
+        add(
+            "收入缺口",
+            round(w["income_gap"]["points"] * (standard_fen - per_head) / standard_fen),
+            f"人均月收入 {_yuan(per_head)}，低于低保标准 {_yuan(standard_fen)}",
+        )
     elif per_head < standard_fen * 3 // 2:
-        add("低保边缘", w["marginal"]["points"],
-            f"人均月收入 {_yuan(per_head)}，在低保标准的 1.5 倍（{_yuan(standard_fen * 3 // 2)}）以内")
+        add(
+            "低保边缘",
+            w["marginal"]["points"],
+            f"人均月收入 {_yuan(per_head)}，在低保标准的 1.5 倍（{_yuan(standard_fen * 3 // 2)}）以内",
+        )
     unable = sum(1 for m in members if m.work_capacity == WorkCapacity.NONE)
     partial = sum(1 for m in members if m.work_capacity == WorkCapacity.PARTIAL)
-    add("无劳动能力", _each(unable + partial / 2, w["no_work_capacity"]),
-        f"{unable} 人无劳动能力" + (f"，{partial} 人部分劳动能力" if partial else ""))
+    add(
+        "无劳动能力",
+        _each(unable + partial / 2, w["no_work_capacity"]),
+        f"{unable} 人无劳动能力" + (f"，{partial} 人部分劳动能力" if partial else ""),
+    )
     severe = [m for m in members if m.disability_grade in (1, 2)]
     other = [m for m in members if m.disability_grade in (3, 4)]
     add("重度残疾", _each(len(severe), w["severe_disability"]), f"{len(severe)} 人持一、二级残疾证")
@@ -96,8 +113,11 @@ def compute(household: Household, standard_fen: int, today: date, shocks: Iterab
     medical = household.medical_costs_fen or 0
     if medical:
         share = min(medical / max(income * 12, 1), 1.0)
-        add("医疗负担", round(w["medical_burden"]["points"] * share),
-            f"一年医疗自付 {_yuan(medical)}，家庭年收入 {_yuan(income * 12)}")
+        add(
+            "医疗负担",
+            round(w["medical_burden"]["points"] * share),
+            f"一年医疗自付 {_yuan(medical)}，家庭年收入 {_yuan(income * 12)}",
+        )
     students = sum(1 for m in members if m.school)
     add("教育负担", _each(students, w["education_burden"], "points_each_student"), f"{students} 人在读")
     add("住房困难", w["housing"]["points"].get(household.housing or "", 0), f"住房：{household.housing}")

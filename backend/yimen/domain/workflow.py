@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from .departments import department_in, department_name
-from .errors import Conflict, Forbidden, ValidationError
-from .model import Role, new_id
-from .workdays import add_working_days
+from yimen.domain.departments import department_in, department_name
+from yimen.domain.errors import Conflict, Forbidden, ValidationError
+from yimen.domain.model import Role, new_id
+from yimen.domain.workdays import add_working_days
 
 
 class Stage(StrEnum):
@@ -200,8 +200,9 @@ class Application:
         self._enter(Stage.ACCEPTANCE, at)
         self.history.append(Step(Stage.ACCEPTANCE, "submitted", at, actor, actor_name))
 
-    def decide(self, phrase: str, *, at: datetime, actor: str, actor_name: str, reason: str = "",
-               signature: dict | None = None) -> Stage:
+    def decide(
+        self, phrase: str, *, at: datetime, actor: str, actor_name: str, reason: str = "", signature: dict | None = None
+    ) -> Stage:
         """A stage decision with a standard phrase; returns the new stage."""
         targets = STAGE_PHRASES.get(self.stage)
         if targets is None or phrase not in targets:
@@ -218,9 +219,21 @@ class Application:
         self._enter(targets[phrase], at)
         return self.stage
 
-    def decide_item(self, code: str, phrase: str, *, at: datetime, actor: str, actor_name: str, reason: str = "",
-                    amount_fen: int | None = None, monthly: bool = False, months: int = 1,
-                    signature: dict | None = None, department: str | None = ANY_DEPARTMENT) -> RequestedItem:
+    def decide_item(
+        self,
+        code: str,
+        phrase: str,
+        *,
+        at: datetime,
+        actor: str,
+        actor_name: str,
+        reason: str = "",
+        amount_fen: int | None = None,
+        monthly: bool = False,
+        months: int = 1,
+        signature: dict | None = None,
+        department: str | None = ANY_DEPARTMENT,
+    ) -> RequestedItem:
         """审批 per item (协同办理): each department decides its own items, in any order, 同意救助 with an amount
         or 不同意救助 with a reason. `department` is the approver's; the last decision moves on to 备案."""
         if self.stage != Stage.APPROVAL:
@@ -240,8 +253,19 @@ class Application:
                 raise ValidationError("BAD_MONTHS", "按月发放的月数应为 1-12")
             item.amount_fen, item.monthly, item.months = amount_fen, monthly, months if monthly else 1
         item.decision, item.reason, item.decided_by, item.decided_at = phrase, reason, actor, at
-        self.history.append(Step(Stage.APPROVAL, "item_decided", at, actor, actor_name, phrase, reason,
-                                 item_code=code, signature=signature))
+        self.history.append(
+            Step(
+                Stage.APPROVAL,
+                "item_decided",
+                at,
+                actor,
+                actor_name,
+                phrase,
+                reason,
+                item_code=code,
+                signature=signature,
+            )
+        )
         if all(i.decision for i in self.items):
             self._enter(Stage.FILING, at)
         return item
@@ -256,7 +280,8 @@ class Application:
     def awaits(self, department: str | None) -> bool:
         """Whether this department still has an item to decide here."""
         return self.stage == Stage.APPROVAL and any(
-            i.decision is None and i.deciding_department == department for i in self.items)
+            i.decision is None and i.deciding_department == department for i in self.items
+        )
 
     def resubmit(self, at: datetime, actor: str, note: str = "") -> None:
         """补正 done: back to the stage that asked for it."""
@@ -272,8 +297,17 @@ class Application:
         self.history.append(Step(self.stage, "withdrawn", at, actor, reason=reason.strip() or None))
         self._enter(Stage.WITHDRAWN, at)
 
-    def grant_green_channel(self, *, at: datetime, actor: str, actor_name: str, item_code: str, amount_fen: int,
-                            reason: str, signature: dict | None = None) -> GreenChannel:
+    def grant_green_channel(
+        self,
+        *,
+        at: datetime,
+        actor: str,
+        actor_name: str,
+        item_code: str,
+        amount_fen: int,
+        reason: str,
+        signature: dict | None = None,
+    ) -> GreenChannel:
         """先救助、后补办: emergency aid now; the case then continues through the stages as its paperwork."""
         if self.stage not in (Stage.ACCEPTANCE, Stage.CORRECTION) or self.green:
             raise Conflict("GREEN_NOT_ALLOWED", "只有尚未受理的申请可以开通绿色通道，且只能开通一次")
@@ -284,8 +318,19 @@ class Application:
         self.item(item_code)
         due = add_working_days(at.date(), GREEN_PAPERWORK_DAYS)
         self.green = GreenChannel(at, actor, item_code, amount_fen, reason.strip(), due.due, due.approximate)
-        self.history.append(Step(self.stage, "green_channel", at, actor, actor_name, "绿色通道", reason.strip(),
-                                 item_code=item_code, signature=signature))
+        self.history.append(
+            Step(
+                self.stage,
+                "green_channel",
+                at,
+                actor,
+                actor_name,
+                "绿色通道",
+                reason.strip(),
+                item_code=item_code,
+                signature=signature,
+            )
+        )
         return self.green
 
     def propose(self, item: RequestedItem, *, at: datetime, actor: str, actor_name: str) -> None:
@@ -296,8 +341,17 @@ class Application:
             raise Conflict("ALREADY_REQUESTED", f"“{item.name}”已在申请中")
         item.proposed_by = actor
         self.items.append(item)
-        self.history.append(Step(self.stage, "proposed", at, actor, actor_name, item_code=item.code,
-                                 reason=f"建议增加救助事项：{item.name}"))
+        self.history.append(
+            Step(
+                self.stage,
+                "proposed",
+                at,
+                actor,
+                actor_name,
+                item_code=item.code,
+                reason=f"建议增加救助事项：{item.name}",
+            )
+        )
 
     def _enter(self, stage: Stage, at: datetime) -> None:
         self.stage = stage
@@ -321,9 +375,12 @@ class NextStep:
     def view(self) -> dict:
         """Also which phrases need a reason and which a signature (typed name + PIN): every decision but the
         核对 report."""
-        out = {"step": self.step, "phrases": list(self.phrases),
-               "reason_required": [p for p in self.phrases if p in NEEDS_REASON or p == GREEN],
-               "signature_required": [p for p in self.phrases if p != CHECK_REPORT]}
+        out = {
+            "step": self.step,
+            "phrases": list(self.phrases),
+            "reason_required": [p for p in self.phrases if p in NEEDS_REASON or p == GREEN],
+            "signature_required": [p for p in self.phrases if p != CHECK_REPORT],
+        }
         if self.item_code:
             out["item_code"] = self.item_code
         if self.item_codes:
@@ -331,8 +388,9 @@ class NextStep:
         return out
 
 
-def next_steps(app: Application, role: Role | None, may_decide_item=lambda item: True,
-               proposals: tuple[str, ...] = ()) -> list[NextStep]:
+def next_steps(
+    app: Application, role: Role | None, may_decide_item=lambda item: True, proposals: tuple[str, ...] = ()
+) -> list[NextStep]:
     """What `role` may do to `app` now. may_decide_item(item) says whether this clerk's department decides an
     item (the service knows the clerk); proposals are the item codes the duplicate-aid advice suggests."""
     if not app.open:
@@ -348,8 +406,11 @@ def next_steps(app: Application, role: Role | None, may_decide_item=lambda item:
             phrases = phrases + (CHECK_REPORT,) if app.check_report else (CHECK_REPORT,)
         steps.append(NextStep("decide", phrases))
     if app.stage == Stage.APPROVAL and allowed(Role.APPROVER):
-        steps += [NextStep("decide_item", ITEM_PHRASES, item_code=i.code)
-                  for i in app.items if not i.decision and may_decide_item(i)]
+        steps += [
+            NextStep("decide_item", ITEM_PHRASES, item_code=i.code)
+            for i in app.items
+            if not i.decision and may_decide_item(i)
+        ]
     if app.stage in (Stage.ACCEPTANCE, Stage.CORRECTION) and not app.green and allowed(*GREEN_ROLES):
         steps.append(NextStep("green", (GREEN,), item_codes=tuple(i.code for i in app.items)))
     if app.stage in PROPOSE_STAGES and proposals and allowed(*PROPOSE_ROLES):

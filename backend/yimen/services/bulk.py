@@ -16,4 +16,4 @@ def units(rows: Sequence[T], items_per_row: int) -> Iterator[Sequence[T]]:
     """Slices of `rows` whose writes, at most items_per_row each, fit one unit with its audit event."""
     size = max(1, (UNIT_ITEMS - RESERVED) // items_per_row)
     for start in range(0, len(rows), size):
-        yield rows[start:start + size]
+        yield rows[start : start + size]

@@ -7,7 +7,7 @@ import io
 import re
 from pathlib import Path
 
-from ..domain.errors import ValidationError
+from yimen.domain.errors import ValidationError
 
 
 def header_key(text) -> str:

@@ -1,0 +1,71 @@
+"""The local background workers of `yimen serve`: what Lambda functions, queues and schedules do in the
+serverless deployment runs here as daemon threads of the one server process."""
+
+import logging
+import threading
+import time
+
+from yimen.services.notices.worker import NoticeWorker, WorkerSettings
+
+
+def start_all(services) -> None:
+    start_notice_worker(services)  # delivers the outbox: notices to WeChat / SMS
+    _every(1800, _scan_deadlines, services)  # what EventBridge does in the serverless path
+    _every(5, _check_id_photos, services)  # what the OCR queue's worker does there
+    _every(3600, _expire_uploads, services)  # what the bucket's lifecycle rule does there
+    _every(900, _anchor_audit, services)  # functions/audit_anchor.py there
+
+
+def start_notice_worker(services, settings: WorkerSettings | None = None) -> threading.Event:
+    """Start the delivery thread for `yimen serve`; set the returned event to stop it."""
+    stop = threading.Event()
+    worker = NoticeWorker(services, settings=settings)
+    threading.Thread(target=worker.run_forever, args=(stop,), name="notice-worker", daemon=True).start()
+    return stop
+
+
+def _every(seconds: float, job, *args) -> None:
+    """Run job now and then every `seconds` on a daemon thread; a failure is logged, the timer goes on."""
+
+    def loop():
+        while True:
+            try:
+                job(*args)
+            except Exception:  # noqa: BLE001 - a scheduled job must not kill the server
+                logging.getLogger("yimen.schedule").exception("scheduled job %s failed", job.__name__)
+            time.sleep(seconds)
+
+    threading.Thread(target=loop, name=job.__name__, daemon=True).start()
+
+
+def _scan_deadlines(services) -> None:
+    from yimen.domain.workdays import DEFAULT_WARN_DAYS
+    from yimen.services.applications.service import ApplicationService
+
+    ApplicationService(services).scan_deadlines(int(services.config.get("DEADLINE_WARN_DAYS", DEFAULT_WARN_DAYS)))
+
+
+def _anchor_audit(services) -> None:
+    from yimen.services.staff.audit import AuditService
+
+    AuditService(services).anchor()
+
+
+def _expire_uploads(services) -> None:
+    from yimen.services.applications.uploads import UPLOAD_PREFIX, UPLOAD_TTL_SECONDS
+
+    expire = getattr(services.blobs, "expire", None)  # S3 and compatible stores use a lifecycle rule
+    if expire:
+        expire(UPLOAD_PREFIX, UPLOAD_TTL_SECONDS)
+
+
+def _check_id_photos(services) -> None:
+    from yimen.services.applications.service import OCR_JOB, run_id_check_jobs
+
+    with services.uow() as uow:
+        counts = uow.job_leases.counts(OCR_JOB)
+    waiting = counts.get("pending", 0) + counts.get("running", 0)
+    if waiting:  # the model loads only when a photo is waiting
+        from yimen.adapters.ocr_rapid import shared_engine
+
+        run_id_check_jobs(services, shared_engine())

@@ -1,0 +1,99 @@
+"""`yimen demo-cases`: a handful of applications in every stage for the demo county, so the staff console
+has something to show. They go through the real service (协理员 mode for seeded residents, the demo staff
+accounts and their e-signatures), so every step is audited like real work."""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import replace
+from datetime import timedelta
+
+from PIL import Image
+
+from yimen.adapters.clock import FixedClock
+from yimen.domain.model import Actor
+from yimen.domain.workflow import ACCEPT, CHECKED, FILED, FORWARD, GRANT, RETURN
+from yimen.services.applications.service import ApplicationService, Signing
+from yimen.services.staff.auth import staff_actor
+
+DEMO_ASSISTANT = Actor(kind="citizen", id="demo-assistant", name="村协理员（演示）")
+# (days ago submitted, items, what happens): walked in order, each on its own seeded household
+SCRIPT = [
+    (0, ["dibao"], []),
+    (1, ["dibao", "canji-shenghuo"], [("window1", ACCEPT)]),
+    (
+        2,
+        ["linshi-jinan"],
+        [("green", None), ("window1", ACCEPT), ("checking", "report"), ("checking", CHECKED), ("supervise1", FORWARD)],
+    ),
+    (7, ["dibao"], []),  # never picked up: red in the window's queue and on the overdue list
+    (1, ["yiliao"], [("window1", RETURN)]),
+    (
+        3,
+        ["dibao"],
+        [
+            ("window1", ACCEPT),
+            ("checking", "report"),
+            ("checking", CHECKED),
+            ("supervise1", FORWARD),
+            ("approver", GRANT),
+            ("centre", FILED),
+        ],
+    ),
+]
+
+
+def _blank_form() -> str:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 40), (250, 250, 245)).save(buffer, "PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def seed_cases(services, password: str) -> int:
+    """Create the scripted cases once (the idempotency keys make a second run a no-op); returns how many."""
+    with services.uow() as uow:
+        households = [h for h in uow.households.iter_in_area("990101001") if h.id.startswith("demo")]
+        staff = {u.username: u for u in uow.staff.list_all()}
+    form, made = _blank_form(), 0
+    for n, (days_ago, items, steps) in enumerate(SCRIPT):
+        at = services.clock.now() - timedelta(days=days_ago)
+        service = ApplicationService(replace(services, clock=FixedClock(at)))
+        head = households[n].head
+        body = {
+            "items": items,
+            "materials": {k: form for k in ("id_photo", "signature", "assistant_authorisation")},
+            "assistant": {
+                "assistant_name": "村协理员（演示）",
+                "resident_id_number": head.id_number,
+                "resident_name": head.name,
+            },
+            "household": {
+                "village_code": households[n].village_code,
+                "address": households[n].address,
+                "members": [{"name": head.name, "id_number": head.id_number}],
+            },
+        }
+        app, created = service.submit(DEMO_ASSISTANT, body, f"demo-case-{n:03d}")
+        made += created
+        for who, what in steps if created else []:
+            _step(service, staff, app.id, who, what, password)
+    return made
+
+
+def _step(service: ApplicationService, staff: dict, app_id: str, who: str, what: str | None, password: str) -> None:
+    actor = staff_actor(staff["window1" if who == "green" else who])
+    sign = Signing(actor.name, password)
+    version = service.case(actor, app_id)[0].version
+    if who == "green":
+        service.green_channel(
+            actor, app_id, version, "linshi-jinan", 150000, "演示：住房失火，先行救助", sign, identity_verified=True
+        )  # the demo window has seen the ID card and the 授权书
+    elif what == "report":
+        service.run_check(actor, app_id, version)
+    elif what == GRANT:
+        service.decide_item(actor, app_id, version, "dibao", GRANT, "", 62000, True, 3, sign)
+    else:
+        service.decide(
+            actor, app_id, version, what, "演示：请补交残疾人证" if what == RETURN else "", sign, identity_verified=True
+        )
