@@ -25,7 +25,8 @@ from yimen.config import load_config
 from yimen.domain.happiness import Quarter
 from yimen.domain.model import AidRecord, Household
 from yimen.services.demo.county import synthetic_household
-from yimen.services.happiness.printing import collect, print_options, run_print
+from yimen.services.happiness.pdf import Printer, print_options
+from yimen.services.happiness.printing import collect, run_print
 
 TARGET_LISTS, TARGET_SECONDS = 25_000, 300
 TODAY = date(2026, 11, 25)
@@ -96,6 +97,7 @@ def main() -> None:
             Path(tmp) / "out",
             quarter,
             print_options("", quarter, "red", "A4"),
+            Printer(services.pdf, services.qr),
             workers=workers,
             progress=sys.stderr.isatty(),
         )

@@ -1,5 +1,6 @@
 """Composition root: the one place that picks adapters for the configured backend."""
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -8,6 +9,7 @@ from yimen.adapters.clock import SystemClock
 from yimen.adapters.crypto import AesGcmCipher, FileSealer, audit_mac_key
 from yimen.domain.audit import Sealer
 from yimen.ports import AnchorSigner, BlobStore, Cipher, Clock, UnitOfWork
+from yimen.ports_documents import PdfRenderer, QrEncoder
 
 
 @dataclass
@@ -21,6 +23,14 @@ class Services:
     sealer: Sealer  # the audit chains' MAC
     anchor_signer: AnchorSigner
     extras: dict = field(default_factory=dict)  # per-process singletons (OCR engine, Q&A index...)
+
+    @functools.cached_property
+    def pdf(self) -> PdfRenderer:
+        return _pdf()
+
+    @functools.cached_property
+    def qr(self) -> QrEncoder:
+        return _qr()
 
 
 def build_services(config: dict, clock: Clock | None = None) -> Services:
@@ -45,6 +55,18 @@ def build_services(config: dict, clock: Clock | None = None) -> Services:
 
         services.extras["ocr_engine"] = LambdaOcrEngine(config)
     return services
+
+
+def _pdf() -> PdfRenderer:
+    from yimen.adapters.pdf_reportlab import ReportlabPdf  # reportlab (~80 ms) loads when a sheet is drawn
+
+    return ReportlabPdf()
+
+
+def _qr() -> QrEncoder:
+    from yimen.adapters.qr import QrcodeEncoder  # qrcode (~20 ms) loads when a code is drawn
+
+    return QrcodeEncoder()
 
 
 def _anchor_signer(config: dict) -> AnchorSigner:

@@ -11,25 +11,26 @@ import cv2
 import numpy as np
 import pytest
 from pypdf import PdfReader
-from reportlab.pdfbase import pdfmetrics
 
 from tests.happiness.conftest import aid, scan_qr
+from yimen.adapters.pdf_reportlab import ReportlabPdf
+from yimen.adapters.qr import QrcodeEncoder
 from yimen.domain.happiness import Disclosure, Quarter, build_list
 from yimen.services.happiness.pdf import (
     BODY,
-    FONT,
     NO_LINE_END,
     NO_LINE_START,
     SHEETS,
     SMALL,
+    Printer,
     PrintOptions,
-    register_font,
-    render_pdf,
     wrap,
 )
 
 URL = "https://yimen.example.gov.cn/h/Zq3x9LmPa0bYc4dEf7gHi2jK"
 MM = 72 / 25.4
+PDF = ReportlabPdf()
+render_pdf = Printer(PDF, QrcodeEncoder()).render
 
 
 @pytest.fixture
@@ -187,7 +188,7 @@ def test_nothing_overlaps_or_leaves_the_page(family, many, size):
     )
     boxes: dict[int, list] = {}
     for page, text, x, y, font_size in runs:
-        box = (x, y - 0.15 * font_size, x + pdfmetrics.stringWidth(text, FONT, font_size), y + 0.85 * font_size)
+        box = (x, y - 0.15 * font_size, x + PDF.text_width(text, font_size), y + 0.85 * font_size)
         assert box[0] >= sheet.margin - 0.01 and box[2] <= sheet.width - sheet.margin + 0.01, text
         assert box[1] > inner_frame + 2 and box[3] <= sheet.height - sheet.margin + 0.01, text
         assert page > 0 or not overlap(box, qr_box), text
@@ -202,7 +203,7 @@ def test_nothing_overlaps_or_leaves_the_page(family, many, size):
     ]
     assert len(cells) > 200
     for (_, text, _, _, font_size), column in cells:
-        assert pdfmetrics.stringWidth(text, FONT, font_size) <= column.width - 3 + 0.01, text
+        assert PDF.text_width(text, font_size) <= column.width - 3 + 0.01, text
 
 
 def overlap(a, b) -> bool:
@@ -215,22 +216,22 @@ def test_sheet_geometry(size):
     sheet = SHEETS[size]
     assert sum(c.width for c in sheet.columns) == pytest.approx(sheet.text_width, abs=0.5)
     amount, when = sheet.columns[3], sheet.columns[4]
-    assert pdfmetrics.stringWidth("300000.00", FONT, BODY) <= amount.width - 6
-    assert pdfmetrics.stringWidth(amount.title, FONT, BODY) <= amount.width - 3
-    assert pdfmetrics.stringWidth("2026-11-02", FONT, BODY) <= when.width - 6
+    assert PDF.text_width("300000.00", BODY) <= amount.width - 6
+    assert PDF.text_width(amount.title, BODY) <= amount.width - 3
+    assert PDF.text_width("2026-11-02", BODY) <= when.width - 6
     assert sheet.qr_size >= 30 * MM
 
 
 def test_wrap_keeps_numbers_whole_and_punctuation_off_line_starts():
     """A5's narrower columns wrap far more often: a phone number split over two lines is hard to dial."""
-    register_font()
+    PDF.prepare()
     line = "以上信息如有疑问请联系帮扶干部王丽（电话 13900005678），或示范县社会救助服务中心，电话 12345。"
     for width in range(110, 600, 7):
-        lines = wrap(line, width, BODY)
+        lines = wrap(line, width, BODY, PDF.text_width)
         assert "".join(lines).replace(" ", "") == line.replace(" ", "")
         assert any("13900005678" in part for part in lines), lines
         assert all(part[0] not in NO_LINE_START and part[-1] not in NO_LINE_END for part in lines), lines
-        assert all(pdfmetrics.stringWidth(part, FONT, BODY) <= width for part in lines), lines
-    assert wrap("临时救助（支出型）", 65, BODY) == ["临时救助", "（支出型）"]
-    assert wrap("2026-11-02", 30, BODY) == ["2026", "-11-0", "2"]  # longer than a line: broken anywhere
-    assert wrap("", 50, BODY) == [""]
+        assert all(PDF.text_width(part, BODY) <= width for part in lines), lines
+    assert wrap("临时救助（支出型）", 65, BODY, PDF.text_width) == ["临时救助", "（支出型）"]
+    assert wrap("2026-11-02", 30, BODY, PDF.text_width) == ["2026", "-11-0", "2"]  # longer than a line: broken anywhere
+    assert wrap("", 50, BODY, PDF.text_width) == [""]

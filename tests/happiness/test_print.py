@@ -16,7 +16,8 @@ from yimen.domain.happiness import Quarter
 from yimen.entrypoints.cli.main import main
 from yimen.services.demo import county as demo
 from yimen.services.happiness.lists import TOKEN_NS, current_token
-from yimen.services.happiness.printing import PrintOptions, collect, run_print
+from yimen.services.happiness.pdf import Printer, PrintOptions
+from yimen.services.happiness.printing import collect, run_print
 
 
 def households_with_aid(services) -> dict[str, str]:
@@ -109,13 +110,13 @@ def test_collect_pages_through_the_county(seeded):
 def test_rerun_prints_only_what_is_missing(seeded, tmp_path):
     out, quarter = tmp_path / "print", Quarter(2026, 4)
     by_village, _ = collect(seeded, quarter)
-    first = run_print(by_village, out, quarter, PrintOptions(), progress=False)
+    first = run_print(by_village, out, quarter, PrintOptions(), Printer(seeded.pdf, seeded.qr), progress=False)
     victim = next(iter(sheets(out).values()))
     victim.unlink()
     (victim.parent / f"{victim.name}.part-99999").write_bytes(b"%PDF-half")  # an interrupted write
     other_village = next(p for p in (out / "villages").glob("*.pdf") if p.stem != victim.parent.name)
     untouched = other_village.stat().st_mtime_ns
-    second = run_print(by_village, out, quarter, PrintOptions(), progress=False)
+    second = run_print(by_village, out, quarter, PrintOptions(), Printer(seeded.pdf, seeded.qr), progress=False)
     assert (second.printed, second.already_done, second.villages) == (1, first.printed - 1, 1)
     assert victim.exists() and not list(out.rglob("*.part-*"))
     assert other_village.stat().st_mtime_ns == untouched

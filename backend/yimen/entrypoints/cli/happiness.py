@@ -8,7 +8,8 @@ import click
 from yimen.domain.errors import ValidationError
 from yimen.domain.happiness import Quarter
 from yimen.entrypoints.cli.wiring import services_for
-from yimen.services.happiness.printing import collect, print_options, publish, run_print
+from yimen.services.happiness.pdf import Printer, print_options
+from yimen.services.happiness.printing import collect, publish, run_print
 
 
 @click.group("happiness", help="幸福清单：打印、幸福码")
@@ -41,7 +42,7 @@ def print_command(
         services = services_for(data_dir)
         by_village, empty = collect(services, q, township)
         options = print_options(township, q, paper, size)
-        result = run_print(by_village, out, q, options, workers=workers)
+        result = run_print(by_village, out, q, options, Printer(services.pdf, services.qr), workers=workers)
     except ValidationError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(

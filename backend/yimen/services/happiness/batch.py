@@ -14,7 +14,8 @@ from pathlib import Path
 
 from yimen.domain.happiness import Quarter
 from yimen.domain.model import Actor, RegionLevel, Role
-from yimen.services.happiness.printing import collect, print_options, publish, run_print
+from yimen.services.happiness.pdf import Printer, print_options
+from yimen.services.happiness.printing import collect, publish, run_print
 from yimen.services.staff.auth import require_role
 from yimen.services.staff.regions import county_regions
 
@@ -38,14 +39,14 @@ def print_chunk(services, quarter: Quarter, township: str, cursor: str | None, s
     villages = sorted(by_village)
     todo = villages[villages.index(cursor) :] if cursor in by_village else villages
     options = print_options(township, quarter, "red", "A4")
-    printed = 0
+    printer, printed = Printer(services.pdf, services.qr), 0
     for n, village in enumerate(todo):
         if n and time.monotonic() - started > seconds:  # at least one village per chunk, so it always advances
             _record(services, quarter, township, villages, village, "进行中")
             return Chunk(village, printed)
         if not services.blobs.exists(f"{prefix(quarter)}/villages/{village}.pdf"):  # a retried chunk skips it
             with tempfile.TemporaryDirectory(prefix="happiness-") as out:
-                run_print({village: by_village[village]}, Path(out), quarter, options, progress=False)
+                run_print({village: by_village[village]}, Path(out), quarter, options, printer, progress=False)
                 publish(Path(out), services.blobs, prefix(quarter))
             printed += 1
         _record(services, quarter, township, villages, todo[n + 1] if n + 1 < len(todo) else None, "进行中")

@@ -8,7 +8,6 @@ reverse record, so a code is live only while both agree.
 
 from __future__ import annotations
 
-import io
 import secrets
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -18,6 +17,7 @@ from yimen.domain.happiness import DEFAULT_OFFICE, Disclosure, HappinessList, Qu
 from yimen.domain.model import Actor, AuditEvent, Household, Role
 from yimen.domain.policy import catalogue
 from yimen.ports import UnitOfWork
+from yimen.services.happiness.pdf import Printer, print_options
 from yimen.services.staff.auth import require_area, require_role
 
 TOKEN_NS = "happiness_token"
@@ -74,15 +74,6 @@ def list_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/h/{token}"
 
 
-def qr_png(url: str) -> bytes:
-    import qrcode  # only when a code is drawn
-
-    image = qrcode.make(url, box_size=10, border=4)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 @lru_cache(maxsize=256)
 def office_contact(region_code: str) -> str:
     """The county centre and its hotline, from the catalogue's region parameters."""
@@ -128,7 +119,7 @@ class HappinessService:
     def qr_for_token(self, token: str) -> bytes:
         with self.s.uow() as uow:
             resolve_token(uow, token)
-        return qr_png(self._url(token))
+        return self.s.qr.png(self._url(token))
 
     def mine(self, actor: Actor) -> list[tuple[HappinessList, str]]:
         """The logged-in owner's households, unmasked, each with its live code's URL."""
@@ -149,10 +140,6 @@ class HappinessService:
 
     def sheet_pdf(self, actor: Actor, household_id: str) -> bytes:
         """补打: this quarter's paper sheet for one household, e.g. right after its code was replaced."""
-        # Imported here: happiness_print imports this module, and reportlab loads only when drawing.
-        from yimen.services.happiness.pdf import render_pdf
-        from yimen.services.happiness.printing import print_options
-
         quarter = Quarter.of(self.s.clock.today())
         with self.s.uow() as uow:
             household = self._staff_household(uow, actor, household_id)
@@ -169,7 +156,8 @@ class HappinessService:
                     reason=str(quarter),
                 )
             )
-        return render_pdf(view, self._url(token), print_options(household.village_code, quarter, "red", "A4"))
+        options = print_options(household.village_code, quarter, "red", "A4")
+        return Printer(self.s.pdf, self.s.qr).render(view, self._url(token), options)
 
     def rotate(self, actor: Actor, household_id: str) -> str:
         """Staff in the household's area replace its code; returns the new URL."""

@@ -3,37 +3,28 @@ office laser printer works), large type for elderly readers, the 幸福码 drawn
 
 `paper="white"` fills the page red with a gold frame instead, for colour printers and previews.
 `size="A5"` is laid out for A5 (see SHEETS), with the same type sizes as A4 and a code that still
-scans: never the A4 page shrunk. The CJK font is a TrueType collection from a Debian package,
-embedded (subset) in every file.
+scans: never the A4 page shrunk. Drawn through the PdfRenderer port, in its one CJK font.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
-
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
-from reportlab.lib.colors import Color, black, white
-from reportlab.lib.pagesizes import A4, A5
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
+from typing import BinaryIO
 
 from yimen.domain.errors import ValidationError
-from yimen.domain.happiness import HappinessList
+from yimen.domain.happiness import HappinessList, Quarter
+from yimen.domain.policy import catalogue
+from yimen.ports_documents import Colour, PdfCanvas, PdfRenderer, QrEncoder, Rect
 
-FONT = "YimenCJK"
-# TrueType outlines only: reportlab cannot embed the CFF outlines of Noto/Source Han OTFs.
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-)
-RED = Color(0.78, 0.06, 0.09)
-GOLD = Color(0.96, 0.78, 0.30)
+MM = 72 / 2.54 * 0.1  # points
+A4 = (210 * MM, 297 * MM)
+A5 = (148 * MM, 210 * MM)
+BLACK, WHITE = (0.0, 0.0, 0.0), (1.0, 1.0, 1.0)
+RED = (0.78, 0.06, 0.09)
+GOLD = (0.96, 0.78, 0.30)
 # Type sizes in points as printed, the same on every paper size: the readers' eyes do not shrink
 # with the sheet. Only the title gives way a little on A5 (see Sheet.title_size).
 BODY, SMALL, LEADING = 13, 11, 17
@@ -111,24 +102,10 @@ class PrintOptions:
     size: str = "A4"
 
 
-def register_font() -> None:
-    """Idempotent; the font file comes from scripts/apt-packages.txt (fonts-wqy-microhei)."""
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    override = os.environ.get("YIMEN_CJK_FONT")
-    paths = (override,) if override else FONT_CANDIDATES
-    path = next((p for p in paths if p and Path(p).exists()), None)
-    if path is None:
-        raise ValidationError("FONT_MISSING", "未找到中文字体，请安装 fonts-wqy-microhei（scripts/apt-packages.txt）")
-    pdfmetrics.registerFont(TTFont(FONT, path, subfontIndex=0))
-
-
-def qr_matrix(url: str) -> list[list[bool]]:
-    # A fixed mask is a valid code and skips the 8-way mask search (most of the QR encoding time).
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, mask_pattern=0)
-    code.add_data(url)
-    code.make(fit=True)
-    return code.get_matrix()
+def print_options(area_code: str, quarter: Quarter, paper: str, size: str) -> PrintOptions:
+    region = catalogue().region(area_code)
+    subtitle = f"{quarter.year}年1月至{quarter.last_day.month}月帮扶情况（{quarter.label}送达）"
+    return PrintOptions(issuer=region.get("centre", ""), subtitle=subtitle, paper=paper, size=size)
 
 
 # 避头尾: a line does not start with a comma or closing bracket, nor end with an opening one.
@@ -139,9 +116,10 @@ NO_LINE_END = frozenset("（《「『【“‘(")
 UNITS = re.compile(r"[0-9A-Za-z*.\-]+|.", re.DOTALL)
 
 
-def wrap(text: str, width: float, size: float) -> list[str]:
-    """Greedy wrap that keeps a phone number whole: only a unit longer than a line is broken."""
-    if pdfmetrics.stringWidth(text, FONT, size) <= width:
+def wrap(text: str, width: float, size: float, measure: Callable[[str, float], float]) -> list[str]:
+    """Greedy wrap that keeps a phone number whole: only a unit longer than a line is broken.
+    `measure(text, size)` is how wide the text prints (PdfRenderer.text_width)."""
+    if measure(text, size) <= width:
         return [text]  # most cells
     units: list[str] = []
     for unit in UNITS.findall(text):
@@ -153,12 +131,8 @@ def wrap(text: str, width: float, size: float) -> list[str]:
     for unit in units:
         if not line and lines and unit.isspace():
             continue  # no blank at the start of a continued line
-        unit_width = pdfmetrics.stringWidth(unit, FONT, size)
-        pieces = (
-            [(unit, unit_width)]
-            if unit_width <= width
-            else [(char, pdfmetrics.stringWidth(char, FONT, size)) for char in unit]
-        )
+        unit_width = measure(unit, size)
+        pieces = [(unit, unit_width)] if unit_width <= width else [(char, measure(char, size)) for char in unit]
         for piece, piece_width in pieces:
             if line and used + piece_width > width:
                 lines.append(line.rstrip() or line)
@@ -171,10 +145,13 @@ def wrap(text: str, width: float, size: float) -> list[str]:
 class Drawing:
     """Draws one list onto a canvas, adding pages when the records do not fit."""
 
-    def __init__(self, canvas: Canvas, view: HappinessList, url: str, options: PrintOptions):
-        self.c, self.view, self.url, self.options = canvas, view, url, options
+    def __init__(
+        self, canvas: PdfCanvas, pdf: PdfRenderer, qr: QrEncoder, view: HappinessList, url: str, options: PrintOptions
+    ):
+        self.c, self.pdf, self.qr_encoder = canvas, pdf, qr
+        self.view, self.url, self.options = view, url, options
         self.sheet = SHEETS[options.size]
-        self.ink = white if options.paper == "white" else black
+        self.ink = WHITE if options.paper == "white" else BLACK
         self.y = 0.0
         self.page = 0
 
@@ -185,23 +162,19 @@ class Drawing:
         self.records()
         self.totals()
         self.footer()
-        self.c.showPage()
+        self.c.next_page()
 
     # -- page furniture ---------------------------------------------------------------------------
     def new_page(self) -> None:
         s = self.sheet
         if self.page:
-            self.c.showPage()
+            self.c.next_page()
         self.page += 1
         if self.options.paper == "white":
-            self.c.setFillColor(RED)
-            self.c.rect(0, 0, s.width, s.height, stroke=0, fill=1)
-        self.c.setStrokeColor(GOLD if self.options.paper == "white" else black)
+            self.c.fill_rects([(0, 0, s.width, s.height)], RED)
         for inset, line_width in s.frames:
-            self.c.setLineWidth(line_width)
-            self.c.rect(inset, inset, s.width - 2 * inset, s.height - 2 * inset)
-        self.c.setLineWidth(1)
-        self.c.setFillColor(self.ink)
+            frame = (inset, inset, s.width - 2 * inset, s.height - 2 * inset)
+            self.c.stroke_rect(frame, GOLD if self.options.paper == "white" else BLACK, line_width)
         self.y = s.height - s.margin
         if self.page > 1:
             self.text(s.margin, self.y - SMALL, f"{self.view.title}（续）  户主：{self.view.head_name}", SMALL)
@@ -215,20 +188,13 @@ class Drawing:
         return True
 
     def text(self, x: float, y: float, value: str, size: float, *, bold: bool = False) -> None:
-        self.c.setFont(FONT, size)
-        if not bold:
-            self.c.drawString(x, y, value)
-            return
-        # The font has no bold face: fill and stroke the glyphs (render mode 2). The mode is graphics
-        # state that outlives the string, hence the save/restore.
-        self.c.saveState()
-        self.c.setLineWidth(size / 30)
-        self.c.setStrokeColor(self.ink)
-        self.c.drawString(x, y, value, mode=2)
-        self.c.restoreState()
+        self.c.text(x, y, value, size, self.ink, bold=bold)
+
+    def wrap(self, text: str, width: float, size: float) -> list[str]:
+        return wrap(text, width, size, self.pdf.text_width)
 
     def centred(self, y: float, value: str, size: float) -> None:
-        self.text((self.sheet.width - pdfmetrics.stringWidth(value, FONT, size)) / 2, y, value, size)
+        self.text((self.sheet.width - self.pdf.text_width(value, size)) / 2, y, value, size)
 
     # -- sections ---------------------------------------------------------------------------------
     @property
@@ -247,13 +213,12 @@ class Drawing:
         self.y -= s.title_size + 48
 
     def qr(self, x: float, y: float, size: float) -> None:
-        matrix = qr_matrix(self.url)
+        """The code as vector squares, each run of dark modules in a row one rectangle."""
+        matrix = self.qr_encoder.modules(self.url)
         if self.options.paper == "white":  # quiet zone: scanners need light around dark modules
-            self.c.setFillColor(white)
-            self.c.rect(x - 8, y - 8, size + 16, size + 16, stroke=0, fill=1)
-        self.c.setFillColor(black)
+            self.c.fill_rects([(x - 8, y - 8, size + 16, size + 16)], WHITE)
         cell = size / len(matrix)
-        path = self.c.beginPath()
+        runs: list[Rect] = []
         for row_index, row in enumerate(matrix):
             top = y + size - (row_index + 1) * cell
             start = None
@@ -261,10 +226,9 @@ class Drawing:
                 if dark and start is None:
                     start = col_index
                 elif not dark and start is not None:
-                    path.rect(x + start * cell, top, (col_index - start) * cell, cell)
+                    runs.append((x + start * cell, top, (col_index - start) * cell, cell))
                     start = None
-        self.c.drawPath(path, stroke=0, fill=1)
-        self.c.setFillColor(self.ink)
+        self.c.fill_rects(runs, BLACK)
 
     def basics(self) -> None:
         """Beside the QR code, so the lines stop short of it; below it they take the full width."""
@@ -279,7 +243,7 @@ class Drawing:
             rest = line
             while True:
                 beside = self.page == 1 and self.y > self.below_code
-                first, *more = wrap(rest, s.text_width - (s.qr_size + 12 if beside else 0), BODY)
+                first, *more = self.wrap(rest, s.text_width - (s.qr_size + 12 if beside else 0), BODY)
                 self.field_line(first)
                 if not more:
                     break
@@ -303,9 +267,7 @@ class Drawing:
 
     def rule(self, width: float) -> None:
         s = self.sheet
-        self.c.setStrokeColor(self.ink)
-        self.c.setLineWidth(width)
-        self.c.line(s.margin, self.y + 3, s.width - s.margin, self.y + 3)
+        self.c.line(s.margin, self.y + 3, s.width - s.margin, self.y + 3, self.ink, width)
 
     def records(self) -> None:
         s = self.sheet
@@ -319,7 +281,7 @@ class Drawing:
             self.y -= LEADING
         for record in self.view.records:
             cells = (record.item_name, record.department, record.measure, record.amount_yuan, record.when)
-            wrapped = [wrap(value, column.width - 6, BODY) for value, column in zip(cells, s.columns, strict=True)]
+            wrapped = [self.wrap(value, column.width - 6, BODY) for value, column in zip(cells, s.columns, strict=True)]
             height = max(len(w) for w in wrapped) * LEADING
             if self.ensure_room(height + 3):
                 self.table_header()
@@ -331,7 +293,7 @@ class Drawing:
         x = self.sheet.margin
         for lines, column in zip(wrapped, self.sheet.columns, strict=True):
             for index, value in enumerate(lines):
-                left = x + column.width - 3 - pdfmetrics.stringWidth(value, FONT, BODY) if column.right else x + 3
+                left = x + column.width - 3 - self.pdf.text_width(value, BODY) if column.right else x + 3
                 self.text(left, self.y - BODY - index * LEADING, value, BODY)
             x += column.width
 
@@ -342,7 +304,7 @@ class Drawing:
         cells += [f"{t.label.split('年', 1)[1]} {t.amount_yuan}元" for t in v.quarter_totals]
         # One year's quarters side by side (four, or two and two); fewer when the amounts are long.
         per_line = s.totals_per_line
-        widest = max((pdfmetrics.stringWidth(cell, FONT, BODY) for cell in cells), default=0)
+        widest = max((self.pdf.text_width(cell, BODY) for cell in cells), default=0)
         while per_line > 1 and widest + 12 > s.text_width / per_line:
             per_line //= 2
         rows = [cells[i : i + per_line] for i in range(0, len(cells), per_line)]
@@ -358,7 +320,7 @@ class Drawing:
     def footer(self) -> None:
         s, v = self.sheet, self.view
         cadre = f"帮扶干部：{v.cadre_name or '—'}    联系电话：{v.cadre_phone or '—'}"
-        lines = [*wrap(cadre, s.text_width, BODY), *wrap(v.contact_line, s.text_width, BODY)]
+        lines = [*self.wrap(cadre, s.text_width, BODY), *self.wrap(v.contact_line, s.text_width, BODY)]
         self.ensure_room(LEADING * (len(lines) + 1))
         self.y -= LEADING / 3
         for line in lines:
@@ -366,46 +328,60 @@ class Drawing:
         self.centred(s.margin - 4, self.options.issuer, SMALL)
 
 
-class CanvasTee:
+class TeeCanvas(PdfCanvas):
     """Draws on several canvases at once: layout (wrapping, measuring, the QR code) is worked out
     once for a household's own file and its village's combined file."""
 
-    def __init__(self, *canvases: Canvas):
+    def __init__(self, *canvases: PdfCanvas):
         self.canvases = canvases
 
-    def __getattr__(self, name: str):
-        methods = [getattr(c, name) for c in self.canvases]
+    def fill_rects(self, rects: Iterable[Rect], colour: Colour) -> None:
+        rects = list(rects)
+        for c in self.canvases:
+            c.fill_rects(rects, colour)
 
-        def call(*args, **kwargs):
-            results = [method(*args, **kwargs) for method in methods]
-            return results[0]
+    def stroke_rect(self, rect: Rect, colour: Colour, line_width: float) -> None:
+        for c in self.canvases:
+            c.stroke_rect(rect, colour, line_width)
 
-        return call
+    def line(self, x1: float, y1: float, x2: float, y2: float, colour: Colour, line_width: float) -> None:
+        for c in self.canvases:
+            c.line(x1, y1, x2, y2, colour, line_width)
 
+    def text(self, x: float, y: float, value: str, size: float, colour: Colour, *, bold: bool = False) -> None:
+        for c in self.canvases:
+            c.text(x, y, value, size, colour, bold=bold)
 
-def render_into(canvas: Canvas | CanvasTee, view: HappinessList, url: str, options: PrintOptions) -> None:
-    Drawing(canvas, view, url, options).draw()
+    def next_page(self) -> None:
+        for c in self.canvases:
+            c.next_page()
 
-
-def new_canvas(target, options: PrintOptions, title: str) -> Canvas:
-    register_font()
-    sheet = SHEETS.get(options.size)
-    if sheet is None:
-        raise ValidationError("BAD_PAPER_SIZE", "纸张只支持 A4 或 A5")
-    # initialFontName: otherwise an unused, unembedded Helvetica lands in every page's resources.
-    canvas = Canvas(
-        target, pagesize=(sheet.width, sheet.height), pageCompression=1, initialFontName=FONT, initialFontSize=BODY
-    )
-    canvas.setTitle(title)
-    canvas.setAuthor(options.issuer)
-    return canvas
+    def save(self) -> None:
+        for c in self.canvases:
+            c.save()
 
 
-def render_pdf(view: HappinessList, url: str, options: PrintOptions | None = None) -> bytes:
-    """One household's sheet as PDF bytes."""
-    options = options or PrintOptions()
-    buffer = io.BytesIO()
-    canvas = new_canvas(buffer, options, view.title)
-    render_into(canvas, view, url, options)
-    canvas.save()
-    return buffer.getvalue()
+@dataclass(frozen=True)
+class Printer:
+    """What draws a sheet: the PDF renderer and the QR encoder the bootstrap chose."""
+
+    pdf: PdfRenderer
+    qr: QrEncoder
+
+    def open(self, target: str | BinaryIO, options: PrintOptions, title: str) -> PdfCanvas:
+        sheet = SHEETS.get(options.size)
+        if sheet is None:
+            raise ValidationError("BAD_PAPER_SIZE", "纸张只支持 A4 或 A5")
+        return self.pdf.canvas(target, (sheet.width, sheet.height), title=title, author=options.issuer)
+
+    def draw(self, canvas: PdfCanvas, view: HappinessList, url: str, options: PrintOptions) -> None:
+        Drawing(canvas, self.pdf, self.qr, view, url, options).draw()
+
+    def render(self, view: HappinessList, url: str, options: PrintOptions | None = None) -> bytes:
+        """One household's sheet as PDF bytes."""
+        options = options or PrintOptions()
+        buffer = io.BytesIO()
+        canvas = self.open(buffer, options, view.title)
+        self.draw(canvas, view, url, options)
+        canvas.save()
+        return buffer.getvalue()

@@ -25,10 +25,9 @@ from tqdm import tqdm
 
 from yimen.domain.errors import ValidationError
 from yimen.domain.happiness import Disclosure, HappinessList, Quarter, build_list
-from yimen.domain.policy import catalogue
 from yimen.services.bulk import units
 from yimen.services.happiness.lists import ensure_token, list_url, office_contact
-from yimen.services.happiness.pdf import CanvasTee, PrintOptions, new_canvas, register_font, render_into
+from yimen.services.happiness.pdf import Printer, PrintOptions, TeeCanvas
 
 ITEMS_PER_TOKEN = 2  # a new 幸福码: token -> household and household -> token
 
@@ -97,20 +96,22 @@ class VillageTask:
     households_dir: Path
     village_file: Path
     options: PrintOptions
+    printer: Printer
 
 
 def _print_village(task: VillageTask) -> int:
-    """The missing household sheets and the village file, drawn in one pass (see CanvasTee)."""
+    """The missing household sheets and the village file, drawn in one pass (see TeeCanvas)."""
+    printer = task.printer
     task.village_file.parent.mkdir(parents=True, exist_ok=True)
     part = task.village_file.with_name(f"{task.village_file.name}.part-{os.getpid()}")
-    combined = new_canvas(str(part), task.options, f"幸福清单 {task.village_file.stem}")
+    combined = printer.open(str(part), task.options, f"幸福清单 {task.village_file.stem}")
     for item in task.items:
         if item.view.household_id not in task.pending:
-            render_into(combined, item.view, item.url, task.options)
+            printer.draw(combined, item.view, item.url, task.options)
             continue
         buffer = io.BytesIO()
-        own = new_canvas(buffer, task.options, item.view.title)
-        render_into(CanvasTee(own, combined), item.view, item.url, task.options)
+        own = printer.open(buffer, task.options, item.view.title)
+        printer.draw(TeeCanvas(own, combined), item.view, item.url, task.options)
         own.save()
         _write_atomically(task.households_dir / f"{item.view.household_id}.pdf", buffer.getvalue())
     combined.save()
@@ -138,7 +139,9 @@ def _clean_parts(out: Path) -> None:
         part.unlink()
 
 
-def plan(by_village: dict[str, list[PrintItem]], out: Path, options: PrintOptions) -> tuple[list[VillageTask], int]:
+def plan(
+    by_village: dict[str, list[PrintItem]], out: Path, options: PrintOptions, printer: Printer
+) -> tuple[list[VillageTask], int]:
     """Villages with work left (largest first, so no big one is left for last), and how many
     household sheets exist already. A village file is redrawn only if it is missing or one of its
     households is (re)printed."""
@@ -149,7 +152,7 @@ def plan(by_village: dict[str, list[PrintItem]], out: Path, options: PrintOption
         done += len(items) - len(pending)
         village_file = out / "villages" / f"{village}.pdf"
         if pending or not village_file.exists():
-            tasks.append(VillageTask(items, pending, folder, village_file, options))
+            tasks.append(VillageTask(items, pending, folder, village_file, options, printer))
     tasks.sort(key=lambda t: len(t.items), reverse=True)
     return tasks, done
 
@@ -159,16 +162,17 @@ def run_print(
     out: Path,
     quarter: Quarter,
     options: PrintOptions,
+    printer: Printer,
     workers: int = 1,
     progress: bool = True,
 ) -> PrintResult:
     _check_manifest(out, quarter, options)
     _clean_parts(out)
-    tasks, done = plan(by_village, out, options)
+    tasks, done = plan(by_village, out, options, printer)
     result = PrintResult(already_done=done, villages=len(tasks))
     bar = tqdm(total=sum(len(t.pending) for t in tasks), unit="户", desc="打印幸福清单", disable=not progress)
     if workers > 1 and len(tasks) > 1:
-        with multiprocessing.Pool(min(workers, len(tasks)), initializer=register_font) as pool:
+        with multiprocessing.Pool(min(workers, len(tasks)), initializer=printer.pdf.prepare) as pool:
             for printed in pool.imap_unordered(_print_village, tasks):
                 result.printed += printed
                 bar.update(printed)
@@ -191,9 +195,3 @@ def publish(out: Path, blobs, prefix: str) -> int:
             blobs.put(key, path.read_bytes(), "application/pdf")
             sent += 1
     return sent
-
-
-def print_options(area_code: str, quarter: Quarter, paper: str, size: str) -> PrintOptions:
-    region = catalogue().region(area_code)
-    subtitle = f"{quarter.year}年1月至{quarter.last_day.month}月帮扶情况（{quarter.label}送达）"
-    return PrintOptions(issuer=region.get("centre", ""), subtitle=subtitle, paper=paper, size=size)
