@@ -7,9 +7,10 @@ import abc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from types import TracebackType
+from typing import Any, Generic, TypeVar
 
-from yimen.domain.audit import Anchor
+from yimen.domain.audit import Anchor, ChainHeads
 from yimen.domain.disbursement import Batch, Slip
 from yimen.domain.model import AidRecord, AuditEvent, Household, StaffUser
 from yimen.domain.workflow import Application, Complaint, Stage
@@ -120,7 +121,7 @@ class AuditLog(abc.ABC):
     def for_object(self, object_type: str, object_id: str) -> list[AuditEvent]: ...
 
     @abc.abstractmethod
-    def heads(self) -> dict[str, list]:
+    def heads(self) -> ChainHeads:
         """chain -> [seq, hash] of its last stored event, for every chain that has one."""
 
     @abc.abstractmethod
@@ -136,13 +137,13 @@ class KeyValue(abc.ABC):
     """Small records keyed by (namespace, key): idempotency keys, sessions, happiness tokens."""
 
     @abc.abstractmethod
-    def get(self, namespace: str, key: str) -> dict | None: ...
+    def get(self, namespace: str, key: str) -> dict[str, Any] | None: ...
 
     @abc.abstractmethod
-    def put_if_absent(self, namespace: str, key: str, value: dict) -> bool: ...
+    def put_if_absent(self, namespace: str, key: str, value: dict[str, Any]) -> bool: ...
 
     @abc.abstractmethod
-    def put(self, namespace: str, key: str, value: dict) -> None: ...
+    def put(self, namespace: str, key: str, value: dict[str, Any]) -> None: ...
 
     @abc.abstractmethod
     def delete(self, namespace: str, key: str) -> None: ...
@@ -175,7 +176,9 @@ class UnitOfWork(abc.ABC):
     def __enter__(self) -> UnitOfWork:
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if exc_type is None:
             self.commit()
         else:
@@ -204,7 +207,7 @@ class BlobStore(abc.ABC):
     def delete(self, key: str) -> None: ...
 
     @abc.abstractmethod
-    def presigned_upload(self, key: str, content_type: str, max_bytes: int, expires: int = 600) -> dict:
+    def presigned_upload(self, key: str, content_type: str, max_bytes: int, expires: int = 600) -> dict[str, Any]:
         """{"url", "fields"}: the client POSTs the fields and then the file (multipart field `file`)
         straight to the store, so photos skip the API. The form pins key, type and size ceiling."""
 
@@ -212,7 +215,7 @@ class BlobStore(abc.ABC):
 @dataclass
 class Job:
     kind: str  # ocr / notice / batch
-    payload: dict
+    payload: dict[str, Any]
     dedupe_key: str
     id: str = ""
     attempts: int = 0

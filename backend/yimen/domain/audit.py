@@ -15,9 +15,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
+from typing import Any
 
 from yimen.domain.model import AuditEvent
 
@@ -33,11 +34,14 @@ def chain_for(object_type: str, object_id: str) -> str:
     return f"{int.from_bytes(digest[:4], 'big') % CHAINS:02d}"
 
 
+ChainHeads = dict[str, list[Any]]  # chain -> [seq, hash], as JSON stores it
+
+
 def all_chains() -> list[str]:
     return [f"{n:02d}" for n in range(CHAINS)]
 
 
-def _canonical(body: dict) -> bytes:
+def _canonical(body: dict[str, Any]) -> bytes:
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
@@ -68,8 +72,9 @@ class Sealer:
                 return event, why
         return None
 
-    def _walk(self, events: Iterable[AuditEvent]):
-        chain, prev_hash, expected = None, GENESIS, 1
+    def _walk(self, events: Iterable[AuditEvent]) -> Iterator[tuple[AuditEvent, str | None]]:
+        chain: str | None = None
+        prev_hash, expected = GENESIS, 1
         for event in events:
             if event.chain != chain:
                 chain, prev_hash, expected = event.chain, GENESIS, 1
@@ -92,7 +97,7 @@ class Anchor:
 
     no: int
     at: datetime
-    heads: dict[str, list]  # chain -> [seq, hash]
+    heads: ChainHeads
     prev: str = GENESIS  # digest() of the anchor before
     key_id: str = ""
     signature: str = ""
@@ -113,7 +118,7 @@ class Anchor:
         return hashlib.sha256(self.message()).digest()
 
 
-def next_anchor(last: Anchor | None, heads: dict[str, list], at: datetime, key_id: str) -> Anchor:
+def next_anchor(last: Anchor | None, heads: ChainHeads, at: datetime, key_id: str) -> Anchor:
     return Anchor(
         no=last.no + 1 if last else 1, at=at, heads=heads, prev=last.digest().hex() if last else GENESIS, key_id=key_id
     )

@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from yimen.domain.errors import Conflict
 from yimen.domain.payee import Payee
@@ -75,7 +76,7 @@ class Slip:
     id: str = ""
     version: int = 0
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.amount_fen <= 0:
             raise ValueError("a slip pays a positive amount")
         self.id = self.id or slip_id(self.application_id, self.item_code, self.period)
@@ -155,7 +156,7 @@ class Batch:
     def line(self, line_id: str) -> BatchLine | None:
         return next((line for line in self.lines if line.line_id == line_id), None)
 
-    def reconciliation(self) -> dict:
+    def reconciliation(self) -> dict[str, Any]:
         """exported = paid + failed + still at the bank; balanced once nothing is left at the bank."""
         sums = {kind: {"count": 0, "fen": 0} for kind in ("paid", "failed", "pending")}
         for line in self.lines:

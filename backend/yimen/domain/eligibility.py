@@ -62,7 +62,7 @@ class RuleResult(NamedTuple):
     result: bool | None
     checks: list[Check]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         mark = {True: "符合", False: "不符合", None: "待核实"}[self.result]
         return {
             "rule": self.rule_id,
@@ -78,12 +78,12 @@ class Hint:
     item: Item
     status: str
     rules: list[RuleResult]
-    conflicts: list[dict]
+    conflicts: list[dict[str, Any]]
     receiving: bool
     estimate: tuple[int, int] | None
     region_code: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         item = self.item
         return {
             "item_code": item.code,
@@ -114,7 +114,7 @@ class Hint:
         if self.receiving:
             return f"已在享受{item_label(self.item)}。"
         if self.conflicts:
-            return self.conflicts[0]["reason"] + "。"
+            return f"{self.conflicts[0]['reason']}。"
         failed = [r for r in self.rules if r.result is False and r.level == "required"]
         if failed:
             return f"{STATUS_WORDS[UNLIKELY]}：{failed[0].checks[0].text()}。"
@@ -179,7 +179,7 @@ def facts_of(profile: HouseholdProfile, cat: Catalogue) -> dict[str, Any]:
 
 def judge(
     item: Item, facts: Mapping[str, Any], cat: Catalogue, region_code: str
-) -> tuple[str, list[RuleResult], list[dict]]:
+) -> tuple[str, list[RuleResult], list[dict[str, Any]]]:
     """Status, per-rule results and conflicts with current aid for one item."""
     params = cat.params(item, region_code)
     results = []
@@ -231,7 +231,7 @@ def hints(profile: HouseholdProfile, cat: Catalogue | None = None) -> list[Hint]
     return sorted(out, key=lambda h: (h.receiving, order[h.status]))
 
 
-def hints_payload(profile: HouseholdProfile, cat: Catalogue | None = None) -> dict:
+def hints_payload(profile: HouseholdProfile, cat: Catalogue | None = None) -> dict[str, Any]:
     """The JSON answer of POST /api/v1/eligibility/hints."""
     cat = cat or catalogue()
     results = hints(profile, cat)
@@ -246,7 +246,7 @@ def hints_payload(profile: HouseholdProfile, cat: Catalogue | None = None) -> di
     }
 
 
-def current_conflicts(current_aid: Iterable[str], cat: Catalogue | None = None) -> list[dict]:
+def current_conflicts(current_aid: Iterable[str], cat: Catalogue | None = None) -> list[dict[str, Any]]:
     """重复享受: pairs of aid a household receives that must not be combined."""
     cat = cat or catalogue()
     codes = sorted({c for c in (cat.resolve(x) for x in current_aid) if c})
@@ -296,7 +296,7 @@ def profile_from_household(household: Household, current_item_codes: Iterable[st
     )
 
 
-def _opt(data: Mapping, key: str, kind: type, where: str, choices: tuple | None = None) -> Any:
+def _opt(data: Mapping[str, Any], key: str, kind: type, where: str, choices: tuple[Any, ...] | None = None) -> Any:
     value = data.get(key)
     if value is None:
         return None

@@ -1,12 +1,14 @@
 """Domain errors carry a stable code, a plain-Chinese message and the HTTP status the web layer uses."""
 
+from typing import Any
+
 
 class YimenError(Exception):
     """Base error: `code` is stable for clients, `message` is shown to people as is."""
 
     status = 400
 
-    def __init__(self, code: str, message: str, *, status: int | None = None, details: dict | None = None):
+    def __init__(self, code: str, message: str, *, status: int | None = None, details: dict[str, Any] | None = None):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message

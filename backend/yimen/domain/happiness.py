@@ -103,7 +103,7 @@ class HappinessList:
     disclosure: Disclosure
     head_name: str
     address: str
-    phone: str
+    phone: str | None  # the owner's own view shows the phone on file as is (None: none on file)
     members: tuple[MemberLine, ...]
     disability_categories: tuple[str, ...]
     records: tuple[AidLine, ...]
@@ -130,7 +130,7 @@ def _member_line(member: Member, on: date, disclosure: Disclosure) -> MemberLine
     if disclosure == Disclosure.PUBLIC:  # whoever scans the printed code: masked names, nothing of health
         return MemberLine(name=mask_name(member.name), relation="", id_number="", age=None, disability="")
     return MemberLine(
-        name=mask_name(member.name) if disclosure == Disclosure.PUBLIC else member.name,
+        name=member.name,
         relation=str(member.relation),
         id_number=member.id_number if disclosure == Disclosure.OWNER else mask_id_number(member.id_number),
         age=member.age_on(on),

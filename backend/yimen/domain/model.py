@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 
 def new_id() -> str:
@@ -105,7 +106,7 @@ class Household:
     medical_costs_fen: int | None = None
     education_costs_fen: int | None = None
     # 主动发现 and 预警 entries (domain/outreach.OutreachEntry), kept with the household they concern
-    outreach: list = field(default_factory=list)
+    outreach: list[Any] = field(default_factory=list)  # list[OutreachEntry]: outreach imports this module
     id: str = field(default_factory=new_id)
     version: int = 0
 

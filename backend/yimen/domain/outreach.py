@@ -13,6 +13,7 @@ import functools
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -58,7 +59,7 @@ class OutreachEntry:
             raise ValidationError("REASON_REQUIRED", "请写明为什么不需要（至少 4 个字）")
         self.status, self.outcome_reason, self.closed_by, self.closed_at = outcome, reason.strip(), by, at
 
-    def to_doc(self) -> dict:
+    def to_doc(self) -> dict[str, Any]:
         doc = {f.name: getattr(self, f.name) for f in fields(self)}
         doc.update(
             raised_on=self.raised_on.isoformat(),
@@ -68,7 +69,7 @@ class OutreachEntry:
         return doc
 
     @classmethod
-    def from_doc(cls, doc: dict) -> OutreachEntry:
+    def from_doc(cls, doc: dict[str, Any]) -> OutreachEntry:
         known = {f.name for f in fields(cls)}
         entry = cls(**{k: v for k, v in doc.items() if k in known})
         entry.raised_on = date.fromisoformat(doc["raised_on"])
@@ -85,9 +86,9 @@ class WarningRule:
     due_working_days: int
     suggest: tuple[str, ...]
     reason: str
-    when: dict
+    when: dict[str, Any]
 
-    def applies(self, facts: dict) -> bool:
+    def applies(self, facts: dict[str, Any]) -> bool:
         w = self.when
         return all(
             (
@@ -122,11 +123,11 @@ def needs_current_aid(source: str) -> bool:
     return any("on_aid" in r.when for r in warning_rules() if r.source == source)
 
 
-def first_rule(source: str, facts: dict) -> WarningRule | None:
+def first_rule(source: str, facts: dict[str, Any]) -> WarningRule | None:
     return next((r for r in warning_rules() if r.source == source and r.applies(facts)), None)
 
 
-def person_facts(household: Household, member_id: str) -> dict:
+def person_facts(household: Household, member_id: str) -> dict[str, Any]:
     """Who the person was in the household, for the rules: did they earn, were they the only earner."""
     earners = {m.id for m in household.members if sum(m.monthly_income_fen.values()) > 0}
     return {"earner": member_id in earners, "only_earner": earners == {member_id}}
@@ -146,7 +147,7 @@ def add_entry(household: Household, entry: OutreachEntry) -> bool:
 
 
 def entry(household: Household, entry_id: str) -> OutreachEntry:
-    found = next((e for e in household.outreach if e.id == entry_id), None)
+    found: OutreachEntry | None = next((e for e in household.outreach if e.id == entry_id), None)
     if found is None:
         raise ValidationError("OUTREACH_NOT_FOUND", "没有这条待办")
     return found

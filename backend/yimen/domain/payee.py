@@ -54,7 +54,7 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def normalise_account(raw) -> str:
+def normalise_account(raw: object) -> str:
     """Spaces and dashes as printed on cards are allowed; anything else besides digits is refused."""
     text = str(raw or "").strip().replace(" ", "").replace("-", "").replace("\u3000", "")
     if not text:
@@ -68,7 +68,7 @@ def normalise_account(raw) -> str:
     return text
 
 
-def find_bank(banks: list[Bank], raw) -> Bank:
+def find_bank(banks: list[Bank], raw: object) -> Bank:
     """By code or by name, so a form may send either."""
     wanted = str(raw or "").strip()
     if not wanted:
@@ -79,7 +79,7 @@ def find_bank(banks: list[Bank], raw) -> Bank:
     raise ValidationError("PAYEE_BANK_UNKNOWN", "本县暂不能向该银行代发，请从列表中选择开户银行")
 
 
-def holder_of(household: Household | None, raw, members: list[str] | None = None) -> str:
+def holder_of(household: Household | None, raw: object, members: list[str] | None = None) -> str:
     """The holder must be the applicant or a member of the household (names from the household file,
     or from the form of a household not yet filed)."""
     name = str(raw or "").strip()
@@ -97,9 +97,9 @@ def holder_of(household: Household | None, raw, members: list[str] | None = None
 
 def check_payee(
     banks: list[Bank],
-    bank,
-    account_number,
-    holder_name,
+    bank: object,
+    account_number: object,
+    holder_name: object,
     *,
     household: Household | None = None,
     member_names: list[str] | None = None,

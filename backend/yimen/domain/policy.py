@@ -10,11 +10,11 @@ from __future__ import annotations
 import functools
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol, cast
 
 from yimen.domain.departments import DEPARTMENTS
 from yimen.domain.money import yuan
@@ -136,20 +136,30 @@ def render(kind: str, value: Any) -> str:
     if kind == "count":
         return f"{value}"
     if kind == "item":
-        return ITEM_NAMES.get(value, value)
+        return str(ITEM_NAMES.get(value, value))
     if kind == "bool":
         return "是" if value else "否"
     return str(value)
 
 
 Outcome = tuple[bool | None, list[Check]]
-Test = Callable[[Mapping[str, Any], Mapping[str, int]], Outcome]
+TestFn = Callable[[Mapping[str, Any], Mapping[str, int]], Outcome]
+
+
+class Test(Protocol):
+    """A compiled rule: (facts, region parameters) -> outcome, remembering which parameters and item
+    codes it reads (for cross-file validation)."""
+
+    params: set[str]
+    codes: set[str]
+
+    def __call__(self, ctx: Mapping[str, Any], params: Mapping[str, int], /) -> Outcome: ...
 
 
 # ---------------------------------------------------------------- rule compiler (validates as it goes)
 
 
-def _leaf(node: dict, facts: dict, where: str, file: str, member_label: bool) -> Test:
+def _leaf(node: dict[str, Any], facts: dict[str, Any], where: str, file: str, member_label: bool) -> Test:
     name, op = node.get("fact"), node.get("op")
     if name not in facts:
         raise CatalogueError(file, f"{where}.fact", f"未知事实“{name}”，可用：{', '.join(facts)}")
@@ -182,21 +192,23 @@ def _scaled(params: Mapping[str, int], param: str, pct: str | None) -> int:
     return params[param] if pct is None else params[param] * params[pct] // 100
 
 
-class _ShownSet(frozenset):
+class _ShownSet(frozenset[Any]):
     """A set for fast membership that still renders in the order the catalogue author wrote."""
 
-    def __new__(cls, values: list):
+    order: tuple[Any, ...]
+
+    def __new__(cls, values: list[Any]) -> _ShownSet:
         obj = super().__new__(cls, values)
         obj.order = tuple(values)
         return obj
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self.order)
 
 
 def _combine(children: list[Test], want_all: bool) -> Test:
-    def test(ctx, params):
-        unknown, checks = False, []
+    def test(ctx: Mapping[str, Any], params: Mapping[str, int]) -> Outcome:
+        unknown, checks = False, list[Check]()
         for child in children:
             result, child_checks = child(ctx, params)
             if result is None:
@@ -213,7 +225,7 @@ def _combine(children: list[Test], want_all: bool) -> Test:
 
 
 def _any_member(inner: Test) -> Test:
-    def test(ctx, params):
+    def test(ctx: Mapping[str, Any], params: Mapping[str, int]) -> Outcome:
         unknown_checks: list[Check] = []
         failed: list[Check] = []
         for member in ctx["members"]:
@@ -255,7 +267,7 @@ def compile_test(node: Any, file: str, where: str, *, member: bool = False) -> T
 def _receives(codes: str | list[str]) -> Test:
     wanted = frozenset([codes] if isinstance(codes, str) else codes)
 
-    def test(ctx, params):
+    def test(ctx: Mapping[str, Any], params: Mapping[str, int]) -> Outcome:
         got = [c for c in ctx["current"] if c in wanted]
         result = bool(got)
         return result, [Check("正在享受", "item", got or "无", "in", sorted(wanted), result)]
@@ -263,9 +275,10 @@ def _receives(codes: str | list[str]) -> Test:
     return _meta(test, set(), set(wanted))
 
 
-def _meta(test: Callable, params: set[str], codes: set[str]) -> Test:
+def _meta(fn: TestFn, params: set[str], codes: set[str]) -> Test:
     """Remember which region parameters and item codes a test uses, for cross-file validation."""
-    test.params, test.codes = params, codes  # type: ignore[attr-defined]
+    test = cast(Test, fn)  # a Test once the two attributes below are set
+    test.params, test.codes = params, codes
     return test
 
 
@@ -302,12 +315,12 @@ class Item:
     category: str
     aliases: tuple[str, ...]
     summary: str
-    basis: tuple[dict, ...]
+    basis: tuple[dict[str, Any], ...]
     conditions: tuple[str, ...]
     rules: tuple[Rule, ...]
     materials: tuple[str, ...]
     process: tuple[str, ...]
-    standards: dict[str, dict]  # region prefix ("default" for the demo county) -> block
+    standards: dict[str, dict[str, Any]]  # region prefix ("default" for the demo county) -> block
     time_limit_days: int
     department: str
     approver: str  # the department (domain/departments.py) whose approvers decide this item
@@ -323,7 +336,7 @@ class Item:
     def url(self) -> str:
         return f"/policy/{self.code}"
 
-    def standard_block(self, region_code: str) -> dict:
+    def standard_block(self, region_code: str) -> dict[str, Any]:
         return _by_region(self.standards, region_code)
 
     def band_amount(self, region_code: str, facts: Mapping[str, Any]) -> tuple[int, int] | None:
@@ -352,7 +365,7 @@ class Item:
         ]
 
 
-def _by_region(blocks: Mapping[str, dict], region_code: str) -> dict:
+def _by_region(blocks: Mapping[str, dict[str, Any]], region_code: str) -> dict[str, Any]:
     """Longest region-code prefix wins; 'default' (the demo county) otherwise."""
     matches = [p for p in blocks if p != "default" and region_code.startswith(p)]
     return blocks[max(matches, key=len)] if matches else blocks["default"]
@@ -361,7 +374,7 @@ def _by_region(blocks: Mapping[str, dict], region_code: str) -> dict:
 @dataclass
 class Catalogue:
     items: dict[str, Item]
-    regions: dict[str, dict]
+    regions: dict[str, dict[str, Any]]
     _alias_index: dict[str, str] = field(default_factory=dict)
     _params_cache: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
 
@@ -377,7 +390,7 @@ class Catalogue:
         """Map an aid record's item code or name (as departments spell it) to a catalogue code."""
         return self._alias_index.get(code_or_name.strip())
 
-    def region(self, region_code: str) -> dict:
+    def region(self, region_code: str) -> dict[str, Any]:
         """Region parameters: the demo county's defaults overlaid with the best matching region."""
         merged = dict(self.regions["default"])
         block = _by_region(self.regions, region_code)
@@ -410,7 +423,7 @@ class Catalogue:
 # ---------------------------------------------------------------- loading and validation
 
 
-def _need(data: dict, key: str, kind: type | tuple[type, ...], file: str, where: str = "") -> Any:
+def _need(data: dict[str, Any], key: str, kind: type | tuple[type, ...], file: str, where: str = "") -> Any:
     path = f"{where}{key}"
     if key not in data:
         raise CatalogueError(file, path, "缺少必填字段")
@@ -422,7 +435,7 @@ def _need(data: dict, key: str, kind: type | tuple[type, ...], file: str, where:
     return value
 
 
-def _strings(data: dict, key: str, file: str) -> tuple[str, ...]:
+def _strings(data: dict[str, Any], key: str, file: str) -> tuple[str, ...]:
     values = _need(data, key, list, file)
     for i, v in enumerate(values):
         if not isinstance(v, str) or not v.strip():
@@ -430,8 +443,8 @@ def _strings(data: dict, key: str, file: str) -> tuple[str, ...]:
     return tuple(values)
 
 
-def _standards(data: dict, file: str) -> dict[str, dict]:
-    blocks = _need(data, "standards", dict, file)
+def _standards(data: dict[str, Any], file: str) -> dict[str, dict[str, Any]]:
+    blocks: dict[str, dict[str, Any]] = _need(data, "standards", dict, file)
     if "default" not in blocks:
         raise CatalogueError(file, "standards.default", "缺少示范县(default)标准")
     for region, block in blocks.items():
@@ -457,7 +470,7 @@ def _standards(data: dict, file: str) -> dict[str, dict]:
     return blocks
 
 
-def _bands(block: dict, file: str, where: str) -> None:
+def _bands(block: dict[str, Any], file: str, where: str) -> None:
     """Optional percentage bands over a fen fact, e.g. 支出型医疗: 2000-1万元 40%, 1万-3万 50%, 3万以上 60%."""
     if "bands" not in block:
         return
@@ -473,7 +486,7 @@ def _bands(block: dict, file: str, where: str) -> None:
         previous = start
 
 
-def _rules(data: dict, file: str) -> tuple[Rule, ...]:
+def _rules(data: dict[str, Any], file: str) -> tuple[Rule, ...]:
     rules = []
     for i, raw in enumerate(_need(data, "rules", list, file)):
         where = f"rules[{i}]."
@@ -488,7 +501,7 @@ def _rules(data: dict, file: str) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def _materials(data: dict, file: str) -> tuple[str, ...]:
+def _materials(data: dict[str, Any], file: str) -> tuple[str, ...]:
     materials = _strings(data, "materials", file)
     missing = [m for m in BASIC_MATERIALS if m not in materials]
     if missing:
@@ -550,27 +563,27 @@ def parse_item(data: Any, file: str) -> Item:
     )
 
 
-def _approver(data: dict, file: str) -> str:
-    code = _need(data, "approver", str, file)
+def _approver(data: dict[str, Any], file: str) -> str:
+    code: str = _need(data, "approver", str, file)
     if code not in DEPARTMENTS:
         raise CatalogueError(file, "approver", f"应为以下部门之一：{'、'.join(DEPARTMENTS)}")
     return code
 
 
-def _check_references(items: dict[str, Item], regions: dict[str, dict]) -> None:
+def _check_references(items: dict[str, Item], regions: dict[str, dict[str, Any]]) -> None:
     """Cross-file checks: combination targets exist, every param a rule uses is defined."""
     for item in items.values():
         for other in (*item.not_with, *item.stacks_with):
             if other not in items:
                 raise CatalogueError(item.file, "combination", f"引用了不存在的事项“{other}”")
         for rule in item.rules:
-            for receives in rule.test.codes:  # type: ignore[attr-defined]
+            for receives in rule.test.codes:
                 if receives not in items:
                     raise CatalogueError(item.file, f"rules.{rule.id}", f"引用了不存在的事项“{receives}”")
             for region in {"default", *item.standards, *regions}:
                 available = set(regions["default"]) | set(regions.get(region, {}))
                 available |= set(item.standards.get(region, item.standards["default"]).get("params", {}))
-                missing = rule.test.params - available  # type: ignore[attr-defined]
+                missing = rule.test.params - available
                 if missing:
                     raise CatalogueError(
                         item.file, f"rules.{rule.id}", f"地区 {region} 缺少参数 {', '.join(sorted(missing))}"

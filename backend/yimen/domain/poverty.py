@@ -13,18 +13,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from yimen.domain.model import Household, WorkCapacity
+from yimen.domain.model import Household, Member, WorkCapacity
 
 WEIGHTS_FILE = Path(__file__).resolve().parents[1] / "catalogue" / "_poverty_index.yaml"
 SHOCK_WINDOW = timedelta(days=365)
 
 
 @functools.cache
-def weights() -> dict:
-    return yaml.safe_load(WEIGHTS_FILE.read_text(encoding="utf-8"))
+def weights() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    return loaded
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class PovertyIndex:
     score: int
     factors: tuple[Factor, ...]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "score": self.score,
             "factors": [{"name": f.name, "points": f.points, "detail": f.detail} for f in self.factors],
@@ -60,8 +62,9 @@ def _yuan(fen: int) -> str:
     return f"{fen / 100:,.0f}元" if fen % 100 == 0 or fen >= 10000 else f"{fen / 100:.2f}元"
 
 
-def _each(count: float, rule: Mapping, key: str = "points_each") -> int:
-    return min(round(count * rule[key]), rule["cap"])
+def _each(count: float, rule: Mapping[str, Any], key: str = "points_each") -> int:
+    points: int = min(round(count * rule[key]), rule["cap"])
+    return points
 
 
 def compute(
@@ -69,7 +72,7 @@ def compute(
     standard_fen: int,
     today: date,
     shocks: Iterable[Shock] = (),
-    w: Mapping | None = None,
+    w: Mapping[str, Any] | None = None,
     gone: frozenset[str] = frozenset(),
 ) -> PovertyIndex:
     """The index of one household against the local 低保 standard (fen per person per month). Members in
@@ -128,7 +131,7 @@ def compute(
     return PovertyIndex(household.id, sum(f.points for f in found), tuple(found))
 
 
-def _illness_detail(members) -> str:
+def _illness_detail(members: list[Member]) -> str:
     severe = sum(1 for m in members if m.health == "大病")
     chronic = sum(1 for m in members if m.health == "慢性病")
     parts = (f"{severe} 人患大病" if severe else "", f"{chronic} 人患慢性病" if chronic else "")

@@ -7,9 +7,11 @@ with its version, so two clerks acting at once cannot both win.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
+from enum import Enum, StrEnum
+from typing import Any, Final
 
 from yimen.domain.departments import department_in, department_name
 from yimen.domain.errors import Conflict, Forbidden, ValidationError
@@ -62,7 +64,15 @@ STAGE_PHRASES: dict[Stage, dict[str, Stage]] = {
     Stage.FILING: {FILED: Stage.DONE},
 }
 ITEM_PHRASES = (GRANT, NOT_GRANT)
-ANY_DEPARTMENT = object()  # decide_item by an administrator: any department's item
+
+
+class _AnyDepartment(Enum):
+    """A typed sentinel: decide_item by an administrator, who may decide any department's item."""
+
+    ANY = "any"
+
+
+ANY_DEPARTMENT: Final = _AnyDepartment.ANY
 NEEDS_REASON = frozenset({NOT_ACCEPT, NOT_GRANT, RETURN})
 CHECK_REPORT, GREEN = "生成核对报告", "绿色通道"  # 核对 is 生成核对报告 then 核对完成
 # Who may take the side steps of a case (besides the stage's own role and the admin).
@@ -108,7 +118,7 @@ class Step:
     phrase: str | None = None
     reason: str | None = None
     item_code: str | None = None
-    signature: dict | None = None  # the clerk's e-signature on a decision
+    signature: dict[str, Any] | None = None  # the clerk's e-signature on a decision
 
 
 @dataclass
@@ -120,7 +130,7 @@ class Assistant:
     authorisation_key: str  # blob key of the signed 授权书 (photo or on-screen signature)
     signed_on: date
     revoked_at: datetime | None = None
-    resident: dict = field(default_factory=dict)  # {"name", "id_number"} masked: the assistant's own list
+    resident: dict[str, Any] = field(default_factory=dict)  # {"name", "id_number"} masked: the assistant's own list
 
 
 @dataclass
@@ -157,8 +167,8 @@ class Application:
     green: GreenChannel | None = None
     emergency: str | None = None  # what the applicant reported (火灾, 突发重病...), for the clerk
     correction_return: Stage | None = None  # where a corrected application goes back to
-    check_report: dict | None = None
-    id_check: dict | None = None  # the OCR check of the ID photo against the household file, kept
+    check_report: dict[str, Any] | None = None
+    id_check: dict[str, Any] | None = None  # the OCR check of the ID photo against the household file, kept
     # Set when the submitter has not proved who they are for a household already on file (staff only):
     # the window checks the ID card or the signed authorisation before the case moves on.
     identity_check: str | None = None
@@ -201,7 +211,14 @@ class Application:
         self.history.append(Step(Stage.ACCEPTANCE, "submitted", at, actor, actor_name))
 
     def decide(
-        self, phrase: str, *, at: datetime, actor: str, actor_name: str, reason: str = "", signature: dict | None = None
+        self,
+        phrase: str,
+        *,
+        at: datetime,
+        actor: str,
+        actor_name: str,
+        reason: str | None = "",
+        signature: dict[str, Any] | None = None,
     ) -> Stage:
         """A stage decision with a standard phrase; returns the new stage."""
         targets = STAGE_PHRASES.get(self.stage)
@@ -227,12 +244,12 @@ class Application:
         at: datetime,
         actor: str,
         actor_name: str,
-        reason: str = "",
+        reason: str | None = "",
         amount_fen: int | None = None,
         monthly: bool = False,
         months: int = 1,
-        signature: dict | None = None,
-        department: str | None = ANY_DEPARTMENT,
+        signature: dict[str, Any] | None = None,
+        department: str | None | _AnyDepartment = ANY_DEPARTMENT,
     ) -> RequestedItem:
         """审批 per item (协同办理): each department decides its own items, in any order, 同意救助 with an amount
         or 不同意救助 with a reason. `department` is the approver's; the last decision moves on to 备案."""
@@ -306,7 +323,7 @@ class Application:
         item_code: str,
         amount_fen: int,
         reason: str,
-        signature: dict | None = None,
+        signature: dict[str, Any] | None = None,
     ) -> GreenChannel:
         """先救助、后补办: emergency aid now; the case then continues through the stages as its paperwork."""
         if self.stage not in (Stage.ACCEPTANCE, Stage.CORRECTION) or self.green:
@@ -372,7 +389,7 @@ class NextStep:
     item_code: str | None = None  # decide_item: the item this decision is for
     item_codes: tuple[str, ...] = ()  # green / propose: the items one may name
 
-    def view(self) -> dict:
+    def view(self) -> dict[str, Any]:
         """Also which phrases need a reason and which a signature (typed name + PIN): every decision but the
         核对 report."""
         out = {
@@ -389,7 +406,10 @@ class NextStep:
 
 
 def next_steps(
-    app: Application, role: Role | None, may_decide_item=lambda item: True, proposals: tuple[str, ...] = ()
+    app: Application,
+    role: Role | None,
+    may_decide_item: Callable[[RequestedItem], bool] = lambda item: True,
+    proposals: tuple[str, ...] = (),
 ) -> list[NextStep]:
     """What `role` may do to `app` now. may_decide_item(item) says whether this clerk's department decides an
     item (the service knows the clerk); proposals are the item codes the duplicate-aid advice suggests."""
