@@ -1,7 +1,17 @@
 #!/usr/bin/env bash
-# Runs the mini-program's node tests, the live ones against a real local server on a free port.
+# The mini-program's checks, in order: ESLint; every tag declared and every handler a method
+# (checks/wxml-refs.js); Tencent's own compilers, offline (checks/tencent.js: wcc, wcsc, miniprogram-ci);
+# then the node tests, the live ones against a real local server on a free port. Each step is timed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+timed() {
+  local start=${EPOCHREALTIME/./}
+  "$@"
+  local ms=$(( (${EPOCHREALTIME/./} - start) / 1000 ))
+  printf '== %s: %d.%03d s\n' "$*" $((ms / 1000)) $((ms % 1000))
+}
+(cd miniprogram && timed npx eslint . && timed node checks/wxml-refs.js && timed node checks/tencent.js)
+
 data_dir=$(mktemp -d)
 port=$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 .venv/bin/yimen demo-data --data-dir "$data_dir" --households 20 > /dev/null
@@ -20,4 +30,4 @@ else:
     sys.exit("server did not start")
 PY
 cd miniprogram
-YIMEN_BASE_URL="http://127.0.0.1:$port" npm test
+YIMEN_BASE_URL="http://127.0.0.1:$port" timed npm test

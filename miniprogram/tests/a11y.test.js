@@ -1,11 +1,14 @@
 /*
  * Static accessibility checks over every page's and component's WXML: what a screen reader (TalkBack,
- * VoiceOver in WeChat) needs to name a control, and an index only where a wx:for gives one.
+ * VoiceOver in WeChat) needs to name a control; then labels as Tencent's own WXML compiler (wcc)
+ * renders them with a page's data, which is what the screen reader is given.
  */
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
+const { compileWxml } = require('../checks/wcc');
+const { loadPage } = require('./helpers/harness');
 
 const ROOT = path.join(__dirname, '..');
 const WXML = ['pages', 'components'].flatMap((dir) => fs.readdirSync(path.join(ROOT, dir))
@@ -43,15 +46,33 @@ test('every control a person taps or types into has a name a screen reader can s
   assert.deepEqual(problems, []);
 });
 
-test('an index is used only inside a wx:for (outside one a screen reader says "第NaN步")', () => {
-  const problems = [];
-  for (const rel of WXML) {
-    for (const el of elements(fs.readFileSync(path.join(ROOT, rel), 'utf8'))) {
-      const usesIndex = Object.values(el.attrs).some((v) => /\{\{[^}]*\bindex\b/.test(v));
-      if (usesIndex && !el.inLoop) problems.push(`${rel}: <${el.name}> uses index outside wx:for`);
+/* aria-label of every node in a wcc-rendered tree, in document order. */
+function labels(node) {
+  const own = node.attr && node.attr.ariaLabel !== undefined ? [String(node.attr.ariaLabel)] : [];
+  return own.concat((node.children || []).flatMap((c) => (typeof c === 'object' ? labels(c) : [])));
+}
+
+const wxml = compileWxml(ROOT);
+
+test('apply page: the steps are read as "第1步，填写信息", the current one said so, never 第NaN步', () => {
+  const { page } = loadPage('apply');
+  const stepLabels = () => labels(wxml.render('pages/apply/index', page.data)).filter((l) => /^第/.test(l));
+  assert.deepEqual(stepLabels(), ['第1步，填写信息，当前这一步', '第2步，家里收入', '第3步，拍身份证', '第4步，签名', '第5步，核对提交']);
+  page.goStep('income');
+  assert.deepEqual(stepLabels().slice(0, 2), ['第1步，填写信息', '第2步，家里收入，当前这一步']);
+});
+
+test('no page renders a label with NaN, undefined or an empty {{}} from its initial data', () => {
+  const pages = require('../app.json').pages;
+  let count = 0;
+  for (const p of pages) {
+    const { page } = loadPage(p.split('/')[1]);
+    for (const label of labels(wxml.render(p, page.data))) {
+      assert.doesNotMatch(label, /NaN|undefined|null|\{\{/, `${p}: "${label}"`);
+      count += 1;
     }
   }
-  assert.deepEqual(problems, []);
+  assert.ok(count >= 20, `only ${count} labels rendered`);
 });
 
 test('links, choices and inputs are at least the tap size, which 大字模式 raises', () => {

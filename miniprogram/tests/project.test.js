@@ -1,17 +1,17 @@
 /*
  * Static checks of the mini-program project that WeChat DevTools would otherwise only report
- * when someone opens it: files per page, JSON, components, event handlers, fonts for the elderly.
+ * when someone opens it: files per page, JSON, components, fonts for the elderly. Tags and handlers
+ * are checked by checks/wxml-refs.js, well-formedness by Tencent's wcc (checks/tencent.js).
  */
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { loadPage, ROOT } = require('./helpers/harness');
+const { ROOT } = require('./helpers/harness');
 
 const read = (rel) => fs.readFileSync(path.join(ROOT, rel), 'utf8');
 const json = (rel) => JSON.parse(read(rel));
 const appJson = json('app.json');
-const pages = appJson.pages.map((p) => p.replace(/^pages\/|\/index$/g, ''));
 const components = Object.values(appJson.usingComponents).map((p) => p.replace(/^\//, ''));
 
 function walk(dir) {
@@ -21,31 +21,6 @@ function walk(dir) {
   });
 }
 const sourceFiles = ['app.js', 'app.wxss'].concat(walk('pages'), walk('components'), walk('utils'));
-
-/* Handler names referenced from WXML: bindtap="x", bind:press="x", catchtouchmove="x". */
-function handlers(wxml) {
-  const names = [];
-  const re = /\s(?:capture-)?(?:bind|catch):?[a-z]+="([^"]*)"/g;
-  let m;
-  while ((m = re.exec(wxml))) names.push(m[1]);
-  return names;
-}
-
-/* Open/close tag balance, which WeChat's compiler rejects and no browser would tell us. */
-function unbalancedTags(wxml) {
-  const stack = [];
-  const re = /<(\/?)([a-z][a-z0-9-]*)\b[^>]*?(\/?)>|<!--[\s\S]*?-->/g;
-  let m;
-  while ((m = re.exec(wxml))) {
-    if (!m[2]) continue;
-    if (m[1]) {
-      if (stack.pop() !== m[2]) return `unexpected </${m[2]}>`;
-    } else if (!m[3]) {
-      stack.push(m[2]);
-    }
-  }
-  return stack.length ? `unclosed <${stack.pop()}>` : '';
-}
 
 test('app.json: every page and component has its four files and valid JSON', () => {
   assert.equal(appJson.pages[0], 'pages/home/index', 'the home page opens first');
@@ -63,40 +38,11 @@ test('app.json: every page and component has its four files and valid JSON', () 
   assert.equal(json('sitemap.json').rules.at(-1).action, 'disallow', 'personal pages are not indexed');
 });
 
-test('every WXML file is well formed and its handlers exist in the page or component', () => {
-  for (const name of pages) {
-    const { page } = loadPage(name);
-    const wxml = read(`pages/${name}/index.wxml`);
-    assert.equal(unbalancedTags(wxml), '', `pages/${name}`);
-    for (const h of handlers(wxml)) assert.equal(typeof page[h], 'function', `pages/${name}: ${h} is not a method`);
-  }
-  for (const c of components) {
-    let def = null;
-    global.Component = (d) => { def = d; };
-    const file = path.join(ROOT, `${c}.js`);
-    delete require.cache[file];
-    require(file);
-    const wxml = read(`${c}.wxml`);
-    assert.equal(unbalancedTags(wxml), '', c);
-    for (const h of handlers(wxml)) assert.equal(typeof (def.methods || {})[h], 'function', `${c}: ${h}`);
-  }
-});
-
 test('WXML expressions call no methods (WeChat evaluates data, not code)', () => {
   for (const file of sourceFiles.filter((f) => f.endsWith('.wxml'))) {
     for (const m of read(file).matchAll(/\{\{([^}]*)\}\}/g)) {
       assert.doesNotMatch(m[1], /[\w\]]\s*\(/, `${file}: {{${m[1]}}}`);
     }
-  }
-});
-
-test('tags used in WXML are WeChat built-ins or registered components', () => {
-  const builtIn = new Set(['view', 'text', 'block', 'input', 'image', 'button', 'checkbox-group', 'checkbox', 'label',
-    'picker', 'switch', 'progress', 'scroll-view', 'camera', 'cover-view', 'canvas', 'web-view', 'textarea']);
-  const registered = new Set(Object.keys(appJson.usingComponents));
-  for (const file of sourceFiles.filter((f) => f.endsWith('.wxml'))) {
-    const tags = [...read(file).matchAll(/<([a-z][a-z0-9-]*)/g)].map((m) => m[1]);
-    tags.forEach((t) => assert.ok(builtIn.has(t) || registered.has(t), `${file}: <${t}> is unknown`));
   }
 });
 

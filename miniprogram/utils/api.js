@@ -74,7 +74,7 @@ function createClient(options) {
     let res;
     try {
       res = await transport[kind](req);
-    } catch (e) {
+    } catch {
       throw new ApiError('NETWORK', NETWORK_MESSAGE, 0);
     }
     if (res.status >= 200 && res.status < 300) return res.data;
@@ -224,7 +224,7 @@ function wxTransport(wxApi) {
 function parseJson(text) {
   try {
     return JSON.parse(text);
-  } catch (e) {
+  } catch {
     return null;
   }
 }

@@ -3,7 +3,7 @@
  * (services/applications.py submit: household, items, materials, assistant). The ID photo is named by
  * the upload key the check returned; the signature, a small PNG, goes inline as base64.
  */
-const { normalizeIdNumber, maskIdNumber, maskName } = require('./idcard');
+const { normalizeIdNumber, maskIdNumber } = require('./idcard');
 const { incomeFen } = require('./household');
 const { maskAccount, payeeBody } = require('./payee');
 

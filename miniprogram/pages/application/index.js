@@ -52,7 +52,7 @@ Page(basePage({
       this.file = file.members;
       const incomes = file.members.map((m) => incomeText(m.monthly_income_fen));
       this.setData({ members: file.members, incomes, totals: incomeTotals(incomes.map((income) => ({ income }))).text });
-    } catch (e) {
+    } catch {
       this.file = [];
       this.setData({ members: [], incomes: [] });
     }

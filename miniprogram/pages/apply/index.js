@@ -63,7 +63,7 @@ Page(basePage({
   async loadBanks() {
     try {
       this.setData({ banks: (await getApp().api.banks()).items || [] });
-    } catch (e) {
+    } catch {
       // Applying without an account is allowed: it can be given at the township window later.
       this.setData({ 'errors.payeeBank': '暂时取不到银行列表，可以先不填，以后带卡到乡镇窗口登记' });
     }
@@ -72,7 +72,7 @@ Page(basePage({
   async loadVillages() {
     try {
       this.setData({ villages: villageOptions(await getApp().api.villages()) });
-    } catch (e) {
+    } catch {
       // The form still opens; the village field then says why it cannot be chosen.
       this.setData({ 'errors.villageCode': '暂时选不了村（社区），请稍后再试或到乡镇窗口办理' });
     }

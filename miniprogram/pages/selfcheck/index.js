@@ -9,7 +9,7 @@ Page(basePage({
     try {
       const { items } = await getApp().api.policyItems();
       this.aidChoices = (items || []).map((i) => ({ value: i.code, label: i.name }));
-    } catch (e) {
+    } catch {
       this.aidChoices = [];
     }
   },

@@ -6,7 +6,7 @@ async function toResult(res) {
   const text = await res.text();
   let data = text;
   if ((res.headers.get('content-type') || '').includes('json')) {
-    try { data = JSON.parse(text); } catch (e) { data = text; }
+    try { data = JSON.parse(text); } catch { data = text; }
   }
   return { status: res.status, data };
 }

@@ -47,7 +47,7 @@ registerProjectComponents();
 /* A project component with properties; returns the j-component instance, attached. */
 function renderComponent(tag, props) {
   const comp = jComponent.create(registered[tag], props);
-  comp.attach(document.createElement('div'));
+  comp.attach(dom.window.document.createElement('div'));
   return comp;
 }
 
@@ -62,13 +62,13 @@ function renderPage(name, data) {
     data: JSON.parse(JSON.stringify(data)),
   });
   const comp = jComponent.create(id);
-  comp.attach(document.createElement('div'));
+  comp.attach(dom.window.document.createElement('div'));
   return comp;
 }
 
 /* Visible text of a rendered component or DOM node, one space between separate pieces. */
 function textOf(target) {
-  const walker = document.createTreeWalker(target.dom || target, 4 /* NodeFilter.SHOW_TEXT */);
+  const walker = dom.window.document.createTreeWalker(target.dom || target, 4 /* NodeFilter.SHOW_TEXT */);
   const parts = [];
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const text = node.textContent.replace(/\s+/g, ' ').trim();
