@@ -10,7 +10,7 @@ questions_blind7.tsv is unseen by the rules; the other columns flatter them.
 """
 
 from yimen.domain.policy import catalogue
-from yimen.services.policy.qa.engine import DATA, PolicyQA
+from yimen.services.policy.qa import DATA, PolicyQA, build_policy_qa
 from yimen.services.policy.qa.intent_model import load_questions
 
 WEIGHTS = {
@@ -37,7 +37,7 @@ def main() -> None:
     print(f"{'held-out set':28}" + "".join(f"{name:>12}" for name in WEIGHTS))
     for path in sets:
         rows = load_questions(path)
-        qa = PolicyQA(catalogue(), held_out=frozenset({path.name}))
+        qa = build_policy_qa(catalogue(), held_out=frozenset({path.name}))
         line = f"{path.name + f' ({len(rows)})':28}"
         for name, weights in WEIGHTS.items():
             qa.weights = weights

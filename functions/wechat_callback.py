@@ -6,13 +6,12 @@ and building the Q&A index. A schedule pings the function every 5 minutes (serve
 ping builds the app and the engine and answers nothing, so a message finds a warm container."""
 
 from functions.api import wsgi_handler
+from functions.runtime import services
 
 
 def handler(event: dict, context) -> dict:
     if event.get("source") == "aws.events":  # the warm-up schedule
-        from yimen.services.policy.qa.engine import policy_qa
-
         wsgi_handler()
-        policy_qa()
+        services().policy_qa  # noqa: B018 - builds the engine now, so a message finds it built
         return {"warm": True}
     return wsgi_handler()(event, context)

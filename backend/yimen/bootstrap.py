@@ -4,12 +4,16 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yimen.adapters.clock import SystemClock
 from yimen.adapters.crypto import AesGcmCipher, FileSealer, audit_mac_key
 from yimen.domain.audit import Sealer
 from yimen.ports import AnchorSigner, BlobStore, Cipher, Clock, UnitOfWork
 from yimen.ports_documents import PdfRenderer, QrEncoder
+
+if TYPE_CHECKING:
+    from yimen.services.policy.qa import PolicyQA
 
 
 @dataclass
@@ -31,6 +35,10 @@ class Services:
     @functools.cached_property
     def qr(self) -> QrEncoder:
         return _qr()
+
+    @functools.cached_property
+    def policy_qa(self) -> "PolicyQA":
+        return _policy_qa()
 
 
 def build_services(config: dict, clock: Clock | None = None) -> Services:
@@ -67,6 +75,16 @@ def _qr() -> QrEncoder:
     from yimen.adapters.qr import QrcodeEncoder  # qrcode (~20 ms) loads when a code is drawn
 
     return QrcodeEncoder()
+
+
+@functools.cache
+def _policy_qa() -> "PolicyQA":
+    """The policy Q&A engine, one per process whatever the number of Services (~1 s to build: jieba's
+    dictionary, the indexes, the learned model), built on the first question, never at import."""
+    from yimen.domain.policy import catalogue
+    from yimen.services.policy.qa import build_policy_qa  # ~15 ms of imports the queue workers never need
+
+    return build_policy_qa(catalogue())
 
 
 def _anchor_signer(config: dict) -> AnchorSigner:

@@ -2,23 +2,25 @@
 
 import pytest
 
-from yimen.services.policy.qa.engine import parse_amount_fen, policy_qa
+from yimen.bootstrap import build_services
+from yimen.config import load_config
+from yimen.services.policy.qa.numbers import parse_amount_fen
 
 
-def test_engine_is_built_once_per_process():
-    assert policy_qa() is policy_qa()
+def test_engine_is_built_once_per_process_on_first_use(config, tmp_path, qa):
+    first, second = build_services(config), build_services(load_config(tmp_path / "other"))
+    assert "policy_qa" not in vars(first)  # building the services builds no engine
+    assert first.policy_qa is second.policy_qa is qa
 
 
-def test_traditional_misspelt_and_dialect_text_is_normalised():
-    qa = policy_qa()
+def test_traditional_misspelt_and_dialect_text_is_normalised(qa):
     assert qa.normalise("申請低保") == "申请低保"
     assert qa.normalise("底保咋个申请") == "低保怎么申请"
     assert qa.normalise("ＡＢＣ１２３五保户！") == "abc123五保户"
 
 
-def test_spaces_break_clauses_like_commas():
+def test_spaces_break_clauses_like_commas(qa):
     """Voice input and quick typing separate clauses with spaces; Chinese has none between words."""
-    qa = policy_qa()
     assert qa.normalise("嗯 那个  低保 咋申请") == "嗯，那个，低保，怎么申请"
     assert qa.normalise("我妈　八十了， 高龄津贴") == "我妈，八十了，高龄津贴"
 
@@ -36,15 +38,13 @@ def test_spaces_break_clauses_like_commas():
         ("发大水", "shouzai"),
     ],
 )
-def test_synonyms_name_the_item(phrase, code):
-    qa = policy_qa()
-    assert qa.find_items(qa.normalise(phrase))[0] == code
+def test_synonyms_name_the_item(qa, phrase, code):
+    assert qa.items.find(qa.normalise(phrase))[0] == code
 
 
-def test_specific_words_beat_generic_ones():
-    qa = policy_qa()
-    assert qa.find_items(qa.normalise("大病慈善救助最多给多少"))[0] == "cishan"
-    assert qa.find_items(qa.normalise("看病自付三万"))[0] == "linshi-zhichu"
+def test_specific_words_beat_generic_ones(qa):
+    assert qa.items.find(qa.normalise("大病慈善救助最多给多少"))[0] == "cishan"
+    assert qa.items.find(qa.normalise("看病自付三万"))[0] == "linshi-zhichu"
 
 
 @pytest.mark.parametrize(
@@ -55,28 +55,26 @@ def test_amounts_in_questions(text, fen):
     assert parse_amount_fen(text) == fen
 
 
-def test_expenditure_question_gets_the_computed_amount():
-    answer = policy_qa().ask("看病自付花了三万能救助多少")
+def test_expenditure_question_gets_the_computed_amount(qa):
+    answer = qa.ask("看病自付花了三万能救助多少")
     assert answer.item_code == "linshi-zhichu"
     assert "个人自付 30000 元可按 60% 救助，约 18000 元" in answer.answer
 
 
-def test_combination_answers_from_the_catalogue_rules():
-    qa = policy_qa()
+def test_combination_answers_from_the_catalogue_rules(qa):
     no = qa.ask("五保户还能领残疾人补贴吗")
     assert no.intent == "combination" and "不能同时享受" in no.answer and "云和" in no.answer
     yes = qa.ask("低保户还能领高龄津贴吗")
     assert "可以同时享受" in yes.answer
 
 
-def test_out_of_scope_says_not_found_with_hotline_and_window():
-    answer = policy_qa().ask("驾照怎么考")
+def test_out_of_scope_says_not_found_with_hotline_and_window(qa):
+    answer = qa.ask("驾照怎么考")
     assert answer.intent == "out_of_scope" and answer.item_code is None and answer.confidence == 0
     assert answer.answer.startswith("没有找到") and "12345" in answer.answer and "窗口" in answer.answer
 
 
-def test_clause_breaks_are_kept_and_decimals_survive():
-    qa = policy_qa()
+def test_clause_breaks_are_kept_and_decimals_survive(qa):
     assert qa.normalise("协理员问：你好，低保？") == "协理员问，你好，低保"
     assert qa.normalise("1.5倍。。") == "1.5倍"
 
@@ -91,15 +89,13 @@ def test_clause_breaks_are_kept_and_decimals_survive():
         ("微房改造", "zhufang"),
     ],
 )
-def test_same_sound_misspellings_name_the_item(phrase, code):
-    qa = policy_qa()
-    assert qa.find_items(qa.normalise(phrase))[0] == code
+def test_same_sound_misspellings_name_the_item(qa, phrase, code):
+    assert qa.items.find(qa.normalise(phrase))[0] == code
 
 
-def test_same_sound_matching_does_not_invent_items():
-    qa = policy_qa()
-    assert qa.find_items("得了疾病怎么办") == []  # 疾病 is not a misspelt 急病
-    assert qa.find_items("五保护理费") == ["tekun", "canji-huli"]  # 五保 + 护理费, not a misspelt 五保户
+def test_same_sound_matching_does_not_invent_items(qa):
+    assert qa.items.find("得了疾病怎么办") == []  # 疾病 is not a misspelt 急病
+    assert qa.items.find("五保护理费") == ["tekun", "canji-huli"]  # 五保 + 护理费, not a misspelt 五保户
 
 
 @pytest.mark.parametrize(
@@ -111,41 +107,38 @@ def test_same_sound_matching_does_not_invent_items():
         ("低保家庭的孩子上大专有什么补助", "jiaoyu"),
     ],
 )
-def test_who_is_asking_is_not_the_topic(question, code):
-    qa = policy_qa()
-    assert qa.find_items(qa.normalise(question))[0] == code
+def test_who_is_asking_is_not_the_topic(qa, question, code):
+    assert qa.items.find(qa.normalise(question))[0] == code
 
 
-def test_numbers_name_the_item():
-    qa = policy_qa()
-    assert qa.find_items(qa.normalise("媳妇住院花了五万多，医保报了还剩两万"))[0] == "linshi-zhichu"
-    assert qa.find_items(qa.normalise("我奶奶一百零一岁了补多少")) == ["gaoling"]
-    assert qa.find_items(qa.normalise("二级精神残疾有什么补贴"))[0] == "canji-huli"
+def test_numbers_name_the_item(qa):
+    assert qa.items.find(qa.normalise("媳妇住院花了五万多，医保报了还剩两万"))[0] == "linshi-zhichu"
+    assert qa.items.find(qa.normalise("我奶奶一百零一岁了补多少")) == ["gaoling"]
+    assert qa.items.find(qa.normalise("二级精神残疾有什么补贴"))[0] == "canji-huli"
 
 
-def test_the_sum_left_to_pay_is_the_one_computed():
-    answer = policy_qa().ask("媳妇住院花了五万多，医保报了还剩两万")
+def test_the_sum_left_to_pay_is_the_one_computed(qa):
+    answer = qa.ask("媳妇住院花了五万多，医保报了还剩两万")
     assert answer.intent == "standard" and "个人自付 20000 元" in answer.answer
 
 
-def test_the_question_at_the_end_outweighs_the_story():
-    answer = policy_qa().ask("协理员问：帮村里张大爷申请低保，他有个儿子在外省，怎么算收入")
+def test_the_question_at_the_end_outweighs_the_story(qa):
+    answer = qa.ask("协理员问：帮村里张大爷申请低保，他有个儿子在外省，怎么算收入")
     assert (answer.intent, answer.item_code) == ("conditions", "dibao")
 
 
-def test_combination_needs_two_items_or_an_explicit_word():
-    qa = policy_qa()
+def test_combination_needs_two_items_or_an_explicit_word(qa):
     assert qa.ask("去年家里遭火灾了现在还能申请临时救助吗").intent == "conditions"
     assert qa.ask("低保能和哪些救助一起领").intent == "combination"
 
 
-def test_runner_up_intent_answers_when_the_first_has_nothing():
-    answer = policy_qa().ask("我想看看我家今年领了多少钱")  # "多少钱" asks an amount, but of no item
+def test_runner_up_intent_answers_when_the_first_has_nothing(qa):
+    answer = qa.ask("我想看看我家今年领了多少钱")  # "多少钱" asks an amount, but of no item
     assert answer.intent == "happiness_list"
 
 
-def test_a_generic_hint_is_not_the_topic_of_a_general_question():
-    answer = policy_qa().ask("我爸住院了，我能帮他把申请交了吗")
+def test_a_generic_hint_is_not_the_topic_of_a_general_question(qa):
+    answer = qa.ask("我爸住院了，我能帮他把申请交了吗")
     assert (answer.intent, answer.item_code) == ("proxy", None)
 
 
@@ -178,8 +171,8 @@ def test_a_generic_hint_is_not_the_topic_of_a_general_question():
         "高速公路怎么才能免费",
     ],
 )
-def test_everyday_questions_near_the_domain_stay_not_found(question):
-    assert policy_qa().ask(question).intent == "out_of_scope"
+def test_everyday_questions_near_the_domain_stay_not_found(qa, question):
+    assert qa.ask(question).intent == "out_of_scope"
 
 
 # The tests below use phrasings of their own, none taken from the question sets: each rule must catch
@@ -196,8 +189,8 @@ def test_everyday_questions_near_the_domain_stay_not_found(question):
         ("住院自己掏了两万，还能帮点不", "linshi-zhichu"),
     ],
 )
-def test_a_sum_per_period_or_a_sum_spent_asks_the_amount(question, code):
-    answer = policy_qa().ask(question)
+def test_a_sum_per_period_or_a_sum_spent_asks_the_amount(qa, question, code):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == ("standard", code)
 
 
@@ -205,8 +198,8 @@ def test_a_sum_per_period_or_a_sum_spent_asks_the_amount(question, code):
     "question",
     ["微心愿咋个操作", "残疾人护理补贴如何报名", "医疗救助是在医院直接减免还是要自己回去报", "临时救助要自己跑吗"],
 )
-def test_how_it_is_done_and_who_does_the_running_is_the_process(question):
-    assert policy_qa().ask(question).intent == "process"
+def test_how_it_is_done_and_who_does_the_running_is_the_process(qa, question):
+    assert qa.ask(question).intent == "process"
 
 
 @pytest.mark.parametrize(
@@ -218,8 +211,8 @@ def test_how_it_is_done_and_who_does_the_running_is_the_process(question):
         ("申请低保要带哪些材料", "materials"),
     ],
 )
-def test_where_papers_are_handed_in_is_a_place_question(question, intent):
-    assert policy_qa().ask(question).intent == intent
+def test_where_papers_are_handed_in_is_a_place_question(qa, question, intent):
+    assert qa.ask(question).intent == intent
 
 
 @pytest.mark.parametrize(
@@ -230,14 +223,14 @@ def test_where_papers_are_handed_in_is_a_place_question(question, intent):
         ("医疗救助申请怎么查", "yiliao"),
     ],
 )
-def test_looking_up_ones_application_is_status(question, code):
-    answer = policy_qa().ask(question)
+def test_looking_up_ones_application_is_status(qa, question, code):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == ("status", code)
 
 
 @pytest.mark.parametrize("question", ["有哪些帮扶政策", "家里困难不知道该申请哪个", "家里遭了难，该申请哪样救助"])
-def test_a_general_question_about_aid_gets_the_overview_of_everything(question):
-    answer = policy_qa().ask(question)
+def test_a_general_question_about_aid_gets_the_overview_of_everything(qa, question):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == ("overview", None)
     assert "低保" in answer.answer and "临时救助" in answer.answer
 
@@ -250,13 +243,13 @@ def test_a_general_question_about_aid_gets_the_overview_of_everything(question):
         ("低保边缘户能吃低保吗", "dibao"),
     ],
 )
-def test_a_line_compared_with_is_not_the_topic_and_what_is_applied_for_is(question, code):
-    answer = policy_qa().ask(question)
+def test_a_line_compared_with_is_not_the_topic_and_what_is_applied_for_is(qa, question, code):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == ("conditions", code)
 
 
-def test_another_departments_word_does_not_hide_a_named_aid():
-    answer = policy_qa().ask("宅基地上的土坯房是危房能申请改造吗")
+def test_another_departments_word_does_not_hide_a_named_aid(qa):
+    answer = qa.ask("宅基地上的土坯房是危房能申请改造吗")
     assert (answer.intent, answer.item_code) == ("conditions", "zhufang")
 
 
@@ -268,8 +261,8 @@ def test_another_departments_word_does_not_hide_a_named_aid():
         ("我一个人住在家里没人管能申请特困吗", "conditions", "tekun"),
     ],
 )
-def test_how_the_help_is_given_is_an_overview_question(question, intent, code):
-    answer = policy_qa().ask(question)
+def test_how_the_help_is_given_is_an_overview_question(qa, question, intent, code):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == (intent, code)
 
 
@@ -281,8 +274,8 @@ def test_how_the_help_is_given_is_an_overview_question(question, intent, code):
         ("那个 孩子在上高中 屋里房子也漏雨 想问下临时救助咋申请", "process", "linshi-jinan"),
     ],
 )
-def test_an_aid_named_in_a_clause_that_asks_nothing_is_only_the_story(question, intent, code):
-    answer = policy_qa().ask(question)
+def test_an_aid_named_in_a_clause_that_asks_nothing_is_only_the_story(qa, question, intent, code):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == (intent, code)
 
 
@@ -294,8 +287,8 @@ def test_an_aid_named_in_a_clause_that_asks_nothing_is_only_the_story(question, 
         ("没评上低保 临时救助能不能申请", "linshi-jinan"),
     ],
 )
-def test_an_aid_the_family_does_not_have_is_not_the_topic(question, code):
-    answer = policy_qa().ask(question)
+def test_an_aid_the_family_does_not_have_is_not_the_topic(qa, question, code):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == ("conditions", code)
 
 
@@ -308,8 +301,8 @@ def test_an_aid_the_family_does_not_have_is_not_the_topic(question, code):
         ("边缘户究竟是啥意思", "overview"),
     ],
 )
-def test_a_who_is_asking_word_applied_for_or_explained_is_the_topic(question, intent):
-    answer = policy_qa().ask(question)
+def test_a_who_is_asking_word_applied_for_or_explained_is_the_topic(qa, question, intent):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == (intent, "dibao-bianyuan")
 
 
@@ -324,15 +317,14 @@ def test_a_who_is_asking_word_applied_for_or_explained_is_the_topic(question, in
         ("护理补贴被停了 能申述不", "review", "canji-huli"),
     ],
 )
-def test_same_sound_misspellings_of_intent_words(question, intent, code):
-    answer = policy_qa().ask(question)
+def test_same_sound_misspellings_of_intent_words(qa, question, intent, code):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == (intent, code)
 
 
-def test_same_sound_intent_words_are_not_read_inside_an_aids_name():
-    qa = policy_qa()
-    assert "报多少" not in [word for _, word in qa._keywords_in("低保多少天能批")]
-    assert "多久" not in [word for _, word in qa._keywords_in("低保收入多就不给了吗")]
+def test_same_sound_intent_words_are_not_read_inside_an_aids_name(qa):
+    assert "报多少" not in [word for _, word in qa.intents.keywords_in("低保多少天能批")]
+    assert "多久" not in [word for _, word in qa.intents.keywords_in("低保收入多就不给了吗")]
 
 
 @pytest.mark.parametrize(
@@ -343,8 +335,8 @@ def test_same_sound_intent_words_are_not_read_inside_an_aids_name():
         ("领了护理补贴影响吃低保吗", "canji-huli"),
     ],
 )
-def test_applying_again_or_losing_one_aid_for_another_is_a_combination(question, code):
-    answer = policy_qa().ask(question)
+def test_applying_again_or_losing_one_aid_for_another_is_a_combination(qa, question, code):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == ("combination", code)
 
 
@@ -356,8 +348,8 @@ def test_applying_again_or_losing_one_aid_for_another_is_a_combination(question,
         ("医疗救助申请了 什么时候钱能到手", "yiliao"),
     ],
 )
-def test_how_long_until_it_arrives_is_a_time_question_after_handing_in(question, code):
-    answer = policy_qa().ask(question)
+def test_how_long_until_it_arrives_is_a_time_question_after_handing_in(qa, question, code):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == ("time_limit", code)
 
 
@@ -369,8 +361,8 @@ def test_how_long_until_it_arrives_is_a_time_question_after_handing_in(question,
         ("受灾救助村里可以报吗", "shouzai"),
     ],
 )
-def test_whether_it_can_be_done_at_a_place_is_a_place_question(question, code):
-    answer = policy_qa().ask(question)
+def test_whether_it_can_be_done_at_a_place_is_a_place_question(qa, question, code):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == ("place", code)
 
 
@@ -378,8 +370,8 @@ def test_whether_it_can_be_done_at_a_place_is_a_place_question(question, code):
     ("question", "code"),
     [("危房改造是村里统一上报还是要自己去申请", "zhufang"), ("助学金是学校统一报 还是得自己去乡里交", "jiaoyu")],
 )
-def test_who_does_the_reporting_is_the_process(question, code):
-    answer = policy_qa().ask(question)
+def test_who_does_the_reporting_is_the_process(qa, question, code):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == ("process", code)
 
 
@@ -391,8 +383,8 @@ def test_who_does_the_reporting_is_the_process(question, code):
         ("困难家庭申请救助的步骤是啥", "process", "流程"),
     ],
 )
-def test_what_to_bring_where_and_how_for_aid_in_general_is_the_same_for_all(question, intent, words):
-    answer = policy_qa().ask(question)
+def test_what_to_bring_where_and_how_for_aid_in_general_is_the_same_for_all(qa, question, intent, words):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == (intent, None)
     assert words in answer.answer
 
@@ -408,9 +400,9 @@ def test_what_to_bring_where_and_how_for_aid_in_general_is_the_same_for_all(ques
         ("收入一个月六百 孩子读初中 算不算能享受教育救助", "jiaoyu"),
     ],
 )
-def test_a_faq_entry_answers_only_about_the_item_asked_about(question, code):
+def test_a_faq_entry_answers_only_about_the_item_asked_about(qa, question, code):
     """收入 hints at 低保, whose FAQ entry on counting income is close to these; the aid named is the topic."""
-    answer = policy_qa().ask(question)
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == ("conditions", code)
 
 
@@ -418,8 +410,8 @@ def test_a_faq_entry_answers_only_about_the_item_asked_about(question, code):
     "question",
     ["要带户口本吗", "原件还是复印件"],
 )
-def test_a_question_of_cue_words_only_gets_the_answer_for_all_aid(question):
-    answer = policy_qa().ask(question)
+def test_a_question_of_cue_words_only_gets_the_answer_for_all_aid(qa, question):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == ("materials", None)
 
 
@@ -433,8 +425,8 @@ def test_a_question_of_cue_words_only_gets_the_answer_for_all_aid(question):
         ("特困申请被拒了 我想申请复核", "review", "tekun"),
     ],
 )
-def test_a_recheck_is_an_appeal_only_after_a_refusal_or_a_stop(question, intent, code):
-    answer = policy_qa().ask(question)
+def test_a_recheck_is_an_appeal_only_after_a_refusal_or_a_stop(qa, question, intent, code):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == (intent, code)
 
 
@@ -446,15 +438,15 @@ def test_a_recheck_is_an_appeal_only_after_a_refusal_or_a_stop(question, intent,
         ("什么样的人才能吃低保", "conditions", "dibao"),
     ],
 )
-def test_how_to_get_it_is_the_process_and_who_gets_it_the_conditions(question, intent, code):
-    answer = policy_qa().ask(question)
+def test_how_to_get_it_is_the_process_and_who_gets_it_the_conditions(qa, question, intent, code):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == (intent, code)
 
 
-def test_two_readings_about_as_likely_are_both_offered():
+def test_two_readings_about_as_likely_are_both_offered(qa):
     """ "如何才能领到" is how (the procedure) to the keyword rules and who (the conditions) to the learned
     model: the reply starts both, cites the page once and stays a chat bubble."""
-    answer = policy_qa().ask("如何才能领到高龄津贴")
+    answer = qa.ask("如何才能领到高龄津贴")
     assert answer.answer.startswith("您是想问哪一个？\n（一）") and "\n（二）" in answer.answer
     assert "高龄津贴的条件" in answer.answer and "高龄津贴办理流程" in answer.answer
     assert answer.links == ["/policy/gaoling"] and len(answer.answer) <= 300
@@ -469,8 +461,8 @@ def test_two_readings_about_as_likely_are_both_offered():
         "住院的钱医疗救助领完了 自己还垫了三万 能再给点不",
     ],
 )
-def test_an_aid_already_paid_out_is_the_story_and_the_sum_left_the_question(question):
-    answer = policy_qa().ask(question)
+def test_an_aid_already_paid_out_is_the_story_and_the_sum_left_the_question(qa, question):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == ("standard", "linshi-zhichu")
 
 
@@ -484,8 +476,8 @@ def test_an_aid_already_paid_out_is_the_story_and_the_sum_left_the_question(ques
         ("我爸长期卧床 能领啥补贴", "conditions", "canji-huli"),
     ],
 )
-def test_what_a_person_is_like_gives_way_to_an_aid_named(question, intent, code):
-    answer = policy_qa().ask(question)
+def test_what_a_person_is_like_gives_way_to_an_aid_named(qa, question, intent, code):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == (intent, code)
 
 
@@ -497,40 +489,40 @@ def test_what_a_person_is_like_gives_way_to_an_aid_named(question, intent, code)
         ("去年遭了火灾 今年还能不能申请临时救助", "conditions", "linshi-jinan"),
     ],
 )
-def test_still_allowed_on_top_of_another_aid_is_a_combination(question, intent, code):
-    answer = policy_qa().ask(question)
+def test_still_allowed_on_top_of_another_aid_is_a_combination(qa, question, intent, code):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == (intent, code)
 
 
 @pytest.mark.parametrize(
     ("question", "code"), [("我的低保申请怎么样了", "dibao"), ("护理补贴申请办得怎么样了", "canji-huli")]
 )
-def test_how_an_application_is_doing_is_status(question, code):
-    assert policy_qa().normalise("怎么样了") == "怎么样了"  # not "怎怎样了": 么样 is rewritten only alone
-    answer = policy_qa().ask(question)
+def test_how_an_application_is_doing_is_status(qa, question, code):
+    assert qa.normalise("怎么样了") == "怎么样了"  # not "怎怎样了": 么样 is rewritten only alone
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == ("status", code)
 
 
 # Questions naming two aids answer both and say whether they can be held together (catalogue exclusions).
 
 
-def test_two_aids_that_stack_are_both_answered_with_both_pages():
-    answer = policy_qa().ask("低保和重度残疾人护理补贴能一起办吗")
+def test_two_aids_that_stack_are_both_answered_with_both_pages(qa):
+    answer = qa.ask("低保和重度残疾人护理补贴能一起办吗")
     assert (answer.intent, answer.item_code) == ("combination", "dibao")
     assert answer.answer.startswith("低保和重度残疾人护理补贴可以同时享受")
     assert "按差额发放低保金" in answer.answer and "不看家庭收入" in answer.answer  # each item's own rule
     assert answer.links == ["/policy/dibao", "/policy/canji-huli"] and len(answer.answer) <= 300
 
 
-def test_two_aids_that_exclude_each_other_say_why():
-    answer = policy_qa().ask("屋头吃着低保 特困供养能不能一块领")
+def test_two_aids_that_exclude_each_other_say_why(qa):
+    answer = qa.ask("屋头吃着低保 特困供养能不能一块领")
     assert answer.intent == "combination"
     assert "不能同时享受：特困人员已由供养金保障基本生活" in answer.answer
     assert set(answer.links) == {"/policy/dibao", "/policy/tekun"}
 
 
-def test_any_question_naming_two_aids_answers_it_for_both():
-    answer = policy_qa().ask("低保和教育救助分别要什么条件")
+def test_any_question_naming_two_aids_answers_it_for_both(qa):
+    answer = qa.ask("低保和教育救助分别要什么条件")
     assert (answer.intent, answer.item_code) == ("conditions", "dibao")
     assert "最低生活保障的条件" in answer.answer and "教育救助的条件" in answer.answer
     assert "可以同时享受" in answer.answer and len(answer.answer) <= 300
@@ -540,7 +532,7 @@ def test_any_question_naming_two_aids_answers_it_for_both():
 @pytest.mark.parametrize(
     ("question", "code"), [("低保边缘家庭能享受啥", "dibao-bianyuan"), ("我家是低保户 能享受哪些政策", "dibao")]
 )
-def test_what_goes_with_the_aid_one_has_lists_what_stacks(question, code):
-    answer = policy_qa().ask(question)
+def test_what_goes_with_the_aid_one_has_lists_what_stacks(qa, question, code):
+    answer = qa.ask(question)
     assert (answer.intent, answer.item_code) == ("overview", code)
     assert "叠加享受" in answer.answer and "不能同时享受的" in answer.answer

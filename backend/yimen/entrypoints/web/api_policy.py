@@ -5,8 +5,7 @@ from flask import Blueprint, jsonify, request
 from yimen.domain.eligibility import hints_payload, profile_from_dict
 from yimen.domain.errors import NotFound, ValidationError
 from yimen.domain.policy import Item, catalogue
-from yimen.entrypoints.web.common import api_doc, json_body, rate_limit, require_fields
-from yimen.services.policy.qa.engine import policy_qa
+from yimen.entrypoints.web.common import api_doc, json_body, rate_limit, require_fields, services
 
 bp = Blueprint("api_policy", __name__, url_prefix="/api/v1")
 
@@ -80,4 +79,4 @@ def ask():
     question = body["question"].strip()
     if not question or len(question) > MAX_QUESTION:
         raise ValidationError("BAD_QUESTION", f"请用 1-{MAX_QUESTION} 个字描述您的问题")
-    return jsonify(policy_qa().ask(question).to_dict())
+    return jsonify(services().policy_qa.ask(question).to_dict())

@@ -57,13 +57,11 @@ def oauth_callback():
 @bp.route("/ask", methods=["GET", "POST"])
 @_doc("问政策：像聊天一样提问（本页会话内保留最近 10 条）")
 def ask():
-    from yimen.services.policy.qa.engine import policy_qa  # loads jieba's dictionary: only when someone asks
-
     chat = session.get("chat", [])
     question = request.form.get("question", "").strip()[:200] if request.method == "POST" else ""
     if question:
         services().extras["rate_limiter"].check("policy-ask", request.remote_addr or "-", 30, 60)
-        answer = policy_qa().ask(question)
+        answer = services().policy_qa.ask(question)
         chat = [*chat, {"q": question, "a": answer.body, "pages": _cited_pages(answer.links)}][-10:]
         session["chat"] = chat
     return render_template("h5/ask.html", chat=chat)

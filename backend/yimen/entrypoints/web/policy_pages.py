@@ -3,8 +3,7 @@
 from flask import Blueprint, abort, render_template, request
 
 from yimen.domain.policy import catalogue
-from yimen.entrypoints.web.common import api_doc
-from yimen.services.policy.qa.engine import policy_qa
+from yimen.entrypoints.web.common import api_doc, services
 
 bp = Blueprint("policy_pages", __name__)
 
@@ -22,7 +21,7 @@ def search():
     query = request.args.get("q", "").strip()[:200]
     answer = items = None
     if query:
-        qa = policy_qa()
+        qa = services().policy_qa
         answer, items = qa.ask(query), qa.search(query)
     return render_template(
         "policy/search.html", query=query, answer=answer, items=items or [], region=catalogue().region("")

@@ -8,7 +8,6 @@ from flask import Blueprint, Response, abort, request
 
 from yimen.domain.policy import catalogue
 from yimen.entrypoints.web.common import api_doc, services
-from yimen.services.policy.qa.engine import policy_qa
 
 # wechatpy is imported inside the views: only the callback function ever needs it, not the API's cold start.
 
@@ -86,6 +85,6 @@ def reply_text(message, base: str) -> str:
         return "目前只能回答文字问题，请直接打字问我，比如“低保要什么条件”。"
     if content in STATUS_WORDS:
         return f"查办理进度请点这里：{base}/status\n输入申请人身份证号即可看到办到哪一步。"
-    answer = policy_qa().ask(content[:200])
+    answer = services().policy_qa.ask(content[:200])
     # links in answers are site-relative; a chat message needs the full address
     return answer.body + "详情：" + " ".join(base + link for link in answer.links)
