@@ -10,6 +10,7 @@ from werkzeug.routing import Rule
 
 from yimen.bootstrap import Services, build_services
 from yimen.config import load_config
+from yimen.domain.permissions import Action, may
 from yimen.entrypoints.web import errors
 from yimen.entrypoints.web.assets import init_assets
 from yimen.entrypoints.web.common import RateLimiter, csrf_token, services
@@ -165,6 +166,13 @@ def _register_filters(app: Flask) -> None:
     app.add_template_filter(money.yuan, "yuan")
     app.add_template_filter(_region_label, "region")
     app.add_template_global(csrf_token)
+    app.add_template_global(_can, "can")
+
+
+def _can(action: str, region_code: str | None = None) -> bool:
+    """Templates ask the permission policy, e.g. can("funds.review"); they never compare role names."""
+    actor = g.get("actor")
+    return actor is not None and may(actor, Action(action), region_code)
 
 
 def _region_label(code: str) -> str:

@@ -9,10 +9,11 @@ from yimen.domain.disbursement import SlipStatus
 from yimen.domain.errors import ValidationError, YimenError
 from yimen.domain.model import Role
 from yimen.domain.money import yuan
+from yimen.domain.permissions import Action, may
 from yimen.entrypoints.web import staff
 from yimen.entrypoints.web.common import api_doc, services
 from yimen.services.funds.disbursement import DisbursementService
-from yimen.services.funds.payees import MISSING_ROLES, PayeeService
+from yimen.services.funds.payees import PayeeService
 
 bp = Blueprint("staff_funds", __name__, url_prefix="/staff/funds")
 bp.before_request(staff._csrf)  # the same per-session token as the rest of the console
@@ -35,7 +36,7 @@ def _slips_page(error: str | None = None, status: int = 200, message: str | None
     service = _service()
     page = service.list_slips(g.actor, current, cursor=request.args.get("cursor"))
     batches = service.recent_batches(g.actor)
-    missing = PayeeService(services()).missing_payees(g.actor) if g.actor.role in MISSING_ROLES else []
+    missing = PayeeService(services()).missing_payees(g.actor) if may(g.actor, Action.PAYEE_MISSING) else []
     return render_template(
         "staff/funds.html",
         actor=g.actor,
@@ -46,8 +47,6 @@ def _slips_page(error: str | None = None, status: int = 200, message: str | None
         missing=missing,
         error=error,
         message=message or request.args.get("message"),
-        may_review=g.actor.role in (Role.CENTRE, Role.ADMIN),
-        may_finance=g.actor.role in (Role.FINANCE, Role.ADMIN),
     ), status
 
 

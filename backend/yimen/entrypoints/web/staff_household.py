@@ -5,12 +5,12 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from yimen.domain import eligibility
 from yimen.domain.errors import Conflict, ValidationError, YimenError
-from yimen.domain.model import HEALTH, Relation, Role, WorkCapacity
+from yimen.domain.model import HEALTH, Relation, WorkCapacity
 from yimen.domain.money import parse_yuan
 from yimen.entrypoints.web import staff
 from yimen.entrypoints.web.common import api_doc, services
 from yimen.services.households.binding import BindingService
-from yimen.services.households.file import EDIT_ROLES, INCOME_SOURCES, HouseholdFileService
+from yimen.services.households.file import INCOME_SOURCES, HouseholdFileService
 from yimen.services.households.reading import HouseholdService
 from yimen.services.notices.worker import sms_sender
 
@@ -44,8 +44,6 @@ def _page(household_id: str, error: str | None = None, status: int = 200, code: 
         today=services().clock.today(),
         error=error,
         code=code,
-        may_edit=g.actor.role in (*EDIT_ROLES, Role.ADMIN),
-        may_bind=g.actor.role in (Role.WINDOW, Role.CENTRE, Role.ADMIN),
         sources=sources,
         relations=[r.value for r in Relation],
         health=HEALTH,

@@ -4,15 +4,13 @@ delivered, with a button to send them again (services/notices/dead.py)."""
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
-from yimen.domain.model import Role
+from yimen.domain.permissions import Action, may
 from yimen.entrypoints.web import staff
 from yimen.entrypoints.web.common import api_doc, services
 from yimen.services.notices.dead import dead_notices_for, requeue_for
 
 bp = Blueprint("staff_inbox", __name__, url_prefix="/staff/inbox")
 bp.before_request(staff._csrf)  # the same per-session token as the rest of the console
-
-SEES_DEAD_NOTICES = (Role.CENTRE, Role.ADMIN)
 
 
 @bp.get("/")
@@ -22,7 +20,7 @@ def inbox():
     recipient = f"staff:{g.actor.role.value}@{g.actor.area_code}"
     with services().uow() as uow:
         page = uow.notice_log.list_for(recipient, limit=50, cursor=request.args.get("cursor"))
-    dead = dead_notices_for(services(), g.actor) if g.actor.role in SEES_DEAD_NOTICES else None
+    dead = dead_notices_for(services(), g.actor) if may(g.actor, Action.NOTICES_DEAD) else None
     return render_template("staff/inbox.html", actor=g.actor, page=page, dead=dead, message=request.args.get("message"))
 
 

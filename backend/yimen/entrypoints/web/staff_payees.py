@@ -8,7 +8,7 @@ from yimen.domain.model import Household
 from yimen.entrypoints.web import staff, staff_household
 from yimen.entrypoints.web.common import api_doc, services
 from yimen.services.funds.disbursement import DisbursementService
-from yimen.services.funds.payees import PAYEE_ROLES, PayeeService, payee_view
+from yimen.services.funds.payees import PayeeService, payee_view
 
 bp = Blueprint("staff_payees", __name__, url_prefix="/staff")
 bp.before_request(staff._csrf)
@@ -25,7 +25,6 @@ def payee_panel(h: Household) -> dict:
     return {
         "view": payee_view(h),
         "banks": PayeeService(services()).banks(),
-        "may_edit": g.actor.role in PAYEE_ROLES,
         "error": g.get("payee_error"),
         "form": g.get("payee_form") or {},
         "message": request.args.get("payee_message"),

@@ -9,7 +9,6 @@ from flask import Blueprint, Response, g, redirect, render_template, request, ur
 from yimen.domain import workdays
 from yimen.domain.departments import DEPARTMENTS
 from yimen.domain.errors import ValidationError, YimenError
-from yimen.domain.model import Role
 from yimen.domain.money import parse_yuan
 from yimen.domain.policy import catalogue
 from yimen.domain.workflow import CHECK_REPORT, GREEN_PAPERWORK_DAYS, ROLE_STAGE, STAFF_STAGES, STAGE_LIMIT_DAYS, Stage
@@ -17,7 +16,7 @@ from yimen.entrypoints.web import staff
 from yimen.entrypoints.web.api_ocr import ocr_engine
 from yimen.entrypoints.web.common import api_doc, services
 from yimen.services.applications.forms import MATERIALS
-from yimen.services.applications.service import CASE_ROLES, STEP_WORDS, ApplicationService, CoSigner, Signing
+from yimen.services.applications.service import STEP_WORDS, ApplicationService, CoSigner, Signing
 from yimen.services.staff.dashboard import DashboardService
 
 bp = Blueprint("staff_workflow", __name__, url_prefix="/staff/cases")
@@ -89,7 +88,6 @@ def _case_page(app_id: str, error: str | None = None, status: int = 200):
         green_step=by_step.get("green"),
         proposable=by_step["propose"].item_codes if "propose" in by_step else (),
         may_id_check="id_check" in by_step,
-        may_see_photos=g.actor.role in CASE_ROLES or g.actor.role == Role.ADMIN,
         materials=MATERIALS,
         limits=STAGE_LIMIT_DAYS,
         green_days=GREEN_PAPERWORK_DAYS,

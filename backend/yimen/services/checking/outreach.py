@@ -12,16 +12,15 @@ from yimen.domain import outreach, poverty, workdays
 from yimen.domain.errors import NotFound, ValidationError
 from yimen.domain.masking import mask_name
 from yimen.domain.model import Actor, AuditEvent, Household, Role
+from yimen.domain.permissions import Action, require, require_area
 from yimen.domain.policy import catalogue
 from yimen.domain.workflow import Application
 from yimen.ports import Clock, UnitOfWork
 from yimen.services.applications.forms import requested_items
 from yimen.services.checking.screening import MISSED, current_codes, screen_household
 from yimen.services.notices.outbox import notify
-from yimen.services.staff.auth import require_area, require_role
 from yimen.services.staff.regions import county_regions, region_label
 
-STAFF_ROLES = (Role.WINDOW, Role.SUPERVISION, Role.CENTRE)
 LEVEL_ORDER = {"red": 0, "yellow": 1, "info": 2}
 
 
@@ -108,7 +107,7 @@ class OutreachService:
 
     def worklist(self, actor: Actor) -> list[dict]:
         """Households with open entries in the caller's area, highest poverty index first."""
-        require_role(actor, *STAFF_ROLES)
+        require(actor, Action.OUTREACH)
         today = self.s.clock.today()
         with self.s.uow() as uow:
             rows = [
@@ -177,7 +176,7 @@ class OutreachService:
 
     def screen_area(self, actor: Actor) -> int:
         """Proactive screening (政策找人) of the caller's area into the worklist; returns entries added."""
-        require_role(actor, *STAFF_ROLES)
+        require(actor, Action.OUTREACH)
         today, cat, added = self.s.clock.today(), catalogue(), 0
         with self.s.uow() as uow:
             for household in uow.households.iter_in_area(actor.area_code):
@@ -216,7 +215,7 @@ class OutreachService:
         self, actor: Actor, household_id: str, entry_id: str, items: list[str], consent: str
     ) -> Application:
         """The window starts an application for the household from its entry, with consent recorded."""
-        require_role(actor, Role.WINDOW)
+        require(actor, Action.OUTREACH_APPLY)
         if len(consent.strip()) < 4:
             raise ValidationError("CONSENT_REQUIRED", "请记录本户同意申请的方式（例如：户主当面同意并签字）")
         requested = requested_items(items)
@@ -254,7 +253,7 @@ class OutreachService:
         return app
 
     def close(self, actor: Actor, household_id: str, entry_id: str, outcome: str, reason: str) -> None:
-        require_role(actor, *STAFF_ROLES)
+        require(actor, Action.OUTREACH)
         now = self.s.clock.now()
         with self.s.uow() as uow:
             household = self._household(uow, actor, household_id)

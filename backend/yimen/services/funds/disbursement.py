@@ -18,10 +18,10 @@ from yimen.domain.masking import mask_name
 from yimen.domain.model import Actor, AidRecord, AuditEvent, Role
 from yimen.domain.money import yuan
 from yimen.domain.payee import Payee, payee_of, unusable_reason
+from yimen.domain.permissions import Action, require, require_area
 from yimen.ports import Page
 from yimen.services.notices.outbox import notify
 from yimen.services.spreadsheets import write_csv
-from yimen.services.staff.auth import require_area, require_role
 
 PLATFORM = "platform"
 MAX_BATCH_LINES = 5000
@@ -43,10 +43,10 @@ PAYMENT_COLUMNS = (
 BATCH_PHRASES = {"prepare": "开始生成银行代发文件", "export": "生成银行代发文件", "void": "撤回未完成的代发文件"}
 RESULT_COLUMNS = ("batch_id", "line_id", "amount_fen", "result", "reason", "paid_on")
 RESULT_WORDS = {"paid": "paid", "成功": "paid", "failed": "failed", "失败": "failed"}
-ACTIONS = {  # action -> (roles allowed, audit phrase)
-    "review": ((Role.CENTRE,), "审核通过，提交财政"),
-    "approve": ((Role.FINANCE,), "同意拨付"),
-    "send_back": ((Role.FINANCE,), "退回救助中心"),
+ACTIONS = {  # action -> (permission, audit phrase)
+    "review": (Action.FUNDS_REVIEW, "审核通过，提交财政"),
+    "approve": (Action.FUNDS_APPROVE, "同意拨付"),
+    "send_back": (Action.FUNDS_APPROVE, "退回救助中心"),
 }
 
 
@@ -159,7 +159,7 @@ class DisbursementService:
     # --- centre and finance ---
 
     def list_slips(self, actor: Actor, status: SlipStatus, cursor: str | None = None) -> Page[SlipView]:
-        require_role(actor, Role.CENTRE, Role.FINANCE, Role.DISCIPLINE)
+        require(actor, Action.FUNDS_READ)
         with self.s.uow() as uow:
             page = uow.slips.list_by_status(status.value, limit=50, cursor=cursor)
             views = []
@@ -170,8 +170,8 @@ class DisbursementService:
 
     def act(self, actor: Actor, action: str, slip_ids: list[str], reason: str | None = None) -> list[Slip]:
         """Review / approve / send back several slips in one transaction (all or none)."""
-        roles, phrase = ACTIONS[action]
-        require_role(actor, *roles)
+        permission, phrase = ACTIONS[action]
+        require(actor, permission)
         reason = (reason or "").strip() or None
         if action == "send_back" and not reason:
             raise ValidationError("REASON_REQUIRED", "退回时请写明原因")
@@ -215,7 +215,7 @@ class DisbursementService:
         the slips are claimed in chunks (each claim conditional on the slip being unchanged since it was
         read), then the batch becomes EXPORTED in one write. Any failure on the way releases what was
         claimed and voids the batch; a crash leaves it PREPARING, for `recover_exports` to undo."""
-        require_role(actor, Role.FINANCE)
+        require(actor, Action.FUNDS_PAY)
         self.recover_exports(actor)
         now = self.s.clock.now()
         batch = Batch(
@@ -327,7 +327,7 @@ class DisbursementService:
     def recover_exports(self, actor: Actor, older_than: timedelta = STALE_EXPORT) -> list[str]:
         """Undo exports a crash left PREPARING (older than any export can take to run); idempotent, so a
         crash during the undo is simply undone again next time. Returns the batch ids undone."""
-        require_role(actor, Role.FINANCE, Role.ADMIN)
+        require(actor, Action.FUNDS_PAY)
         cutoff = self.s.clock.now() - older_than
         with self.s.uow() as uow:
             stale = [b.id for b in uow.batches.list_unfinished() if b.created_at <= cutoff]
@@ -385,7 +385,7 @@ class DisbursementService:
     def payment_file(self, actor: Actor, batch_id: str) -> str:
         """The payment file of an existing batch again (e.g. the download was lost). It holds full card
         numbers, so each download is audited."""
-        require_role(actor, Role.FINANCE)
+        require(actor, Action.FUNDS_PAY)
         with self.s.uow() as uow:
             batch = self._exported(uow, batch_id)
             uow.audit.append(
@@ -453,7 +453,7 @@ class DisbursementService:
         chunks, each chunk one unit of work holding the slips, their aid records and notices and the
         batch's line results together; after a crash, importing the same file again finishes the rest
         (lines already applied are counted as unchanged). A file applied to the end changes nothing."""
-        require_role(actor, Role.FINANCE)
+        require(actor, Action.FUNDS_PAY)
         rows = _parse_results(content)
         digest = hashlib.sha256(content).hexdigest()
         with self.s.uow() as uow:
@@ -560,7 +560,7 @@ class DisbursementService:
         )
 
     def report(self, actor: Actor, batch_id: str) -> dict:
-        require_role(actor, Role.CENTRE, Role.FINANCE, Role.DISCIPLINE)
+        require(actor, Action.FUNDS_READ)
         with self.s.uow() as uow:
             batch = uow.batches.get(batch_id)
             if batch is None:
@@ -587,7 +587,7 @@ class DisbursementService:
     def slip_history(self, actor: Actor, slip_id: str) -> dict:
         """One slip's road to the money: every batch it went out in, to which account (masked), with what
         result, and its audit trail."""
-        require_role(actor, Role.CENTRE, Role.FINANCE, Role.DISCIPLINE, Role.WINDOW, Role.ADMIN)
+        require(actor, Action.SLIP_HISTORY)
         with self.s.uow() as uow:
             slip = uow.slips.get(slip_id)
             if slip is None:
@@ -626,7 +626,7 @@ class DisbursementService:
         }
 
     def recent_batches(self, actor: Actor, cursor: str | None = None) -> Page[Batch]:
-        require_role(actor, Role.CENTRE, Role.FINANCE, Role.DISCIPLINE)
+        require(actor, Action.FUNDS_READ)
         with self.s.uow() as uow:
             return uow.batches.list_recent(cursor=cursor)
 

@@ -13,14 +13,12 @@ import yaml
 from yimen.domain.disbursement import SlipStatus
 from yimen.domain.errors import NotFound, ValidationError
 from yimen.domain.masking import mask_bank_card, mask_name
-from yimen.domain.model import Actor, AuditEvent, Household, Role
+from yimen.domain.model import Actor, AuditEvent, Household
 from yimen.domain.payee import Bank, Payee, PayeeCheck, check_payee, payee_of, unusable_reason
+from yimen.domain.permissions import Action, require, require_area
 from yimen.services.notices.outbox import notify
-from yimen.services.staff.auth import require_area, require_role
 
 PACKAGED_BANKS = Path(__file__).resolve().parents[2] / "data" / "banks.yaml"
-PAYEE_ROLES = (Role.WINDOW, Role.CENTRE, Role.ADMIN)  # with the paper 一卡通 in hand
-MISSING_ROLES = (Role.WINDOW, Role.CENTRE, Role.FINANCE, Role.DISCIPLINE, Role.ADMIN)
 UNPAID = (
     SlipStatus.PENDING_REVIEW,
     SlipStatus.PENDING_FINANCE,
@@ -123,7 +121,7 @@ class PayeeService:
     ) -> PayeeCheck:
         """Enter or correct a household's account at the window. Returns the masked-ready payee and any
         warning (a Luhn mismatch) to show the clerk; the reason is kept in the audit trail."""
-        require_role(actor, *PAYEE_ROLES)
+        require(actor, Action.PAYEE_EDIT)
         reason = (reason or "").strip()
         if not reason:
             raise ValidationError(
@@ -141,7 +139,7 @@ class PayeeService:
 
     def missing_payees(self, actor: Actor) -> list[MissingPayee]:
         """Households in the caller's area with unpaid slips and no usable account, most money first."""
-        require_role(actor, *MISSING_ROLES)
+        require(actor, Action.PAYEE_MISSING)
         with self.s.uow() as uow:
             slips = [
                 slip

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from yimen.domain.happiness import Quarter
-from yimen.domain.model import Actor, RegionLevel, Role
+from yimen.domain.model import Actor, RegionLevel
+from yimen.domain.permissions import Action, require
 from yimen.services.happiness.pdf import Printer, print_options
 from yimen.services.happiness.printing import collect, publish, run_print
-from yimen.services.staff.auth import require_role
 from yimen.services.staff.regions import county_regions
 
 PROGRESS_NS = "happiness_progress"
@@ -74,7 +74,7 @@ def _record(
 
 def printing_progress(services, actor: Actor, quarter: Quarter) -> list[dict]:
     """Each township of the county with how far this quarter's printing got (救助中心, 管理员)."""
-    require_role(actor, Role.CENTRE)
+    require(actor, Action.HAPPINESS_PRINT)
     with services.uow() as uow:
         townships = [r for r in county_regions(uow) if r.level == RegionLevel.TOWNSHIP]
         found = [(r, uow.kv.get(PROGRESS_NS, f"{quarter}:{r.code}")) for r in townships]

@@ -14,17 +14,16 @@ from urllib.parse import urlsplit
 
 from yimen.domain.errors import NotFound, ValidationError
 from yimen.domain.happiness import DEFAULT_OFFICE, Disclosure, HappinessList, Quarter, build_list
-from yimen.domain.model import Actor, AuditEvent, Household, Role
+from yimen.domain.model import Actor, AuditEvent, Household
+from yimen.domain.permissions import Action, require, require_area
 from yimen.domain.policy import catalogue
 from yimen.ports import UnitOfWork
 from yimen.services.happiness.pdf import Printer, print_options
-from yimen.services.staff.auth import require_area, require_role
 
 TOKEN_NS = "happiness_token"
 HOUSEHOLD_NS = "happiness_token_by_household"
 TOKEN_BYTES = 18
 NOT_FOUND = ("HAPPINESS_NOT_FOUND", "这个幸福码无效或已停用，请联系帮扶干部领取新的幸福清单")
-ROTATORS = (Role.WINDOW, Role.SUPERVISION, Role.CENTRE)
 
 
 def new_token() -> str:
@@ -131,7 +130,7 @@ class HappinessService:
             return out
 
     def _staff_household(self, uow: UnitOfWork, actor: Actor, household_id: str) -> Household:
-        require_role(actor, *ROTATORS)
+        require(actor, Action.HAPPINESS_ROTATE)
         household = uow.households.get(household_id)
         if household is None:
             raise NotFound("HOUSEHOLD_NOT_FOUND", "找不到该户")

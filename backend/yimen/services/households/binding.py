@@ -10,8 +10,8 @@ from datetime import timedelta
 from yimen.domain import idcard
 from yimen.domain.errors import NotFound, ValidationError
 from yimen.domain.masking import mask_openid
-from yimen.domain.model import Actor, AuditEvent, Household, Role
-from yimen.services.staff.auth import require_area, require_role
+from yimen.domain.model import Actor, AuditEvent, Household
+from yimen.domain.permissions import Action, require, require_area
 
 CODE_NS, SMS_NS = "binding:code", "binding:sms"
 CODE_HOURS, SMS_MINUTES, SMS_TRIES = 24, 10, 5
@@ -30,7 +30,7 @@ class BindingService:
 
     def issue_code(self, actor: Actor, household_id: str) -> tuple[str, str]:
         """(code, valid until) for the clerk to print or read out; only its keyed hash is kept."""
-        require_role(actor, Role.WINDOW, Role.CENTRE)
+        require(actor, Action.HOUSEHOLD_BIND)
         code = f"{secrets.randbelow(10**8):08d}"
         now = self.s.clock.now()
         until = now + timedelta(hours=CODE_HOURS)

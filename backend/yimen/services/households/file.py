@@ -9,12 +9,11 @@ from collections.abc import Mapping
 from yimen.domain import eligibility, idcard
 from yimen.domain.errors import Conflict, NotFound, ValidationError
 from yimen.domain.masking import mask_id_number, mask_name, mask_phone
-from yimen.domain.model import HEALTH, Actor, AuditEvent, Household, Member, Relation, Role, WorkCapacity
+from yimen.domain.model import HEALTH, Actor, AuditEvent, Household, Member, Relation, WorkCapacity
 from yimen.domain.money import yuan
-from yimen.services.staff.auth import require_area, require_role
+from yimen.domain.permissions import Action, require, require_area
 
 INCOME_SOURCES = ("工资", "务工", "经营", "务农", "养老金", "赡养费", "其他")  # what the forms ask, in plain words
-EDIT_ROLES = (Role.WINDOW, Role.CHECKING, Role.CENTRE)  # 受理 keeps the file; 核对 corrects it from data
 MAX_MEMBERS = 20
 MAX_FEN = 10**11  # 10 亿元: anything above is a typing slip
 
@@ -192,7 +191,7 @@ class HouseholdFileService:
         return self._edit(actor, household_id, version, change)
 
     def _edit(self, actor: Actor, household_id: str, version: int, change) -> Household:
-        require_role(actor, *EDIT_ROLES)
+        require(actor, Action.HOUSEHOLD_EDIT)
         now = self.s.clock.now()
         with self.s.uow() as uow:
             household = uow.households.get(household_id)

@@ -3,8 +3,8 @@
 from yimen.domain.errors import NotFound
 from yimen.domain.masking import mask_bank_card, mask_id_number, mask_name, mask_phone
 from yimen.domain.model import Actor, AuditEvent, Household
+from yimen.domain.permissions import require_area
 from yimen.ports import Page
-from yimen.services.staff.auth import require_area
 
 
 def household_view(h: Household, today, *, unmasked: bool = False) -> dict:

@@ -11,10 +11,10 @@ from datetime import datetime
 
 from yimen.adapters.clock import CHINA
 from yimen.domain.masking import mask_name, mask_openid, mask_phone
-from yimen.domain.model import Actor, AuditEvent, Role
+from yimen.domain.model import Actor, AuditEvent
+from yimen.domain.permissions import Action, require
 from yimen.ports import DeadJob
 from yimen.services.notices.outbox import NOTICE_JOB, render
-from yimen.services.staff.auth import require_role
 
 CLI_ACTOR = "system:cli"
 
@@ -60,12 +60,12 @@ def requeue(services, who: str, job_id: str | None = None, kind: str = NOTICE_JO
 
 
 def dead_notices_for(services, actor: Actor, limit: int = 50) -> list[DeadNotice]:
-    require_role(actor, Role.CENTRE)  # and 管理员
+    require(actor, Action.NOTICES_DEAD)
     return dead_notices(services, limit)
 
 
 def requeue_for(services, actor: Actor, job_id: str | None = None) -> int:
-    require_role(actor, Role.CENTRE)
+    require(actor, Action.NOTICES_DEAD)
     return requeue(services, actor.label, job_id)
 
 

@@ -12,7 +12,8 @@ from yimen.domain.departments import department_name
 from yimen.domain.errors import Conflict, NotAuthenticated, NotFound, ValidationError
 from yimen.domain.masking import mask_phone
 from yimen.domain.model import Actor, AuditEvent, Role, StaffUser
-from yimen.services.staff.auth import hash_password, require_role, verify_password
+from yimen.domain.permissions import Action, require
+from yimen.services.staff.auth import hash_password, verify_password
 from yimen.services.staff.regions import county_regions
 
 TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read out over the phone
@@ -123,7 +124,7 @@ class StaffService:
     def _may_manage(uow, actor: Actor) -> None:
         """Administrators; and the server's own command line (kind "system"), which creates the first one."""
         if actor.kind != "system":
-            require_role(actor, Role.ADMIN)
+            require(actor, Action.STAFF_MANAGE)
         if actor.kind == "staff":
             user = uow.staff.get_by_username(actor.id)
             if user is None or not user.active:

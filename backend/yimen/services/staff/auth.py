@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLS
 
 from yimen.domain.errors import Forbidden, NotAuthenticated, RateLimited, ValidationError
 from yimen.domain.model import Actor, AuditEvent, Role, StaffUser
+from yimen.domain.permissions import require_area, require_role
 
 _hasher = PasswordHasher()
 STAFF_TOKEN_HOURS = 8  # one working day; then the staff API asks for the password again
@@ -291,15 +292,3 @@ def staff_actor(user: StaffUser) -> Actor:
         area_code=user.area_code,
         department=user.department,
     )
-
-
-def require_area(actor: Actor, region_code: str) -> None:
-    """Area scoping, enforced in services: staff act only inside their own area."""
-    if actor.kind == "staff" and not region_code.startswith(actor.area_code):
-        raise Forbidden("OUT_OF_AREA", "该户不在您的管辖范围内")
-
-
-def require_role(actor: Actor, *roles: Role) -> None:
-    if actor.kind != "staff" or (actor.role not in roles and actor.role != Role.ADMIN):
-        names = "、".join(r.value for r in roles)
-        raise Forbidden("ROLE_REQUIRED", f"此操作需要{names}岗位")

@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from yimen.domain import workflow
-from yimen.domain.model import Actor, Role
+from yimen.domain.model import Actor
+from yimen.domain.permissions import Action, require
 from yimen.domain.policy import catalogue
 from yimen.domain.workflow import Stage
 from yimen.services.applications.service import all_pages
 from yimen.services.checking.outreach import index_of
-from yimen.services.staff.auth import require_role
 from yimen.services.staff.regions import county_regions
 
 OPEN_STAGES = [s for s in Stage if s.value in ("受理", "核对", "督办", "审批", "补正")]
@@ -29,7 +29,7 @@ class DashboardService:
         self.s = services
 
     def charts(self, actor: Actor) -> list[dict]:
-        require_role(actor, *Role)
+        require(actor, Action.CASES_READ)
         today = self.s.clock.today()
         with self.s.uow() as uow:
             apps = [
