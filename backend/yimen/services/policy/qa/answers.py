@@ -60,7 +60,7 @@ class Composer:
         spent = spent_match(text)
         amount = (fen(spent) if spent else parse_amount_fen(text)) if intent == "standard" else None
         band = item.band_for("", amount) if amount else None
-        if band:  # "自付三万能救助多少": answer with the sum, not only the table
+        if band and amount:  # "自付三万能救助多少": answer with the sum, not only the table
             body = (
                 f"按{item.short_name}分档标准，个人自付 {plain_yuan(amount)} 元可按 {band[0]}% 救助，"
                 f"约 {plain_yuan(band[1])} 元（示范县演示标准，以审批为准）。" + body

@@ -1,6 +1,7 @@
 """Keyword intents: what a question asks, by the lexicon's weighted cue words and question forms."""
 
 import re
+from collections.abc import Collection
 
 from yimen.services.policy.qa.numbers import spent_match
 from yimen.services.policy.qa.phrases import ItemPhrases, sound_keys
@@ -108,7 +109,7 @@ class KeywordIntents:
         return [(intent, score) for intent, score in ranked if score > 0]
 
 
-def _lookahead(words: dict[str, object]) -> re.Pattern:
+def _lookahead(words: Collection[str]) -> re.Pattern:
     """Finds the longest of the words starting at every position, overlaps included."""
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(f"(?=({alternatives}))")

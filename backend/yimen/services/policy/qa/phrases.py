@@ -1,6 +1,6 @@
 """Aid phrases: the catalogue's names and the lexicon's synonyms, found by longest match, also misspelt by sound."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from yimen.domain.policy import Catalogue
 
@@ -41,7 +41,7 @@ def sound_table(groups: list[str]) -> dict[int, str]:
     return str.maketrans({c: group[0] for group in groups for c in group})
 
 
-def sound_keys(meanings: dict[str, object], sounds: dict[int, str]) -> dict[str, str]:
+def sound_keys(meanings: Mapping[str, object], sounds: dict[int, str]) -> dict[str, str]:
     """Sound key -> phrase. One character, or two phrases that sound alike and mean different things:
     exact spelling only."""
     table: dict[str, str] = {}
