@@ -5,12 +5,12 @@ from dataclasses import dataclass
 
 from flask import Blueprint, redirect, render_template, request, session
 
-from yimen.domain.eligibility import DISABILITY_TYPES, DISASTERS, HOUSING, SCHOOLS, hints_payload, profile_from_dict
+from yimen.domain.eligibility import DISABILITY_TYPES, DISASTERS, HOUSING, SCHOOLS
 from yimen.domain.errors import ValidationError
-from yimen.domain.model import WorkCapacity
 from yimen.domain.money import parse_yuan, yuan
 from yimen.domain.policy import catalogue
 from yimen.entrypoints.web.common import api_doc, check_csrf
+from yimen.services.policy.selfcheck import selfcheck_hints
 
 bp = Blueprint("h5_selfcheck", __name__, url_prefix="/selfcheck")
 bp.before_request(check_csrf)  # its forms carry csrf_token(); see common.check_csrf
@@ -157,40 +157,6 @@ def _disability(form, i: int) -> list | None:
     return [kind, int(grade)]
 
 
-def profile_json(answers: dict) -> dict:
-    """The wizard's answers as the hints API's household profile."""
-    size = answers["size"]
-    members = []
-    for i in range(size):
-        age = answers["ages"][i]
-        disability = (answers.get("disability") or [None] * size)[i]
-        no_work = (answers.get("no_work") or [False] * size)[i]
-        member = {
-            "age": age,
-            "relation": "户主" if i == 0 else "其他",
-            "school": (answers.get("school") or [None] * size)[i],
-        }
-        if disability:
-            member["disability_type"], member["disability_grade"] = disability
-        if no_work:
-            member["work_capacity"] = WorkCapacity.NONE.value
-        elif 18 <= age < 60 and not disability:
-            member["work_capacity"] = WorkCapacity.FULL.value
-        members.append(member)
-    members[0]["income_fen"] = {"家庭收入": answers.get("income", 0)}
-    for member in members[1:]:
-        member["income_fen"] = {}
-    disaster = answers.get("disaster")
-    return {
-        "members": members,
-        "assets_fen": answers.get("assets"),
-        "housing": answers.get("housing"),
-        "medical_oop_fen": answers.get("medical"),
-        "disaster": None if disaster in (None, "没有") else disaster,
-        "current_aid": answers.get("current") or [],
-    }
-
-
 @bp.get("/result")
 @_doc("自测：结果（原因、材料、到哪里办）")
 def result():
@@ -198,5 +164,4 @@ def result():
     missing = next((k for k in ("size", "ages") if k not in answers), None)
     if missing:
         return redirect(f"/selfcheck/{missing}")
-    payload = hints_payload(profile_from_dict(profile_json(answers)))
-    return render_template("h5/selfcheck_result.html", result=payload)
+    return render_template("h5/selfcheck_result.html", result=selfcheck_hints(answers))
