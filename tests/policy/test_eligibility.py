@@ -14,6 +14,7 @@ from yimen.domain.eligibility import (
     hints_payload,
     profile_from_dict,
     profile_from_household,
+    work_capacity,
 )
 from yimen.domain.errors import ValidationError
 from yimen.domain.model import Household, Member, Relation, WorkCapacity
@@ -164,3 +165,19 @@ def test_bad_profiles_are_refused_in_plain_chinese(data):
     with pytest.raises(ValidationError) as err:
         profile_from_dict(data)
     assert err.value.code == "BAD_PROFILE"
+
+
+@pytest.mark.parametrize(
+    ("age", "disabled", "ticked", "capacity"),
+    [
+        (34, False, True, WorkCapacity.NONE),  # ticked "cannot work": whatever the age
+        (17, False, False, None),  # a child: the answers say nothing
+        (18, False, False, WorkCapacity.FULL),  # working age starts at 18
+        (59, False, False, WorkCapacity.FULL),
+        (60, False, False, None),  # and ends before 60
+        (45, True, False, None),  # disabled, not ticked: not known
+        (45, True, True, WorkCapacity.NONE),
+    ],
+)
+def test_self_check_answers_say_who_can_work(age, disabled, ticked, capacity):
+    assert work_capacity(age, disabled, ticked) == capacity

@@ -24,6 +24,7 @@ SELF_CARE = ("完全自理", "部分失能", "完全失能")
 DISABILITY_TYPES = ("视力", "听力", "言语", "肢体", "智力", "精神", "多重")
 # income sources that mean the person is working; used to tell "unemployed" from "not known"
 WORK_INCOME = ("工资", "务工", "经营", "劳务", "种养殖", "打工")
+WORKING_AGE = range(18, 60)  # 劳动年龄 as the wizard counts it
 
 
 @dataclass
@@ -124,6 +125,17 @@ class Hint:
         if self.status == POSSIBLE:
             return f"条件符合，但{self.item.short_name}视资金和评估而定。"
         return f"{STATUS_WORDS[LIKELY]}：{'；'.join(r.text for r in self.rules)}。"
+
+
+def work_capacity(age: int, disabled: bool, cannot_work: bool) -> WorkCapacity | None:
+    """What a self-check's answers say of a member's capacity to work. Only who cannot work at all is asked:
+    those ticked cannot; a member of working age (18-59) with no disability and not ticked can; of anyone
+    else (a child, an older person, a disabled member not ticked) the answers say nothing, so None."""
+    if cannot_work:
+        return WorkCapacity.NONE
+    if age in WORKING_AGE and not disabled:
+        return WorkCapacity.FULL
+    return None
 
 
 def item_label(item: Item) -> str:

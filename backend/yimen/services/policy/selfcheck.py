@@ -2,10 +2,7 @@
 
 from typing import Any
 
-from yimen.domain.eligibility import hints_payload, profile_from_dict
-from yimen.domain.model import WorkCapacity
-
-WORKING_AGE = range(18, 60)
+from yimen.domain.eligibility import hints_payload, profile_from_dict, work_capacity
 
 
 def selfcheck_hints(answers: dict[str, Any]) -> dict[str, Any]:
@@ -44,13 +41,3 @@ def selfcheck_profile(answers: dict[str, Any]) -> dict[str, Any]:
         "disaster": None if disaster in (None, "没有") else disaster,
         "current_aid": answers.get("current") or [],
     }
-
-
-def work_capacity(age: int, disabled: bool, cannot_work: bool) -> WorkCapacity | None:
-    """The wizard asks only who cannot work at all: those ticked cannot; a member of working age (18-59)
-    with no disability and not ticked can; of anyone else the answers say nothing."""
-    if cannot_work:
-        return WorkCapacity.NONE
-    if age in WORKING_AGE and not disabled:
-        return WorkCapacity.FULL
-    return None
