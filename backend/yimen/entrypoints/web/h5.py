@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, abort, redirect, render_template, request, session
 
+from yimen.domain.policy import catalogue
 from yimen.entrypoints.web.common import api_doc, check_csrf, safe_next, services
 
 bp = Blueprint("h5", __name__)
@@ -69,8 +70,6 @@ def ask():
 
 def _cited_pages(links: list[str]) -> list[dict]:
     """The pages an answer cites, each with a caption: an item's page by its name."""
-    from yimen.domain.policy import catalogue
-
     items = catalogue().items
     pages = []
     for link in links:

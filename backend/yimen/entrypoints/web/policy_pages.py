@@ -4,6 +4,7 @@ from flask import Blueprint, abort, render_template, request
 
 from yimen.domain.policy import catalogue
 from yimen.entrypoints.web.common import api_doc, services
+from yimen.services.policy.catalogue import combinations, published_standards
 
 bp = Blueprint("policy_pages", __name__)
 
@@ -35,17 +36,10 @@ def item_page(code: str):
     item = cat.get(code)
     if item is None:
         abort(404)
-    standards = [
-        {
-            "region": cat.region("" if prefix == "default" else prefix)["name"],
-            "demo": block["demo"],
-            "source": block.get("source", block.get("note", "")),
-            "lines": item.standard_lines("" if prefix == "default" else prefix),
-        }
-        for prefix, block in item.standards.items()
-    ]
-    combos = {
-        "not_with": [(cat.items[c], why) for c, why in item.not_with.items()],
-        "stacks_with": [cat.items[c] for c in item.stacks_with],
-    }
-    return render_template("policy/item.html", item=item, standards=standards, combos=combos, region=cat.region(""))
+    return render_template(
+        "policy/item.html",
+        item=item,
+        standards=published_standards(cat, item),
+        combos=combinations(cat, item),
+        region=cat.region(""),
+    )
