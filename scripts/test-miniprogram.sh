@@ -4,11 +4,15 @@
 # then the node tests, the live ones against a real local server on a free port. Each step is timed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Runs a step and prints its time; returns the step's status (errexit does not apply inside `a && b`).
 timed() {
-  local start=${EPOCHREALTIME/./}
-  "$@"
+  local start=${EPOCHREALTIME/./} status=0
+  "$@" || status=$?
   local ms=$(( (${EPOCHREALTIME/./} - start) / 1000 ))
-  printf '== %s: %d.%03d s\n' "$*" $((ms / 1000)) $((ms % 1000))
+  local outcome=ok
+  [ "$status" = 0 ] || outcome="FAILED ($status)"
+  printf '== %s: %s, %d.%03d s\n' "$*" "$outcome" $((ms / 1000)) $((ms % 1000))
+  return "$status"
 }
 (cd miniprogram && timed npx eslint . && timed node checks/wxml-refs.js && timed node checks/tencent.js)
 
