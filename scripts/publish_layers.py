@@ -59,7 +59,7 @@ def build(layer: str, pins: list[str], out: Path, python: str) -> Path:
     if source:
         subprocess.run([*pip, "--no-deps", *source], check=True)
     compile_tree(python, target)
-    # jieba's prefix dictionary, built once here, not in every cold container's /tmp (services/policy/qa/engine.py).
+    # jieba's prefix dictionary, built once here, not in every cold container's /tmp (services/policy/qa/words.py).
     subprocess.run([python, "-S", "-c", JIEBA_CACHE], env={"PYTHONPATH": str(target)}, check=True)
     # Lambda has no system fonts: the 幸福清单 PDFs need the CJK font (YIMEN_CJK_FONT=/opt/fonts/...).
     (target.parent / "fonts").mkdir()
