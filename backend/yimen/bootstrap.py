@@ -82,7 +82,9 @@ def _policy_qa() -> "PolicyQA":
     """The policy Q&A engine, one per process whatever the number of Services (~1 s to build: jieba's
     dictionary, the indexes, the learned model), built on the first question, never at import."""
     from yimen.domain.policy import catalogue
-    from yimen.services.policy.qa import build_policy_qa  # ~15 ms of imports the queue workers never need
+
+    # jieba and zhconv (~300 ms with pkg_resources) load with the engine: no cold start pays for them
+    from yimen.services.policy.qa import build_policy_qa
 
     return build_policy_qa(catalogue())
 

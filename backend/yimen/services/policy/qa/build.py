@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import yaml
+
 from yimen.domain.policy import Catalogue
 from yimen.services.policy.qa.answers import Composer
 from yimen.services.policy.qa.engine import PolicyQA
@@ -66,7 +68,5 @@ def build_policy_qa(cat: Catalogue, data_dir: Path = DATA, held_out: frozenset[s
 
 
 def _read_yaml(path: Path):
-    import yaml  # with the engine, not when the callback's blueprint is imported
-
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
     return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)

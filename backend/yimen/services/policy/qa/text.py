@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+import zhconv
+
 # normalised questions keep their clause breaks as this one mark
 CLAUSE = "，"
 # clause breaks (a "." between digits is a decimal point) and marks that carry no meaning. A space is a
@@ -21,8 +23,6 @@ class Normaliser:
         self.rewrite = lambda text: pattern.sub(lambda m: rewrite[m.group(0)], text)
 
     def __call__(self, text: str) -> str:
-        import zhconv  # on first use (pkg_resources, ~120 ms), not in the API's cold start
-
         text = unicodedata.normalize("NFKC", text)  # full-width digits and letters -> ASCII
         text = zhconv.convert(text, "zh-cn")
         text = CLAUSE_MARKS.sub(CLAUSE, text)

@@ -1,8 +1,10 @@
-"""Tokenising: jieba with the domain dictionary, for retrieval and the learned model; loaded only when built."""
+"""Tokenising: jieba with the domain dictionary, for retrieval and the learned model."""
 
 import logging
 from collections.abc import Iterable
 from pathlib import Path
+
+import jieba
 
 
 class Words:
@@ -18,10 +20,7 @@ class Words:
 
 
 def jieba_tokenizer(words: Iterable[str], user_dict: Path):
-    """jieba knowing the lexicon's phrases and the domain dictionary. Imported when the engine is first built:
-    it loads pkg_resources (~100 ms), which the API's cold start should not pay for."""
-    import jieba
-
+    """jieba knowing the lexicon's phrases and the domain dictionary."""
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     # jieba builds its prefix dictionary (~1 s) into /tmp on first use, which a fresh Lambda container would
