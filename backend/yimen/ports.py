@@ -407,7 +407,10 @@ class AnchorSigner(abc.ABC):
     """Signs audit anchors with a key the records store never holds (a KMS key only the anchoring job
     may sign with, or a key file outside the database)."""
 
-    key_id: str
+    @property
+    @abc.abstractmethod
+    def key_id(self) -> str:
+        """Which key signs, stored in every anchor it signs."""
 
     @abc.abstractmethod
     def sign(self, digest: bytes) -> str:

@@ -28,7 +28,10 @@ class FileAnchorSigner(AnchorSigner):
     def _key(self) -> Ed25519PrivateKey | None:
         if not self.path.exists():
             return None
-        return serialization.load_pem_private_key(self.path.read_bytes(), password=None)
+        key = serialization.load_pem_private_key(self.path.read_bytes(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise RuntimeError(f"{self.path} holds a {type(key).__name__}, not the Ed25519 key anchors are signed with")
+        return key
 
     @property
     def key_id(self) -> str:
@@ -70,7 +73,11 @@ class KmsAnchorSigner(AnchorSigner):
     ALGORITHM = "ECDSA_SHA_256"
 
     def __init__(self, kms_client, key_id: str):
-        self._kms, self.key_id = kms_client, key_id  # adapters.aws.LazyClient: made on the first anchor
+        self._kms, self._key_id = kms_client, key_id  # adapters.aws.LazyClient: made on the first anchor
+
+    @property
+    def key_id(self) -> str:
+        return self._key_id
 
     def sign(self, digest: bytes) -> str:
         found = self._kms.sign(KeyId=self.key_id, Message=digest, MessageType="DIGEST", SigningAlgorithm=self.ALGORITHM)

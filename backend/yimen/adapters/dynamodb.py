@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from yimen.adapters import codec
 from yimen.adapters.sqs import FAILED_NS, SqsJobQueue
@@ -60,7 +61,7 @@ INDEXES = ("GSI1", "GSI2", "GSI3", "GSI4", "GSI5")
 Key = tuple[str, str]
 
 
-def _dumps(doc: dict) -> str:
+def _dumps(doc: object) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -146,7 +147,7 @@ class Store:
     def get_many(self, keys: list[Key]) -> dict[Key, dict]:
         """Several items by key: this unit's own writes, the rest by BatchGetItem (100 keys a call,
         strongly consistent, retrying what DynamoDB leaves unprocessed)."""
-        found = {key: self.writes[key].item for key in keys if key in self.writes and self.writes[key].item}
+        found = {key: item for key in keys if key in self.writes and (item := self.writes[key].item)}
         wanted = [key for key in dict.fromkeys(keys) if key not in self.writes]
         for start in range(0, len(wanted), 100):
             request = {
@@ -212,7 +213,7 @@ class Store:
         """Items of one partition in key order, following DynamoDB's pages (1 MB each unless
         page_size says fewer items) lazily. sk: ("begins", prefix) / ("<=", value) / ("<", value)."""
         pk_name, sk_name = (f"{index}PK", f"{index}SK") if index else ("PK", "SK")
-        args = {
+        args: dict[str, Any] = {
             "TableName": self.table,
             "ScanIndexForward": forward,
             "KeyConditionExpression": "#pk = :pk",
@@ -380,6 +381,7 @@ class DynamoHouseholds(HouseholdRepository):
             ("STALE_VERSION", "该户信息已被他人修改，请刷新后重试"),
         )
         household.version += 1
+        assert stored is not None  # the versioned put above found it at the version we read
         self._index_members(household, json.loads(stored["idh"]))
 
     def find_by_id_number(self, id_number: str) -> Household | None:
@@ -968,6 +970,9 @@ class DynamoComplaints(ComplaintRepository):
 
 
 class DynamoUnitOfWork(UnitOfWork):
+    audit: DynamoAudit
+    jobs: DynamoOutbox
+
     def __init__(self, client, table: str, cipher: Cipher, sealer: Sealer, queue: JobQueue | None):
         self.store = Store(client, table)
         self.queue = queue

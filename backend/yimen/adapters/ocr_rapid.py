@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 from PIL import Image
 
 from yimen.domain.idcard import OcrLine
 from yimen.ports_ocr import OcrEngine
+
+if TYPE_CHECKING:
+    from rapidocr.utils.output import RapidOCROutput
 
 MODEL_FILES = {
     "Det.model_path": "PP-OCRv6_det_small.onnx",
@@ -49,8 +53,8 @@ class RapidOcrEngine(OcrEngine):
     def read(self, image: Image.Image) -> list[OcrLine]:
         bgr = np.asarray(image.convert("RGB"))[:, :, ::-1]  # the engine wants OpenCV's channel order
         with self._busy:
-            result = self._ocr(bgr)
-        if result.boxes is None:
+            result = cast("RapidOCROutput", self._ocr(bgr))  # what the whole pipeline (det, cls, rec) returns
+        if result.boxes is None or result.txts is None or result.scores is None:
             return []
         return [
             OcrLine(str(text), tuple((float(x), float(y)) for x, y in box), float(score))

@@ -90,7 +90,11 @@ class ReportlabPdf(PdfRenderer):
         register_font()
         # initialFontName: otherwise an unused, unembedded Helvetica lands in every page's resources.
         canvas = Canvas(
-            target, pagesize=page_size, pageCompression=1, initialFontName=FONT, initialFontSize=INITIAL_SIZE
+            target,
+            pagesize=page_size,
+            pageCompression=1,
+            initialFontName=FONT,  # type: ignore[arg-type]  # types-reportlab says float; reportlab takes a name
+            initialFontSize=INITIAL_SIZE,
         )
         canvas.setTitle(title)
         canvas.setAuthor(author)

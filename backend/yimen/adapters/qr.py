@@ -4,6 +4,7 @@ import io
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
+from qrcode.image.pil import PilImage
 
 from yimen.ports_documents import QrEncoder
 
@@ -17,7 +18,7 @@ class QrcodeEncoder(QrEncoder):
         return code.get_matrix()
 
     def png(self, text: str) -> bytes:
-        image = qrcode.make(text, box_size=10, border=4)
+        image = qrcode.make(text, box_size=10, border=4, image_factory=PilImage)
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
         return buffer.getvalue()

@@ -625,7 +625,8 @@ class SqliteJobLeases(JobLeases):
 
     def requeue_dead(self, kind: str, now: datetime, job_id: str | None = None) -> int:
         # Only dead rows: a done job (delivered) never comes back, whatever id is asked for.
-        where, args = "kind = ? AND status = 'dead'", [_utc(now), kind]
+        where = "kind = ? AND status = 'dead'"
+        args: list[str | int] = [_utc(now), kind]
         if job_id is not None:
             if not job_id.isdigit():
                 return 0

@@ -31,7 +31,8 @@ class SqsJobQueue(JobQueue, DeadLetters):
 
     def list_dead(self, kind: str, limit: int = 50) -> list[DeadJob]:
         """Peek: receive (hidden for a moment), then make every message visible again at once."""
-        url, seen = self.dead_letter_url(kind), {}
+        url = self.dead_letter_url(kind)
+        seen: dict[str, dict] = {}
         while len(seen) < limit and (batch := self._receive(url, min(10, limit - len(seen)))):
             seen.update((m["MessageId"], m) for m in batch)
         self._release(url, list(seen.values()))
@@ -41,7 +42,8 @@ class SqsJobQueue(JobQueue, DeadLetters):
         """Move dead letters back to the kind's queue, ten at a time until the DLQ has none left: send,
         then delete what was sent. A new message starts with no receives, so attempts start over.
         job_id is the dedupe key; messages of other jobs are left in the DLQ."""
-        url, moved, kept = self.dead_letter_url(kind), 0, {}
+        url, moved = self.dead_letter_url(kind), 0
+        kept: dict[str, dict] = {}
         while batch := [m for m in self._receive(url, 10) if m["MessageId"] not in kept]:
             wanted = [m for m in batch if job_id is None or _body(m).get("dedupe_key") == job_id]
             unsent = self._move(url, self.queue_urls[kind], wanted)

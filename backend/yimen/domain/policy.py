@@ -208,7 +208,7 @@ class _ShownSet(frozenset[Any]):
 
 def _combine(children: list[Test], want_all: bool) -> Test:
     def test(ctx: Mapping[str, Any], params: Mapping[str, int]) -> Outcome:
-        unknown, checks = False, list[Check]()
+        unknown, checks = False, []
         for child in children:
             result, child_checks = child(ctx, params)
             if result is None:

@@ -50,12 +50,13 @@ def _domain_error(exc: YimenError):
 
 
 def _http_error(exc: HTTPException):
-    code, message = HTTP_MESSAGES.get(exc.code, ("HTTP_ERROR", "请求无法处理"))
-    if exc.code == 400 and request.method == "POST" and wants_page():
+    status = exc.code or 500  # None only on a bare HTTPException, which nothing raises
+    code, message = HTTP_MESSAGES.get(status, ("HTTP_ERROR", "请求无法处理"))
+    if status == 400 and request.method == "POST" and wants_page():
         message = "页面已过期或提交的内容不完整，请返回上一页刷新后再试"  # e.g. a stale form token
     if not wants_page():
-        return error_response(code, message, exc.code or 500)
-    return _page(exc.code or 500, message)
+        return error_response(code, message, status)
+    return _page(status, message)
 
 
 def _unexpected(exc: Exception):

@@ -4,9 +4,11 @@ import re
 
 from flask import Blueprint, current_app, jsonify
 
+from yimen.entrypoints.web.common import api_doc
+
 bp = Blueprint("openapi", __name__)
 
-SECURITY = {
+SECURITY: dict[str, list[dict[str, list[str]]]] = {
     "citizen": [{"wechatBearer": []}],
     "staff": [{"staffSession": []}],
     "staff_api": [{"staffBearer": []}],
@@ -84,8 +86,6 @@ def _schema(kind) -> dict:
 
 
 @bp.get("/api/openapi.json")
+@api_doc("OpenAPI 文档", tags=("system",))
 def openapi_json():
     return jsonify(build_document(current_app))
-
-
-openapi_json.api_doc = {"summary": "OpenAPI 文档", "auth": None, "body": None, "tags": ["system"]}

@@ -34,11 +34,11 @@ FIELD_LIMITS = {
 
 
 class ImitationState:
-    def __init__(self):
+    def __init__(self) -> None:
         self.lock = threading.Lock()
         self.reset()
 
-    def reset(self):
+    def reset(self) -> None:
         self.messages: list[dict] = []
         self.refused: set[str] = set()
         self.failures: list[dict] = []  # queued faults, consumed one per message request

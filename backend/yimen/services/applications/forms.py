@@ -55,7 +55,7 @@ def image_type(data: bytes) -> str:
 
 
 def materials_from(
-    raw, *, assistant_mode: bool, fetch: Callable[[str], bytes], partial: bool = False
+    raw, *, assistant_mode: bool, fetch: Callable[[object], bytes], partial: bool = False
 ) -> dict[str, bytes]:
     """Images by kind: base64 text, or {"upload_key": ...} for a photo already sent straight to the blob
     store (`fetch` reads it). Required: ID photo, and the two signed forms or an on-screen signature."""

@@ -39,7 +39,7 @@ def upload_form(services, actor: Actor, content_type: str) -> dict:
     }
 
 
-def take(services, actor: Actor, key: str) -> bytes:
+def take(services, actor: Actor, key: object) -> bytes:
     """The bytes of an upload this actor made; the same answer for someone else's key as for none."""
     if not isinstance(key, str) or not key.startswith(f"{UPLOAD_PREFIX}{scope(actor)}/") or ".." in key:
         raise NotFound("UPLOAD_NOT_FOUND", "没有找到已上传的照片，请重新上传。")

@@ -75,8 +75,8 @@ def screen_household(
     periods = Counter((r.item_code, r.period) for r in records if r.period)
     for (code, period), count in sorted(periods.items()):
         if count > 1:
-            item = cat.get(cat.resolve(code) or "")
-            finding(REPEAT, code, item.name if item else code, f"{period} 发放了 {count} 次")
+            repeated = cat.get(cat.resolve(code) or "")
+            finding(REPEAT, code, repeated.name if repeated else code, f"{period} 发放了 {count} 次")
     return found
 
 

@@ -182,7 +182,8 @@ def seed(services, households: int = 200, seed_value: int = 20261125) -> dict:
             save_regions(uow, regions(), SYSTEM, services.clock.now())
         if uow.staff.get_by_username("admin"):
             return {"created": False}
-    made, taken = [], set()
+    made = []
+    taken: set[str] = set()
     for n in range(households):
         h = synthetic_household(rng, villages[n % len(villages)], today, n, taken)
         made.append((h, _aid_records(rng, h, today)))

@@ -127,7 +127,8 @@ def wrap(text: str, width: float, size: float, measure: Callable[[str, float], f
             units[-1] += unit
         else:
             units.append(unit)
-    lines, line, used = [], "", 0.0
+    lines: list[str] = []
+    line, used = "", 0.0
     for unit in units:
         if not line and lines and unit.isspace():
             continue  # no blank at the start of a continued line

@@ -123,6 +123,7 @@ def _amount(cells: dict) -> int:
 
 def _paid_on(cells: dict, today: date) -> date:
     raw = cells.get("paid_on")
+    day: date | None
     if isinstance(raw, datetime | date):
         day = raw.date() if isinstance(raw, datetime) else raw
     else:
@@ -179,7 +180,8 @@ def parse_row(uow: UnitOfWork, cells: dict, today: date) -> AidRecord:
 
 
 def check_rows(uow: UnitOfWork, table: list[tuple[int, dict]], today: date) -> tuple[list[AidRecord], list[RowProblem]]:
-    records, problems, seen = [], [], {}
+    records, problems = [], []
+    seen: dict[tuple[str, str], int] = {}  # (source, source_ref) -> the row it first appeared on
     for number, cells in table:
         try:
             record = parse_row(uow, cells, today)

@@ -148,7 +148,8 @@ def parse(name: str, data: bytes, villages: set[str]) -> list[Household]:
         )
     at = {c.key: index[header_key(c.header)] for c in COLUMNS}
     groups: dict[str, list[tuple[int, dict, Member]]] = {}
-    problems, seen = [], {}
+    problems = []
+    seen: dict[str, int] = {}  # ID number -> the row it first appeared on
     for number, row in enumerate(rows[1:], start=2):
         if not any(str(v).strip() for v in row if v is not None):
             continue

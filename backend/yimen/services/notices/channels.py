@@ -104,6 +104,7 @@ class SmsChannel(NoticeChannel):
         return bool(recipient.phone) and not recipient.staff
 
     def send(self, recipient: Recipient, notice: Rendered, ref: str) -> None:
+        assert recipient.phone, "reaches() picks recipients with a phone"
         try:
             self.sender.send(recipient.phone, f"【一门】{notice.text}", ref)
         except OSError as exc:
