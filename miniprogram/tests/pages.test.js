@@ -259,6 +259,34 @@ test('apply (assistant): a retried submit reuses its idempotency key; editing ge
   assert.notEqual(calls.submits[2].key, firstKey);
 });
 
+test('apply: the server holds a doubtful photo; the person confirms and it goes, or retakes it', async () => {
+  const held = new ApiError('PHOTO_NOT_CONFIRMED', '填写的姓名与身份证照片上的姓名不一致。如核对无误，请确认后再提交。', 400);
+  const { api, calls } = applyApi({
+    submitApplication: async (payload, key) => {
+      calls.submits.push({ payload, key });
+      if (!payload.photo_confirmed) throw held;
+      return { id: 'app-3', stage: '受理' };
+    },
+  });
+  const answers = [false, true];
+  const { page, wx } = await filledApplyPage(api);
+  global.wx.showModal = (o) => { wx.log.modals.push(o); o.success({ confirm: answers.shift() }); };
+  await page.readPhoto('wxfile://tmp/card.jpg');
+  page.signature = 'U0lHTg==';
+  page.setData({ step: 'review' });
+  page.onAgree({ detail: { value: ['yes'] } });
+  await page.onSubmit();
+  assert.equal(wx.log.modals[0].content, held.message);
+  assert.equal(wx.log.modals[0].confirmText, '仍然提交');
+  assert.equal(page.data.step, 'photo', 'not confirmed: back to the photo');
+  await page.readPhoto('wxfile://tmp/card.jpg');
+  page.setData({ step: 'review' });
+  await page.onSubmit();
+  await new Promise(setImmediate);
+  assert.deepEqual(calls.submits.map((c) => c.payload.photo_confirmed), [undefined, undefined, true]);
+  assert.deepEqual(wx.log.navigations.at(-1), { kind: 'redirectTo', url: '/pages/application/index?id=app-3&fresh=1' });
+});
+
 test('apply: the subscribe-message prompt comes in the submit tap, before the request', async (t) => {
   const config = require('../utils/config');
   t.after(() => { config.subscribeTemplateIds = []; });

@@ -478,23 +478,25 @@ def _check_number(number: str, fields: FrontFields, result: FrontCheck) -> None:
     )
 
 
+NAME_MISMATCH = Finding("EXPECTED_NAME_MISMATCH", "填写的姓名与身份证照片上的姓名不一致。")
+NUMBER_MISMATCH = Finding("EXPECTED_ID_MISMATCH", "填写的身份证号码与照片上的号码不一致。")
+
+
+def name_matches(expected_name: str, name_on_card: str | None) -> bool:
+    return re.sub(r"\s+", "", expected_name) == name_on_card
+
+
+def number_matches(expected_id: str, number_on_card: str | None) -> bool:
+    return normalize_number(expected_id) == number_on_card
+
+
 def _check_expected(result: FrontCheck, expected_name: str | None, expected_id: str | None, name: str | None) -> None:
     if expected_name:
-        _check(
-            result,
-            "name_matches_expected",
-            re.sub(r"\s+", "", expected_name) == name,
-            "EXPECTED_NAME_MISMATCH",
-            "填写的姓名与身份证照片上的姓名不一致。",
-        )
+        ok = name_matches(expected_name, name)
+        _check(result, "name_matches_expected", ok, NAME_MISMATCH.code, NAME_MISMATCH.message)
     if expected_id:
-        _check(
-            result,
-            "id_matches_expected",
-            normalize_number(expected_id) == result.id_number,
-            "EXPECTED_ID_MISMATCH",
-            "填写的身份证号码与照片上的号码不一致。",
-        )
+        ok = number_matches(expected_id, result.id_number)
+        _check(result, "id_matches_expected", ok, NUMBER_MISMATCH.code, NUMBER_MISMATCH.message)
 
 
 def looks_like_back_side(lines: list[OcrLine]) -> bool:

@@ -228,6 +228,7 @@ Page(basePage({
   },
 
   async readPhoto(path) {
+    this.photoConfirmed = false;
     this.setData({ photo: { path, status: 'reading', feedback: null, error: '' } });
     const { form } = this.data;
     try {
@@ -342,13 +343,34 @@ Page(basePage({
       const { form } = this.data;
       const payload = buildApplicationPayload({ form, photoKey: this.data.photo.key, signature: this.signature,
                                                 incomes: this.data.incomes });
+      if (this.photoConfirmed) payload.photo_confirmed = true;
       const created = await getApp().api.submitApplication(payload, this.key);
       this.key = null;
       wx.redirectTo({ url: `/pages/application/index?id=${encodeURIComponent(created.id)}&fresh=1` });
     } catch (e) {
-      showError(e);
+      if (e.code === 'PHOTO_NOT_CONFIRMED') this.askPhotoConfirmed(e.message);
+      else showError(e);
     } finally {
       this.setData({ submitting: false });
     }
+  },
+
+  /* The server's photo rule (the same as the H5 form's): the person looks again, then sends as it is
+   * or takes the photo again. */
+  askPhotoConfirmed(message) {
+    wx.showModal({
+      title: '请核对身份证照片',
+      content: message,
+      confirmText: '仍然提交',
+      cancelText: '重拍照片',
+      success: (r) => {
+        if (r.confirm) {
+          this.photoConfirmed = true;
+          this.send();
+        } else {
+          this.goStep('photo');
+        }
+      },
+    });
   },
 }));

@@ -3,6 +3,7 @@ safe status lookup, 在线举报."""
 
 from flask import Blueprint, g, jsonify, request
 
+from yimen.domain import photo_rule
 from yimen.domain.errors import NotFound
 from yimen.domain.masking import mask_name
 from yimen.domain.payee import account_warnings, normalise_account
@@ -11,6 +12,8 @@ from yimen.services.applications.complaints import ComplaintService
 from yimen.services.applications.service import ApplicationService, application_view
 from yimen.services.funds.payees import PayeeService
 from yimen.services.households.file import INCOME_SOURCES
+from yimen.services.households.reading import HouseholdService
+from yimen.services.ocr.checked import checked_findings
 
 bp = Blueprint("api_applications", __name__, url_prefix="/api/v1")
 TAGS = ("applications",)
@@ -38,18 +41,44 @@ def _view(app, resident=None):
         "assistant": "object",
         "emergency": "object",
         "payee": "object",
+        "photo_confirmed": "boolean",
     },
 )
 @login_required("citizen")
 @rate_limit("submit-application", limit=20, per_seconds=60)
 def submit():
     body = json_body()
+    _hold_for_photo(body)
     app, created = _service().submit(g.actor, body, request.headers.get("Idempotency-Key", "").strip())
     number = (body.get("payee") or {}).get("account_number") if isinstance(body.get("payee"), dict) else None
     warnings = account_warnings(normalise_account(number)) if number else ()
     return jsonify({**_view(app), "warnings": [{"code": c, "message": m} for c, m in warnings]}), (
         201 if created else 200
     )
+
+
+def _hold_for_photo(body: dict) -> None:
+    """The photo rule (domain/photo_rule.py) for an ID photo checked by POST /api/v1/ocr/idcard: a blocking
+    finding needs "photo_confirmed": true. A malformed body is left to the service to refuse."""
+    photo = (body.get("materials") or {}).get("id_photo") if isinstance(body.get("materials"), dict) else None
+    key = photo.get("upload_key") if isinstance(photo, dict) else None
+    applicant = _applicant(body)
+    if not isinstance(key, str) or applicant is None:
+        return
+    findings = checked_findings(services().blobs, g.actor, key, *applicant)
+    if findings is not None:
+        photo_rule.require_confirmed(findings, body.get("photo_confirmed") is True)
+
+
+def _applicant(body: dict) -> tuple[str, str] | None:
+    """(name, ID number) the photo should show: the first member typed, or the head of the household on file."""
+    if isinstance(body.get("household_id"), str):
+        head = HouseholdService(services()).get_for(g.actor, body["household_id"]).head
+        return head.name, head.id_number
+    members = body.get("household", {}).get("members") if isinstance(body.get("household"), dict) else None
+    first = members[0] if isinstance(members, list) and members and isinstance(members[0], dict) else {}
+    name, number = first.get("name"), first.get("id_number")
+    return (name, number) if isinstance(name, str) and isinstance(number, str) else None
 
 
 @bp.get("/banks")

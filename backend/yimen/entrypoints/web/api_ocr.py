@@ -6,6 +6,7 @@ from yimen.domain.errors import ValidationError
 from yimen.entrypoints.web.common import api_doc, json_body, login_required, rate_limit, services
 from yimen.ports_ocr import OcrEngine
 from yimen.services.applications.uploads import new_key, take
+from yimen.services.ocr.checked import keep_check
 from yimen.services.ocr.photos import load_upload, photo_slot
 
 bp = Blueprint("api_ocr", __name__, url_prefix="/api/v1")
@@ -48,6 +49,7 @@ def ocr_idcard():
         jpeg = clean.jpeg_bytes()
     key = new_key(g.actor, "image/jpeg", "idcard")
     services().blobs.put(key, jpeg, "image/jpeg")
+    keep_check(services().blobs, key, result)  # the application naming this photo is held to the photo rule
     return jsonify({**result, "photo_key": key})
 
 

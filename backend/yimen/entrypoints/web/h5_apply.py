@@ -6,7 +6,7 @@ import secrets
 
 from flask import Blueprint, g, redirect, render_template, request, session
 
-from yimen.domain import eligibility
+from yimen.domain import eligibility, photo_rule
 from yimen.domain.errors import YimenError
 from yimen.domain.model import HEALTH, Relation
 from yimen.domain.money import parse_yuan
@@ -43,6 +43,7 @@ FIELD_OF = {
     "NOT_AN_IDCARD": "id_photo",
     "IDCARD_BACK_SIDE": "id_photo",
     "BAD_ASSISTANT": "assistant_name",
+    photo_rule.NOT_CONFIRMED: "id_photo",
     "PAYEE_BANK_REQUIRED": "payee_bank",
     "PAYEE_BANK_UNKNOWN": "payee_bank",
     "PAYEE_ACCOUNT_REQUIRED": "payee_account",
@@ -52,9 +53,7 @@ FIELD_OF = {
     "PAYEE_HOLDER_BAD": "payee_holder",
     "PAYEE_HOLDER_NOT_MEMBER": "payee_holder",
 }
-# Photo warnings worth a second look before submitting; the person may still confirm and go on.
 MATERIAL_FIELDS = ("id_photo", "signature", "application_letter", "authorisation")
-PHOTO_BLOCKERS = {"EXPECTED_NAME_MISMATCH", "EXPECTED_ID_MISMATCH", "GREYSCALE_COPY", "CARD_CUT_OFF"}
 
 
 def _doc(summary: str):
@@ -90,10 +89,8 @@ def apply():
         try:
             kept = _kept_materials(request.form, request.files)
             body, ocr = _body_from_form(request.form, kept)
-            blockers = [w for w in ocr["warnings"] if w["code"] in PHOTO_BLOCKERS]
-            if blockers and not request.form.get("photo_confirmed"):
-                errors["id_photo"] = "；".join(w["message"] for w in blockers)
-            elif (doubt := _card_doubt(body)) and not request.form.get("account_confirmed"):
+            photo_rule.require_confirmed(ocr["warnings"], bool(request.form.get("photo_confirmed")))
+            if (doubt := _card_doubt(body)) and not request.form.get("account_confirmed"):
                 errors["payee_account"] = doubt
             else:
                 app, _ = _service().submit(_actor(), body, request.form.get("idempotency_key", ""))
