@@ -26,7 +26,7 @@ LEVEL_ORDER = {"red": 0, "yellow": 1, "info": 2}
 
 def standard_fen(village_code: str) -> int:
     """The local 低保 standard (fen per person per month) that the index measures income against."""
-    lines = catalogue().get("dibao").standard_lines(village_code)
+    lines = catalogue().items["dibao"].standard_lines(village_code)
     return next(line.fen for line in lines if line.label == "低保标准" and line.fen)
 
 

@@ -13,19 +13,19 @@ from PIL import Image
 
 from yimen.adapters.clock import FixedClock
 from yimen.domain.model import Actor
-from yimen.domain.workflow import ACCEPT, CHECKED, FILED, FORWARD, GRANT, RETURN
+from yimen.domain.workflow import ACCEPT, CHECKED, FILED, FORWARD, GRANT, GREEN, RETURN
 from yimen.services.applications.service import ApplicationService, Signing
 from yimen.services.staff.auth import staff_actor
 
 DEMO_ASSISTANT = Actor(kind="citizen", id="demo-assistant", name="村协理员（演示）")
 # (days ago submitted, items, what happens): walked in order, each on its own seeded household
-SCRIPT = [
+SCRIPT: list[tuple[int, list[str], list[tuple[str, str]]]] = [
     (0, ["dibao"], []),
     (1, ["dibao", "canji-shenghuo"], [("window1", ACCEPT)]),
     (
         2,
         ["linshi-jinan"],
-        [("green", None), ("window1", ACCEPT), ("checking", "report"), ("checking", CHECKED), ("supervise1", FORWARD)],
+        [("green", GREEN), ("window1", ACCEPT), ("checking", "report"), ("checking", CHECKED), ("supervise1", FORWARD)],
     ),
     (7, ["dibao"], []),  # never picked up: red in the window's queue and on the overdue list
     (1, ["yiliao"], [("window1", RETURN)]),
@@ -81,7 +81,7 @@ def seed_cases(services, password: str) -> int:
     return made
 
 
-def _step(service: ApplicationService, staff: dict, app_id: str, who: str, what: str | None, password: str) -> None:
+def _step(service: ApplicationService, staff: dict, app_id: str, who: str, what: str, password: str) -> None:
     actor = staff_actor(staff["window1" if who == "green" else who])
     sign = Signing(actor.name, password)
     version = service.case(actor, app_id)[0].version

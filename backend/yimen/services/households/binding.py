@@ -118,7 +118,7 @@ class BindingService:
                 and _member_named(household, number, name)
                 and secrets.compare_digest(held["code"], self._hash(str(code).strip()))
             )
-            if right:
+            if right and household:  # right implies a household; said again for the type checker
                 uow.kv.delete(SMS_NS, key)
                 return self._bind(uow, actor, household.id, "身份证号、姓名和档案手机验证码")
             if held:  # a wrong guess uses up one of the few tries

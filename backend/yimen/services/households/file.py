@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from yimen.domain import eligibility, idcard
 from yimen.domain.errors import Conflict, NotFound, ValidationError
@@ -65,7 +66,7 @@ def _choice(value, choices, what: str) -> str | None:
 
 def household_details(raw: Mapping) -> dict:
     """The household-level fields present in raw, checked; keys are Household attributes."""
-    out = {}
+    out: dict[str, Any] = {}
     if "address" in raw:
         out["address"] = str(raw["address"] or "").strip()[:200]
     if "phone" in raw:
@@ -91,7 +92,7 @@ def household_details(raw: Mapping) -> dict:
 
 def member_details(raw: Mapping, who: str) -> dict:
     """A member's fields other than name and ID number, checked; keys are Member attributes."""
-    out = {}
+    out: dict[str, Any] = {}
     if "relation" in raw:
         try:
             out["relation"] = Relation(raw["relation"])
@@ -123,15 +124,14 @@ def member_details(raw: Mapping, who: str) -> dict:
 def new_member(raw: Mapping, who: str, default_relation: Relation = Relation.OTHER) -> Member:
     """A member from name, ID number and details; birth date and gender come from the ID number."""
     number = idcard.normalize_number(str(raw.get("id_number") or ""))
-    if not idcard.is_valid_number(number):
+    birth_date = idcard.birth_date_in(number)
+    if not idcard.is_valid_number(number) or birth_date is None:
         raise ValidationError("BAD_ID_NUMBER", f"{who}的身份证号码不正确")
     name = str(raw.get("name") or "").strip()
     if not 2 <= len(name) <= 30:
         raise ValidationError("BAD_NAME", f"请填写{who}的姓名")
     details = member_details({**raw, "relation": raw.get("relation") or default_relation.value}, who)
-    return Member(
-        name=name, id_number=number, birth_date=idcard.birth_date_in(number), gender=idcard.gender_in(number), **details
-    )
+    return Member(name=name, id_number=number, birth_date=birth_date, gender=idcard.gender_in(number), **details)
 
 
 def _shown(name: str, value) -> str:
