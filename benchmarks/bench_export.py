@@ -18,7 +18,8 @@ from yimen.bootstrap import build_services
 from yimen.config import load_config
 from yimen.domain.disbursement import SlipStatus
 from yimen.domain.model import Actor, Household, Member, Relation, Role
-from yimen.services.funds.disbursement import DisbursementService, create_slips
+from yimen.services.funds.disbursement import DisbursementService
+from yimen.services.funds.slips import create_slips
 
 LINES = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000
 TARGET_SECONDS = 10.0

@@ -10,8 +10,9 @@ import pytest
 from yimen.domain.disbursement import BatchState, SlipStatus
 from yimen.domain.errors import Conflict
 from yimen.domain.model import Actor, Household, Member, Relation, Role
-from yimen.services.funds.disbursement import CLAIM_CHUNK, IMPORT_CHUNK, DisbursementService, create_slips
+from yimen.services.funds.disbursement import CLAIM_CHUNK, IMPORT_CHUNK, DisbursementService
 from yimen.services.funds.payees import PayeeService
+from yimen.services.funds.slips import create_slips
 
 FINANCE = Actor(kind="staff", id="finance", role=Role.FINANCE, area_code="990101")
 CENTRE = Actor(kind="staff", id="centre", role=Role.CENTRE, area_code="990101")

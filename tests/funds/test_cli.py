@@ -6,7 +6,8 @@ from click.testing import CliRunner
 
 from tests.notices.sim import add_household
 from yimen.entrypoints.cli.main import main
-from yimen.services.funds.disbursement import DisbursementService, create_slips
+from yimen.services.funds.disbursement import DisbursementService
+from yimen.services.funds.slips import create_slips
 from yimen.services.staff.auth import AuthService
 
 

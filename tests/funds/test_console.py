@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from tests.notices.sim import add_household
-from yimen.services.funds.disbursement import create_slips
+from yimen.services.funds.slips import create_slips
 from yimen.services.notices.worker import NoticeWorker
 
 

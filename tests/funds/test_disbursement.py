@@ -8,10 +8,11 @@ from datetime import date
 import pytest
 
 from tests.notices.sim import add_household
-from yimen.domain.disbursement import SlipStatus
+from yimen.domain.disbursement import SlipStatus, platform_aid_record
 from yimen.domain.errors import Conflict, Forbidden, ValidationError
-from yimen.services.funds.disbursement import DisbursementService, create_slips, platform_aid_record
+from yimen.services.funds.disbursement import DisbursementService
 from yimen.services.funds.payees import PayeeService
+from yimen.services.funds.slips import create_slips
 from yimen.services.notices.worker import NoticeWorker
 from yimen.services.staff.auth import AuthService
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 from tests.notices.sim import add_household
-from yimen.services.funds.disbursement import create_slips
+from yimen.services.funds.slips import create_slips
 
 PASSWORD = "yimen-demo-2026"
 

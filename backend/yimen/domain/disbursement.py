@@ -13,7 +13,11 @@ from enum import StrEnum
 from typing import Any
 
 from yimen.domain.errors import Conflict
+from yimen.domain.events import PaymentFailed, PaymentMade, Recorder
+from yimen.domain.model import AidRecord
 from yimen.domain.payee import Payee
+
+PLATFORM = "platform"  # the source of the aid records the platform's own payments leave
 
 
 class SlipStatus(StrEnum):
@@ -56,7 +60,7 @@ class Attempt:
 
 
 @dataclass
-class Slip:
+class Slip(Recorder):
     application_id: str
     household_id: str
     region_code: str
@@ -109,6 +113,34 @@ class Slip:
 
     def attempt(self, batch_id: str) -> Attempt | None:
         return next((a for a in reversed(self.attempts) if a.batch_id == batch_id), None)
+
+    def settle(
+        self, batch_id: str, result: str, reason: str | None, paid_on: date | None
+    ) -> tuple[SlipStatus, SlipStatus]:
+        """The bank's answer for this slip's line in a batch: paid (on a day) or failed (and why)."""
+        before, after = self.move(result)
+        attempt = self.attempt(batch_id)
+        if attempt is None:
+            raise ValueError(f"slip {self.id} was not exported in batch {batch_id}")
+        attempt.result, attempt.reason = result, reason
+        if result == "paid":
+            self.paid_on = paid_on
+            self.record(PaymentMade(self.id, platform_aid_record(self), self.attempts[-1].payee.masked))
+        else:
+            self.note = f"银行退回：{reason or '未注明原因'}"
+            self.record(
+                PaymentFailed(
+                    self.id,
+                    batch_id,
+                    self.household_id,
+                    self.region_code,
+                    self.item_name,
+                    self.amount_fen,
+                    self.note,
+                    attempt.payee.account_number,
+                )
+            )
+        return before, after
 
 
 def months_from(start: date, count: int) -> list[date]:
@@ -166,3 +198,23 @@ class Batch:
         exported = {"count": len(self.lines), "fen": self.total_fen}
         balanced = sums["pending"]["count"] == 0 and exported["fen"] == sums["paid"]["fen"] + sums["failed"]["fen"]
         return {"batch_id": self.id, "exported": exported, **sums, "balanced": balanced}
+
+
+def platform_aid_record(slip: Slip) -> AidRecord:
+    """The one door to a platform aid record: a slip the bank has paid. Money outside a slip has
+    none ("平台之外运行的救助资金,财政部门不予拨付"); other departments' aid comes in by import."""
+    if slip.status != SlipStatus.PAID or slip.paid_on is None:
+        raise ValueError("only a paid slip becomes a platform aid record")
+    measure = f"发放{slip.item_name}" + (f"（{slip.period}）" if slip.period else "")
+    return AidRecord(
+        household_id=slip.household_id,
+        item_code=slip.item_code,
+        item_name=slip.item_name,
+        department=slip.department,
+        measure=measure,
+        amount_fen=slip.amount_fen,
+        paid_on=slip.paid_on,
+        source=PLATFORM,
+        source_ref=slip.id,
+        period=slip.period,
+    )

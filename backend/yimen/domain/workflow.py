@@ -13,8 +13,21 @@ from datetime import date, datetime
 from enum import Enum, StrEnum
 from typing import Any, Final
 
+from yimen.domain import workdays
 from yimen.domain.departments import department_in, department_name
 from yimen.domain.errors import Conflict, Forbidden, ValidationError
+from yimen.domain.events import (
+    AidGranted,
+    AidRefused,
+    ApplicationAccepted,
+    ApplicationRejected,
+    ApplicationSubmitted,
+    ComplaintAnswered,
+    DeadlineWarned,
+    Event,
+    Recorder,
+    ReturnedForCorrection,
+)
 from yimen.domain.model import Role, new_id
 from yimen.domain.workdays import add_working_days
 
@@ -52,6 +65,7 @@ STAGE_LIMIT_DAYS = {
     Stage.FILING: 2,
 }
 GREEN_PAPERWORK_DAYS = 10  # 绿色通道: aid first, paperwork completed within this many working days
+CORRECTION_DAYS = 10  # 退回补正: the applicant is asked to correct within this many working days
 
 ACCEPT, NOT_ACCEPT = "同意受理", "不同意受理"
 GRANT, NOT_GRANT = "同意救助", "不同意救助"
@@ -152,7 +166,7 @@ class GreenChannel:
 
 
 @dataclass
-class Application:
+class Application(Recorder):
     household_id: str
     village_code: str
     applicant_openid: str  # the citizen who submitted: the resident, or the assistant for them
@@ -209,6 +223,8 @@ class Application:
     def start(self, at: datetime, actor: str, actor_name: str = "") -> None:
         self._enter(Stage.ACCEPTANCE, at)
         self.history.append(Step(Stage.ACCEPTANCE, "submitted", at, actor, actor_name))
+        items = tuple((i.code, i.name) for i in self.items)
+        self.record(ApplicationSubmitted(*self._who(), items, at.date(), "id_photo" in self.materials))
 
     def decide(
         self,
@@ -234,7 +250,22 @@ class Application:
             self.green.completed_at = at
         self.history.append(step)
         self._enter(targets[phrase], at)
+        self._record_decision(phrase, reason, at.date())
         return self.stage
+
+    def _record_decision(self, phrase: str, reason: str | None, today: date) -> None:
+        step = len(self.history)
+        if phrase == ACCEPT:
+            self.record(ApplicationAccepted(*self._who(), today, step))
+        elif phrase == NOT_ACCEPT:
+            self.record(ApplicationRejected(*self._who(), reason or "", step))
+        elif phrase == RETURN:
+            due = add_working_days(today, CORRECTION_DAYS).due
+            self.record(ReturnedForCorrection(*self._who(), reason or "", due, step))
+
+    def _who(self) -> tuple[str, str, str, str]:
+        """The ApplicationEvent fields: the case, its household, who applied, what for."""
+        return self.id, self.household_id, self.applicant_openid, "、".join(i.name for i in self.items)
 
     def decide_item(
         self,
@@ -269,6 +300,11 @@ class Application:
             if not 1 <= months <= 12:
                 raise ValidationError("BAD_MONTHS", "按月发放的月数应为 1-12")
             item.amount_fen, item.monthly, item.months = amount_fen, monthly, months if monthly else 1
+            what: Event = AidGranted(
+                *self._who(), code, item.name, item.department, amount_fen, monthly, item.months, at.date()
+            )
+        else:
+            what = AidRefused(*self._who(), code, item.name, reason or "")
         item.decision, item.reason, item.decided_by, item.decided_at = phrase, reason, actor, at
         self.history.append(
             Step(
@@ -283,6 +319,7 @@ class Application:
                 signature=signature,
             )
         )
+        self.record(what)
         if all(i.decision for i in self.items):
             self._enter(Stage.FILING, at)
         return item
@@ -332,7 +369,7 @@ class Application:
             raise ValidationError("REASON_REQUIRED", "开通绿色通道须写明紧急情况")
         if not isinstance(amount_fen, int) or amount_fen <= 0:
             raise ValidationError("BAD_AMOUNT", "请填写应急救助金额")
-        self.item(item_code)
+        item = self.item(item_code)
         due = add_working_days(at.date(), GREEN_PAPERWORK_DAYS)
         self.green = GreenChannel(at, actor, item_code, amount_fen, reason.strip(), due.due, due.approximate)
         self.history.append(
@@ -348,7 +385,24 @@ class Application:
                 signature=signature,
             )
         )
+        self.record(
+            AidGranted(
+                *self._who(), item.code, item.name, item.department, amount_fen, False, 1, at.date(), emergency=True
+            )
+        )
         return self.green
+
+    def deadline_warning(self, now: datetime, warn_days: int) -> DeadlineWarned | None:
+        """The warning the deadline scan raises for this case today, if its limit is near (yellow) or past (red)."""
+        today, due = now.date(), self.due_on
+        level = workdays.level(today, due, warn_days)
+        if due is None or level not in (workdays.YELLOW, workdays.RED):
+            return None
+        role = self.responsible_role or Role.CENTRE  # green paperwork waiting on the applicant: the centre chases
+        late = max(-workdays.working_days_left(today, due), 0)
+        names = "、".join(i.name for i in self.items)
+        stage = self.stage.value
+        return DeadlineWarned(self.id, self.village_code, stage, role.value, names, due, level, late, now)
 
     def propose(self, item: RequestedItem, *, at: datetime, actor: str, actor_name: str) -> None:
         """多元化救助: a clerk adds an item the household likely qualifies for but did not ask for."""
@@ -465,7 +519,7 @@ class ComplaintStep:
 
 
 @dataclass
-class Complaint:
+class Complaint(Recorder):
     """在线举报: routed to 纪委监督, then 受理 → 办理 (by a handler of the discipline office) → 答复 within a
     time limit. The reporter may stay anonymous: the console never shows who filed it, only the reply
     goes back to them (as a notice and on their page)."""
@@ -508,6 +562,8 @@ class Complaint:
             raise ValidationError("REPLY_REQUIRED", "答复至少写 10 个字，说清查了什么、结果如何")
         self.status, self.reply, self.answered_at = ComplaintStatus.ANSWERED, reply.strip(), at
         self.history.append(ComplaintStep(ComplaintStatus.ANSWERED.value, at, actor, "已答复"))
+        if self.reporter_openid:  # anonymous or not, the reply goes back to whoever filed it
+            self.record(ComplaintAnswered(self.id, self.reporter_openid, self.reply, at.date()))
 
 
 # --- Dashboard figures kept as counters -----------------------------------------------------------

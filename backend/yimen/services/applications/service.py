@@ -14,19 +14,17 @@ from datetime import date, timedelta
 
 from yimen.domain import idcard, workdays
 from yimen.domain.errors import Conflict, Forbidden, NotFound, TooLarge, ValidationError
-from yimen.domain.masking import mask_bank_card, mask_id_number, mask_name
+from yimen.domain.masking import mask_id_number, mask_name
 from yimen.domain.model import SYSTEM, Actor, AuditEvent, Household, RegionLevel, Role
 from yimen.domain.money import yuan
-from yimen.domain.payee import check_payee, payee_of, unusable_reason
+from yimen.domain.payee import check_payee, payee_of
 from yimen.domain.policy import catalogue
 from yimen.domain.workflow import (
     ACCEPT,
     ANY_DEPARTMENT,
     CHECK_REPORT,
-    GRANT,
     GREEN_ROLES,
     ID_CHECK_ROLES,
-    NOT_ACCEPT,
     OPEN_STAGES,
     PROPOSE_ROLES,
     PROPOSE_STAGES,
@@ -42,8 +40,10 @@ from yimen.domain.workflow import (
     Stage,
     next_steps,
 )
-from yimen.ports import Job, Page, UnitOfWork
+from yimen.ports import Page, UnitOfWork
+from yimen.services import messagebus
 from yimen.services.applications import uploads
+from yimen.services.applications.consequences import OCR_JOB, time_limits
 from yimen.services.applications.forms import (
     MATERIALS,
     catalogue_item,
@@ -54,20 +54,16 @@ from yimen.services.applications.forms import (
     requested_items,
 )
 from yimen.services.checking.reports import advice, check_report, current_aid_codes
-from yimen.services.funds.disbursement import create_slips
 from yimen.services.funds.payees import apply_payee, county_banks, payee_view
 from yimen.services.households.file import correct_incomes
-from yimen.services.notices.outbox import HOW_TO_GIVE_ACCOUNT, notify
+from yimen.services.notices.outbox import HOW_TO_GIVE_ACCOUNT
 from yimen.services.ocr.photos import clean_material, sniff
 from yimen.services.staff.auth import AuthService, require_area, require_role
 from yimen.services.staff.regions import county_regions
 
 IDEMPOTENCY_NS = "idempotency:applications"
-OCR_JOB = "ocr"  # outbox kind: the submitted ID photo waits for the OCR worker, not the request
 CASE_ROLES = (Role.WINDOW, Role.CHECKING, Role.SUPERVISION, Role.APPROVER, Role.CENTRE)  # may see ID photos
 STATUS_LOOKUP_MISS = "未查到与该身份证号和姓名相符的申请。请核对后重试，或到乡镇（街道）社会救助窗口咨询。"
-REVIEW_HINT = "如有异议，可自收到决定之日起60日内申请行政复议，或向县社会救助服务中心反映。"
-CORRECTION_DAYS = 10
 MAX_DRAWN_BYTES = 200 * 1024
 
 
@@ -146,11 +142,7 @@ class ApplicationService:
                 IDEMPOTENCY_NS, f"{actor.id}:{idempotency_key}", {"application_id": app.id, "body_sha256": body_sha}
             )
             _audit(uow, actor, app, "submit", None, now, reason=f"协理员 {assistant} 代办" if assistant else None)
-            if "id_photo" in app.materials:  # read by the OCR worker, not in this request
-                uow.jobs.enqueue(Job(OCR_JOB, {"application_id": app.id}, dedupe_key=f"ocr:{app.id}"))
-            self._notify_citizen(
-                uow, app, "application_received", received_on=now.date().isoformat(), time_limits=time_limits(app)
-            )
+            messagebus.handle(uow, app.pop_events())
             return app, True
 
     def _take_payee(self, uow: UnitOfWork, actor: Actor, household: Household, body: dict) -> None:
@@ -475,20 +467,8 @@ class ApplicationService:
             app.decide(phrase, at=now, actor=actor.label, actor_name=actor.name, reason=reason, signature=signature)
             uow.applications.update(app)
             _audit(uow, actor, app, "decide", before, now, phrase=phrase, reason=reason or None)
-            self._after_decision(uow, app, before, phrase, reason, now.date())
+            messagebus.handle(uow, app.pop_events())
             return app.stage
-
-    def _after_decision(
-        self, uow: UnitOfWork, app: Application, before: Stage, phrase: str, reason: str, today: date
-    ) -> None:
-        key = f"{app.id}:{len(app.history)}"
-        if before == Stage.ACCEPTANCE and app.stage == Stage.CHECKING:
-            self._notify_citizen(uow, app, "accepted", key=key, accepted_on=today.isoformat())
-        elif phrase == NOT_ACCEPT:
-            self._notify_citizen(uow, app, "rejected", key=key, reason=reason)
-        elif phrase == RETURN:
-            due = workdays.add_working_days(today, CORRECTION_DAYS).due
-            self._notify_citizen(uow, app, "needs_correction", key=key, missing=reason, deadline=due.isoformat())
 
     def decide_item(
         self,
@@ -509,7 +489,7 @@ class ApplicationService:
         with self.s.uow() as uow:
             app = self._for_update(uow, actor, app_id, version)
             before = app.stage
-            item = app.decide_item(
+            app.decide_item(
                 item_code,
                 phrase,
                 at=now,
@@ -524,34 +504,7 @@ class ApplicationService:
             )
             uow.applications.update(app)
             _audit(uow, actor, app, f"decide_item:{item_code}", before, now, phrase=phrase, reason=reason or None)
-            key = f"{app.id}:{item_code}"
-            if phrase == GRANT:
-                create_slips(
-                    uow,
-                    application_id=app.id,
-                    household_id=app.household_id,
-                    item_code=item.code,
-                    item_name=item.name,
-                    department=item.department,
-                    amount_fen=item.amount_fen,
-                    monthly=item.monthly,
-                    months=item.months,
-                    start=now.date(),
-                )
-                self._notify_citizen(
-                    uow,
-                    app,
-                    "approved",
-                    key=key,
-                    item_name=item.name,
-                    amount_fen=item.amount_fen,
-                    monthly=item.monthly,
-                    account_masked=_usable_account(uow, app.household_id),
-                )
-            else:
-                self._notify_citizen(
-                    uow, app, "not_approved", key=key, item_name=item.name, reason=reason, review_hint=REVIEW_HINT
-                )
+            messagebus.handle(uow, app.pop_events())  # 同意救助: slips and the notice (services/messagebus.py)
             return app
 
     def green_channel(
@@ -578,7 +531,7 @@ class ApplicationService:
         with self.s.uow() as uow:
             app = self._for_update(uow, actor, app_id, version)
             _verify_identity(uow, actor, app, identity_verified, now)
-            green = app.grant_green_channel(
+            app.grant_green_channel(
                 at=now,
                 actor=actor.label,
                 actor_name=actor.name,
@@ -587,33 +540,9 @@ class ApplicationService:
                 reason=reason,
                 signature=signature,
             )
-            item = app.item(item_code)
             uow.applications.update(app)
             _audit(uow, actor, app, "green_channel", app.stage, now, phrase="绿色通道", reason=reason)
-            # its own application_id, so the later approval of the same item gets slips of its own
-            create_slips(
-                uow,
-                application_id=f"{app.id}-green",
-                household_id=app.household_id,
-                item_code=item.code,
-                item_name=item.name,
-                department=item.department,
-                amount_fen=green.amount_fen,
-                monthly=False,
-                months=1,
-                start=now.date(),
-                urgent=True,
-            )
-            self._notify_citizen(
-                uow,
-                app,
-                "approved",
-                key=f"{app.id}:green",
-                item_name=f"{item.name}（应急）",
-                amount_fen=green.amount_fen,
-                monthly=False,
-                account_masked=_usable_account(uow, app.household_id),
-            )
+            messagebus.handle(uow, app.pop_events())  # the same consequences as any grant: services/messagebus.py
             return app
 
     def _green_limits(
@@ -786,72 +715,19 @@ class ApplicationService:
         with self.s.uow() as uow:
             due = all_pages(lambda c: uow.applications.list_due(horizon, 500, c))
         for app in due:  # one unit per case: its mark, audit event and notices commit together
-            mark = workdays.level(today, app.due_on, warn_days)
-            if mark not in counts:
+            warning = app.deadline_warning(now, warn_days)
+            if warning is None:
                 continue
             with self.s.uow() as uow:
                 if not uow.kv.put_if_absent(
                     "deadline_warnings",
-                    f"{app.id}:{app.stage}:{app.due_on}:{mark}",
+                    f"{app.id}:{app.stage}:{app.due_on}:{warning.level}",
                     {"at": now.isoformat(), "due_on": app.due_on.isoformat()},
                 ):
                     continue
-                counts[mark] += 1
-                uow.audit.append(
-                    AuditEvent(
-                        actor="system:deadline-scan",
-                        object_type="application",
-                        object_id=app.id,
-                        action=f"deadline_{mark}",
-                        at=now,
-                        from_state=app.stage.value,
-                        to_state=app.stage.value,
-                        reason=f"时限 {app.due_on.isoformat()}（{workdays.LEVEL_WORDS[mark]}）",
-                    )
-                )
-                self._notify_role(uow, app, mark, today)
+                counts[warning.level] += 1
+                messagebus.handle(uow, [warning])
         return counts
-
-    def _notify_role(self, uow: UnitOfWork, app: Application, mark: str, today: date) -> None:
-        role = app.responsible_role or Role.CENTRE  # green paperwork waiting on the applicant: the centre chases
-        township = role in (Role.WINDOW, Role.SUPERVISION)
-        late = max(-workdays.working_days_left(today, app.due_on), 0)
-        data = {
-            "item_name": _item_names(app),
-            "application_no": app.id,
-            "stage": app.stage.value,
-            "days_overdue": late,
-            "level": mark,
-            "due_on": app.due_on.isoformat(),
-        }
-        notify(
-            uow,
-            "overdue",
-            role=role.value,
-            area_code=app.village_code[:9] if township else app.village_code[:6],
-            data=data,
-            dedupe_key=f"deadline:{app.id}:{app.stage}:{app.due_on}:{mark}",
-        )
-        if mark == workdays.RED:  # 红色预警: 纪委 is told as well (达川: 超时的环节由纪委予以通报)
-            notify(
-                uow,
-                "overdue",
-                role=Role.DISCIPLINE.value,
-                area_code=app.village_code[:6],
-                data=data,
-                dedupe_key=f"deadline:{app.id}:{app.stage}:{app.due_on}:discipline",
-            )
-
-    def _notify_citizen(self, uow: UnitOfWork, app: Application, event: str, key: str | None = None, **data) -> None:
-        data = {"item_name": _item_names(app), "application_no": app.id, **data}
-        notify(
-            uow,
-            event,
-            household_id=app.household_id,
-            openid=app.applicant_openid,
-            data=data,
-            dedupe_key=f"{event}:{key or app.id}",
-        )
 
 
 # ==================================================================== helpers and views
@@ -933,25 +809,9 @@ def _verify_identity(uow: UnitOfWork, actor: Actor, app: Application, verified: 
     app.identity_check = None
 
 
-def _usable_account(uow: UnitOfWork, household_id: str) -> str | None:
-    """The masked account an approval notice names, or None when the household must still give one."""
-    household = uow.households.get(household_id)
-    return None if unusable_reason(household) else mask_bank_card(household.bank_card)
-
-
-def time_limits(app: Application) -> list[dict]:
-    """Each applied item's statutory limit in working days, from the catalogue (低保: 30)."""
-    found = [(i.name, catalogue().get(i.code)) for i in app.items]
-    return [{"item_name": name, "days": item.time_limit_days} for name, item in found if item]
-
-
 def _decides(actor: Actor, item: RequestedItem) -> bool:
     """协同办理: a department approver decides only her department's items (民政 approves 低保, not 教育资助)."""
     return actor.role == Role.ADMIN or item.deciding_department == actor.department
-
-
-def _item_names(app: Application) -> str:
-    return "、".join(i.name for i in app.items)
 
 
 def timeline(app: Application) -> list[dict]:
@@ -1068,7 +928,7 @@ def application_view(
         },
         "correction_requested": app.stage == Stage.CORRECTION,
         "correction_reason": _correction_reason(app),
-        "time_limits": time_limits(app),
+        "time_limits": time_limits((i.code, i.name) for i in app.items),
         "timeline": timeline(app),
     }
 

@@ -1,5 +1,6 @@
-"""Disbursement: approval -> slips (拨付单) -> 救助中心 review -> 财政 approval -> bank batch -> result
-import -> aid records and payment notices. The only code that writes source="platform" aid records."""
+"""Disbursement: approval -> slips (拨付单, services/funds/slips.py) -> 救助中心 review -> 财政 approval ->
+bank batch -> result import; what a paid or failed slip leads to (aid records, notices) is in
+services/messagebus.py."""
 
 from __future__ import annotations
 
@@ -12,18 +13,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from yimen.domain.disbursement import Batch, BatchLine, BatchState, Slip, SlipStatus, months_from
+from yimen.domain.disbursement import Batch, BatchLine, BatchState, Slip, SlipStatus
 from yimen.domain.errors import Conflict, NotFound, ValidationError
 from yimen.domain.masking import mask_name
-from yimen.domain.model import Actor, AidRecord, AuditEvent, Role
+from yimen.domain.model import Actor, AuditEvent
 from yimen.domain.money import yuan
 from yimen.domain.payee import Payee, payee_of, unusable_reason
 from yimen.domain.permissions import Action, require, require_area
 from yimen.ports import Page
-from yimen.services.notices.outbox import notify
+from yimen.services import messagebus
 from yimen.services.spreadsheets import write_csv
 
-PLATFORM = "platform"
 MAX_BATCH_LINES = 5000
 CLAIM_CHUNK = 25  # slips claimed per unit of work: one DynamoDB transaction (at most 100 items), a short one
 IMPORT_CHUNK = 15  # result lines per unit of work: a paid line writes ~6 items, a transaction takes 100
@@ -48,67 +48,6 @@ ACTIONS = {  # action -> (permission, audit phrase)
     "approve": (Action.FUNDS_APPROVE, "同意拨付"),
     "send_back": (Action.FUNDS_APPROVE, "退回救助中心"),
 }
-
-
-def create_slips(
-    uow,
-    *,
-    application_id: str,
-    household_id: str,
-    item_code: str,
-    item_name: str,
-    department: str,
-    amount_fen: int,
-    monthly: bool,
-    months: int,
-    start: date,
-    urgent: bool = False,
-) -> list[Slip]:
-    """One slip per month of monthly aid, or one for one-off aid; runs inside the approval's
-    transaction. Calling it again for the same approval returns the slips already made."""
-    if not isinstance(amount_fen, int) or amount_fen <= 0:
-        raise ValueError("amount_fen must be a positive integer number of fen")
-    household = uow.households.get(household_id)
-    if household is None:
-        raise NotFound("HOUSEHOLD_NOT_FOUND", "找不到该户")
-    slips = []
-    for due in months_from(start, months) if monthly else [start]:
-        slip = Slip(
-            application_id=application_id,
-            household_id=household_id,
-            region_code=household.village_code,
-            item_code=item_code,
-            item_name=item_name,
-            department=department,
-            amount_fen=amount_fen,
-            period=due.strftime("%Y-%m") if monthly else None,
-            due_on=due,
-            urgent=urgent,
-        )
-        if not uow.slips.add(slip):
-            slip = uow.slips.get(slip.id)
-        slips.append(slip)
-    return slips
-
-
-def platform_aid_record(slip: Slip) -> AidRecord:
-    """The one door to a platform aid record: a slip the bank has paid. Money outside a slip has
-    none ("平台之外运行的救助资金,财政部门不予拨付"); other departments' aid comes in by import."""
-    if slip.status != SlipStatus.PAID or slip.paid_on is None:
-        raise ValueError("only a paid slip becomes a platform aid record")
-    measure = f"发放{slip.item_name}" + (f"（{slip.period}）" if slip.period else "")
-    return AidRecord(
-        household_id=slip.household_id,
-        item_code=slip.item_code,
-        item_name=slip.item_name,
-        department=slip.department,
-        measure=measure,
-        amount_fen=slip.amount_fen,
-        paid_on=slip.paid_on,
-        source=PLATFORM,
-        source_ref=slip.id,
-        period=slip.period,
-    )
 
 
 @dataclass
@@ -493,19 +432,16 @@ class DisbursementService:
             result.unchanged += 1
             return
         slip = uow.slips.get(line.slip_id)
-        before, after = slip.move(row["result"])
-        line.result, line.reason = row["result"], row["reason"] or None
-        attempt = slip.attempt(batch.id)
-        attempt.result, attempt.reason = line.result, line.reason
-        if row["result"] == "paid":
-            line.paid_on = slip.paid_on = row["paid_on"] or self.s.clock.today()
-            self._paid(uow, slip)
+        paid = row["result"] == "paid"
+        paid_on = (row["paid_on"] or self.s.clock.today()) if paid else None
+        before, after = slip.settle(batch.id, row["result"], row["reason"] or None, paid_on)
+        line.result, line.reason, line.paid_on = row["result"], row["reason"] or None, paid_on
+        if paid:
             result.paid += 1
         else:
-            slip.note = f"银行退回：{row['reason'] or '未注明原因'}"
-            self._failed(uow, slip, batch, attempt.payee)
             result.failed += 1
         uow.slips.update(slip)
+        messagebus.handle(uow, slip.pop_events())  # the 幸福清单 line and the notices (or the refused account)
         uow.audit.append(
             AuditEvent(
                 actor="system:bank",
@@ -518,45 +454,6 @@ class DisbursementService:
                 phrase="银行回盘",
                 reason=row["reason"] or None,
             )
-        )
-
-    def _paid(self, uow, slip: Slip) -> None:
-        if not uow.aid_records.add(platform_aid_record(slip)):
-            raise ValidationError("ALREADY_PAID", f"拨付单 {slip.id} 已有拨付记录，不能重复拨付")
-        notify(
-            uow,
-            "paid",
-            household_id=slip.household_id,
-            dedupe_key=f"paid:{slip.id}",
-            data={
-                "item_name": slip.item_name,
-                "amount_fen": slip.amount_fen,
-                "paid_on": slip.paid_on.isoformat(),
-                "bank_card_masked": slip.attempts[-1].payee.masked,
-                "period": slip.period,
-            },
-        )
-
-    def _failed(self, uow, slip: Slip, batch: Batch, payee: Payee) -> None:
-        """The centre is told; the account the bank refused is marked, so no later batch sends money to
-        it again before someone corrects it (unless it was corrected already since the export)."""
-        household = uow.households.get(slip.household_id)
-        if household.bank_card == payee.account_number and not household.payee_failed:
-            household.payee_failed = (slip.note or "").removeprefix("银行退回：")[:40]
-            uow.households.update(household)
-        notify(
-            uow,
-            "payment_failed",
-            role=Role.CENTRE.value,
-            area_code=slip.region_code[:6],
-            dedupe_key=f"payment_failed:{batch.id}:{slip.id}",
-            data={
-                "item_name": slip.item_name,
-                "name_masked": mask_name(household.head.name),
-                "amount_fen": slip.amount_fen,
-                "reason": slip.note,
-                "batch_id": batch.id,
-            },
         )
 
     def report(self, actor: Actor, batch_id: str) -> dict:
