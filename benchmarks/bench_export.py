@@ -67,7 +67,7 @@ def seed(services, count: int) -> None:
 def run_once(run: int) -> float:
     with tempfile.TemporaryDirectory() as data_dir:
         services = build_services(
-            load_config(data_dir, BACKEND="sqlite"), clock=FixedClock(datetime(2026, 11, 25, 10, 0))
+            load_config(data_dir, backend="sqlite"), clock=FixedClock(datetime(2026, 11, 25, 10, 0))
         )
         print(f"run {run}: seeding {LINES:,} households with an approved slip each (not timed)...", flush=True)
         seed(services, LINES)

@@ -83,7 +83,7 @@ def main() -> None:
     args = parser.parse_args()
     workers = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:
-        config = load_config(Path(tmp) / "data", PUBLIC_BASE_URL="https://yimen.example.gov.cn")
+        config = load_config(Path(tmp) / "data", public_base_url="https://yimen.example.gov.cn")
         services = build_services(config, clock=FixedClock(datetime(2026, 11, 25, 12, 0)))
         print(f"seeding {args.count:,} synthetic households with aid (not timed)...", flush=True)
         seed(services, args.count)

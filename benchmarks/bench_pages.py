@@ -46,7 +46,7 @@ CHROMIUM_ARGS = [
 def _serve(data_dir: Path) -> str:
     server = make_server("127.0.0.1", 0, app=None, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
-    config = load_config(data_dir, WECHAT_API_BASE=f"{base}/wx-sim/", PUBLIC_BASE_URL=base)
+    config = load_config(data_dir, wechat_api_base=f"{base}/wx-sim/", public_base_url=base)
     services = build_services(config)
     demo.seed(services, households=30)
     server.app = create_app(config, services)

@@ -37,7 +37,7 @@ from yimen.config import load_config
 from yimen.entrypoints.web.app import create_app
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
 port = int(sys.argv[1])
-app = create_app(load_config(sys.argv[2], WECHAT_API_BASE=f"http://127.0.0.1:{port}/wx-sim/"))
+app = create_app(load_config(sys.argv[2], wechat_api_base=f"http://127.0.0.1:{port}/wx-sim/"))
 run_simple("127.0.0.1", port, app, threaded=True)
 """
 

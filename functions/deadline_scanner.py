@@ -11,6 +11,6 @@ def handler(event: dict, context) -> dict:
 
     s = services()
     counts = ApplicationService(s).scan_deadlines()
-    queue = SqsJobQueue(client(s.config, "sqs"), s.config["QUEUE_URLS"])
-    relayed = relay_outbox(s.uow, queue, s.config["QUEUE_URLS"], s.clock.now())
+    queue = SqsJobQueue(client(s.config.aws, "sqs"), s.config.queue_urls)
+    relayed = relay_outbox(s.uow, queue, s.config.queue_urls, s.clock.now())
     return {"warnings": counts, "relayed": relayed}

@@ -33,8 +33,8 @@ from yimen.entrypoints.web.app import create_app
 logging.basicConfig(level=logging.INFO, format="%(name)s %(message)s")
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
 port = int(sys.argv[1])
-app = create_app(load_config(sys.argv[2], WECHAT_API_BASE=f"http://127.0.0.1:{port}/wx-sim/",
-                             PUBLIC_BASE_URL=f"http://127.0.0.1:{port}"))
+app = create_app(load_config(sys.argv[2], wechat_api_base=f"http://127.0.0.1:{port}/wx-sim/",
+                             public_base_url=f"http://127.0.0.1:{port}"))
 run_simple("127.0.0.1", port, app, threaded=True)
 """
 LOG_LINE = re.compile(r"^yimen\.http (\S+) (\S+) -> (\d{3})$")

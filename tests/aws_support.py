@@ -18,6 +18,7 @@ import boto3
 import yaml
 
 from tests.net import free_port, wait_until_up
+from yimen.adapters.aws import AwsEndpoints
 
 ROOT = Path(__file__).resolve().parents[1]
 REGION = "cn-northwest-1"
@@ -73,13 +74,12 @@ class AwsStack:
     def config(self) -> dict:
         """load_config overrides selecting the aws backend against this stack."""
         return {
-            "BACKEND": "aws",
-            "AWS_REGION": REGION,
-            "AWS_ENDPOINT_URL": self.endpoint,
-            "DYNAMODB_TABLE": self.table,
-            "BLOB_BUCKET": self.bucket,
-            "QUEUE_URLS": dict(self.queues),
-            "AUDIT_SIGNING_KEY_ID": self.anchor_key,
+            "backend": "aws",
+            "aws": AwsEndpoints(region=REGION, endpoint_url=self.endpoint),
+            "dynamodb_table": self.table,
+            "blob_bucket": self.bucket,
+            "queue_urls": dict(self.queues),
+            "audit_signing_key_id": self.anchor_key,
         }
 
     def env(self) -> dict:

@@ -46,12 +46,15 @@ def clock():
 
 
 @pytest.fixture
-def config(tmp_path, wechat_imitation):
-    return load_config(
-        tmp_path / "data",
-        WECHAT_API_BASE=wechat_imitation.url + "/wx-sim/",
-        PUBLIC_BASE_URL="https://yimen.example.gov.cn",
-    )
+def config_overrides() -> dict:
+    """Config fields a test sets differently: `@pytest.mark.parametrize("config_overrides", [{...}])`."""
+    return {}
+
+
+@pytest.fixture
+def config(tmp_path, wechat_imitation, config_overrides):
+    defaults = {"wechat_api_base": wechat_imitation.url + "/wx-sim/", "public_base_url": "https://yimen.example.gov.cn"}
+    return load_config(tmp_path / "data", **{**defaults, **config_overrides})
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def _append(services, n):
 
 
 def _run(config, command):
-    return CliRunner().invoke(main, ["audit", command, "--data-dir", str(config["DATA_DIR"])])
+    return CliRunner().invoke(main, ["audit", command, "--data-dir", str(config.data_dir)])
 
 
 def test_intact_chain_verifies_once_anchored(services, config):
@@ -37,7 +37,7 @@ def test_intact_chain_verifies_once_anchored(services, config):
     assert "没有签名锚点" in _run(config, "verify").output
     anchored = _run(config, "anchor")
     assert anchored.exit_code == 0 and "第 1 号锚点" in anchored.output, anchored.output
-    assert (config["DATA_DIR"] / "audit-signing-key.pem").stat().st_mode & 0o777 == 0o600
+    assert (config.data_dir / "audit-signing-key.pem").stat().st_mode & 0o777 == 0o600
     result = _run(config, "verify")
     assert result.exit_code == 0, result.output
     assert "共 5 个事件" in result.output and "第 1 号" in result.output
@@ -46,7 +46,7 @@ def test_intact_chain_verifies_once_anchored(services, config):
 def test_edited_event_is_detected(services, config):
     _append(services, 5)
     _run(config, "anchor")
-    db = sqlite3.connect(config["DATABASE"])
+    db = sqlite3.connect(config.database)
     chain, seq, doc = db.execute("SELECT chain, seq, doc FROM audit_events WHERE object_id = 'a3'").fetchone()
     doc = json.loads(doc)
     doc["phrase"] = "不同意受理"

@@ -9,7 +9,7 @@ def test_wechat_login_goes_through_the_imitation_over_http(client, config):
     first = client.post("/api/v1/auth/wechat-login", json={"code": "abc"}).get_json()
     again = client.post("/api/v1/auth/wechat-login", json={"code": "abc"}).get_json()
     other = client.post("/api/v1/auth/wechat-login", json={"code": "xyz"}).get_json()
-    expected = "o" + hashlib.sha256(f"{config['WECHAT_APPID']}:abc".encode()).hexdigest()[:27]
+    expected = "o" + hashlib.sha256(f"{config.wechat_appid}:abc".encode()).hexdigest()[:27]
     assert first["openid"] == again["openid"] == expected
     assert other["openid"] != expected
     assert first["token"]

@@ -55,7 +55,7 @@ def test_a_damaged_record_gives_a_reference_number_logged_without_personal_data(
     with seeded.uow() as uow:
         household = next(uow.households.iter_in_area("990101001"))
     name = household.head.name
-    with sqlite3.connect(seeded.config["DATABASE"]) as conn:  # a record damaged in the store itself
+    with sqlite3.connect(seeded.config.database) as conn:  # a record damaged in the store itself
         doc = json.loads(conn.execute("SELECT doc FROM households WHERE id = ?", (household.id,)).fetchone()[0])
         doc["members"][0]["relation"] = f"损坏的值{name}"
         conn.execute("UPDATE households SET doc = ? WHERE id = ?", (json.dumps(doc), household.id))
@@ -80,13 +80,13 @@ def test_wechat_imitation_has_a_page(client):
 def test_one_public_base_url_for_every_command(tmp_path, monkeypatch):
     monkeypatch.delenv("YIMEN_PUBLIC_BASE_URL", raising=False)
     monkeypatch.delenv("YIMEN_WECHAT_API_BASE", raising=False)
-    assert load_config(tmp_path)["PUBLIC_BASE_URL"] == "http://127.0.0.1:8000"
+    assert load_config(tmp_path).public_base_url == "http://127.0.0.1:8000"
     remember_public_base_url(tmp_path, "http://127.0.0.1:8123/")  # what `yimen serve --port 8123` does
     config = load_config(tmp_path)
-    assert config["PUBLIC_BASE_URL"] == "http://127.0.0.1:8123"
-    assert config["WECHAT_API_BASE"] == "http://127.0.0.1:8123/wx-sim/"
+    assert config.public_base_url == "http://127.0.0.1:8123"
+    assert config.wechat_api_base == "http://127.0.0.1:8123/wx-sim/"
     monkeypatch.setenv("YIMEN_PUBLIC_BASE_URL", "https://yimen.example.gov.cn/")
-    assert load_config(tmp_path)["PUBLIC_BASE_URL"] == "https://yimen.example.gov.cn"
+    assert load_config(tmp_path).public_base_url == "https://yimen.example.gov.cn"
 
 
 def test_household_page_title_is_plain(staff_client, seeded):

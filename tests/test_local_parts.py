@@ -32,4 +32,4 @@ def test_a_lambda_is_production_unless_told_otherwise(tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "yimen-prod-api")
     monkeypatch.setenv("YIMEN_DATA_KEY", "a" * 43 + "=")
     config = load_config(tmp_path)
-    assert config["MODE"] == "production" and config["LOCAL_PARTS"] is False
+    assert config.mode == "production" and config.local_parts is False

@@ -21,7 +21,7 @@ def test_masking_helpers():
 def test_database_file_holds_no_plaintext_personal_data(seeded, config):
     with seeded.uow() as uow:
         households = list(uow.households.iter_in_area(""))
-    raw = b"".join(p.read_bytes() for p in config["DATA_DIR"].glob("yimen.sqlite3*"))
+    raw = b"".join(p.read_bytes() for p in config.data_dir.glob("yimen.sqlite3*"))
     assert len(households) == 30
     for h in households:
         for m in h.members:

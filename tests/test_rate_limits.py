@@ -47,7 +47,7 @@ def test_a_new_window_starts_a_new_count_and_sweeps_expired_ones(apps, clock, co
     clock.advance(seconds=3600)  # past the per-ID-number window too
     assert lookup(apps[1], LIMIT + 1).status_code == 200
     window = int(clock.now().timestamp() // 60)
-    with sqlite3.connect(config["DATABASE"]) as conn:
+    with sqlite3.connect(config.database) as conn:
         keys = [key for (key,) in conn.execute("SELECT key FROM kv_counters WHERE key LIKE 'status-lookup:%'")]
     assert keys == [f"status-lookup:{PROBER}:{window}"]  # the expired windows' counters are gone
 
@@ -56,7 +56,7 @@ def test_stored_counter_keys_hold_no_id_number(apps, config):
     numbers = [f"990101194503{n:06d}" for n in range(3)]
     for n in range(3):
         lookup(apps[n % 2], n)
-    with sqlite3.connect(config["DATABASE"]) as conn:
+    with sqlite3.connect(config.database) as conn:
         keys = [key for (key,) in conn.execute("SELECT key FROM kv_counters")]
     assert any(key.startswith(f"status-lookup:{PROBER}:") for key in keys)
     assert not [key for key in keys for number in numbers if number in key]

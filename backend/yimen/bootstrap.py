@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from yimen.adapters.clock import SystemClock
 from yimen.adapters.crypto import AesGcmCipher, FileSealer, audit_mac_key
+from yimen.config import Config
 from yimen.domain.audit import Sealer
 from yimen.ports import AnchorSigner, BlobStore, Cipher, Clock, UnitOfWork
 from yimen.ports_documents import PdfRenderer, QrEncoder
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class Services:
-    config: dict
+    config: Config
     uow: Callable[[], UnitOfWork]
     clock: Clock
     cipher: Cipher
@@ -41,13 +42,13 @@ class Services:
         return _policy_qa()
 
 
-def build_services(config: dict, clock: Clock | None = None) -> Services:
+def build_services(config: Config, clock: Clock | None = None) -> Services:
     from yimen.adapters.wechat import WeChatGateway
 
-    cipher = AesGcmCipher(config["DATA_KEY"])
-    sealer = Sealer(config.get("AUDIT_KEY") or audit_mac_key(config["DATA_KEY"]))
+    cipher = AesGcmCipher(config.data_key)
+    sealer = Sealer(config.audit_key or audit_mac_key(config.data_key))
     uow, blobs = _records_and_blobs(config, cipher, sealer)
-    wechat = WeChatGateway(config["WECHAT_APPID"], config["WECHAT_SECRET"], config["WECHAT_API_BASE"])
+    wechat = WeChatGateway(config.wechat_appid, config.wechat_secret, config.wechat_api_base)
     services = Services(
         config=config,
         uow=uow,
@@ -58,7 +59,7 @@ def build_services(config: dict, clock: Clock | None = None) -> Services:
         sealer=sealer,
         anchor_signer=_anchor_signer(config),
     )
-    if config.get("OCR_FUNCTION"):  # the API function: photos are read by the OCR function, not here
+    if config.ocr_function:  # the API function: photos are read by the OCR function, not here
         from yimen.adapters.ocr_lambda import LambdaOcrEngine
 
         services.extras["ocr_engine"] = LambdaOcrEngine(config)
@@ -89,31 +90,31 @@ def _policy_qa() -> "PolicyQA":
     return build_policy_qa(catalogue())
 
 
-def _anchor_signer(config: dict) -> AnchorSigner:
+def _anchor_signer(config: Config) -> AnchorSigner:
     from yimen.adapters.anchor_signers import FileAnchorSigner, KmsAnchorSigner
 
-    if config.get("AUDIT_SIGNING_KEY_ID"):
+    if config.audit_signing_key_id:
         from yimen.adapters.aws import LazyClient
 
-        return KmsAnchorSigner(LazyClient(config, "kms"), config["AUDIT_SIGNING_KEY_ID"])
-    return FileAnchorSigner(config["AUDIT_SIGNING_KEY_FILE"])
+        return KmsAnchorSigner(LazyClient(config.aws, "kms"), config.audit_signing_key_id)
+    return FileAnchorSigner(config.audit_signing_key_file)
 
 
-def _records_and_blobs(config: dict, cipher: Cipher, sealer: Sealer):
-    if config["BACKEND"] == "sqlite":
+def _records_and_blobs(config: Config, cipher: Cipher, sealer: Sealer):
+    if config.backend == "sqlite":
         from yimen.adapters.blobs_local import LocalBlobStore
         from yimen.adapters.sqlite import SqliteDatabase
 
-        blobs = LocalBlobStore(Path(config["BLOB_DIR"]), FileSealer(config["DATA_KEY"]), config["SECRET_KEY"].encode())
-        return SqliteDatabase(Path(config["DATABASE"]), cipher, sealer).uow, blobs
-    if config["BACKEND"] == "aws":
+        blobs = LocalBlobStore(Path(config.blob_dir), FileSealer(config.data_key), config.secret_key.encode())
+        return SqliteDatabase(Path(config.database), cipher, sealer).uow, blobs
+    if config.backend == "aws":
         from yimen.adapters.aws import LazyClient
         from yimen.adapters.dynamodb import DynamoDatabase
         from yimen.adapters.s3 import S3BlobStore
         from yimen.adapters.sqs import SqsJobQueue
 
-        queue = SqsJobQueue(LazyClient(config, "sqs"), config["QUEUE_URLS"])
-        records = DynamoDatabase(LazyClient(config, "dynamodb"), config["DYNAMODB_TABLE"], cipher, sealer, queue)
-        blobs = S3BlobStore(LazyClient(config, "s3"), config["BLOB_BUCKET"], config["S3_SSE"], config["KMS_KEY_ID"])
+        queue = SqsJobQueue(LazyClient(config.aws, "sqs"), config.queue_urls)
+        records = DynamoDatabase(LazyClient(config.aws, "dynamodb"), config.dynamodb_table, cipher, sealer, queue)
+        blobs = S3BlobStore(LazyClient(config.aws, "s3"), config.blob_bucket, config.s3_sse, config.kms_key_id)
         return records.uow, blobs
-    raise ValueError(f"unknown backend {config['BACKEND']!r}")
+    raise ValueError(f"unknown backend {config.backend!r}")

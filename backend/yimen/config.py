@@ -8,9 +8,17 @@ import hmac
 import json
 import os
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
+from yimen.adapters.aws import AwsEndpoints, client
+from yimen.adapters.kms import unwrap_data_key
+from yimen.domain.workdays import DEFAULT_WARN_DAYS
+from yimen.domain.workflow import COMPLAINT_REPLY_DAYS
+
 DEFAULT_DATA_DIR = "var"
+NOTICE_CHANNELS = ("subscribe", "template", "sms")  # every channel a notice can go out on, in default order
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 BASE_URL_FILE = "public_base_url"  # written by `yimen serve` when YIMEN_PUBLIC_BASE_URL is not set
 
@@ -29,54 +37,117 @@ def _key_file(data_dir: Path) -> dict:
     return json.loads(path.read_text())
 
 
-def load_config(data_dir: str | os.PathLike | None = None, **overrides) -> dict:
+@dataclass(frozen=True)
+class Config:
+    """Everything configurable, read once by load_config; services get only the values they use."""
+
+    data_dir: Path
+    # local: the WeChat imitation (with its fault injection) is mounted; production refuses it.
+    mode: str
+    local_parts: bool
+    backend: str  # sqlite / aws
+    database: Path
+    blob_dir: Path
+    data_key: bytes  # 32 bytes: encrypts personal data at rest
+    secret_key: str
+    public_base_url: str
+    wechat_appid: str
+    wechat_secret: str
+    # Local mode points wechatpy at the bundled imitation; production leaves the real API.
+    wechat_api_base: str
+    wechat_token: str
+    wechat_aes_key: str | None
+    token_max_age: int
+    banks_file: str | None  # the county's paying banks; default data/banks.yaml
+    green_max_fen: int  # cap on one green-channel grant
+    green_second_signer_fen: int  # above: co-signed
+    # The audit chain's MAC key: derived from the data key unless pinned (32 bytes), e.g. to keep it when
+    # the data key is rotated. Anchors are signed with a KMS key in the cloud, else with a key file kept
+    # outside the database.
+    audit_key: bytes | None
+    audit_signing_key_id: str | None
+    audit_signing_key_file: Path
+    # The serverless path (backend aws): where the records, blobs and queues live.
+    aws: AwsEndpoints
+    s3_sse: str  # AES256 / aws:kms / none (plain MinIO)
+    dynamodb_table: str
+    blob_bucket: str
+    queue_urls: Mapping[str, str]  # job kind (ocr, notice, batch) -> SQS queue URL
+    kms_key_id: str | None
+    # The API reads ID photos through the OCR function (synchronous invoke); unset: in-process engine.
+    ocr_function: str | None
+    # Claim chunks of a bank export written at once. DynamoDB takes concurrent transactions (e.g. 4 on a
+    # county of 20,000 lines); SQLite has one writer, and moto's server times out on concurrent ones.
+    export_workers: int
+    notice_channels: tuple[str, ...]  # the order tried for a person who chose none
+    notice_templates: Mapping[str, Mapping[str, str]]  # channel kind -> event -> template id, if configured
+    deadline_warn_days: int = DEFAULT_WARN_DAYS
+    complaint_reply_days: int = COMPLAINT_REPLY_DAYS
+    happiness_rate_limit: int = 30  # 幸福码 page views per client address a minute
+
+
+def load_config(data_dir: str | os.PathLike | None = None, **overrides) -> Config:
+    """The environment (YIMEN_*) over defaults; `overrides` (field names) over both, for tests and tools."""
     env = os.environ
     root = data_root(data_dir)
-    backend = overrides.get("BACKEND") or env.get("YIMEN_BACKEND", "sqlite")
     key_in_env = env.get("YIMEN_DATA_KEY") or env.get("YIMEN_DATA_KEY_CIPHERTEXT")
     if env.get("AWS_LAMBDA_FUNCTION_NAME") and not key_in_env:
         # A key file in a Lambda's /tmp would be a different random key in every container.
         raise RuntimeError("YIMEN_DATA_KEY_CIPHERTEXT (KMS) or YIMEN_DATA_KEY must be set in Lambda")
     keys = {} if key_in_env else _key_file(root)
     mode = env.get("YIMEN_MODE") or ("production" if env.get("AWS_LAMBDA_FUNCTION_NAME") else "local")
-    config = {
-        "DATA_DIR": root,
-        # local: the WeChat imitation (with its fault injection) is mounted; production refuses it.
-        "MODE": mode,
-        "LOCAL_PARTS": env.get("YIMEN_LOCAL_PARTS", "1" if mode == "local" else "0") == "1",
-        "BACKEND": backend,
-        "DATABASE": root / "yimen.sqlite3",
-        "BLOB_DIR": root / "blobs",
-        "SECRET_KEY": env.get("YIMEN_SECRET_KEY") or keys.get("secret_key"),
-        "PUBLIC_BASE_URL": public_base_url(env, root),
-        "WECHAT_APPID": env.get("YIMEN_WECHAT_APPID", "wx-local-demo"),
-        "WECHAT_SECRET": env.get("YIMEN_WECHAT_SECRET", "local-demo-secret"),
-        # Local mode points wechatpy at the bundled imitation; production leaves the real API.
-        "WECHAT_API_BASE": env.get("YIMEN_WECHAT_API_BASE") or public_base_url(env, root) + "/wx-sim/",
-        "WECHAT_TOKEN": env.get("YIMEN_WECHAT_TOKEN", "local-callback-token"),
-        "WECHAT_AES_KEY": env.get("YIMEN_WECHAT_AES_KEY"),
-        "TOKEN_MAX_AGE": int(env.get("YIMEN_TOKEN_MAX_AGE", 7 * 24 * 3600)),
-        "BANKS_FILE": env.get("YIMEN_BANKS_FILE"),  # the county's paying banks; default data/banks.yaml
-        "GREEN_MAX_FEN": int(env.get("YIMEN_GREEN_MAX_FEN", 2_000_000)),  # cap on one green-channel grant
-        "GREEN_SECOND_SIGNER_FEN": int(env.get("YIMEN_GREEN_SECOND_SIGNER_FEN", 300_000)),  # above: co-signed
-        # The audit chain's MAC key: derived from the data key unless pinned (base64, 32 bytes), e.g.
-        # to keep it when the data key is rotated. Anchors are signed with a KMS key in the cloud,
-        # else with a key file kept outside the database.
-        "AUDIT_KEY": base64.b64decode(env["YIMEN_AUDIT_KEY"]) if env.get("YIMEN_AUDIT_KEY") else None,
-        "AUDIT_SIGNING_KEY_ID": env.get("YIMEN_AUDIT_SIGNING_KEY_ID"),
-        "AUDIT_SIGNING_KEY_FILE": Path(env.get("YIMEN_AUDIT_SIGNING_KEY_FILE") or root / "audit-signing-key.pem"),
+    values = {
+        "data_dir": root,
+        "mode": mode,
+        "local_parts": env.get("YIMEN_LOCAL_PARTS", "1" if mode == "local" else "0") == "1",
+        "backend": env.get("YIMEN_BACKEND", "sqlite"),
+        "database": root / "yimen.sqlite3",
+        "blob_dir": root / "blobs",
+        "secret_key": env.get("YIMEN_SECRET_KEY") or keys.get("secret_key"),
+        "public_base_url": public_base_url(env, root),
+        "wechat_appid": env.get("YIMEN_WECHAT_APPID", "wx-local-demo"),
+        "wechat_secret": env.get("YIMEN_WECHAT_SECRET", "local-demo-secret"),
+        "wechat_api_base": env.get("YIMEN_WECHAT_API_BASE") or public_base_url(env, root) + "/wx-sim/",
+        "wechat_token": env.get("YIMEN_WECHAT_TOKEN", "local-callback-token"),
+        "wechat_aes_key": env.get("YIMEN_WECHAT_AES_KEY"),
+        "token_max_age": int(env.get("YIMEN_TOKEN_MAX_AGE", 7 * 24 * 3600)),
+        "banks_file": env.get("YIMEN_BANKS_FILE"),
+        "green_max_fen": int(env.get("YIMEN_GREEN_MAX_FEN", 2_000_000)),
+        "green_second_signer_fen": int(env.get("YIMEN_GREEN_SECOND_SIGNER_FEN", 300_000)),
+        "audit_key": base64.b64decode(env["YIMEN_AUDIT_KEY"]) if env.get("YIMEN_AUDIT_KEY") else None,
+        "audit_signing_key_id": env.get("YIMEN_AUDIT_SIGNING_KEY_ID"),
+        "audit_signing_key_file": Path(env.get("YIMEN_AUDIT_SIGNING_KEY_FILE") or root / "audit-signing-key.pem"),
+        "aws": aws_endpoints(env),
+        "s3_sse": env.get("YIMEN_S3_SSE", "AES256"),
+        "dynamodb_table": env.get("YIMEN_DYNAMODB_TABLE", "yimen"),
+        "blob_bucket": env.get("YIMEN_BLOB_BUCKET", "yimen-blobs"),
+        "queue_urls": {
+            kind: env[f"YIMEN_QUEUE_{kind.upper()}"]
+            for kind in ("ocr", "notice", "batch")
+            if env.get(f"YIMEN_QUEUE_{kind.upper()}")
+        },
+        "kms_key_id": env.get("YIMEN_KMS_KEY_ID"),
+        "ocr_function": env.get("YIMEN_OCR_FUNCTION"),
+        "export_workers": int(env.get("YIMEN_EXPORT_WORKERS") or 1),
+        "notice_channels": _notice_channels(env.get("YIMEN_NOTICE_CHANNELS", ",".join(NOTICE_CHANNELS))),
+        # production sets YIMEN_NOTICE_<KIND>_TEMPLATES to a JSON object: event -> template id
+        "notice_templates": {
+            kind: json.loads(env[f"YIMEN_NOTICE_{kind.upper()}_TEMPLATES"])
+            for kind in ("subscribe", "template")
+            if env.get(f"YIMEN_NOTICE_{kind.upper()}_TEMPLATES")
+        },
     }
-    config.update(aws_settings(env))
-    # Claim chunks of a bank export written at once. DynamoDB takes concurrent transactions (e.g. 4 on a
-    # county of 20,000 lines); SQLite has one writer, and moto's server times out on concurrent ones.
-    config["EXPORT_WORKERS"] = int(env.get("YIMEN_EXPORT_WORKERS") or 1)
-    config.update(overrides)
-    if "DATA_KEY" not in overrides:
-        config["DATA_KEY"] = _data_key(env, keys, config)
+    values.update(overrides)
+    if "data_key" not in overrides:
+        values["data_key"] = _data_key(env, keys, values["aws"])
     # With a KMS-wrapped key and no YIMEN_SECRET_KEY, the session secret is derived from the data key
     # so that no second secret has to sit in the Lambda environment.
-    config["SECRET_KEY"] = config["SECRET_KEY"] or hmac.new(config["DATA_KEY"], b"yimen-session", "sha256").hexdigest()
-    return config
+    values["secret_key"] = values["secret_key"] or hmac.new(values["data_key"], b"yimen-session", "sha256").hexdigest()
+    return Config(**values)
+
+
+def _notice_channels(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip() in NOTICE_CHANNELS)
 
 
 def data_root(data_dir: str | os.PathLike | None = None) -> Path:
@@ -100,33 +171,18 @@ def remember_public_base_url(data_dir: str | os.PathLike | None, url: str) -> No
     (root / BASE_URL_FILE).write_text(url.rstrip("/") + "\n")
 
 
-def aws_settings(env) -> dict:
-    """The serverless path (BACKEND=aws): where the records, blobs and queues live."""
-    return {
-        "AWS_REGION": env.get("YIMEN_AWS_REGION") or env.get("AWS_REGION") or "cn-northwest-1",
-        "AWS_ENDPOINT_URL": env.get("YIMEN_AWS_ENDPOINT_URL"),  # moto / LocalStack; unset for AWS itself
-        "S3_ENDPOINT_URL": env.get("YIMEN_S3_ENDPOINT_URL"),  # MinIO / Tencent COS
-        "S3_ADDRESSING_STYLE": env.get("YIMEN_S3_ADDRESSING_STYLE", "auto"),  # path for MinIO, virtual for COS
-        "S3_SSE": env.get("YIMEN_S3_SSE", "AES256"),  # AES256 / aws:kms / none (plain MinIO)
-        "DYNAMODB_TABLE": env.get("YIMEN_DYNAMODB_TABLE", "yimen"),
-        "BLOB_BUCKET": env.get("YIMEN_BLOB_BUCKET", "yimen-blobs"),
-        "QUEUE_URLS": {
-            kind: env[f"YIMEN_QUEUE_{kind.upper()}"]
-            for kind in ("ocr", "notice", "batch")
-            if env.get(f"YIMEN_QUEUE_{kind.upper()}")
-        },
-        "KMS_KEY_ID": env.get("YIMEN_KMS_KEY_ID"),
-        # The API reads ID photos through the OCR function (synchronous invoke); unset: in-process engine.
-        "OCR_FUNCTION": env.get("YIMEN_OCR_FUNCTION"),
-        "LAMBDA_ENDPOINT_URL": env.get("YIMEN_LAMBDA_ENDPOINT_URL"),  # a local Lambda (runtime interface emulator)
-    }
+def aws_endpoints(env) -> AwsEndpoints:
+    return AwsEndpoints(
+        region=env.get("YIMEN_AWS_REGION") or env.get("AWS_REGION") or AwsEndpoints.region,
+        endpoint_url=env.get("YIMEN_AWS_ENDPOINT_URL"),
+        s3_endpoint_url=env.get("YIMEN_S3_ENDPOINT_URL"),
+        s3_addressing_style=env.get("YIMEN_S3_ADDRESSING_STYLE", "auto"),
+        lambda_endpoint_url=env.get("YIMEN_LAMBDA_ENDPOINT_URL"),
+    )
 
 
-def _data_key(env, keys: dict, config: dict) -> bytes:
+def _data_key(env, keys: dict, aws: AwsEndpoints) -> bytes:
     """The 32-byte data key: KMS-wrapped in production (envelope encryption), else plain base64."""
     if env.get("YIMEN_DATA_KEY_CIPHERTEXT"):
-        from yimen.adapters.aws import client
-        from yimen.adapters.kms import unwrap_data_key
-
-        return unwrap_data_key(client(config, "kms"), env["YIMEN_DATA_KEY_CIPHERTEXT"])
+        return unwrap_data_key(client(aws, "kms"), env["YIMEN_DATA_KEY_CIPHERTEXT"])
     return base64.b64decode(env.get("YIMEN_DATA_KEY") or keys["data_key"])

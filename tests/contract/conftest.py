@@ -30,7 +30,7 @@ class Backend:
         """Jobs handed on for delivery: the SQLite outbox table, or the kind's SQS queue."""
         if self.stack:
             return [json.loads(m["Body"]) for m in self.stack.drain(kind)]
-        with sqlite3.connect(self.services.config["DATABASE"]) as conn:
+        with sqlite3.connect(self.services.config.database) as conn:
             rows = conn.execute("SELECT kind, dedupe_key, payload FROM jobs WHERE kind = ? ORDER BY id", (kind,))
             return [{"kind": k, "dedupe_key": d, "payload": json.loads(p)} for k, d, p in rows]
 
@@ -48,7 +48,7 @@ class Backend:
         if self.stack:
             found = client("dynamodb", self.stack.endpoint).scan(TableName=self.stack.table)["Items"]
             return json.dumps(found, ensure_ascii=False)
-        with sqlite3.connect(self.services.config["DATABASE"]) as conn:
+        with sqlite3.connect(self.services.config.database) as conn:
             tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
             return json.dumps([list(conn.execute(f"SELECT * FROM {t}")) for t in tables], ensure_ascii=False)
 
@@ -57,6 +57,6 @@ class Backend:
 def backend(request, tmp_path) -> Backend:
     clock = FixedClock(datetime(2026, 11, 25, 10, 0))
     if request.param == "sqlite":
-        return Backend("sqlite", build_services(load_config(tmp_path, BACKEND="sqlite"), clock=clock))
+        return Backend("sqlite", build_services(load_config(tmp_path, backend="sqlite"), clock=clock))
     stack = create_stack(moto_endpoint())
     return Backend("aws", build_services(load_config(tmp_path, **stack.config()), clock=clock), stack)

@@ -32,7 +32,7 @@ class Table:
         if self.aws:
             self.dynamodb = client("dynamodb", backend.stack.endpoint)
         else:
-            self.db = sqlite3.connect(backend.services.config["DATABASE"], isolation_level=None)
+            self.db = sqlite3.connect(backend.services.config.database, isolation_level=None)
 
     def docs(self, chain: str = CHAIN) -> list[dict]:
         if self.aws:
@@ -227,7 +227,7 @@ def test_a_forged_anchor_over_rewritten_history_is_refused(audited):
     table.delete(table.docs()[-1])
     forger = AuditService(audited.services)
     audited.services.anchor_signer, real = (
-        FileAnchorSigner(audited.services.config["DATA_DIR"] / "forged.pem"),
+        FileAnchorSigner(audited.services.config.data_dir / "forged.pem"),
         audited.services.anchor_signer,
     )
     forger.anchor()

@@ -65,7 +65,7 @@ def test_demo_county_seeds_on_dynamodb(services):
 
 
 def test_jobs_that_missed_the_queue_wait_in_the_outbox_for_the_relay(stack, tmp_path):
-    broken = {**stack.config(), "QUEUE_URLS": {}}  # no queue reachable for any kind
+    broken = {**stack.config(), "queue_urls": {}}  # no queue reachable for any kind
     services = build_services(load_config(tmp_path, **broken), clock=FixedClock(NOW))
     with services.uow() as uow:
         uow.jobs.enqueue(Job(kind="notice", payload={"event": "paid"}, dedupe_key="notice:9"))
@@ -92,9 +92,9 @@ def test_data_key_wrapped_by_kms(stack, tmp_path, monkeypatch):
     monkeypatch.setenv("YIMEN_DATA_KEY_CIPHERTEXT", wrapped)
     monkeypatch.setenv("YIMEN_AWS_ENDPOINT_URL", stack.endpoint)
     config = load_config(tmp_path / "lambda")
-    assert config["DATA_KEY"] == plain and len(plain) == 32
-    assert config["SECRET_KEY"] and not (tmp_path / "lambda" / "secrets.json").exists()
-    assert load_config(tmp_path / "lambda")["SECRET_KEY"] == config["SECRET_KEY"]  # stable across cold starts
+    assert config.data_key == plain and len(plain) == 32
+    assert config.secret_key and not (tmp_path / "lambda" / "secrets.json").exists()
+    assert load_config(tmp_path / "lambda").secret_key == config.secret_key  # stable across cold starts
 
 
 def test_presigned_upload_goes_straight_to_the_private_encrypted_bucket(services, stack):
@@ -153,16 +153,17 @@ def test_kms_data_key_command_prints_only_the_wrapped_key(stack, monkeypatch):
 
 def test_blobs_can_live_in_another_s3_compatible_store(stack):
     """MinIO / Tencent COS: only the blob store's endpoint moves (path-style addressing here)."""
+    from yimen.adapters.aws import AwsEndpoints
     from yimen.adapters.aws import client as configured_client
     from yimen.adapters.s3 import S3BlobStore
 
-    config = {
-        "AWS_REGION": "cn-northwest-1",
-        "AWS_ENDPOINT_URL": "http://127.0.0.1:9",  # nothing listens
-        "S3_ENDPOINT_URL": stack.endpoint,
-        "S3_ADDRESSING_STYLE": "path",
-    }
-    blobs = S3BlobStore(configured_client(config, "s3"), stack.bucket, sse="none")
+    endpoints = AwsEndpoints(
+        region="cn-northwest-1",
+        endpoint_url="http://127.0.0.1:9",  # nothing listens
+        s3_endpoint_url=stack.endpoint,
+        s3_addressing_style="path",
+    )
+    blobs = S3BlobStore(configured_client(endpoints, "s3"), stack.bucket, sse="none")
     blobs.put("prints/q4.pdf", b"%PDF-1.4", "application/pdf")
     assert blobs.get("prints/q4.pdf") == b"%PDF-1.4"
 

@@ -121,5 +121,5 @@ def test_requeue_moves_every_dead_job_batch_after_batch(backend):
 
 def test_a_worker_over_dynamodb_without_queues_keeps_dead_jobs_in_the_outbox(tmp_path):
     stack = create_stack(moto_endpoint())
-    config = load_config(tmp_path, **{**stack.config(), "QUEUE_URLS": {}})
+    config = load_config(tmp_path, **{**stack.config(), "queue_urls": {}})
     check_dead_jobs_are_listed_and_put_back(Backend("dynamodb-outbox", build_services(config, clock=FixedClock(NOW))))

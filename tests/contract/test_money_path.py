@@ -80,7 +80,7 @@ class FaultyUnits:
 def _sequential(backend, units):
     """Chunks one after another, so the fault lands in the middle of the export (on DynamoDB chunks are
     otherwise claimed by several workers at once: which chunk is in the middle would be left to chance)."""
-    return replace(backend.services, uow=units, config={**backend.services.config, "EXPORT_WORKERS": 1})
+    return replace(backend.services, uow=units, config=replace(backend.services.config, export_workers=1))
 
 
 def _state(backend, slip_ids):

@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
 def site(tmp_path_factory):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    config = load_config(tmp_path_factory.mktemp("site"), WECHAT_API_BASE=f"{base}/wx-sim/", PUBLIC_BASE_URL=base)
+    config = load_config(tmp_path_factory.mktemp("site"), wechat_api_base=f"{base}/wx-sim/", public_base_url=base)
     services = build_services(config, clock=FixedClock(datetime(2026, 11, 25, 10, 0)))
     demo.seed(services, households=30)
     server = LiveServer(create_app(config, services), port)

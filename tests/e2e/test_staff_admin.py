@@ -63,7 +63,7 @@ def county(tmp_path_factory):
     assert "已添加 admin0（张三，管理员" in out
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    config = load_config(data, WECHAT_API_BASE=f"{base}/wx-sim/", PUBLIC_BASE_URL=base)
+    config = load_config(data, wechat_api_base=f"{base}/wx-sim/", public_base_url=base)
     services = build_services(config, clock=FixedClock(datetime(2026, 11, 25, 10, 0)))
     server = LiveServer(create_app(config, services), port)
     server.services = services
@@ -217,7 +217,7 @@ def test_403_404_and_500_are_chinese_pages(browser, county):
     _, household = ApplicationService(services).case(
         AuthService(services).staff_actor("admin0"), _case_in_village(services)
     )
-    with sqlite3.connect(services.config["DATABASE"]) as conn:  # a record damaged in the store
+    with sqlite3.connect(services.config.database) as conn:  # a record damaged in the store
         doc = json.loads(conn.execute("SELECT doc FROM households WHERE id = ?", (household.id,)).fetchone()[0])
         doc["members"][0]["work_capacity"] = "无法识别的值"
         conn.execute("UPDATE households SET doc = ? WHERE id = ?", (json.dumps(doc), household.id))

@@ -32,7 +32,7 @@ def test_bank_round_trip_from_the_command_line(seeded, config, tmp_path):
     auth, service = AuthService(seeded), DisbursementService(seeded)
     service.act(auth.staff_actor("centre"), "review", [s.id for s in slips])
     service.act(auth.staff_actor("finance"), "approve", [s.id for s in slips])
-    data_dir, runner = str(config["DATA_DIR"]), CliRunner()
+    data_dir, runner = str(config.data_dir), CliRunner()
     payment = tmp_path / "batch.csv"
 
     refused = runner.invoke(main, ["bank", "export", "--out", str(payment), "--user", "centre", "--data-dir", data_dir])

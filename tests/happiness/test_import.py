@@ -142,7 +142,7 @@ def test_cli(seeded, people, tmp_path, config):
     rows[2][7] = "昨天"
     bad.write_bytes(to_csv(rows))
     runner = CliRunner()
-    data_dir = str(config["DATA_DIR"])
+    data_dir = str(config.data_dir)
     failed = runner.invoke(main, ["import-aid", str(bad), "--data-dir", data_dir])
     assert failed.exit_code == 1
     assert "整个文件未导入" in failed.output and "第3行「发放日期」" in failed.output

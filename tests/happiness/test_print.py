@@ -46,7 +46,7 @@ def test_print_command_writes_sheets_and_village_files(seeded, config, tmp_path)
             "--out",
             str(out),
             "--data-dir",
-            str(config["DATA_DIR"]),
+            str(config.data_dir),
             "--workers",
             "2",
         ],
@@ -76,7 +76,7 @@ def test_publish_sends_each_file_once(seeded, config, tmp_path):
         "--out",
         str(out),
         "--data-dir",
-        str(config["DATA_DIR"]),
+        str(config.data_dir),
         "--workers",
         "1",
         "--publish",
@@ -85,14 +85,14 @@ def test_publish_sends_each_file_once(seeded, config, tmp_path):
     first = CliRunner().invoke(main, args, env=env)
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
     assert f"已上传 {len(files)} 个文件" in first.output
-    stored = config["BLOB_DIR"] / "happiness" / "2026Q4"
+    stored = config.blob_dir / "happiness" / "2026Q4"
     assert sorted(p.relative_to(stored).as_posix() for p in stored.rglob("*.pdf")) == files
     assert "已上传 0 个文件" in CliRunner().invoke(main, args, env=env).output
 
 
 def test_township_filter_and_other_quarter_refused(seeded, config, tmp_path):
     out = tmp_path / "print"
-    args = ["happiness", "print", "--out", str(out), "--data-dir", str(config["DATA_DIR"]), "--workers", "1"]
+    args = ["happiness", "print", "--out", str(out), "--data-dir", str(config.data_dir), "--workers", "1"]
     env = {"YIMEN_PUBLIC_BASE_URL": "https://yimen.example.gov.cn"}
     assert CliRunner().invoke(main, [*args, "--quarter", "2026Q4", "--township", "990101002"], env=env).exit_code == 0
     assert {p.parent.name[:9] for p in sheets(out).values()} == {"990101002"}
@@ -136,7 +136,7 @@ def test_killed_run_resumes_without_duplicates(services, config, tmp_path):
         "--out",
         str(out),
         "--data-dir",
-        str(config["DATA_DIR"]),
+        str(config.data_dir),
         "--workers",
         "1",
     ]

@@ -141,17 +141,17 @@ def test_rotation_needs_staff_in_the_area_and_csrf(app, staff_client, seeded, ho
     )
 
 
-def test_guessing_is_rate_limited(client, services, household):
+@pytest.mark.parametrize("config_overrides", [{"happiness_rate_limit": 5}])
+def test_guessing_is_rate_limited(client, household):
     _, token = household
-    services.config["HAPPINESS_RATE_LIMIT"] = 5
     statuses = [client.get(f"/h/{new_token()}").status_code for _ in range(5)]
     assert statuses == [404] * 5
     assert client.get(f"/h/{token}").status_code == 429  # even the right code, once over the limit
     assert client.get(f"/api/v1/happiness/{token}/qr.png").status_code == 429
 
 
+@pytest.mark.parametrize("config_overrides", [{"public_base_url": "http://yimen.example.gov.cn"}])
 def test_service_refuses_plain_http_public_urls(services, household):
-    services.config["PUBLIC_BASE_URL"] = "http://yimen.example.gov.cn"
     _, token = household
     with pytest.raises(Exception, match="https"):
         HappinessService(services).qr_for_token(token)

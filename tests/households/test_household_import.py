@@ -73,11 +73,11 @@ def test_xlsx_and_the_command_line(seeded, config):
     sheet.append(["DB-009", "示例己", 990101196001010012, "户主"] + [""] * 7 + ["990101001001"] + [""] * 8)
     buffer = io.BytesIO()
     book.save(buffer)
-    path = Path(config["DATA_DIR"]) / "roll.xlsx"
+    path = Path(config.data_dir) / "roll.xlsx"
     path.write_bytes(buffer.getvalue())
-    refused = CliRunner().invoke(main, ["import-households", str(path), "--data-dir", config["DATA_DIR"]])
+    refused = CliRunner().invoke(main, ["import-households", str(path), "--data-dir", config.data_dir])
     assert refused.exit_code == 1 and "请把身份证号列设为文本格式" in refused.output
     sheet.delete_rows(sheet.max_row)
     book.save(path)
-    done = CliRunner().invoke(main, ["import-households", str(path), "--data-dir", config["DATA_DIR"]])
+    done = CliRunner().invoke(main, ["import-households", str(path), "--data-dir", config.data_dir])
     assert done.exit_code == 0 and "已导入 2 户档案" in done.output

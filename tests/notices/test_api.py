@@ -26,7 +26,7 @@ def test_citizen_sets_channel_order_and_reads_messages(services, client, citizen
     NoticeWorker(services).run_once()
 
     assert sim.messages() == [], "the citizen put SMS first"
-    assert "13500000070" in (config["DATA_DIR"] / "sms-outbox.jsonl").read_text(encoding="utf-8")
+    assert "13500000070" in (config.data_dir / "sms-outbox.jsonl").read_text(encoding="utf-8")
     items = client.get("/api/v1/me/notices", headers=citizen_headers).get_json()["items"]
     assert [(i["event"], i["channel"]) for i in items] == [("paid", "短信")]
     assert items[0]["text"] == "您的临时救助救助金300.00元已于2026年11月25日打入您尾号7788的银行卡，请注意查收。"

@@ -20,7 +20,7 @@ YIMEN = str(Path(sys.executable).parent / "yimen")
 def _deliver(config, wechat_imitation):
     env = {**os.environ, "YIMEN_WECHAT_API_BASE": wechat_imitation.url + "/wx-sim/"}
     return subprocess.Popen(
-        [YIMEN, "notices", "deliver", "--once", "--lease-seconds", "1", "--data-dir", str(config["DATA_DIR"])],
+        [YIMEN, "notices", "deliver", "--once", "--lease-seconds", "1", "--data-dir", str(config.data_dir)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -83,7 +83,7 @@ def test_requeue_never_sends_a_delivered_notice_again(services, sim, clock):
 
 def test_cli_lists_and_requeues_dead_notices(services, sim, clock, config):
     _dead_notice(services, sim, clock)
-    runner, data_dir = CliRunner(), ["--data-dir", str(config["DATA_DIR"])]
+    runner, data_dir = CliRunner(), ["--data-dir", str(config.data_dir)]
 
     listed = runner.invoke(main, ["notices", "dead", *data_dir])
     assert listed.exit_code == 0, listed.output

@@ -123,7 +123,7 @@ def test_timeout_is_retried_and_delivered_once(services, sim, clock, config):
     paid_notice(services, household)
     # The imitation sleeps 3 s then fails; the client gives up after 1 s.
     sim.faults({"delay": 3, "http_status": 500})
-    quick = WeChatGateway(config["WECHAT_APPID"], config["WECHAT_SECRET"], config["WECHAT_API_BASE"], timeout=1.0)
+    quick = WeChatGateway(config.wechat_appid, config.wechat_secret, config.wechat_api_base, timeout=1.0)
     worker = NoticeWorker(services, wechat=quick)
 
     assert worker.run_once()["retry"] == 1
@@ -166,7 +166,7 @@ def test_refused_subscribe_falls_back_to_sms(services, sim, config):
     assert NoticeWorker(services).run_once()["done"] == 1
 
     assert sim.messages() == []
-    sms = (config["DATA_DIR"] / "sms-outbox.jsonl").read_text(encoding="utf-8").splitlines()
+    sms = (config.data_dir / "sms-outbox.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(sms) == 1
     assert '"phone": "13912345678"' in sms[0]
     assert "【一门】您的城乡居民最低生活保障金（含分类施保加发部分）救助金1234.56元" in sms[0]
@@ -180,7 +180,7 @@ def test_no_openid_goes_to_sms_and_no_contact_is_dead(services, sim, config):
     paid_notice(services, texted, key="a")
     paid_notice(services, unreachable, key="b")
     assert NoticeWorker(services).run_once() == {"done": 1, "retry": 0, "dead": 1}
-    assert "13700000008" in (config["DATA_DIR"] / "sms-outbox.jsonl").read_text(encoding="utf-8")
+    assert "13700000008" in (config.data_dir / "sms-outbox.jsonl").read_text(encoding="utf-8")
 
 
 def test_channel_order_per_user_and_official_account_template(services, sim, config):
@@ -194,7 +194,7 @@ def test_channel_order_per_user_and_official_account_template(services, sim, con
 
     NoticeWorker(services).run_once()
 
-    assert "13600000010" in (config["DATA_DIR"] / "sms-outbox.jsonl").read_text(encoding="utf-8")
+    assert "13600000010" in (config.data_dir / "sms-outbox.jsonl").read_text(encoding="utf-8")
     (message,) = sim.messages()
     assert message == {
         "kind": "template",

@@ -125,7 +125,7 @@ def test_local_files_are_sealed_on_disk(client, citizen_headers, services, perso
     form = new_form(client, citizen_headers)
     photo = card_jpeg(person)
     send(client, form, photo)
-    on_disk = (services.config["BLOB_DIR"] / form["upload_key"]).read_bytes()
+    on_disk = (services.config.blob_dir / form["upload_key"]).read_bytes()
     assert photo not in on_disk and not on_disk.startswith(b"\xff\xd8")
     assert services.blobs.get(form["upload_key"]) == photo
 
@@ -135,7 +135,7 @@ def test_old_uploads_expire_like_the_buckets_lifecycle_rule(services):
     services.blobs.put("uploads/ab/new.jpg", b"new")
     services.blobs.put("applications/a1/id_photo", b"kept")
     week_ago = time.time() - UPLOAD_TTL_SECONDS - 60
-    old = services.config["BLOB_DIR"] / "uploads/ab/old.jpg"
+    old = services.config.blob_dir / "uploads/ab/old.jpg"
     os.utime(old, (week_ago, week_ago))
     assert services.blobs.expire(UPLOAD_PREFIX, UPLOAD_TTL_SECONDS) == 1
     assert not services.blobs.exists("uploads/ab/old.jpg") and services.blobs.get("uploads/ab/new.jpg") == b"new"

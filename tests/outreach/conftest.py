@@ -17,7 +17,7 @@ from yimen.services.demo import county as demo
 def county(tmp_path):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    config = load_config(tmp_path, WECHAT_API_BASE=f"{base}/wx-sim/", PUBLIC_BASE_URL=base)
+    config = load_config(tmp_path, wechat_api_base=f"{base}/wx-sim/", public_base_url=base)
     services = build_services(config, clock=FixedClock(datetime(2026, 11, 25, 10, 0)))
     demo.seed(services, households=40)
     server = LiveServer(create_app(config, services), port)

@@ -50,7 +50,7 @@ def _jobs(services):
     import json
     import sqlite3
 
-    with sqlite3.connect(services.config["DATABASE"]) as conn:
+    with sqlite3.connect(services.config.database) as conn:
         return [json.loads(p) for (p,) in conn.execute("SELECT payload FROM jobs WHERE kind = 'notice' ORDER BY id")]
 
 

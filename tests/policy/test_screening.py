@@ -64,7 +64,7 @@ def test_screen_command_writes_a_csv(seeded, config, tmp_path):
     out = tmp_path / "screen.csv"
     township = "990101001"
     result = CliRunner().invoke(
-        main, ["screen", "--township", township, "--out", str(out), "--data-dir", str(config["DATA_DIR"])]
+        main, ["screen", "--township", township, "--out", str(out), "--data-dir", str(config.data_dir)]
     )
     assert result.exit_code == 0, result.output
     assert "筛查完成" in result.output
@@ -76,7 +76,7 @@ def test_screen_command_writes_a_csv(seeded, config, tmp_path):
 
 
 def test_screen_command_refuses_a_township_name(seeded, config):
-    result = CliRunner().invoke(main, ["screen", "--township", "示范镇", "--data-dir", str(config["DATA_DIR"])])
+    result = CliRunner().invoke(main, ["screen", "--township", "示范镇", "--data-dir", str(config.data_dir)])
     assert result.exit_code != 0 and "区划代码" in result.output
 
 

@@ -41,20 +41,20 @@ def test_text_is_answered_by_the_policy_qa(client, config):
     response = client.post("/wechat/callback", query_string=signed(), data=text_xml("低保要带啥材料"))
     content = reply_content(response)
     assert "家庭经济状况核对授权书" in content
-    assert f"详情：{config['PUBLIC_BASE_URL']}/policy/dibao" in content
+    assert f"详情：{config.public_base_url}/policy/dibao" in content
 
 
 def test_a_question_about_two_aids_cites_both_pages_in_full(client, config):
     question = text_xml("低保和特困能一起领吗")
     content = reply_content(client.post("/wechat/callback", query_string=signed(), data=question))
-    base = config["PUBLIC_BASE_URL"]
+    base = config.public_base_url
     assert "不能同时享受" in content
     assert content.endswith(f"详情：{base}/policy/dibao {base}/policy/tekun")
 
 
 def test_status_words_lead_to_the_status_page(client, config):
     content = reply_content(client.post("/wechat/callback", query_string=signed(), data=text_xml("进度")))
-    assert f"{config['PUBLIC_BASE_URL']}/status" in content
+    assert f"{config.public_base_url}/status" in content
 
 
 def test_subscribe_gets_the_welcome_menu(client):
@@ -81,10 +81,10 @@ def test_bad_signature_on_a_message_is_403(client):
 
 @pytest.fixture
 def aes(services):
-    services.config["WECHAT_AES_KEY"] = AES_KEY
-    return WeChatCrypto(TOKEN, AES_KEY, services.config["WECHAT_APPID"])
+    return WeChatCrypto(TOKEN, AES_KEY, services.config.wechat_appid)
 
 
+@pytest.mark.parametrize("config_overrides", [{"wechat_aes_key": AES_KEY}])
 def test_safe_mode_decrypts_the_question_and_encrypts_the_answer(client, aes):
     params = signed()
     encrypted = aes.encrypt_message(text_xml("五保户一个月给多少钱"), params["nonce"], params["timestamp"])
@@ -102,6 +102,7 @@ def test_safe_mode_decrypts_the_question_and_encrypts_the_answer(client, aes):
     assert "特困人员救助供养" in xmltodict.parse(plain)["xml"]["Content"]
 
 
+@pytest.mark.parametrize("config_overrides", [{"wechat_aes_key": AES_KEY}])
 def test_safe_mode_with_a_forged_message_signature_is_403(client, aes):
     params = signed()
     encrypted = aes.encrypt_message(text_xml("低保"), params["nonce"], params["timestamp"])

@@ -51,7 +51,10 @@ def test_green_channel_is_capped_by_the_item_standard_and_the_county(client, cit
     assert over.status_code == 400 and "过大" in over.get_data(as_text=True)
     app_id, over = _green(client, citizen_headers, staff_client, "62", {"amount_yuan": "20000.01"})
     assert over.status_code == 400 and "不能超过 20000.00 元" in over.get_data(as_text=True)
-    seeded.config["GREEN_MAX_FEN"] = 500_000  # a county that caps lower than the item's standard
+
+
+@pytest.mark.parametrize("config_overrides", [{"green_max_fen": 500_000}])  # a county capping below the standard
+def test_green_channel_is_capped_by_the_county(client, citizen_headers, staff_client, seeded):
     app_id, over = _green(client, citizen_headers, staff_client, "63", {"amount_yuan": "5000.01"})
     assert over.status_code == 400 and "不能超过 5000.00 元" in over.get_data(as_text=True)
     with seeded.uow() as uow:

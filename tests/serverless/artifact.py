@@ -339,7 +339,7 @@ class Deployed:
     def services(self):
         """The same table and key, from this process: seeds what an administrator would set up."""
         config = load_config(
-            self.tmp / "seed", **self.stack.config(), DATA_KEY=base64.b64decode(self.artifact.data_key)
+            self.tmp / "seed", **self.stack.config(), data_key=base64.b64decode(self.artifact.data_key)
         )
         return build_services(config)
 

@@ -20,7 +20,7 @@ def test_api_serves_a_citizen_from_dynamodb(lambda_env):
     from functions import api
     from functions.runtime import services
 
-    openid = _openid(services().config["WECHAT_APPID"], "lambda-citizen")
+    openid = _openid(services().config.wechat_appid, "lambda-citizen")
     with services().uow() as uow:
         uow.households.add(household(owner=openid, phone="13800001111"))
     health = api.handler(http_event("GET", "/healthz"), None)

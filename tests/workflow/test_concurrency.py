@@ -7,7 +7,7 @@ from tests.workflow.helpers import PASSWORD, application_body, case_page, csrf_o
 
 
 def test_simultaneous_decisions_one_wins_one_gets_409(app, client, citizen_headers, staff_client, seeded, config):
-    assert config["DATABASE"].exists()  # the real file, WAL mode, one connection per thread
+    assert config.database.exists()  # the real file, WAL mode, one connection per thread
     app_id = submit(client, citizen_headers, application_body()).get_json()["id"]
     clerks = [staff_client("window1"), staff_client("admin")]
     pages = [case_page(c, app_id) for c in clerks]

@@ -17,7 +17,7 @@ HEAD_ID = id_number("19500101", "12")
 
 
 def _staff_notices(config) -> list[dict]:
-    conn = sqlite3.connect(config["DATABASE"])
+    conn = sqlite3.connect(config.database)
     rows = conn.execute("SELECT payload FROM jobs WHERE kind = 'notice'").fetchall()
     conn.close()
     return [p for p in (json.loads(r[0]) for r in rows) if p["role"]]
@@ -59,12 +59,12 @@ def test_scan_warns_yellow_then_red_once_and_lists_overdue(
 
 def test_cli_scan_and_import(tmp_path, seeded, config):
     runner = CliRunner()
-    result = runner.invoke(main, ["deadlines", "scan", "--data-dir", str(config["DATA_DIR"]), "--warn-days", "3"])
+    result = runner.invoke(main, ["deadlines", "scan", "--data-dir", str(config.data_dir), "--warn-days", "3"])
     assert result.exit_code == 0, result.output
     assert "时限扫描完成" in result.output
     bad = tmp_path / "fang.csv"
     bad.write_text("身份证号,姓名,房产套数\n123,某,2\n", encoding="utf-8")
-    result = runner.invoke(main, ["import-dept-data", "房产", str(bad), "--data-dir", str(config["DATA_DIR"])])
+    result = runner.invoke(main, ["import-dept-data", "房产", str(bad), "--data-dir", str(config.data_dir)])
     assert result.exit_code == 1 and "建筑面积（平方米）" in result.output
 
 

@@ -9,7 +9,7 @@ from yimen.domain.disbursement import SlipStatus
 
 
 def _notices(config) -> list[dict]:
-    conn = sqlite3.connect(config["DATABASE"])
+    conn = sqlite3.connect(config.database)
     rows = conn.execute("SELECT payload FROM jobs WHERE kind = 'notice' ORDER BY id").fetchall()
     conn.close()
     return [json.loads(r[0]) for r in rows]

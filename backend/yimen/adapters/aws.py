@@ -1,10 +1,11 @@
 """boto3 clients for the serverless path, built from configuration in one place.
 
-AWS_ENDPOINT_URL points every client at another endpoint (moto's server in tests, a LocalStack);
-S3_ENDPOINT_URL points only the blob store elsewhere (MinIO, Tencent COS), LAMBDA_ENDPOINT_URL only
+endpoint_url points every client at another endpoint (moto's server in tests, a LocalStack);
+s3_endpoint_url points only the blob store elsewhere (MinIO, Tencent COS), lambda_endpoint_url only
 the OCR function's invokes (a local Lambda runtime interface emulator)."""
 
 import functools
+from dataclasses import dataclass
 
 
 @functools.cache
@@ -15,11 +16,22 @@ def _session():
     return boto3.session.Session()
 
 
+@dataclass(frozen=True)
+class AwsEndpoints:
+    """Where the clients connect: AWS itself unless an endpoint is given."""
+
+    region: str = "cn-northwest-1"
+    endpoint_url: str | None = None  # moto / LocalStack; unset for AWS itself
+    s3_endpoint_url: str | None = None  # MinIO / Tencent COS
+    s3_addressing_style: str = "auto"  # path for MinIO, virtual for COS
+    lambda_endpoint_url: str | None = None  # a local Lambda (runtime interface emulator)
+
+
 class LazyClient:
     """A boto3 client made on first use: a cold Lambda pays only for the services its first request calls."""
 
-    def __init__(self, config: dict, service: str):
-        self._args, self._client = (config, service), None
+    def __init__(self, endpoints: AwsEndpoints, service: str):
+        self._args, self._client = (endpoints, service), None
 
     def __getattr__(self, name: str):
         if self._client is None:
@@ -27,18 +39,16 @@ class LazyClient:
         return getattr(self._client, name)
 
 
-def client(config: dict, service: str):
+def client(endpoints: AwsEndpoints, service: str):
     from botocore.config import Config
 
-    endpoint = config.get("AWS_ENDPOINT_URL")
+    endpoint = endpoints.endpoint_url
     options = {"retries": {"mode": "standard", "max_attempts": 4}, "connect_timeout": 3, "read_timeout": 20}
     if service == "s3":
-        endpoint = config.get("S3_ENDPOINT_URL") or endpoint
-        options["s3"] = {"addressing_style": config.get("S3_ADDRESSING_STYLE") or "auto"}
+        endpoint = endpoints.s3_endpoint_url or endpoint
+        options["s3"] = {"addressing_style": endpoints.s3_addressing_style or "auto"}
         options["signature_version"] = "s3v4"
     if service == "lambda":  # one read of an ID photo; a cold OCR function loads its model first
-        endpoint = config.get("LAMBDA_ENDPOINT_URL") or endpoint
+        endpoint = endpoints.lambda_endpoint_url or endpoint
         options.update(read_timeout=25, retries={"mode": "standard", "max_attempts": 1})
-    return _session().client(
-        service, region_name=config.get("AWS_REGION"), endpoint_url=endpoint, config=Config(**options)
-    )
+    return _session().client(service, region_name=endpoints.region, endpoint_url=endpoint, config=Config(**options))

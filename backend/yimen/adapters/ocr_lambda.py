@@ -17,6 +17,8 @@ from yimen.ports_ocr import OcrEngine
 if TYPE_CHECKING:
     from PIL import Image
 
+    from yimen.config import Config
+
 READ_EVENT = "ocr_read"  # the OCR function's direct-invoke event: {"ocr_read": "<base64 JPEG>"}
 UNAVAILABLE = ("OCR_UNAVAILABLE", "身份证识别暂时不可用，请稍后再试；您填写的内容和照片都已保留。")
 
@@ -24,19 +26,19 @@ UNAVAILABLE = ("OCR_UNAVAILABLE", "身份证识别暂时不可用，请稍后再
 class LambdaOcrEngine(OcrEngine):
     name = "rapidocr-lambda"
 
-    def __init__(self, config: dict) -> None:
+    def __init__(self, config: Config) -> None:
         self._config = config
         self._client = None  # made on the first read: most API requests never check a photo
 
     def read(self, image: Image.Image) -> list[OcrLine]:
         from yimen.adapters.aws import client
 
-        self._client = self._client or client(self._config, "lambda")
+        self._client = self._client or client(self._config.aws, "lambda")
         out = io.BytesIO()
         image.convert("RGB").save(out, "JPEG", quality=95)
         payload = json.dumps({READ_EVENT: base64.b64encode(out.getvalue()).decode()}).encode()
         try:
-            reply = self._client.invoke(FunctionName=self._config["OCR_FUNCTION"], Payload=payload)
+            reply = self._client.invoke(FunctionName=self._config.ocr_function, Payload=payload)
         except Exception as exc:  # noqa: BLE001 - throttled, timed out or unreachable: the same to the citizen
             raise YimenError(*UNAVAILABLE, status=503) from exc
         body = json.loads(reply["Payload"].read() or b"null")

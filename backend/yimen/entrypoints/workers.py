@@ -39,10 +39,9 @@ def _every(seconds: float, job, *args) -> None:
 
 
 def _scan_deadlines(services) -> None:
-    from yimen.domain.workdays import DEFAULT_WARN_DAYS
     from yimen.services.applications.service import ApplicationService
 
-    ApplicationService(services).scan_deadlines(int(services.config.get("DEADLINE_WARN_DAYS", DEFAULT_WARN_DAYS)))
+    ApplicationService(services).scan_deadlines(services.config.deadline_warn_days)
 
 
 def _anchor_audit(services) -> None:

@@ -51,7 +51,7 @@ def serve(host: str, port: int, data_dir: str | None, threads: int, server_name:
     config = load_config(data_dir)
     app = create_app(config)
     workers.start_all(app.extensions["yimen"])
-    base = config["PUBLIC_BASE_URL"]
+    base = config.public_base_url
     click.echo(f"一门已启动：http://{host}:{port}/   工作人员后台：http://{host}:{port}/staff/   对外地址：{base}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     # werkzeug's access log prints raw paths (幸福码 tokens, query strings); yimen.http logs route patterns.

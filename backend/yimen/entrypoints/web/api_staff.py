@@ -40,7 +40,7 @@ def _service() -> ApplicationService:
 
 
 def _warn_days() -> int:
-    return int(services().config.get("DEADLINE_WARN_DAYS", workdays.DEFAULT_WARN_DAYS))
+    return services().config.deadline_warn_days
 
 
 @bp.post("/login")

@@ -9,7 +9,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import Rule
 
 from yimen.bootstrap import Services, build_services
-from yimen.config import load_config
+from yimen.config import Config, load_config
 from yimen.domain.permissions import Action, may
 from yimen.entrypoints.web import errors
 from yimen.entrypoints.web.assets import init_assets
@@ -79,17 +79,17 @@ def _load(path: str):
     return getattr(importlib.import_module(module), name)
 
 
-def create_app(config: dict | None = None, services: Services | None = None) -> Flask:
+def create_app(config: Config | None = None, services: Services | None = None) -> Flask:
     config = config or load_config()
     app = _Yimen(__name__, template_folder=str(TEMPLATES), static_folder=None)
     init_assets(app, TEMPLATES / "static")
     app.config.update(
-        SECRET_KEY=config["SECRET_KEY"],
+        SECRET_KEY=config.secret_key,
         MAX_CONTENT_LENGTH=MAX_PHOTO_BYTES + 64 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         JSON_AS_ASCII=False,
-        SESSION_COOKIE_SECURE=config["PUBLIC_BASE_URL"].startswith("https://"),
+        SESSION_COOKIE_SECURE=config.public_base_url.startswith("https://"),
     )
     app.json = _JsonProvider(app)
     app.json.ensure_ascii = False
@@ -97,7 +97,7 @@ def create_app(config: dict | None = None, services: Services | None = None) -> 
     services.extras.setdefault("auth", AuthService(services))
     services.extras.setdefault("rate_limiter", RateLimiter(services.uow, services.clock))  # shared via the store
     app.extensions["yimen"] = services
-    for path in BLUEPRINTS + (LOCAL_BLUEPRINTS if config["LOCAL_PARTS"] else []):
+    for path in BLUEPRINTS + (LOCAL_BLUEPRINTS if config.local_parts else []):
         app.register_blueprint(_load(path))
     _refuse_local_parts_in_production(app, config)
     errors.register(app)
@@ -133,13 +133,13 @@ def _depth(data) -> int:
     return deepest
 
 
-def _refuse_local_parts_in_production(app: Flask, config: dict) -> None:
+def _refuse_local_parts_in_production(app: Flask, config: Config) -> None:
     """A production build must not start with a fake WeChat or fault injection reachable from the internet."""
-    if config["MODE"] == "local":
+    if config.mode == "local":
         return
     mounted = sorted(r.rule for r in app.url_map.iter_rules() if r.rule.startswith(LOCAL_PREFIXES))
-    if config["LOCAL_PARTS"] or mounted:
-        raise RuntimeError(f"YIMEN_MODE={config['MODE']} refuses local-only parts (YIMEN_LOCAL_PARTS, {mounted[:3]})")
+    if config.local_parts or mounted:
+        raise RuntimeError(f"YIMEN_MODE={config.mode} refuses local-only parts (YIMEN_LOCAL_PARTS, {mounted[:3]})")
 
 
 def _log_request(response):

@@ -41,7 +41,7 @@ def login():
     state = secrets.token_urlsafe(12)
     session["oauth_state"] = state
     session["after_login"] = safe_next(request.args.get("next"))
-    callback = services().config["PUBLIC_BASE_URL"].rstrip("/") + "/oauth/callback"
+    callback = services().config.public_base_url.rstrip("/") + "/oauth/callback"
     return redirect(services().wechat.web_authorize_url(callback, state))
 
 

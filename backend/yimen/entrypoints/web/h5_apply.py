@@ -368,5 +368,5 @@ def complaint():
 def my_happiness():
     lists = HappinessService(services()).mine(_actor())
     if len(lists) == 1:
-        return redirect(lists[0][1].replace(services().config["PUBLIC_BASE_URL"].rstrip("/"), ""))
+        return redirect(lists[0][1].replace(services().config.public_base_url.rstrip("/"), ""))
     return render_template("h5/happiness_mine.html", lists=lists)

@@ -32,7 +32,7 @@ def _service() -> ApplicationService:
 
 
 def _warn_days() -> int:
-    return int(services().config.get("DEADLINE_WARN_DAYS", workdays.DEFAULT_WARN_DAYS))
+    return services().config.deadline_warn_days
 
 
 def _render(template: str, status: int = 200, **context):
@@ -91,7 +91,7 @@ def _case_page(app_id: str, error: str | None = None, status: int = 200):
         materials=MATERIALS,
         limits=STAGE_LIMIT_DAYS,
         green_days=GREEN_PAPERWORK_DAYS,
-        green_second_signer_fen=services().config["GREEN_SECOND_SIGNER_FEN"],
+        green_second_signer_fen=services().config.green_second_signer_fen,
         catalogue=catalogue(),
         step_words=STEP_WORDS,
         departments_of=app.department_parts(),

@@ -26,7 +26,7 @@ WELCOME = (
 
 def _config():
     config = services().config
-    return config["WECHAT_TOKEN"], config.get("WECHAT_AES_KEY"), config["WECHAT_APPID"], config["PUBLIC_BASE_URL"]
+    return config.wechat_token, config.wechat_aes_key, config.wechat_appid, config.public_base_url
 
 
 def _verify(token: str) -> None:

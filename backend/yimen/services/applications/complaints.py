@@ -9,7 +9,7 @@ from collections import defaultdict
 from yimen.domain import workdays
 from yimen.domain.errors import Conflict, NotFound, ValidationError
 from yimen.domain.model import Actor, AuditEvent, Role
-from yimen.domain.workflow import COMPLAINT_REPLY_DAYS, Complaint, ComplaintStatus
+from yimen.domain.workflow import Complaint, ComplaintStatus
 from yimen.ports import UnitOfWork
 from yimen.services.notices.outbox import notify
 from yimen.services.staff.auth import require_role
@@ -34,9 +34,7 @@ class ComplaintService:
         if handler not in {u for u, _ in self.handlers(actor)}:
             raise ValidationError("HANDLER_REQUIRED", "承办人应为纪委监督岗位的工作人员")
         now = self.s.clock.now()
-        due = workdays.add_working_days(
-            now.date(), int(self.s.config.get("COMPLAINT_REPLY_DAYS", COMPLAINT_REPLY_DAYS))
-        ).due
+        due = workdays.add_working_days(now.date(), self.s.config.complaint_reply_days).due
         return self._change(
             actor,
             complaint_id,

@@ -553,10 +553,10 @@ class ApplicationService:
             village = self._staff_app(uow, actor, app_id).village_code
         if not isinstance(amount_fen, int) or isinstance(amount_fen, bool):
             raise ValidationError("BAD_AMOUNT", "请填写应急救助金额")
-        ceiling = green_ceiling(item_code, village, self.s.config["GREEN_MAX_FEN"])
+        ceiling = green_ceiling(item_code, village, self.s.config.green_max_fen)
         if amount_fen > ceiling:
             raise ValidationError("GREEN_OVER_LIMIT", f"应急救助金额不能超过 {yuan(ceiling)} 元（事项标准和全县上限）")
-        threshold = self.s.config["GREEN_SECOND_SIGNER_FEN"]
+        threshold = self.s.config.green_second_signer_fen
         if amount_fen <= threshold:
             return None
         if cosigner is None or not cosigner.username:

@@ -203,7 +203,7 @@ class DisbursementService:
 
     def _claim_all(self, batch: Batch, claims: list[tuple[Slip, Payee]]) -> None:
         """Claim the slips chunk by chunk, each chunk one unit of work (one DynamoDB transaction), several
-        at once where the store takes concurrent writers (EXPORT_WORKERS). After a failure no new chunk
+        at once where the store takes concurrent writers (export_workers). After a failure no new chunk
         starts; the first failure is raised once the running ones end, so the undo sees every claim."""
         failed = threading.Event()
 
@@ -224,7 +224,7 @@ class DisbursementService:
                 failed.set()
                 raise
 
-        with ThreadPoolExecutor(max_workers=self.s.config.get("EXPORT_WORKERS") or 1) as pool:
+        with ThreadPoolExecutor(max_workers=self.s.config.export_workers) as pool:
             futures = [pool.submit(claim, start) for start in range(0, len(claims), CLAIM_CHUNK)]
         for future in futures:
             future.result()

@@ -45,7 +45,7 @@ def _banks_from(path: str) -> tuple[Bank, ...]:
 
 
 def county_banks(config: dict) -> list[Bank]:
-    return list(_banks_from(str(config.get("BANKS_FILE") or PACKAGED_BANKS)))
+    return list(_banks_from(str(config.banks_file or PACKAGED_BANKS)))
 
 
 def payee_view(household: Household) -> dict | None:

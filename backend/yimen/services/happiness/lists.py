@@ -92,7 +92,7 @@ class HappinessService:
         self.s = services
 
     def _url(self, token: str) -> str:
-        return list_url(self.s.config["PUBLIC_BASE_URL"], token)
+        return list_url(self.s.config.public_base_url, token)
 
     def _view(
         self, uow: UnitOfWork, household: Household, disclosure: Disclosure, through: Quarter | None = None

@@ -54,7 +54,7 @@ def collect(
     so a county-wide run never holds the database for long."""
     by_village: dict[str, list[PrintItem]] = defaultdict(list)
     empty, cursor = 0, None
-    base_url, today, now = services.config["PUBLIC_BASE_URL"], services.clock.today(), services.clock.now()
+    base_url, today, now = services.config.public_base_url, services.clock.today(), services.clock.now()
     while True:
         with services.uow() as uow:
             page = uow.households.list_in_area(area_code, limit=page_size, cursor=cursor)

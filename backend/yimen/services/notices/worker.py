@@ -11,9 +11,7 @@ by staff, services/notices/dead.py, is never sent twice)."""
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
@@ -63,25 +61,19 @@ class WorkerSettings:
     poll_seconds: float = 2.0
 
 
-def default_channel_order(config: dict) -> list[str]:
-    text = config.get("NOTICE_CHANNELS") or os.environ.get("YIMEN_NOTICE_CHANNELS", ",".join(CHANNELS))
-    return [name.strip() for name in text.split(",") if name.strip() in CHANNELS]
+def default_channel_order(config) -> list[str]:
+    return list(config.notice_channels)
 
 
-def template_ids(config: dict, kind: str) -> dict[str, str]:
+def template_ids(config, kind: str) -> dict[str, str]:
     """Template ids per event; production sets YIMEN_NOTICE_<KIND>_TEMPLATES to a JSON object."""
-    configured = config.get(f"NOTICE_{kind.upper()}_TEMPLATES") or os.environ.get(
-        f"YIMEN_NOTICE_{kind.upper()}_TEMPLATES"
-    )
-    if configured:
-        return configured if isinstance(configured, dict) else json.loads(configured)
-    return {event: f"yimen-{kind}-{event}" for event in EVENTS}
+    return dict(config.notice_templates.get(kind) or {event: f"yimen-{kind}-{event}" for event in EVENTS})
 
 
 def sms_sender(services):
     """The SMS port for this process: locally a file under the data dir."""
     return services.extras.setdefault(
-        "sms", LocalSmsSender(Path(services.config["DATA_DIR"]) / "sms-outbox.jsonl", services.clock)
+        "sms", LocalSmsSender(Path(services.config.data_dir) / "sms-outbox.jsonl", services.clock)
     )
 
 

@@ -75,8 +75,8 @@ def verify_password(password_hash: str, password: str) -> bool:
 class AuthService:
     def __init__(self, services):
         self.s = services
-        self._tokens = URLSafeTimedSerializer(services.config["SECRET_KEY"], salt="citizen-token")
-        self._staff_tokens = URLSafeSerializer(services.config["SECRET_KEY"], salt="staff-token")
+        self._tokens = URLSafeTimedSerializer(services.config.secret_key, salt="citizen-token")
+        self._staff_tokens = URLSafeSerializer(services.config.secret_key, salt="staff-token")
 
     def wechat_login(self, code: str) -> dict:
         openid = self.s.wechat.code_to_openid(code)
@@ -89,7 +89,7 @@ class AuthService:
 
     def citizen_from_token(self, token: str) -> Actor:
         try:
-            data = self._tokens.loads(token, max_age=self.s.config["TOKEN_MAX_AGE"])
+            data = self._tokens.loads(token, max_age=self.s.config.token_max_age)
         except SignatureExpired as exc:
             raise NotAuthenticated("TOKEN_EXPIRED", "登录已过期，请重新登录") from exc
         except BadSignature as exc:
