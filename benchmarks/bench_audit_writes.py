@@ -38,7 +38,6 @@ from yimen.config import load_config  # noqa: E402
 from yimen.domain.audit import CHAINS  # noqa: E402
 from yimen.domain.errors import Conflict  # noqa: E402
 from yimen.domain.model import AuditEvent  # noqa: E402
-from yimen.services.staff.audit import AuditService  # noqa: E402
 
 WCU_PER_PARTITION = 1000  # DynamoDB's per-partition write ceiling (write units a second)
 
@@ -149,8 +148,8 @@ def main() -> None:
         f"{args.writers} writers on one case (one chain: what the old single AUDIT/HEAD did to every write)", *one, keys
     )
 
-    AuditService(services).anchor()
-    verdict = AuditService(services).verify()
+    services.audit.anchor()
+    verdict = services.audit.verify()
     committed = alone[1] + spread[1] + one[1]
     print(
         f"stored {verdict.events} of {committed} committed events; verify: "

@@ -5,7 +5,5 @@ from functions.runtime import services
 
 
 def handler(event: dict, context) -> dict:
-    from yimen.services.staff.audit import AuditService
-
-    anchor = AuditService(services()).anchor()
+    anchor = services().audit.anchor()
     return {"anchor": anchor.no, "chains": len(anchor.heads)}

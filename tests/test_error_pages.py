@@ -42,7 +42,7 @@ def test_a_citizen_page_with_an_ended_login_goes_to_sign_in(client):
 
 
 def test_too_many_requests_is_a_page(client, services):
-    limiter = client.application.extensions["yimen"].extras["rate_limiter"]
+    limiter = client.application.extensions["yimen"].rate_limiter
     for _ in range(30):  # thirty questions already asked from this address this minute
         limiter.check("policy-ask", "127.0.0.1", 30, 60)
     csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/ask").get_data(as_text=True)).group(1)

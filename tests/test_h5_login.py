@@ -23,7 +23,7 @@ def test_web_oauth_logs_the_browser_in_and_returns_to_next(client):
 
 
 def test_same_browser_gets_the_same_openid(app, services):
-    auth = services.extras["auth"]
+    auth = services.auth
     browser = requests.Session()
     openids = []
     for _ in range(2):

@@ -63,7 +63,7 @@ def test_excel_with_codes_typed_as_numbers(services):
     buffer = io.BytesIO()
     book.save(buffer)
     import_file(services, "区划.xlsx", buffer.getvalue())
-    assert regions.villages(services) == [{"code": "990102002001", "name": "白鹤村", "township": "白鹤镇"}]
+    assert regions.villages(uow=services.uow) == [{"code": "990102002001", "name": "白鹤村", "township": "白鹤镇"}]
 
 
 def test_cli_imports_lists_and_reports_problems(tmp_path):
@@ -83,11 +83,11 @@ def test_demo_data_files_the_demo_county_once(services):
     from yimen.services.demo import county as demo
 
     demo.seed(services, households=3)
-    assert len(regions.villages(services)) == 10
+    assert len(regions.villages(uow=services.uow)) == 10
     with services.uow() as uow:
         uow.kv.delete(regions.NAMESPACE, regions.KEY)  # a data folder seeded before regions were stored
     assert demo.seed(services, households=3) == {"created": False}
-    assert {"code": "990101002001", "name": "青山村", "township": "青山乡"} in regions.villages(services)
+    assert {"code": "990101002001", "name": "青山村", "township": "青山乡"} in regions.villages(uow=services.uow)
 
 
 def test_an_application_must_name_a_village_of_this_county(client, citizen_headers, seeded):

@@ -65,9 +65,7 @@ def test_first_administrator_on_an_empty_store_then_the_rest_by_command(tmp_path
 
 
 def services_login(services, username, password):
-    from yimen.services.staff.auth import AuthService
-
-    return AuthService(services).staff_login(username, password)
+    return services.auth.staff_login(username, password)
 
 
 def _form(client, path):
@@ -158,9 +156,9 @@ def test_disabling_ends_the_session_and_refuses_sign_in(app, seeded):
 
 def test_an_approver_must_name_a_known_department(app, seeded):
     from yimen.domain.model import Actor, Role
-    from yimen.services.staff.accounts import StaffChanges, StaffService
+    from yimen.services.staff.accounts import StaffChanges
 
-    service = StaffService(seeded)
+    service = seeded.staff
     cli = Actor(kind="system", id="cli")
     with pytest.raises(ValidationError) as caught:
         service.add(cli, "jy2", StaffChanges("钱老师", Role.APPROVER, "990101"), STRONG)
@@ -218,9 +216,8 @@ def test_console_shows_each_departments_part_and_queues_only_her_own(client, cit
 
 def test_staff_api_login_asks_for_a_new_password_after_a_reset(client, seeded):
     from yimen.domain.model import Actor
-    from yimen.services.staff.accounts import StaffService
 
-    temporary = StaffService(seeded).reset_password(Actor(kind="system", id="cli"), "window3")
+    temporary = seeded.staff.reset_password(Actor(kind="system", id="cli"), "window3")
     refused = client.post("/api/v1/staff/login", json={"username": "window3", "password": temporary})
     assert refused.status_code == 403
     assert refused.get_json()["error"]["code"] == "PASSWORD_CHANGE_REQUIRED"
@@ -234,5 +231,5 @@ def test_staff_api_login_asks_for_a_new_password_after_a_reset(client, seeded):
     assert changed.status_code == 200
     headers = {"Authorization": f"Bearer {changed.get_json()['token']}"}
     assert client.get("/api/v1/staff/cases", headers=headers).status_code == 200
-    StaffService(seeded).set_active(Actor(kind="system", id="cli"), "window3", False)
+    seeded.staff.set_active(Actor(kind="system", id="cli"), "window3", False)
     assert client.get("/api/v1/staff/cases", headers=headers).status_code == 401

@@ -8,26 +8,58 @@ from typing import TYPE_CHECKING
 
 from yimen.adapters.clock import SystemClock
 from yimen.adapters.crypto import AesGcmCipher, FileSealer, audit_mac_key
+from yimen.adapters.wechat import WeChatGateway
 from yimen.config import Config
 from yimen.domain.audit import Sealer
 from yimen.ports import AnchorSigner, BlobStore, Cipher, Clock, UnitOfWork
 from yimen.ports_documents import PdfRenderer, QrEncoder
+from yimen.services.rate_limits import RateLimiter
+from yimen.services.staff.accounts import StaffService
+from yimen.services.staff.audit import AuditService
+from yimen.services.staff.auth import AuthService
+from yimen.services.staff.dashboard import DashboardService
 
 if TYPE_CHECKING:
     from yimen.services.policy.qa import PolicyQA
 
 
-@dataclass
+@dataclass(frozen=True)
 class Services:
+    """The chosen adapters, and every ready-made service built from them on first use. A service gets
+    exactly the dependencies it uses; a test that needs a variant builds the class with its own."""
+
     config: Config
     uow: Callable[[], UnitOfWork]
     clock: Clock
     cipher: Cipher
     blobs: BlobStore
-    wechat: object  # adapters.wechat.WeChatGateway
+    wechat: WeChatGateway
     sealer: Sealer  # the audit chains' MAC
     anchor_signer: AnchorSigner
-    extras: dict = field(default_factory=dict)  # per-process singletons (OCR engine, Q&A index...)
+    extras: dict = field(default_factory=dict)  # per-process singletons (OCR engine, SMS sender)
+
+    @functools.cached_property
+    def auth(self) -> AuthService:
+        c = self.config
+        return AuthService(
+            uow=self.uow, clock=self.clock, wechat=self.wechat, secret_key=c.secret_key, token_max_age=c.token_max_age
+        )
+
+    @functools.cached_property
+    def rate_limiter(self) -> RateLimiter:
+        return RateLimiter(uow=self.uow, clock=self.clock)
+
+    @functools.cached_property
+    def audit(self) -> AuditService:
+        return AuditService(uow=self.uow, clock=self.clock, sealer=self.sealer, anchor_signer=self.anchor_signer)
+
+    @functools.cached_property
+    def staff(self) -> StaffService:
+        return StaffService(uow=self.uow, clock=self.clock)
+
+    @functools.cached_property
+    def dashboard(self) -> DashboardService:
+        return DashboardService(uow=self.uow, clock=self.clock)
 
     @functools.cached_property
     def pdf(self) -> PdfRenderer:
@@ -43,8 +75,6 @@ class Services:
 
 
 def build_services(config: Config, clock: Clock | None = None) -> Services:
-    from yimen.adapters.wechat import WeChatGateway
-
     cipher = AesGcmCipher(config.data_key)
     sealer = Sealer(config.audit_key or audit_mac_key(config.data_key))
     uow, blobs = _records_and_blobs(config, cipher, sealer)

@@ -7,6 +7,7 @@ anchored."""
 import hashlib
 import json
 import sqlite3
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -127,17 +128,17 @@ def audited(backend):
     _events(backend, 5)
     _events(backend, 1, "other-1")
     _events(backend, 1, "other-2")
-    AuditService(backend.services).anchor()
+    backend.services.audit.anchor()
     return backend
 
 
 def _problems(backend) -> list[str]:
-    return AuditService(backend.services).verify().problems
+    return backend.services.audit.verify().problems
 
 
 def test_an_intact_anchored_chain_verifies(audited):
     _events(audited, 2)  # after the anchor: covered by the MAC, anchored next time
-    verdict = AuditService(audited.services).verify()
+    verdict = audited.services.audit.verify()
     assert verdict.problems == []
     assert (verdict.events, verdict.unanchored, verdict.anchor.no) == (9, 2, 1)
     assert verdict.chains == len({CHAIN, chain_for(CASE[0], "other-1"), chain_for(CASE[0], "other-2")})
@@ -188,9 +189,9 @@ def test_deleting_every_event_and_every_anchor_shows(audited):
 
 def test_deleting_the_latest_anchors_shows_once_the_schedule_has_moved_on(audited):
     Table(audited).delete_anchors()  # also what deleting only the newest anchors leaves after a while
-    AuditService(audited.services).anchor()
-    audited.services.clock = FixedClock(AT + timedelta(hours=3))
-    assert any("已超过" in p for p in _problems(audited))
+    audited.services.audit.anchor()
+    later = replace(audited.services, clock=FixedClock(AT + timedelta(hours=3)))
+    assert any("已超过" in p for p in later.audit.verify().problems)
 
 
 def test_an_edit_with_every_later_hash_recomputed_without_the_key_shows(audited):
@@ -225,14 +226,11 @@ def test_a_forged_anchor_over_rewritten_history_is_refused(audited):
 
     table, sealer = Table(audited), audited.services.sealer
     table.delete(table.docs()[-1])
-    forger = AuditService(audited.services)
-    audited.services.anchor_signer, real = (
-        FileAnchorSigner(audited.services.config.data_dir / "forged.pem"),
-        audited.services.anchor_signer,
+    s = audited.services
+    forger = AuditService(
+        uow=s.uow, clock=s.clock, sealer=sealer, anchor_signer=FileAnchorSigner(s.config.data_dir / "forged.pem")
     )
     forger.anchor()
-    audited.services.anchor_signer = real
-    assert sealer is audited.services.sealer
     assert any("第 2 号锚点的签名无效" in p for p in _problems(audited))
 
 

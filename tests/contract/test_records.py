@@ -8,7 +8,7 @@ import pytest
 from yimen.domain.audit import chain_for
 from yimen.domain.errors import Conflict, RateLimited
 from yimen.domain.model import AidRecord, AuditEvent, Household, Member, Relation, Role, StaffUser
-from yimen.entrypoints.web.common import RateLimiter
+from yimen.services.rate_limits import RateLimiter
 
 AT = datetime(2026, 11, 25, 10, 0)
 
@@ -322,7 +322,10 @@ def test_counters_count_up_per_key_and_stay_apart_from_values(backend):
 
 def test_rate_limiter_counts_in_the_store_and_a_new_window_starts_at_one(backend):
     clock = backend.services.clock
-    first, second = RateLimiter(backend.uow, clock), RateLimiter(backend.uow, clock)  # two processes
+    first, second = (
+        RateLimiter(uow=backend.uow, clock=clock),
+        RateLimiter(uow=backend.uow, clock=clock),
+    )  # two processes
     first.check("lookup", "10.0.0.1", 3, 60)
     second.check("lookup", "10.0.0.1", 3, 60)
     first.check("lookup", "10.0.0.1", 3, 60)

@@ -24,7 +24,6 @@ from yimen.domain.model import Actor
 from yimen.domain.workflow import ACCEPT, CHECKED, FORWARD
 from yimen.entrypoints.web.app import create_app
 from yimen.services.applications.service import ApplicationService, Signing
-from yimen.services.staff.auth import AuthService
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_PASSWORD, CLERK_PASSWORD, TEACHER_PASSWORD = "Chengguan2026a", "Baihe2026town", "Jiaoyu2026book"
@@ -110,7 +109,7 @@ def _case_in_approval(services, items) -> str:
     body["household"]["village_code"] = VILLAGE
     service = ApplicationService(services)
     app, _ = service.submit(Actor(kind="citizen", id="o-e2e-mixed"), body, "e2e-mixed-0001")
-    admin = AuthService(services).staff_actor("admin0")
+    admin = services.auth.staff_actor("admin0")
     sign = Signing(admin.name, ADMIN_PASSWORD)
     for phrase in (ACCEPT, "report", CHECKED, FORWARD):
         version = service.case(admin, app.id)[0].version
@@ -214,9 +213,7 @@ def test_403_404_and_500_are_chinese_pages(browser, county):
     assert answer.status == 404 and "找不到这个页面" in page.locator("h1").inner_text()
     shot(page, "error-404")
 
-    _, household = ApplicationService(services).case(
-        AuthService(services).staff_actor("admin0"), _case_in_village(services)
-    )
+    _, household = ApplicationService(services).case(services.auth.staff_actor("admin0"), _case_in_village(services))
     with sqlite3.connect(services.config.database) as conn:  # a record damaged in the store
         doc = json.loads(conn.execute("SELECT doc FROM households WHERE id = ?", (household.id,)).fetchone()[0])
         doc["members"][0]["work_capacity"] = "无法识别的值"

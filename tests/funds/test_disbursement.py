@@ -14,12 +14,11 @@ from yimen.services.funds.disbursement import DisbursementService
 from yimen.services.funds.payees import PayeeService
 from yimen.services.funds.slips import create_slips
 from yimen.services.notices.worker import NoticeWorker
-from yimen.services.staff.auth import AuthService
 
 
 @pytest.fixture
 def funds(seeded):
-    auth = AuthService(seeded)
+    auth = seeded.auth
     return DisbursementService(seeded), auth.staff_actor("centre"), auth.staff_actor("finance")
 
 

@@ -5,7 +5,6 @@ from tests.workflow.helpers import act, application_body, decide, submit
 from yimen.domain.disbursement import SlipStatus
 from yimen.services.funds.disbursement import DisbursementService
 from yimen.services.notices.worker import NoticeWorker
-from yimen.services.staff.auth import AuthService
 
 
 def test_application_to_paid_notice(client, citizen_headers, staff_client, seeded, services, sim):
@@ -23,7 +22,7 @@ def test_application_to_paid_notice(client, citizen_headers, staff_client, seede
     )
     assert granted.status_code == 303
 
-    auth, funds = AuthService(services), DisbursementService(services)
+    auth, funds = services.auth, DisbursementService(services)
     with services.uow() as uow:
         slips = [
             s for s in uow.slips.list_by_status(SlipStatus.PENDING_REVIEW.value).items if s.application_id == app_id

@@ -8,7 +8,6 @@ from tests.workflow.helpers import act, application_body, csrf_on, decide, id_nu
 from yimen.domain.disbursement import SlipStatus
 from yimen.services.funds.disbursement import DisbursementService
 from yimen.services.notices.outbox import render
-from yimen.services.staff.auth import AuthService
 
 CARD = "6228480000000000018"  # a UnionPay number that passes the Luhn check
 
@@ -103,7 +102,7 @@ def test_no_account_means_the_approval_says_how_to_give_one_the_centre_lists_it_
     said = render("approved", approved["data"]).text
     assert "还没有登记收款账户" in said and "到乡镇（街道）社会救助窗口登记" in said and "登记的银行卡" not in said
 
-    auth, funds = AuthService(services), DisbursementService(services)
+    auth, funds = services.auth, DisbursementService(services)
     with services.uow() as uow:
         household_id = uow.applications.get(app_id).household_id
         slips = [
@@ -202,7 +201,7 @@ def test_a_green_channel_grant_goes_out_at_once_in_a_batch_of_its_own(
     approved = next(j for j in _jobs(services) if j["event"] == "approved")
     assert "资金将打入您登记的收款账户6228 **** **** 0018" in render("approved", approved["data"]).text
 
-    auth, funds = AuthService(services), DisbursementService(services)
+    auth, funds = services.auth, DisbursementService(services)
     with services.uow() as uow:  # the demo's own approved slips wait in the same queue
         (green,) = [
             s

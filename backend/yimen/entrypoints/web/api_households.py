@@ -42,4 +42,4 @@ def my_households():
 @bp.get("/regions/villages")
 @api_doc("本县的村（社区）列表，供申请表选择", tags=("regions",))
 def list_villages():
-    return jsonify(villages=villages(services()))
+    return jsonify(villages=villages(uow=services().uow))

@@ -11,7 +11,6 @@ from yimen.domain.workflow import ROLE_STAGE, Stage
 from yimen.entrypoints.web.api_ocr import ocr_engine
 from yimen.entrypoints.web.common import api_doc, json_body, rate_limit, require_fields, services, staff_token_required
 from yimen.services.applications.service import ApplicationService, CoSigner, Signing, application_view
-from yimen.services.staff.accounts import StaffService
 
 bp = Blueprint("api_staff", __name__, url_prefix="/api/v1/staff")
 TAGS = ("staff-api",)
@@ -52,7 +51,7 @@ def _warn_days() -> int:
 def login():
     body = json_body()
     require_fields(body, username=str, password=str)
-    auth = services().extras["auth"]
+    auth = services().auth
     user = auth.staff_login(body["username"], body["password"], address=request.remote_addr or "-")
     return jsonify({**auth.staff_token(user), "name": user.display_name})  # what a signature's typed_name must be
 
@@ -61,7 +60,7 @@ def login():
 @_doc("工作人员接口退出登录：本令牌立即失效")
 @staff_token_required
 def logout():
-    services().extras["auth"].end_token(request.headers["Authorization"].removeprefix("Bearer ").strip())
+    services().auth.end_token(request.headers["Authorization"].removeprefix("Bearer ").strip())
     return "", 204
 
 
@@ -75,10 +74,8 @@ def logout():
 def change_password():
     body = json_body()
     require_fields(body, username=str, current_password=str, new_password=str)
-    user = StaffService(services()).change_own_password(
-        body["username"], body["current_password"], body["new_password"]
-    )
-    return jsonify(services().extras["auth"].staff_token(user))
+    user = services().staff.change_own_password(body["username"], body["current_password"], body["new_password"])
+    return jsonify(services().auth.staff_token(user))
 
 
 @bp.get("/cases")

@@ -13,9 +13,8 @@ from yimen.config import Config, load_config
 from yimen.domain.permissions import Action, may
 from yimen.entrypoints.web import errors
 from yimen.entrypoints.web.assets import init_assets
-from yimen.entrypoints.web.common import RateLimiter, csrf_token, services
+from yimen.entrypoints.web.common import csrf_token, services
 from yimen.services.applications.uploads import MAX_PHOTO_BYTES
-from yimen.services.staff.auth import AuthService
 from yimen.services.staff.regions import county_regions, region_label
 
 TEMPLATES = Path(__file__).resolve().parents[4] / "templates"
@@ -94,8 +93,6 @@ def create_app(config: Config | None = None, services: Services | None = None) -
     app.json = _JsonProvider(app)
     app.json.ensure_ascii = False
     services = services or build_services(config)
-    services.extras.setdefault("auth", AuthService(services))
-    services.extras.setdefault("rate_limiter", RateLimiter(services.uow, services.clock))  # shared via the store
     app.extensions["yimen"] = services
     for path in BLUEPRINTS + (LOCAL_BLUEPRINTS if config.local_parts else []):
         app.register_blueprint(_load(path))

@@ -28,7 +28,7 @@ def _service() -> BindingService:
 
 
 def _limit(bucket: str, client: str, limit: int, per_seconds: int) -> None:
-    services().extras["rate_limiter"].check(bucket, client, limit, per_seconds)
+    services().rate_limiter.check(bucket, client, limit, per_seconds)
 
 
 def _redeem(actor, code: str):

@@ -4,14 +4,12 @@ import functools
 import hmac
 import re
 import secrets
-from collections.abc import Callable
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, jsonify, request, session
 
-from yimen.domain.errors import NotAuthenticated, RateLimited, ValidationError
-from yimen.ports import Clock, UnitOfWork
+from yimen.bootstrap import Services
+from yimen.domain.errors import NotAuthenticated, ValidationError
 
 HTTP_MESSAGES = {
     400: ("BAD_REQUEST", "请求格式不正确"),
@@ -23,7 +21,7 @@ HTTP_MESSAGES = {
 }
 
 
-def services():
+def services() -> Services:
     return current_app.extensions["yimen"]
 
 
@@ -90,7 +88,7 @@ def api_doc(
 def current_actor():
     """The citizen (Bearer token) or staff user (console session) making this request, or None."""
     header = request.headers.get("Authorization", "")
-    auth = services().extras["auth"]
+    auth = services().auth
     if header.startswith("Bearer "):
         return auth.citizen_from_token(header.removeprefix("Bearer ").strip())
     if session.get("staff_session"):
@@ -123,7 +121,7 @@ def staff_token_required(view):
         header = request.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
             raise NotAuthenticated("LOGIN_REQUIRED", "请先登录")
-        g.actor = services().extras["auth"].staff_from_token(header.removeprefix("Bearer ").strip())
+        g.actor = services().auth.staff_from_token(header.removeprefix("Bearer ").strip())
         return view(*args, **kwargs)
 
     return wrapper
@@ -148,32 +146,11 @@ def require_fields(data: dict, **types) -> None:
             raise ValidationError("WRONG_TYPE", f"字段 {name} 的类型不正确", details={"field": name})
 
 
-class RateLimiter:
-    """Fixed-window counters in the records store, so every process and Lambda instance counts
-    against one limit. A fixed window lets up to twice the limit through around a window boundary:
-    acceptable for slowing enumeration, and it costs one atomic write per request."""
-
-    NAMESPACE = "rate"
-
-    def __init__(self, uow: Callable[[], UnitOfWork], clock: Clock):
-        self.uow, self.clock = uow, clock
-
-    def check(self, bucket: str, client: str, limit: int, per_seconds: float) -> None:
-        """client: an address or a keyed hash, never a raw ID number (the key is stored)."""
-        now = self.clock.now()
-        window = int(now.timestamp() // per_seconds)  # in the key: a new window is a new counter
-        expires_at = datetime.fromtimestamp((window + 1) * per_seconds, UTC)
-        with self.uow() as uow:  # a unit of its own: the hit counts even if the request then fails
-            count = uow.kv.hit(self.NAMESPACE, f"{bucket}:{client}:{window}", expires_at, now)
-        if count > limit:
-            raise RateLimited("RATE_LIMITED", "操作太频繁，请稍后再试")
-
-
 def rate_limit(bucket: str, limit: int, per_seconds: float = 60):
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            services().extras["rate_limiter"].check(bucket, request.remote_addr or "-", limit, per_seconds)
+            services().rate_limiter.check(bucket, request.remote_addr or "-", limit, per_seconds)
             return view(*args, **kwargs)
 
         return wrapper

@@ -50,7 +50,7 @@ def login():
 def oauth_callback():
     if not request.args.get("state") or request.args["state"] != session.pop("oauth_state", None):
         abort(400)
-    result = services().extras["auth"].web_login(request.args.get("code", ""))
+    result = services().auth.web_login(request.args.get("code", ""))
     session["citizen_token"] = result["token"]
     return redirect(safe_next(session.pop("after_login", "/")))
 
@@ -61,7 +61,7 @@ def ask():
     chat = session.get("chat", [])
     question = request.form.get("question", "").strip()[:200] if request.method == "POST" else ""
     if question:
-        services().extras["rate_limiter"].check("policy-ask", request.remote_addr or "-", 30, 60)
+        services().rate_limiter.check("policy-ask", request.remote_addr or "-", 30, 60)
         answer = services().policy_qa.ask(question)
         chat = [*chat, {"q": question, "a": answer.body, "pages": _cited_pages(answer.links)}][-10:]
         session["chat"] = chat

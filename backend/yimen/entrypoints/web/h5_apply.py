@@ -61,7 +61,7 @@ def _doc(summary: str):
 
 
 def _villages() -> list[tuple[str, str]]:
-    return [(v["code"], v["township"] + v["name"]) for v in villages(services())]
+    return [(v["code"], v["township"] + v["name"]) for v in villages(uow=services().uow)]
 
 
 def _service() -> ApplicationService:
@@ -333,7 +333,7 @@ def status():
     result, error = None, None
     if request.method == "POST":
         try:
-            services().extras["rate_limiter"].check("status-lookup", request.remote_addr or "-", 10, 60)
+            services().rate_limiter.check("status-lookup", request.remote_addr or "-", 10, 60)
             result = _service().status_lookup(request.form.get("id_number", ""), request.form.get("name", ""))
         except YimenError as exc:
             error = exc.message

@@ -22,7 +22,7 @@ PRIVATE_HEADERS = {
 def _limit() -> None:
     """Scans per client: plenty for a family, useless for guessing 144-bit tokens."""
     limit = services().config.happiness_rate_limit
-    services().extras["rate_limiter"].check("happiness", request.remote_addr or "-", limit, 60)
+    services().rate_limiter.check("happiness", request.remote_addr or "-", limit, 60)
 
 
 def _optional_actor():

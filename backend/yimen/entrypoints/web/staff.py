@@ -9,7 +9,6 @@ from yimen.domain.accounts import WEAK_MESSAGE
 from yimen.domain.errors import NotAuthenticated, RateLimited, ValidationError, YimenError
 from yimen.entrypoints.web.common import api_doc, check_csrf, csrf_token, safe_next, services
 from yimen.services.households.reading import HouseholdService
-from yimen.services.staff.accounts import StaffService
 from yimen.services.staff.auth import staff_actor
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -33,7 +32,7 @@ def staff_page(view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         try:
-            user = services().extras["auth"].session_user(session.get("staff_session"))
+            user = services().auth.session_user(session.get("staff_session"))
         except NotAuthenticated:  # never logged in, logged out, timed out, or the account changed
             ended = {"ended": 1} if session.pop("staff_session", None) else {}
             return redirect(url_for("staff.login", next=request.path, **ended))
@@ -53,7 +52,7 @@ ENDED = "您的登录已结束（超时、已退出，或账号、密码有变�
 def login():
     error, status = None, 200
     if request.method == "POST":
-        auth = services().extras["auth"]
+        auth = services().auth
         try:
             user = auth.staff_login(
                 request.form.get("username", ""), request.form.get("password", ""), address=request.remote_addr or "-"
@@ -83,13 +82,11 @@ def password():
         try:
             if new != request.form.get("new_password_again", ""):
                 raise ValidationError("PASSWORD_MISMATCH", "两次输入的新密码不一致")
-            user = StaffService(services()).change_own_password(
-                g.actor.id, request.form.get("current_password", ""), new
-            )
+            user = services().staff.change_own_password(g.actor.id, request.form.get("current_password", ""), new)
         except YimenError as exc:
             error = exc.message
         else:  # every session of hers ended with the change: this one starts afresh
-            auth = services().extras["auth"]
+            auth = services().auth
             auth.close_session(session.get("staff_session"))
             session["staff_session"] = auth.open_session(user)
             return redirect(url_for("staff.index"))
@@ -103,7 +100,7 @@ def password():
 @bp.post("/logout")
 @_doc("退出登录")
 def logout():
-    services().extras["auth"].close_session(session.get("staff_session"))
+    services().auth.close_session(session.get("staff_session"))
     session.clear()
     return redirect(url_for("staff.login"))
 

@@ -21,7 +21,7 @@ def _doc(summary: str):
 
 
 def _service() -> StaffService:
-    return StaffService(services())
+    return services().staff
 
 
 def _changes() -> StaffChanges:

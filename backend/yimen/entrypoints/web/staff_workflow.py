@@ -17,7 +17,6 @@ from yimen.entrypoints.web.api_ocr import ocr_engine
 from yimen.entrypoints.web.common import api_doc, services
 from yimen.services.applications.forms import MATERIALS
 from yimen.services.applications.service import STEP_WORDS, ApplicationService, CoSigner, Signing
-from yimen.services.staff.dashboard import DashboardService
 
 bp = Blueprint("staff_workflow", __name__, url_prefix="/staff/cases")
 bp.before_request(staff._csrf)  # the same per-session token as the rest of the console
@@ -237,7 +236,7 @@ def dashboard():
         "staff/cases_dashboard.html",
         stats=stats,
         chart=_chart(stats["stages"]),
-        charts=DashboardService(services()).charts(g.actor),
+        charts=services().dashboard.charts(g.actor),
     )
 
 

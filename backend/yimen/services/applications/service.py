@@ -58,7 +58,7 @@ from yimen.services.funds.payees import apply_payee, county_banks, payee_view
 from yimen.services.households.file import correct_incomes
 from yimen.services.notices.outbox import HOW_TO_GIVE_ACCOUNT
 from yimen.services.ocr.photos import clean_material, sniff
-from yimen.services.staff.auth import AuthService, require_area, require_role
+from yimen.services.staff.auth import require_area, require_role
 from yimen.services.staff.regions import county_regions
 
 IDEMPOTENCY_NS = "idempotency:applications"
@@ -416,7 +416,7 @@ class ApplicationService:
 
     def sign(self, actor: Actor, signing: Signing, what: str) -> dict:
         """The clerk's e-signature: typed name + PIN checked against their account, digest over the decision."""
-        AuthService(self.s).check_signer(actor, signing.typed_name, signing.pin)
+        self.s.auth.check_signer(actor, signing.typed_name, signing.pin)
         at = self.s.clock.now().isoformat()
         drawn = hashlib.sha256(signing.drawn_png).hexdigest() if signing.drawn_png else ""
         digest = hashlib.sha256(f"{actor.id}|{signing.typed_name.strip()}|{at}|{what}|{drawn}".encode()).hexdigest()
@@ -563,7 +563,7 @@ class ApplicationService:
             raise ValidationError(
                 "SECOND_SIGNER_REQUIRED", f"应急救助金额超过 {yuan(threshold)} 元，须另一名工作人员复核签字"
             )
-        return AuthService(self.s).check_cosigner(actor, cosigner.username, cosigner.pin, village, *GREEN_ROLES)
+        return self.s.auth.check_cosigner(actor, cosigner.username, cosigner.pin, village, *GREEN_ROLES)
 
     def run_check(self, actor: Actor, app_id: str, version: int) -> Application:
         """核对: build the economic-status report from the household file and imported department data."""

@@ -5,6 +5,7 @@ or a disable ends the account's sessions; a reset makes the next sign-in choose 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from yimen.domain import accounts
@@ -13,6 +14,7 @@ from yimen.domain.errors import Conflict, NotAuthenticated, NotFound, Validation
 from yimen.domain.masking import mask_phone
 from yimen.domain.model import Actor, AuditEvent, Role, StaffUser
 from yimen.domain.permissions import Action, require
+from yimen.ports import Clock, UnitOfWork
 from yimen.services.staff.auth import hash_password, verify_password
 from yimen.services.staff.regions import county_regions
 
@@ -31,16 +33,16 @@ class StaffChanges:
 
 
 class StaffService:
-    def __init__(self, services):
-        self.s = services
+    def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Clock):
+        self.uow, self.clock = uow, clock
 
     def list(self, actor: Actor) -> list[StaffUser]:
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             self._may_manage(uow, actor)
             return uow.staff.list_all()
 
     def get(self, actor: Actor, username: str) -> StaffUser:
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             self._may_manage(uow, actor)
             return _existing(uow, username)
 
@@ -49,7 +51,7 @@ class StaffService:
         accounts.check_password(password, username)
         if fields.role is None:
             raise ValidationError("ROLE_REQUIRED_FIELD", "请选择岗位")
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             self._may_manage(uow, actor)
             user = StaffUser(username, "", fields.role, "", hash_password(password))
             self._apply(uow, user, fields)
@@ -58,7 +60,7 @@ class StaffService:
             return user
 
     def edit(self, actor: Actor, username: str, version: int, fields: StaffChanges) -> StaffUser:
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             self._may_manage(uow, actor)
             user = _existing(uow, username, version)
             before = _summary(user)
@@ -72,7 +74,7 @@ class StaffService:
 
     def set_active(self, actor: Actor, username: str, active: bool, reason: str = "") -> StaffUser:
         """停用 a leaver (her sessions end at once) or 启用 again. Accounts are never deleted."""
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             self._may_manage(uow, actor)
             user = _existing(uow, username)
             if not active and user.username == actor.id:
@@ -84,7 +86,7 @@ class StaffService:
 
     def reset_password(self, actor: Actor, username: str, password: str | None = None) -> str:
         """A temporary password (given, or made up here and shown once); the next sign-in must change it."""
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             self._may_manage(uow, actor)
             user = _existing(uow, username)
             temporary = password or _temporary_password()
@@ -100,7 +102,7 @@ class StaffService:
         accounts.check_password(new, username)
         if new == current:
             raise ValidationError("SAME_PASSWORD", "新密码不能与原密码相同")
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             user = uow.staff.get_by_username((username or "").strip().lower())
             if not (user and user.active and verify_password(user.password_hash, current)):
                 raise NotAuthenticated("PASSWORD_WRONG", "原密码不正确")
@@ -113,7 +115,7 @@ class StaffService:
                     object_type="staff",
                     object_id=username,
                     action="password_change",
-                    at=self.s.clock.now(),
+                    at=self.clock.now(),
                 )
             )
             return user
@@ -176,7 +178,7 @@ class StaffService:
                 object_type="staff",
                 object_id=user.username,
                 action=action,
-                at=self.s.clock.now(),
+                at=self.clock.now(),
                 from_state=before,
                 to_state=to or _summary(user),
                 reason=reason,

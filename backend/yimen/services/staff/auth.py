@@ -3,7 +3,9 @@
 import functools
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
@@ -12,6 +14,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLS
 from yimen.domain.errors import Forbidden, NotAuthenticated, RateLimited, ValidationError
 from yimen.domain.model import Actor, AuditEvent, Role, StaffUser
 from yimen.domain.permissions import require_area, require_role
+from yimen.ports import Clock, UnitOfWork
 
 _hasher = PasswordHasher()
 STAFF_TOKEN_HOURS = 8  # one working day; then the staff API asks for the password again
@@ -43,11 +46,11 @@ class Lockout:
 
     FAILURES_NS, LOCKS_NS = "login-failures", "login-locks"
 
-    def __init__(self, services):
-        self.s = services
+    def __init__(self, *, clock: Clock):
+        self.clock = clock
 
     def check(self, uow, *subjects: str, refusal: tuple[str, str] = LOGIN_LOCKED) -> None:
-        now = self.s.clock.now()
+        now = self.clock.now()
         for subject in subjects:
             lock = uow.kv.get(self.LOCKS_NS, subject)
             if lock and datetime.fromisoformat(lock["until"]) > now:
@@ -55,7 +58,7 @@ class Lockout:
 
     def fail(self, uow, subject: str, limit: int) -> bool:
         """Count one failure; True when this one locks the subject."""
-        now = self.s.clock.now()
+        now = self.clock.now()
         span = LOCK_MINUTES * 60
         window = int(now.timestamp() // span)
         expires = now + timedelta(seconds=span)
@@ -72,24 +75,40 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+class WeChatLogin(Protocol):
+    """What sign-in needs of WeChat: a login code (mini-program or web OAuth) -> the person's openid."""
+
+    def code_to_openid(self, code: str) -> str: ...
+
+    def web_code_to_openid(self, code: str) -> str: ...
+
+
 class AuthService:
-    def __init__(self, services):
-        self.s = services
-        self._tokens = URLSafeTimedSerializer(services.config.secret_key, salt="citizen-token")
-        self._staff_tokens = URLSafeSerializer(services.config.secret_key, salt="staff-token")
+    def __init__(
+        self,
+        *,
+        uow: Callable[[], UnitOfWork],
+        clock: Clock,
+        wechat: WeChatLogin,
+        secret_key: str,
+        token_max_age: int,
+    ):
+        self.uow, self.clock, self.wechat, self.token_max_age = uow, clock, wechat, token_max_age
+        self._tokens = URLSafeTimedSerializer(secret_key, salt="citizen-token")
+        self._staff_tokens = URLSafeSerializer(secret_key, salt="staff-token")
 
     def wechat_login(self, code: str) -> dict:
-        openid = self.s.wechat.code_to_openid(code)
+        openid = self.wechat.code_to_openid(code)
         return {"token": self._tokens.dumps({"openid": openid}), "openid": openid}
 
     def web_login(self, code: str) -> dict:
         """H5 in WeChat's browser: web OAuth code -> the same kind of token as the mini-program's."""
-        openid = self.s.wechat.web_code_to_openid(code)
+        openid = self.wechat.web_code_to_openid(code)
         return {"token": self._tokens.dumps({"openid": openid}), "openid": openid}
 
     def citizen_from_token(self, token: str) -> Actor:
         try:
-            data = self._tokens.loads(token, max_age=self.s.config.token_max_age)
+            data = self._tokens.loads(token, max_age=self.token_max_age)
         except SignatureExpired as exc:
             raise NotAuthenticated("TOKEN_EXPIRED", "登录已过期，请重新登录") from exc
         except BadSignature as exc:
@@ -101,8 +120,8 @@ class AuthService:
         refused before any hash is checked; every failure is counted and audited."""
         username = str(username or "").strip()[:64]
         account, origin = f"account:{username.lower()}", f"address:{address}"
-        lockout = Lockout(self.s)
-        with self.s.uow() as uow:
+        lockout = Lockout(clock=self.clock)
+        with self.uow() as uow:
             lockout.check(uow, account, origin)
             user = uow.staff.get_by_username(username)
             try:
@@ -118,11 +137,11 @@ class AuthService:
                         object_type="staff",
                         object_id=user.username,
                         action="login",
-                        at=self.s.clock.now(),
+                        at=self.clock.now(),
                     )
                 )
                 return user
-        with self.s.uow() as uow:  # a unit of its own: the failure counts although the request fails
+        with self.uow() as uow:  # a unit of its own: the failure counts although the request fails
             locked = [
                 s for s, limit in ((account, ACCOUNT_TRIES), (origin, ADDRESS_TRIES)) if lockout.fail(uow, s, limit)
             ]
@@ -132,7 +151,7 @@ class AuthService:
                     object_type="staff",
                     object_id=user_failed,
                     action="login_failed",
-                    at=self.s.clock.now(),
+                    at=self.clock.now(),
                     reason="已锁定" if locked else None,
                 )
             )
@@ -150,7 +169,7 @@ class AuthService:
 
     def check_cosigner(self, actor: Actor, username: str, pin: str, area_code: str, *roles: Role) -> Actor:
         """A second clerk who confirms a decision at the same desk with their own PIN (双人复核)."""
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             user = uow.staff.get_by_username(str(username or "").strip())
         if user is None or user.username == actor.id:
             raise ValidationError("SECOND_SIGNER_INVALID", "复核人须是另一名工作人员，请填写其登录账号")
@@ -162,8 +181,8 @@ class AuthService:
 
     def _check_pin(self, actor: Actor, pin: str) -> None:
         subject = f"pin:{actor.id}"
-        lockout = Lockout(self.s)
-        with self.s.uow() as uow:
+        lockout = Lockout(clock=self.clock)
+        with self.uow() as uow:
             lockout.check(uow, subject, refusal=PIN_LOCKED)
             user = uow.staff.get_by_username(actor.id)
         try:
@@ -171,7 +190,7 @@ class AuthService:
             return
         except (VerifyMismatchError, InvalidHashError):
             pass
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             locked = lockout.fail(uow, subject, ACCOUNT_TRIES)
             uow.audit.append(
                 AuditEvent(
@@ -179,7 +198,7 @@ class AuthService:
                     object_type="staff",
                     object_id=actor.id,
                     action="signing_pin_failed",
-                    at=self.s.clock.now(),
+                    at=self.clock.now(),
                     reason="已锁定" if locked else None,
                 )
             )
@@ -188,8 +207,8 @@ class AuthService:
     def open_session(self, user: StaffUser) -> str:
         """A server-side session record; the cookie holds only its random id, so logout really ends it."""
         session_id = secrets.token_urlsafe(32)
-        until = self.s.clock.now() + timedelta(hours=SESSION_HOURS)
-        with self.s.uow() as uow:
+        until = self.clock.now() + timedelta(hours=SESSION_HOURS)
+        with self.uow() as uow:
             uow.kv.put(
                 SESSION_NS,
                 _session_key(session_id),
@@ -200,7 +219,7 @@ class AuthService:
     def close_session(self, session_id: str | None) -> None:
         if not session_id:
             return
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             record = uow.kv.get(SESSION_NS, _session_key(session_id))
             if record is None:
                 return
@@ -211,19 +230,19 @@ class AuthService:
                     object_type="staff",
                     object_id=record["username"],
                     action="logout",
-                    at=self.s.clock.now(),
+                    at=self.clock.now(),
                 )
             )
 
     def session_user(self, session_id: str | None) -> StaffUser:
         """The account of a live console session. A session ends at logout, after SESSION_HOURS, and when the
         account is disabled or its password reset or changed (the account's session epoch moved on)."""
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             record = uow.kv.get(SESSION_NS, _session_key(session_id)) if session_id else None
             user = uow.staff.get_by_username(record["username"]) if record else None
         if (
             user is None
-            or datetime.fromisoformat(record["until"]) <= self.s.clock.now()
+            or datetime.fromisoformat(record["until"]) <= self.clock.now()
             or not user.active
             or record.get("epoch", 0) != user.session_epoch
         ):
@@ -241,7 +260,7 @@ class AuthService:
                 "PASSWORD_CHANGE_REQUIRED",
                 "密码已被管理员重置，请先设置新密码（POST /api/v1/staff/password 或工作人员后台“修改密码”）",
             )
-        expires_at = self.s.clock.now() + timedelta(hours=STAFF_TOKEN_HOURS)
+        expires_at = self.clock.now() + timedelta(hours=STAFF_TOKEN_HOURS)
         token = self._staff_tokens.dumps(
             {"u": user.username, "p": _fingerprint(user), "exp": expires_at.isoformat(), "s": self.open_session(user)}
         )  # a server-side session: logout ends it
@@ -249,7 +268,7 @@ class AuthService:
 
     def staff_from_token(self, token: str) -> Actor:
         data = self._token_data(token)
-        if self.s.clock.now() >= datetime.fromisoformat(data["exp"]):
+        if self.clock.now() >= datetime.fromisoformat(data["exp"]):
             raise NotAuthenticated("TOKEN_EXPIRED", "登录已过期，请重新登录")
         user = self.session_user(data.get("s"))
         if user.username != data["u"] or _fingerprint(user) != data["p"]:
@@ -267,7 +286,7 @@ class AuthService:
             raise NotAuthenticated("TOKEN_INVALID", "登录凭证无效，请重新登录") from exc
 
     def staff_actor(self, username: str) -> Actor:
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             user = uow.staff.get_by_username(username)
         if user is None or not user.active:
             raise NotAuthenticated("LOGIN_REQUIRED", "请先登录")

@@ -6,12 +6,14 @@ caller's area only."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 
 from yimen.domain import workflow
 from yimen.domain.model import Actor
 from yimen.domain.permissions import Action, require
 from yimen.domain.policy import catalogue
 from yimen.domain.workflow import Stage
+from yimen.ports import Clock, UnitOfWork
 from yimen.services.applications.service import all_pages
 from yimen.services.checking.outreach import index_of
 from yimen.services.staff.regions import county_regions
@@ -25,13 +27,13 @@ def chart(chart_id: str, title: str, kind: str, labels: list[str], datasets: lis
 
 
 class DashboardService:
-    def __init__(self, services):
-        self.s = services
+    def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Clock):
+        self.uow, self.clock = uow, clock
 
     def charts(self, actor: Actor) -> list[dict]:
         require(actor, Action.CASES_READ)
-        today = self.s.clock.today()
-        with self.s.uow() as uow:
+        today = self.clock.today()
+        with self.uow() as uow:
             apps = [
                 a
                 for stage in workflow.OPEN_STAGES  # open cases only, each stage one county partition

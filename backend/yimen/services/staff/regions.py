@@ -5,8 +5,11 @@ store (a county has a few hundred villages), read by the village pickers and the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from yimen.domain.errors import ValidationError
 from yimen.domain.model import Actor, AuditEvent, Region, RegionLevel
+from yimen.ports import UnitOfWork
 from yimen.services.spreadsheets import header_key, read_rows
 
 NAMESPACE, KEY = "regions", "county"
@@ -94,10 +97,10 @@ def region_label(names: dict[str, str], code: str) -> str:
     return "".join(parts) if all(parts) else code
 
 
-def villages(services) -> list[dict]:
+def villages(*, uow: Callable[[], UnitOfWork]) -> list[dict]:
     """Villages with their township, in file order, for the forms' village picker."""
-    with services.uow() as uow:
-        regions = county_regions(uow)
+    with uow() as unit:
+        regions = county_regions(unit)
     names = {r.code: r.name for r in regions}
     return [
         {"code": r.code, "name": r.name, "township": names[r.parent_code]}
