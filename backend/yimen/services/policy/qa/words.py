@@ -10,8 +10,8 @@ import jieba
 class Words:
     """Words of a normalised question, without the everyday ones (stopwords)."""
 
-    def __init__(self, *, tokenizer, stopwords: frozenset[str]):
-        self.tokenizer = tokenizer  # a jieba.Tokenizer, see jieba_tokenizer
+    def __init__(self, *, tokenizer: jieba.Tokenizer, stopwords: frozenset[str]):
+        self.tokenizer = tokenizer
         self.stopwords = stopwords
 
     def cut(self, normalised: str) -> list[str]:
@@ -19,7 +19,7 @@ class Words:
         return [t for t in self.tokenizer.lcut(normalised) if t.strip() and t not in self.stopwords]
 
 
-def jieba_tokenizer(words: Iterable[str], user_dict: Path):
+def jieba_tokenizer(words: Iterable[str], user_dict: Path) -> jieba.Tokenizer:
     """jieba knowing the lexicon's phrases and the domain dictionary."""
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
