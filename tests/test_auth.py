@@ -1,6 +1,7 @@
 """Login through wechatpy over HTTP to the bundled imitation; staff passwords; area scoping."""
 
 import hashlib
+import re
 
 from yimen.domain.model import Role
 
@@ -36,6 +37,17 @@ def test_staff_login_wrong_password(app, seeded):
 
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
     response = c.post("/staff/login", data={"username": "window1", "password": "wrong", "csrf": csrf})
+    assert response.status_code == 401
+    assert "用户名或密码不正确" in response.get_data(as_text=True)
+    assert c.get("/staff/").status_code == 302
+
+
+def test_unknown_username_with_the_timing_decoys_password_is_a_plain_failed_login(app, seeded):
+    """Unknown names are checked against a decoy hash (equal timing); its password opens nothing."""
+    c = app.test_client()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', c.get("/staff/login").get_data(as_text=True)).group(1)
+    form = {"username": "nobody-here", "password": "not-a-real-password", "csrf": csrf}
+    response = c.post("/staff/login", data=form)
     assert response.status_code == 401
     assert "用户名或密码不正确" in response.get_data(as_text=True)
     assert c.get("/staff/").status_code == 302

@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from yimen.adapters.aws import AwsEndpoints, client
 from yimen.adapters.kms import unwrap_data_key
@@ -96,7 +97,7 @@ def load_config(data_dir: str | os.PathLike | None = None, **overrides) -> Confi
         raise RuntimeError("YIMEN_DATA_KEY_CIPHERTEXT (KMS) or YIMEN_DATA_KEY must be set in Lambda")
     keys = {} if key_in_env else _key_file(root)
     mode = env.get("YIMEN_MODE") or ("production" if env.get("AWS_LAMBDA_FUNCTION_NAME") else "local")
-    values = {
+    values: dict[str, Any] = {
         "data_dir": root,
         "mode": mode,
         "local_parts": env.get("YIMEN_LOCAL_PARTS", "1" if mode == "local" else "0") == "1",

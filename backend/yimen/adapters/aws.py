@@ -6,6 +6,7 @@ the OCR function's invokes (a local Lambda runtime interface emulator)."""
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 
 @functools.cache
@@ -43,7 +44,11 @@ def client(endpoints: AwsEndpoints, service: str):
     from botocore.config import Config
 
     endpoint = endpoints.endpoint_url
-    options = {"retries": {"mode": "standard", "max_attempts": 4}, "connect_timeout": 3, "read_timeout": 20}
+    options: dict[str, Any] = {
+        "retries": {"mode": "standard", "max_attempts": 4},
+        "connect_timeout": 3,
+        "read_timeout": 20,
+    }
     if service == "s3":
         endpoint = endpoints.s3_endpoint_url or endpoint
         options["s3"] = {"addressing_style": endpoints.s3_addressing_style or "auto"}

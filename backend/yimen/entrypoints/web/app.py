@@ -13,7 +13,7 @@ from yimen.config import Config, load_config
 from yimen.domain.permissions import Action, may
 from yimen.entrypoints.web import errors
 from yimen.entrypoints.web.assets import init_assets
-from yimen.entrypoints.web.common import csrf_token, services
+from yimen.entrypoints.web.common import api_doc, csrf_token, services
 from yimen.services.applications.uploads import MAX_PHOTO_BYTES
 from yimen.services.staff.regions import county_regions, region_label
 
@@ -146,11 +146,9 @@ def _log_request(response):
     return response
 
 
+@api_doc("健康检查", tags=("system",))
 def _healthz():
     return jsonify(status="ok")
-
-
-_healthz.api_doc = {"summary": "健康检查", "auth": None, "body": None, "tags": ["system"]}
 
 
 def _register_filters(app: Flask) -> None:

@@ -26,7 +26,7 @@ def services() -> Services:
 
 
 def error_response(code: str, message: str, status: int, details: dict | None = None):
-    body = {"code": code, "message": message}
+    body: dict[str, object] = {"code": code, "message": message}
     if details:
         body["details"] = details
     return jsonify(error=body), status

@@ -126,6 +126,8 @@ class AuthService:
             user = uow.staff.get_by_username(username)
             try:
                 _hasher.verify(user.password_hash if user else _dummy_hash(), str(password or ""))
+                if user is None:  # the decoy's own password: still no such account
+                    raise VerifyMismatchError
             except (VerifyMismatchError, InvalidHashError):
                 user_failed = user.username if user else "-"  # never a typed unknown name: it may be a password
             else:
@@ -242,6 +244,7 @@ class AuthService:
             user = uow.staff.get_by_username(record["username"]) if record else None
         if (
             user is None
+            or record is None
             or datetime.fromisoformat(record["until"]) <= self.clock.now()
             or not user.active
             or record.get("epoch", 0) != user.session_epoch

@@ -103,7 +103,7 @@ def villages(*, uow: Callable[[], UnitOfWork]) -> list[dict]:
         regions = county_regions(unit)
     names = {r.code: r.name for r in regions}
     return [
-        {"code": r.code, "name": r.name, "township": names[r.parent_code]}
+        {"code": r.code, "name": r.name, "township": names[r.parent_code or ""]}  # a village's is never None
         for r in regions
         if r.level == RegionLevel.VILLAGE
     ]
