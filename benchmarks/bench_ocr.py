@@ -17,6 +17,7 @@ sys.path[:0] = [str(ROOT / "backend"), str(ROOT / "tests" / "ocr")]
 import cardgen  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from yimen.adapters.images_pillow import PillowImages, PillowPicture  # noqa: E402
 from yimen.adapters.ocr_rapid import RapidOcrEngine  # noqa: E402
 from yimen.services.ocr.idcard_check import check_idcard  # noqa: E402
 
@@ -41,18 +42,20 @@ def main() -> None:
 
     started = time.perf_counter()
     engine = RapidOcrEngine()
-    engine.read(Image.new("RGB", (64, 32), "white"))  # the first call allocates the ONNX sessions' arenas
+    engine.read(
+        PillowPicture(Image.new("RGB", (64, 32), "white"))
+    )  # the first call allocates the ONNX sessions' arenas
     load_s = time.perf_counter() - started
 
     samples = [s for s in cardgen.build_samples(seed=7, positives_per_style=args.per_style) if s.expect_ok]
     raw_ms, full_ms, right = [], [], dict.fromkeys(FIELDS, 0)
     for sample in samples:
         data = jpeg(sample.image)
-        image = Image.open(io.BytesIO(data)).convert("RGB")
+        image = PillowPicture(Image.open(io.BytesIO(data)).convert("RGB"))
         t0 = time.perf_counter()
         engine.read(image)
         t1 = time.perf_counter()
-        result = check_idcard(data, engine)  # decode, harden, measure, read, parse, check
+        result = check_idcard(data, PillowImages(), engine)  # decode, harden, measure, read, parse, check
         t2 = time.perf_counter()
         raw_ms.append((t1 - t0) * 1000)
         full_ms.append((t2 - t1) * 1000)

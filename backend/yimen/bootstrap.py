@@ -2,7 +2,7 @@
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,8 +11,9 @@ from yimen.adapters.crypto import AesGcmCipher, FileSealer, audit_mac_key
 from yimen.adapters.wechat import WeChatGateway
 from yimen.config import Config
 from yimen.domain.audit import Sealer
-from yimen.ports import AnchorSigner, BlobStore, Cipher, Clock, UnitOfWork
+from yimen.ports import AnchorSigner, BlobStore, Cipher, Clock, SmsSender, UnitOfWork, WeChat
 from yimen.ports_documents import PdfRenderer, QrEncoder
+from yimen.ports_ocr import Images, OcrEngine
 from yimen.services.rate_limits import RateLimiter
 from yimen.services.staff.accounts import StaffService
 from yimen.services.staff.audit import AuditService
@@ -33,10 +34,9 @@ class Services:
     clock: Clock
     cipher: Cipher
     blobs: BlobStore
-    wechat: WeChatGateway
+    wechat: WeChat
     sealer: Sealer  # the audit chains' MAC
     anchor_signer: AnchorSigner
-    extras: dict = field(default_factory=dict)  # per-process singletons (OCR engine, SMS sender)
 
     @functools.cached_property
     def auth(self) -> AuthService:
@@ -73,6 +73,18 @@ class Services:
     def policy_qa(self) -> "PolicyQA":
         return _policy_qa()
 
+    @functools.cached_property
+    def sms(self) -> SmsSender:
+        return _sms_sender(self.config, self.clock)
+
+    @functools.cached_property
+    def images(self) -> Images:
+        return _images()
+
+    @functools.cached_property
+    def ocr(self) -> OcrEngine:
+        return _ocr_engine(self.config)
+
 
 def build_services(config: Config, clock: Clock | None = None) -> Services:
     cipher = AesGcmCipher(config.data_key)
@@ -89,10 +101,6 @@ def build_services(config: Config, clock: Clock | None = None) -> Services:
         sealer=sealer,
         anchor_signer=_anchor_signer(config),
     )
-    if config.ocr_function:  # the API function: photos are read by the OCR function, not here
-        from yimen.adapters.ocr_lambda import LambdaOcrEngine
-
-        services.extras["ocr_engine"] = LambdaOcrEngine(config)
     return services
 
 
@@ -118,6 +126,41 @@ def _policy_qa() -> "PolicyQA":
     from yimen.services.policy.qa import build_policy_qa
 
     return build_policy_qa(catalogue())
+
+
+def _sms_sender(config: Config, clock: Clock) -> SmsSender:
+    """No SMS provider is wired yet: texts are kept in a file under the data dir (LocalSmsSender)."""
+    from yimen.adapters.sms_local import LocalSmsSender
+
+    return LocalSmsSender(Path(config.data_dir) / "sms-outbox.jsonl", clock)
+
+
+def _images() -> Images:
+    from yimen.adapters.images_pillow import PillowImages  # Pillow (~20 ms) loads with the first photo
+
+    return PillowImages()
+
+
+def _ocr_engine(config: Config) -> OcrEngine:
+    """The API function has photos read by the OCR function; everywhere else this process reads them,
+    with one RapidOCR model per process, loaded by the first read."""
+    if config.ocr_function:
+        from yimen.adapters.aws import LazyClient
+        from yimen.adapters.ocr_lambda import LambdaOcrEngine
+
+        return LambdaOcrEngine(LazyClient(config.aws, "lambda"), config.ocr_function)
+    return _local_ocr()
+
+
+def _local_ocr() -> OcrEngine:
+    from yimen.adapters.ocr_rapid import shared_engine  # numpy; the model itself waits for the first read
+
+    return shared_engine()
+
+
+def photo_reading() -> tuple[Images, OcrEngine]:
+    """What reads a photo in this process, for a tool that needs no records (`yimen ocr-idcard`)."""
+    return _images(), _local_ocr()
 
 
 def _anchor_signer(config: Config) -> AnchorSigner:

@@ -221,6 +221,9 @@ class Job:
     attempts: int = 0
 
 
+DONE_NS = "job_done"  # key-value namespace: dedupe_key -> when the job finished (once-only jobs)
+
+
 class JobQueue(abc.ABC):
     @abc.abstractmethod
     def enqueue(self, job: Job) -> None: ...
@@ -427,3 +430,37 @@ class SmsSender(abc.ABC):
     def send(self, phone: str, text: str, ref: str) -> None:
         """`ref` identifies the notice (providers take it as an idempotency/out id). Raise OSError when
         the provider can't be reached, so the worker retries."""
+
+
+class WeChatCallFailed(Exception):
+    """WeChat answered a call with an error code, or with an HTTP error status (errcode None)."""
+
+    def __init__(self, errcode: int | None, errmsg: str = "", http_status: int | None = None):
+        super().__init__(f"errcode {errcode}: {errmsg}" if errcode is not None else f"HTTP {http_status or '?'}")
+        self.errcode, self.errmsg, self.http_status = errcode, errmsg, http_status
+
+
+class WeChat(abc.ABC):
+    """The WeChat platform: login codes to openids, and messages. A call that WeChat refuses raises
+    WeChatCallFailed; one that can't reach it raises OSError."""
+
+    @abc.abstractmethod
+    def code_to_openid(self, code: str) -> str:
+        """A mini-program wx.login code -> openid; NotAuthenticated for a bad code."""
+
+    @abc.abstractmethod
+    def web_authorize_url(self, redirect_uri: str, state: str) -> str:
+        """Where H5 pages in WeChat's browser send the user for web OAuth (snsapi_base)."""
+
+    @abc.abstractmethod
+    def web_code_to_openid(self, code: str) -> str: ...
+
+    @abc.abstractmethod
+    def send_subscribe_message(
+        self, openid: str, template_id: str, data: dict[str, Any], page: str | None = None
+    ) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def send_template_message(
+        self, openid: str, template_id: str, data: dict[str, Any], url: str | None = None
+    ) -> dict[str, Any]: ...

@@ -10,9 +10,10 @@ import pytest
 from tests.aws_support import client, create_stack, moto_endpoint
 from tests.contract.conftest import Backend
 from yimen.adapters import sqs
-from yimen.adapters.clock import CHINA, FixedClock
+from yimen.adapters.clock import FixedClock
 from yimen.bootstrap import build_services
 from yimen.config import load_config
+from yimen.domain.workdays import CHINA
 from yimen.ports import Job
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=CHINA)

@@ -10,7 +10,6 @@ from tests.ocr import cardgen
 from yimen.domain.model import Actor
 from yimen.services.applications.service import ApplicationService, Signing
 from yimen.services.demo import county as demo
-from yimen.services.notices.worker import sms_sender
 from yimen.services.staff.auth import staff_actor
 
 VILLAGE = "990101001001"  # 城关镇, where window1 works
@@ -44,7 +43,7 @@ def test_resident_on_file_binds_by_sms_code_and_applies(page, site, tmp_path):
     page.fill("#name", h.head.name)
     page.click("#send-sms")
     assert "验证码已发到档案里登记的手机上" in page.locator("#sms-sent").inner_text()
-    text = sms_sender(site.services).sent()[-1]
+    text = site.services.sms.sent()[-1]
     assert text["phone"] == h.phone
     page.fill("#sms_code", re.search(r"验证码 (\d{6})", text["text"]).group(1))
     shot(page, "h5-bind-sms")

@@ -21,7 +21,7 @@ import requests
 from tests.aws_support import DUMMY_CREDENTIALS, create_stack
 from tests.e2e.money_path import FIRST_CARD, HEAD, SECOND_CARD, Driver, line_of, result_file
 from tests.net import free_port, wait_until_up
-from yimen.adapters.clock import CHINA
+from yimen.domain.workdays import CHINA
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "money-path"

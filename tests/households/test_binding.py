@@ -4,7 +4,6 @@ name + a code texted to the phone on file (same answer whether or not the number
 import re
 
 from tests.workflow.helpers import application_body, csrf_on, id_number, submit
-from yimen.services.notices.worker import sms_sender
 
 
 def _login(client, code: str) -> dict:
@@ -44,7 +43,7 @@ def test_window_code_binds_once(client, staff_client, seeded):
 def test_sms_binding_same_answer_on_file_or_not_then_apply(client, seeded):
     h = _household(seeded)
     resident = _login(client, "resident-sms")
-    sent_before = len(sms_sender(seeded).sent())
+    sent_before = len(seeded.sms.sent())
     asks = [
         {"id_number": h.head.id_number, "name": h.head.name},
         {"id_number": h.head.id_number, "name": "别人"},
@@ -53,7 +52,7 @@ def test_sms_binding_same_answer_on_file_or_not_then_apply(client, seeded):
     ]
     answers = [client.post("/api/v1/binding/sms", json=a, headers=resident) for a in asks]
     assert {a.status_code for a in answers} == {200} and len({a.get_data() for a in answers}) == 1
-    texts = sms_sender(seeded).sent()[sent_before:]
+    texts = seeded.sms.sent()[sent_before:]
     assert [t["phone"] for t in texts] == [h.phone]  # only the matching one was texted, to the phone on file
     code = re.search(r"验证码 (\d{6})", texts[0]["text"]).group(1)
 
@@ -102,7 +101,7 @@ def test_sms_code_allows_only_a_few_guesses(client, seeded):
     h = _household(seeded)
     resident = _login(client, "resident-guess")
     client.post("/api/v1/binding/sms", json={"id_number": h.head.id_number, "name": h.head.name}, headers=resident)
-    code = re.search(r"验证码 (\d{6})", sms_sender(seeded).sent()[-1]["text"]).group(1)
+    code = re.search(r"验证码 (\d{6})", seeded.sms.sent()[-1]["text"]).group(1)
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     for _ in range(5):
         client.post(

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from tests.notices.sim import add_household
 from tests.notices.test_delivery import job_rows, paid_notice
-from yimen.adapters.clock import CHINA
+from yimen.domain.workdays import CHINA
 from yimen.entrypoints.cli.main import main
 from yimen.services.notices.dead import dead_notices, requeue
 from yimen.services.notices.worker import NoticeWorker, WorkerSettings

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import cardgen
 import pytest
 
+from yimen.adapters.images_pillow import PillowImages
 from yimen.adapters.ocr_rapid import shared_engine
 from yimen.domain.errors import YimenError
 from yimen.services.ocr.idcard_check import check_idcard
@@ -56,7 +57,7 @@ def outcomes(sample_files, engine) -> dict[str, Outcome]:
     results = {}
     for name, (sample, path) in sample_files.items():
         try:
-            results[name] = Outcome(sample, result=check_idcard(path.read_bytes(), engine))
+            results[name] = Outcome(sample, result=check_idcard(path.read_bytes(), PillowImages(), engine))
         except YimenError as exc:
             results[name] = Outcome(sample, error=exc)
     return results

@@ -79,13 +79,14 @@ def test_region_is_named_from_the_code(outcomes):
 
 
 def test_typed_name_and_number_are_compared(sample_files, engine):
+    from yimen.adapters.images_pillow import PillowImages
     from yimen.services.ocr.idcard_check import check_idcard
 
     sample, path = sample_files["table-0"]
     person = sample.person
-    same = check_idcard(path.read_bytes(), engine, person.name, person.id_number)
+    same = check_idcard(path.read_bytes(), PillowImages(), engine, person.name, person.id_number)
     assert same["checks"]["name_matches_expected"] and same["checks"]["id_matches_expected"]
     other_id = person.id_number[:14] + ("0000" if person.id_number[14:] != "0000" else "1111")
-    differ = check_idcard(path.read_bytes(), engine, "王小二", other_id)
+    differ = check_idcard(path.read_bytes(), PillowImages(), engine, "王小二", other_id)
     codes = [w["code"] for w in differ["warnings"]]
     assert "EXPECTED_NAME_MISMATCH" in codes and "EXPECTED_ID_MISMATCH" in codes

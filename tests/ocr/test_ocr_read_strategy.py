@@ -6,6 +6,7 @@ import pytest
 from cardgen import card_lines
 from PIL import Image
 
+from yimen.adapters.images_pillow import PillowPicture
 from yimen.domain.errors import ValidationError
 from yimen.domain.idcard import OcrLine, check_digit
 from yimen.ports_ocr import OcrEngine
@@ -25,9 +26,11 @@ class ScriptedEngine(OcrEngine):
         return self.replies.pop(0)
 
 
-def photo(size=(1000, 630)) -> Image.Image:
+def photo(size=(1000, 630)) -> PillowPicture:
     """Colour noise: sharp and colourful enough for the quality gates, so only the lines matter."""
-    return Image.fromarray(np.random.default_rng(1).integers(0, 255, (size[1], size[0], 3), dtype=np.uint8))
+    return PillowPicture(
+        Image.fromarray(np.random.default_rng(1).integers(0, 255, (size[1], size[0], 3), dtype=np.uint8))
+    )
 
 
 @pytest.mark.parametrize("turn", [0, 90, 180, 270])

@@ -58,9 +58,10 @@ def test_ocr_upload_refuses_huge_and_broken_photos(client, citizen_headers):
 
 
 def test_a_50_megapixel_png_is_decoded_small():
+    from yimen.adapters.images_pillow import PillowImages
     from yimen.services.ocr.photos import STORED_EDGE, load_upload
 
-    image = load_upload(blank_png(7000, 7000)).image
+    image = load_upload(blank_png(7000, 7000), PillowImages()).image
     assert max(image.size) == STORED_EDGE
 
 
@@ -93,25 +94,27 @@ def test_a_burst_is_worked_on_max_decodes_at_a_time(monkeypatch):
     import threading
     import time
 
+    from yimen.adapters import images_pillow
     from yimen.services.ocr import photos
 
-    inside, most, lock, decode = 0, 0, threading.Lock(), photos._shrunk_upright
+    inside, most, lock, decode = 0, 0, threading.Lock(), images_pillow._shrunk_upright
 
-    def observed(image):
+    def observed(image, max_edge):
         nonlocal inside, most
         with lock:
             inside += 1
             most = max(most, inside)
         try:
             time.sleep(0.05)
-            return decode(image)
+            return decode(image, max_edge)
         finally:
             with lock:
                 inside -= 1
 
-    monkeypatch.setattr(photos, "_shrunk_upright", observed)
+    monkeypatch.setattr(images_pillow, "_shrunk_upright", observed)
     data = blank_png(1200, 900)
-    threads = [threading.Thread(target=photos.load_upload, args=(data,)) for _ in range(6)]
+    images = images_pillow.PillowImages()
+    threads = [threading.Thread(target=photos.load_upload, args=(data, images)) for _ in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:

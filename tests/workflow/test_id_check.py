@@ -47,7 +47,6 @@ def test_id_photo_checked_against_the_file_and_kept(client, citizen_headers, sta
 
 
 def test_every_submitted_photo_is_checked_by_the_ocr_job(client, citizen_headers, staff_client, seeded):
-    from yimen.adapters.ocr_rapid import shared_engine
     from yimen.services.applications.service import OCR_JOB, run_id_check_jobs
 
     person = cardgen.make_person(random.Random(8))
@@ -59,8 +58,8 @@ def test_every_submitted_photo_is_checked_by_the_ocr_job(client, citizen_headers
         assert uow.job_leases.counts(OCR_JOB) == {"pending": 1}
         assert uow.applications.get(app_id).id_check is None  # the request itself never ran the model
 
-    assert run_id_check_jobs(seeded, shared_engine()) == 1
-    assert run_id_check_jobs(seeded, shared_engine()) == 0
+    assert run_id_check_jobs(seeded, seeded.ocr) == 1
+    assert run_id_check_jobs(seeded, seeded.ocr) == 0
     with seeded.uow() as uow:
         kept = uow.applications.get(app_id)
         assert uow.job_leases.counts(OCR_JOB) == {"done": 1}

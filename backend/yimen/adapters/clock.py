@@ -1,11 +1,9 @@
 """Clocks: the system clock, and a settable one for tests and demos (e.g. around Spring Festival)."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from yimen.domain.workdays import CHINA
 from yimen.ports import Clock
-
-CHINA = ZoneInfo("Asia/Shanghai")
 
 
 class SystemClock(Clock):

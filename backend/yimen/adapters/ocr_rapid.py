@@ -1,7 +1,8 @@
 """OcrEngine on RapidOCR: PaddleOCR's PP-OCR models as ONNX, run by ONNX Runtime.
 
 The model files ship inside the rapidocr wheel (rapidocr/models/). We pass their paths explicitly so
-the library never falls back to downloading, and fail loudly if a file is missing.
+the library never falls back to downloading, and fail loudly if a file is missing. The model loads on
+the first read, once per process (shared_engine): a process that never reads a photo never loads it.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
-from PIL import Image
 
+from yimen.adapters.images_pillow import PillowPicture
 from yimen.domain.idcard import OcrLine
-from yimen.ports_ocr import OcrEngine
+from yimen.ports_ocr import OcrEngine, Picture
 
 if TYPE_CHECKING:
+    from rapidocr import RapidOCR
     from rapidocr.utils.output import RapidOCROutput
 
 MODEL_FILES = {
@@ -41,18 +43,22 @@ class RapidOcrEngine(OcrEngine):
     name = "rapidocr"
 
     def __init__(self) -> None:
-        from rapidocr import RapidOCR  # heavy import, paid once per process
-
-        # box_thresh 0.3 (default 0.5) keeps lone characters such as the 男/女 after 性别.
-        params = {"Global.log_level": "error", "Det.box_thresh": 0.3, **bundled_model_paths()}
-        self._ocr = RapidOCR(params=params)
+        self._ocr: RapidOCR | None = None  # the model, loaded by the first read
         # One read at a time: ONNX Runtime already uses every core for one image, and the pipeline object
         # is not documented as thread-safe for `yimen serve`'s threaded server.
         self._busy = threading.Lock()
 
-    def read(self, image: Image.Image) -> list[OcrLine]:
-        bgr = np.asarray(image.convert("RGB"))[:, :, ::-1]  # the engine wants OpenCV's channel order
+    def _model(self) -> RapidOCR:
+        from rapidocr import RapidOCR  # heavy import (ONNX Runtime, OpenCV), paid on the first read
+
+        # box_thresh 0.3 (default 0.5) keeps lone characters such as the 男/女 after 性别.
+        return RapidOCR(params={"Global.log_level": "error", "Det.box_thresh": 0.3, **bundled_model_paths()})
+
+    def read(self, picture: Picture) -> list[OcrLine]:
+        assert isinstance(picture, PillowPicture), "pictures come from the Pillow adapter"
+        bgr = np.asarray(picture.image.convert("RGB"))[:, :, ::-1]  # the engine wants OpenCV's channel order
         with self._busy:
+            self._ocr = self._ocr or self._model()
             result = cast("RapidOCROutput", self._ocr(bgr))  # what the whole pipeline (det, cls, rec) returns
         if result.boxes is None or result.txts is None or result.scores is None:
             return []
@@ -67,7 +73,7 @@ _lock = threading.Lock()
 
 
 def shared_engine() -> OcrEngine:
-    """The process-wide engine, created on first use (a warm Lambda or worker reuses it)."""
+    """The process-wide engine (a warm Lambda or worker reuses its model)."""
     global _engine
     if _engine is None:
         with _lock:

@@ -10,9 +10,8 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from yimen.ports import DeadJob, DeadLetters, Job, JobQueue
+from yimen.ports import DONE_NS, DeadJob, DeadLetters, Job, JobQueue
 
-DONE_NS = "job_done"  # key-value namespace: dedupe_key -> when the job finished
 FAILED_NS = "job_failed"  # key-value namespace: dedupe_key -> the job's last failure (error, at, attempts)
 PEEK_SECONDS = 30  # dead letters being read or moved are hidden this long, in case the mover dies
 WAIT_SECONDS = 1  # long polling: an empty answer means an empty queue, not an unlucky sample

@@ -4,9 +4,12 @@ the bundled imitation (web/wechat_imitation.py) with exactly the production code
 wechatpy (and requests under it) is imported on the first call to WeChat: most requests of a cold
 Lambda never make one."""
 
+import contextlib
 import functools
+from collections.abc import Iterator
 
 from yimen.domain.errors import NotAuthenticated, YimenError
+from yimen.ports import WeChat, WeChatCallFailed
 
 REAL_API = "https://api.weixin.qq.com/"
 REAL_OAUTH = "https://open.weixin.qq.com/connect/"
@@ -32,7 +35,18 @@ def _client_class():
     return _Client
 
 
-class WeChatGateway:
+@contextlib.contextmanager
+def _translated() -> Iterator[None]:
+    """wechatpy's refusals as the port's own exception."""
+    from wechatpy.exceptions import WeChatClientException
+
+    try:
+        yield
+    except WeChatClientException as exc:
+        raise WeChatCallFailed(exc.errcode, exc.errmsg or "", getattr(exc.response, "status_code", None)) from exc
+
+
+class WeChatGateway(WeChat):
     def __init__(self, appid: str, secret: str, api_base: str = REAL_API, timeout: float = 5.0):
         self.appid, self.secret, self.api_base = appid, secret, api_base.rstrip("/") + "/"
         self.timeout = timeout
@@ -76,7 +90,9 @@ class WeChatGateway:
             raise YimenError("WECHAT_UNAVAILABLE", "暂时连不上微信服务，请稍后再试", status=503) from exc
 
     def send_subscribe_message(self, openid: str, template_id: str, data: dict, page: str | None = None) -> dict:
-        return self.client.wxa.send_subscribe_message(openid, template_id, data, page=page)
+        with _translated():
+            return self.client.wxa.send_subscribe_message(openid, template_id, data, page=page)
 
     def send_template_message(self, openid: str, template_id: str, data: dict, url: str | None = None) -> dict:
-        return self.client.message.send_template(openid, template_id, data, url=url)
+        with _translated():
+            return self.client.message.send_template(openid, template_id, data, url=url)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
+CHINA = ZoneInfo("Asia/Shanghai")  # the county's clock: days, deadlines and dates shown to staff
 GREEN, YELLOW, RED = "green", "yellow", "red"
 LEVEL_WORDS = {GREEN: "正常", YELLOW: "临近时限", RED: "已超时"}
 DEFAULT_WARN_DAYS = 1

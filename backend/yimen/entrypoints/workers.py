@@ -62,7 +62,5 @@ def _check_id_photos(services) -> None:
     with services.uow() as uow:
         counts = uow.job_leases.counts(OCR_JOB)
     waiting = counts.get("pending", 0) + counts.get("running", 0)
-    if waiting:  # the model loads only when a photo is waiting
-        from yimen.adapters.ocr_rapid import shared_engine
-
-        run_id_check_jobs(services, shared_engine())
+    if waiting:  # the model loads only when a photo is waiting (on the engine's first read)
+        run_id_check_jobs(services, services.ocr)

@@ -4,6 +4,7 @@ import json
 
 import click
 
+from yimen.bootstrap import photo_reading
 from yimen.domain.errors import TooLarge, ValidationError
 from yimen.services.ocr.idcard_check import check_idcard, format_result
 
@@ -15,12 +16,11 @@ from yimen.services.ocr.idcard_check import check_idcard, format_result
 @click.option("--expected-id-number", default=None, help="申请人填写的身份证号码，用于比对")
 def ocr_idcard_command(path: str, as_json: bool, expected_name: str | None, expected_id_number: str | None):
     """识别并检查一张身份证人像面照片。"""
-    from yimen.adapters.ocr_rapid import shared_engine
-
+    images, engine = photo_reading()
     with open(path, "rb") as fh:
         data = fh.read()
     try:
-        result = check_idcard(data, shared_engine(), expected_name, expected_id_number)
+        result = check_idcard(data, images, engine, expected_name, expected_id_number)
     except (ValidationError, TooLarge) as exc:
         if as_json:
             click.echo(json.dumps({"error": {"code": exc.code, "message": exc.message}}, ensure_ascii=False))

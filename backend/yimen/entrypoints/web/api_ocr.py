@@ -4,29 +4,22 @@ from flask import Blueprint, g, jsonify, request
 
 from yimen.domain.errors import ValidationError
 from yimen.entrypoints.web.common import api_doc, json_body, login_required, rate_limit, services
-from yimen.ports_ocr import OcrEngine
+from yimen.ports_ocr import OcrEngine, Picture
 from yimen.services.applications.uploads import new_key, take
 from yimen.services.ocr.checked import keep_check
+from yimen.services.ocr.idcard_check import check_image
 from yimen.services.ocr.photos import load_upload, photo_slot
 
 bp = Blueprint("api_ocr", __name__, url_prefix="/api/v1")
 
 
 def ocr_engine() -> OcrEngine:
-    """bootstrap may put an engine in extras; otherwise the process-wide RapidOCR one (loaded once)."""
-    extras = services().extras
-    if "ocr_engine" not in extras:
-        from yimen.adapters.ocr_rapid import shared_engine
-
-        extras["ocr_engine"] = shared_engine()
-    return extras["ocr_engine"]
+    """The engine bootstrap chose: the OCR function's in the API Lambda, else this process's own."""
+    return services().ocr
 
 
-def check_photo(image, expected_name: str | None, expected_id_number: str | None) -> dict:
-    """The ID-photo check with this process's engine. Imported on first use: the checks pull in numpy,
-    which the API Lambda's cold start should not pay for (the OCR function serves this route there)."""
-    from yimen.services.ocr.idcard_check import check_image
-
+def check_photo(image: Picture, expected_name: str | None, expected_id_number: str | None) -> dict:
+    """The ID-photo check with this process's engine."""
     return check_image(image, ocr_engine(), expected_name, expected_id_number)
 
 
@@ -42,7 +35,7 @@ def check_photo(image, expected_name: str | None, expected_id_number: str | None
 def ocr_idcard():
     data, fields = _photo_and_fields()
     with photo_slot():  # decode, read and re-encode in one slot: a burst waits as bytes, not as pixels
-        clean = load_upload(data)
+        clean = load_upload(data, services().images)
         result = check_photo(clean.image, fields.get("expected_name") or None, fields.get("expected_id_number") or None)
         # Keep only the re-encoded copy (no EXIF, no location); the original bytes are never stored or served.
         # It sits in the uploader's own folder, so the application can name it instead of sending it again.

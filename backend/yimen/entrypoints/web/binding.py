@@ -16,7 +16,6 @@ from yimen.entrypoints.web.common import (
 from yimen.entrypoints.web.h5 import citizen_page
 from yimen.services.households.binding import BindingService
 from yimen.services.households.reading import HouseholdService, household_view
-from yimen.services.notices.worker import sms_sender
 
 bp = Blueprint("binding", __name__)
 bp.before_request(check_csrf)  # its forms carry csrf_token(); see common.check_csrf
@@ -24,7 +23,7 @@ TAGS = ("binding",)
 
 
 def _service() -> BindingService:
-    return BindingService(services(), sms_sender(services()))
+    return BindingService(services(), services().sms)
 
 
 def _limit(bucket: str, client: str, limit: int, per_seconds: int) -> None:

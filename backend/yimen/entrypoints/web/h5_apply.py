@@ -175,9 +175,9 @@ def _kept_materials(form, files) -> dict[str, str]:
     for kind in MATERIAL_FIELDS:
         upload = files.get(kind)
         if upload and upload.filename:
-            kept[kind] = _keep(load_upload(upload.read()).jpeg_bytes(), "image/jpeg", kind)
+            kept[kind] = _keep(load_upload(upload.read(), services().images).jpeg_bytes(), "image/jpeg", kind)
         elif kind == "signature" and form.get("signature", "").startswith("data:image/png;base64,"):
-            drawn = clean_material(base64_image(kind, form["signature"].split(",", 1)[1]))
+            drawn = clean_material(base64_image(kind, form["signature"].split(",", 1)[1]), services().images)
             kept[kind] = _keep(drawn, image_type(drawn), kind)
         elif form.get(f"{kind}_key"):
             kept[kind] = form[f"{kind}_key"]
@@ -196,7 +196,7 @@ def _body_from_form(form, kept: dict[str, str]) -> tuple[dict, dict]:
         raise YimenError("MATERIALS_REQUIRED", "请拍摄或选择身份证人像面照片")
     name, number = form.get("name", "").strip(), form.get("id_number", "").strip().upper()
     with photo_slot():
-        photo = load_upload(take(services(), _actor(), kept["id_photo"]))
+        photo = load_upload(take(services(), _actor(), kept["id_photo"]), services().images)
         ocr = check_photo(photo.image, name or None, number or None)
     body = {"items": form.getlist("items"), "materials": {kind: {"upload_key": key} for kind, key in kept.items()}}
     if form.get("household_id") and not form.get("assistant_mode"):  # her own household on file (bound)

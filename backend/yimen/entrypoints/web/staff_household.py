@@ -12,7 +12,6 @@ from yimen.entrypoints.web.common import api_doc, services
 from yimen.services.households.binding import BindingService
 from yimen.services.households.file import INCOME_SOURCES, HouseholdFileService
 from yimen.services.households.reading import HouseholdService
-from yimen.services.notices.worker import sms_sender
 
 bp = Blueprint("staff_household", __name__, url_prefix="/staff/households")
 bp.before_request(staff._csrf)
@@ -163,7 +162,7 @@ def remove_member(household_id: str, member_id: str):
 @staff.staff_page
 def binding_code(household_id: str):
     try:
-        code = BindingService(services(), sms_sender(services())).issue_code(g.actor, household_id)
+        code = BindingService(services(), services().sms).issue_code(g.actor, household_id)
     except YimenError as exc:
         return _page(household_id, error=exc.message, status=exc.status)
     return _page(household_id, code=code)

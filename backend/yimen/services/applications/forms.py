@@ -11,6 +11,7 @@ from yimen.domain.errors import ValidationError
 from yimen.domain.model import Household, Member, Relation
 from yimen.domain.policy import catalogue
 from yimen.domain.workflow import RequestedItem
+from yimen.ports_ocr import Images
 from yimen.services.households.file import HOUSEHOLD_LABELS, MAX_MEMBERS, household_details, new_member
 from yimen.services.ocr.photos import clean_material
 
@@ -55,7 +56,7 @@ def image_type(data: bytes) -> str:
 
 
 def materials_from(
-    raw, *, assistant_mode: bool, fetch: Callable[[object], bytes], partial: bool = False
+    raw, *, assistant_mode: bool, fetch: Callable[[object], bytes], images: Images, partial: bool = False
 ) -> dict[str, bytes]:
     """Images by kind: base64 text, or {"upload_key": ...} for a photo already sent straight to the blob
     store (`fetch` reads it). Required: ID photo, and the two signed forms or an on-screen signature."""
@@ -68,7 +69,7 @@ def materials_from(
         data = fetch(value.get("upload_key")) if isinstance(value, dict) else base64_image(kind, value)
         if len(data) > MAX_MATERIAL_BYTES:
             raise ValidationError("MATERIAL_TOO_LARGE", f"{MATERIALS[kind]}超过 4MB，请压缩后上传")
-        out[kind] = clean_material(data)  # checked and re-encoded like every photo: no 500, no location
+        out[kind] = clean_material(data, images)  # checked and re-encoded like every photo: no 500, no location
     if partial:
         return out
     missing = [] if "id_photo" in out else ["身份证照片"]

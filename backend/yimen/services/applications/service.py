@@ -57,6 +57,7 @@ from yimen.services.checking.reports import advice, check_report, current_aid_co
 from yimen.services.funds.payees import apply_payee, county_banks, payee_view
 from yimen.services.households.file import correct_incomes
 from yimen.services.notices.outbox import HOW_TO_GIVE_ACCOUNT
+from yimen.services.ocr.idcard_check import check_idcard
 from yimen.services.ocr.photos import clean_material, sniff
 from yimen.services.staff.auth import require_area, require_role
 from yimen.services.staff.regions import county_regions
@@ -106,6 +107,7 @@ class ApplicationService:
             body.get("materials"),
             assistant_mode=bool(body.get("assistant")),
             fetch=lambda key: uploads.take(self.s, actor, key),
+            images=self.s.images,
         )
         body_sha = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
         now = self.s.clock.now()
@@ -283,7 +285,11 @@ class ApplicationService:
         return to the stage that asked. `incomes`: [{"member": index, "monthly_income_fen": {source: fen}}]."""
         now = self.s.clock.now()
         new = materials_from(
-            materials or {}, assistant_mode=False, partial=True, fetch=lambda key: uploads.take(self.s, actor, key)
+            materials or {},
+            assistant_mode=False,
+            partial=True,
+            fetch=lambda key: uploads.take(self.s, actor, key),
+            images=self.s.images,
         )
         if not (note.strip() or new or incomes):
             raise ValidationError("NOTHING_CORRECTED", "请写一句补了什么，或补交照片、签名，或修改收入")
@@ -425,7 +431,7 @@ class ApplicationService:
             if sniff(signing.drawn_png) != "image/png" or len(signing.drawn_png) > MAX_DRAWN_BYTES:
                 raise ValidationError("BAD_SIGNATURE", "手写签名图片无效，请清除后重签")
             signature["drawn_key"] = f"signatures/{digest}.png"
-            self.s.blobs.put(signature["drawn_key"], clean_material(signing.drawn_png), "image/png")
+            self.s.blobs.put(signature["drawn_key"], clean_material(signing.drawn_png, self.s.images), "image/png")
         return signature
 
     def next_steps(
@@ -614,11 +620,8 @@ class ApplicationService:
 
     def _read_id_photo(self, app: Application, head, engine) -> dict:
         try:
-            from yimen.services.ocr.idcard_check import (
-                check_idcard,  # numpy and the OCR rules: only where photos are read
-            )
-
-            return check_idcard(self.s.blobs.get(app.materials["id_photo"]), engine, head.name, head.id_number)
+            photo = self.s.blobs.get(app.materials["id_photo"])
+            return check_idcard(photo, self.s.images, engine, head.name, head.id_number)
         except (ValidationError, TooLarge) as exc:  # an unreadable photo is a finding too: ask for 补正
             return {"checks": {"readable": False}, "warnings": [{"message": exc.message}]}
 

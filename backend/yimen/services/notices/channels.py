@@ -6,7 +6,7 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass
 
-from yimen.ports import SmsSender
+from yimen.ports import SmsSender, WeChat, WeChatCallFailed
 from yimen.services.notices.outbox import Rendered
 
 # WeChat errcodes that will not change on retry for this user/message: refused or not subscribed
@@ -42,16 +42,12 @@ class NoticeChannel(abc.ABC):
 
 
 def _wechat_call(call, *args, **kwargs) -> None:
-    from wechatpy.exceptions import WeChatClientException  # on the first notice, not at the API's cold start
-
     try:
         call(*args, **kwargs)
-    except WeChatClientException as exc:
-        if exc.errcode is None:  # an HTTP error status: say which, it is what staff read on a dead notice
-            raise ChannelUnavailable(f"HTTP {getattr(exc.response, 'status_code', '?')}") from exc
+    except WeChatCallFailed as exc:  # an HTTP error status or errcode: what staff read on a dead notice
         if exc.errcode in PERMANENT_ERRCODES:
-            raise ChannelRefused(f"errcode {exc.errcode}: {exc.errmsg}") from exc
-        raise ChannelUnavailable(f"errcode {exc.errcode}: {exc.errmsg}") from exc
+            raise ChannelRefused(str(exc)) from exc
+        raise ChannelUnavailable(str(exc)) from exc
     except OSError as exc:  # requests' timeouts and connection errors are OSErrors
         raise ChannelUnavailable(type(exc).__name__) from exc
 
@@ -61,7 +57,7 @@ class SubscribeChannel(NoticeChannel):
 
     name = "subscribe"
 
-    def __init__(self, wechat, template_ids: dict[str, str]):
+    def __init__(self, wechat: WeChat, template_ids: dict[str, str]):
         self.wechat, self.template_ids = wechat, template_ids
 
     def reaches(self, recipient: Recipient) -> bool:
@@ -81,7 +77,7 @@ class TemplateChannel(NoticeChannel):
 
     name = "template"
 
-    def __init__(self, wechat, template_ids: dict[str, str]):
+    def __init__(self, wechat: WeChat, template_ids: dict[str, str]):
         self.wechat, self.template_ids = wechat, template_ids
 
     def reaches(self, recipient: Recipient) -> bool:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from yimen.adapters.clock import CHINA
 from yimen.domain.masking import mask_name, mask_openid, mask_phone
 from yimen.domain.model import Actor, AuditEvent
 from yimen.domain.permissions import Action, require
+from yimen.domain.workdays import CHINA
 from yimen.ports import DeadJob
 from yimen.services.notices.outbox import NOTICE_JOB, render
 

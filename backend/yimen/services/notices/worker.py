@@ -15,12 +15,9 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
-from yimen.adapters.sms_local import LocalSmsSender
-from yimen.adapters.sqs import DONE_NS
 from yimen.domain.errors import ValidationError
-from yimen.ports import Job, NoticeRecord
+from yimen.ports import DONE_NS, Job, NoticeRecord
 from yimen.services.notices.channels import (
     ChannelRefused,
     ChannelUnavailable,
@@ -70,13 +67,6 @@ def template_ids(config, kind: str) -> dict[str, str]:
     return dict(config.notice_templates.get(kind) or {event: f"yimen-{kind}-{event}" for event in EVENTS})
 
 
-def sms_sender(services):
-    """The SMS port for this process: locally a file under the data dir."""
-    return services.extras.setdefault(
-        "sms", LocalSmsSender(Path(services.config.data_dir) / "sms-outbox.jsonl", services.clock)
-    )
-
-
 def set_preferences(uow, openid: str, channels: list[str], oa_openid: str | None = None) -> dict:
     unknown = [c for c in channels if c not in CHANNELS]
     if unknown or not channels or len(set(channels)) != len(channels):
@@ -94,7 +84,7 @@ class NoticeWorker:
         self.channels: dict[str, NoticeChannel] = {
             "subscribe": SubscribeChannel(wechat, template_ids(services.config, "subscribe")),
             "template": TemplateChannel(wechat, template_ids(services.config, "template")),
-            "sms": SmsChannel(sms or sms_sender(services)),
+            "sms": SmsChannel(sms or services.sms),
             "inbox": InboxChannel(),
         }
         self.default_order = default_channel_order(services.config)

@@ -7,16 +7,14 @@ turned card lacks a field, so the common case costs little more than the engine 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-
-import numpy as np
-from PIL import Image
 
 from yimen.domain import idcard
 from yimen.domain.errors import ValidationError
 from yimen.domain.idcard import Finding, FrontFields, OcrLine
 from yimen.domain.masking import mask_id_number
-from yimen.ports_ocr import OcrEngine
+from yimen.ports_ocr import Images, OcrEngine, Picture
 from yimen.services.ocr.photos import load_upload, photo_slot
 
 MIN_SIDE = 320  # below this the 18 digits are a few pixels tall
@@ -33,31 +31,12 @@ TOO_BLURRED = ("IMAGE_TOO_BLURRED", "照片太模糊，看不清字，请对准�
 # ---- quality measures ----------------------------------------------------------------------------
 
 
-def sharpness(image: Image.Image) -> float:
-    """Variance of the Laplacian on a 640-px thumbnail: text edges make it high, blur flattens it."""
-    thumb = image.copy()
-    thumb.thumbnail((640, 640))
-    grey = np.asarray(thumb.convert("L"), dtype=np.float32)
-    lap = grey[1:-1, :-2] + grey[1:-1, 2:] + grey[:-2, 1:-1] + grey[2:, 1:-1] - 4 * grey[1:-1, 1:-1]
-    return float(lap.var())
-
-
-def card_saturation(image: Image.Image, lines: list[OcrLine]) -> float:
+def card_saturation(image: Picture, lines: list[OcrLine]) -> float:
     """95th percentile of HSV saturation inside the box around the text: the card, not the table under it
     (a photocopy laid on a wooden table is still grey)."""
     xs = [x for ln in lines for x, _ in ln.box] or [0, image.width]
     ys = [y for ln in lines for _, y in ln.box] or [0, image.height]
-    region = image.crop((max(0, min(xs)), max(0, min(ys)), min(image.width, max(xs)), min(image.height, max(ys))))
-    region.thumbnail((480, 480))
-    return float(np.percentile(np.asarray(region.convert("HSV"))[:, :, 1], 95))
-
-
-def _for_ocr(image: Image.Image) -> Image.Image:
-    if max(image.size) <= OCR_LONG_SIDE:
-        return image
-    small = image.copy()
-    small.thumbnail((OCR_LONG_SIDE, OCR_LONG_SIDE), Image.Resampling.LANCZOS)
-    return small
+    return image.saturation((max(0, min(xs)), max(0, min(ys)), min(image.width, max(xs)), min(image.height, max(ys))))
 
 
 # ---- reading -------------------------------------------------------------------------------------
@@ -67,7 +46,7 @@ def _for_ocr(image: Image.Image) -> Image.Image:
 class _Read:
     lines: list[OcrLine]
     fields: FrontFields
-    image: Image.Image  # as read: shrunk and possibly turned, so the boxes are in its pixels
+    image: Picture  # as read: shrunk and possibly turned, so the boxes are in its pixels
 
     @property
     def found_card(self) -> bool:
@@ -81,7 +60,7 @@ class _Read:
         return present + idcard.is_valid_number(idcard.normalize_number(f.id_text or ""))
 
 
-def _read(engine: OcrEngine, image: Image.Image) -> _Read:
+def _read(engine: OcrEngine, image: Picture) -> _Read:
     lines = [ln for ln in engine.read(image) if _meaningful(ln.text)]
     return _Read(lines, idcard.parse_front(lines), image)
 
@@ -91,21 +70,21 @@ def _meaningful(text: str) -> bool:
     return bool(idcard.CJK.search(text)) or sum(c.isalnum() for c in text) >= 4
 
 
-def read_card(engine: OcrEngine, image: Image.Image) -> _Read:
+def read_card(engine: OcrEngine, image: Picture) -> _Read:
     """One engine call for an upright or 90/180°-turned photo (the layout tells the direction). A second
     call only when needed: a turned card that lacks a field is read again upright (the detector misses
     more on turned text), and a read that found no card is retried on the image turned."""
     first = _read(engine, image)
     if first.found_card:
         if first.fields.orientation and first.completeness < FULL_READ:
-            again = _read(engine, image.rotate(first.fields.orientation, expand=True))
+            again = _read(engine, image.rotated(first.fields.orientation))
             return again if again.completeness >= first.completeness else first
         return first
     if idcard.looks_like_back_side(first.lines):
         return first
-    vertical = abs(np.sin(idcard.axis_angle(first.lines))) > 0.7 if first.lines else False
+    vertical = abs(math.sin(idcard.axis_angle(first.lines))) > 0.7 if first.lines else False
     for turn in (90, 270) if vertical else (180,):
-        again = _read(engine, image.rotate(turn, expand=True))
+        again = _read(engine, image.rotated(turn))
         if again.found_card:
             return again
     return first
@@ -143,23 +122,27 @@ def _touches_border(read: _Read) -> bool:
 
 
 def check_idcard(
-    data: bytes, engine: OcrEngine, expected_name: str | None = None, expected_id_number: str | None = None
+    data: bytes,
+    images: Images,
+    engine: OcrEngine,
+    expected_name: str | None = None,
+    expected_id_number: str | None = None,
 ) -> dict:
     """Read and check an uploaded front-side photo. Unusable photos raise ValidationError/TooLarge."""
     with photo_slot():  # decoded and read in one slot: bounded memory in the OCR worker too
-        clean = load_upload(data)
+        clean = load_upload(data, images)
         return check_image(clean.image, engine, expected_name, expected_id_number)
 
 
 def check_image(
-    image: Image.Image, engine: OcrEngine, expected_name: str | None = None, expected_id_number: str | None = None
+    image: Picture, engine: OcrEngine, expected_name: str | None = None, expected_id_number: str | None = None
 ) -> dict:
     if min(image.size) < MIN_SIDE:
         raise ValidationError("IMAGE_TOO_SMALL", "照片太小，看不清字。请靠近一些，让身份证占满大半个画面再拍。")
-    sharp = sharpness(image)
+    sharp = image.sharpness()
     if sharp < SHARPNESS_UNREADABLE:  # hopeless: spare the person a wait for the engine
         raise ValidationError(*TOO_BLURRED)
-    read = read_card(engine, _for_ocr(image))
+    read = read_card(engine, image.shrunk(OCR_LONG_SIDE))
     _reject_unread(read, sharp)
     greyscale = card_saturation(read.image, read.lines) < SATURATION_GREY
     result = idcard.check_front(read.fields, expected_name, expected_id_number)

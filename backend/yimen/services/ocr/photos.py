@@ -2,25 +2,23 @@
 base64 in an application): the real type from the bytes, size and pixel limits read from the header before
 any pixel is decoded, at most MAX_DECODES photos worked on at once per process, EXIF orientation applied,
 and the copy kept re-encoded from pixels so no metadata (EXIF, XMP, PNG eXIf/text: location!) survives.
-Pillow only, so the API can take photos without loading the OCR's numpy stack."""
+The pixels are the Images port's (adapters/images_pillow.py)."""
 
 from __future__ import annotations
 
 import ctypes
-import io
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 from yimen.domain.errors import TooLarge, ValidationError
+from yimen.ports_ocr import ImageBomb, Images, ImageUnreadable, Picture
 from yimen.services.applications.uploads import MAX_PHOTO_BYTES
 
 STORED_EDGE = 2400
 MAX_PIXELS = 50_000_000  # a 50-megapixel phone photo; more is a decompression bomb, not a card
-FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+FORMATS = ("image/jpeg", "image/png", "image/webp")
 MAX_DECODES = 1  # a 50-megapixel PNG needs ~300 MB while decoded and shrunk; the OCR beside it ~350 MB
 _slots = threading.BoundedSemaphore(MAX_DECODES)
 MMAP_THRESHOLD = 4 * 1024 * 1024
@@ -45,17 +43,13 @@ CORRUPT = ("IMAGE_CORRUPT", "照片文件已损坏，无法打开，请重新拍
 class CleanImage:
     """The upload decoded, turned upright by its EXIF orientation, and without any metadata."""
 
-    image: Image.Image
+    image: Picture
     mime: str
 
     def jpeg_bytes(self, quality: int = 90) -> bytes:
         """The copy to store: re-encoded from pixels, so no EXIF (location!) survives, and at most
         STORED_EDGE px long, which keeps every printed character legible and the file under 4 MB."""
-        copy = self.image.copy()
-        copy.thumbnail((STORED_EDGE, STORED_EDGE))
-        buf = io.BytesIO()
-        copy.save(buf, "JPEG", quality=quality)
-        return buf.getvalue()
+        return self.image.jpeg(quality, STORED_EDGE)
 
 
 def sniff(data: bytes) -> str | None:
@@ -91,24 +85,22 @@ def photo_slot() -> Iterator[None]:
             _held.depth = 0
 
 
-def load_upload(data: bytes) -> CleanImage:
+def load_upload(data: bytes, images: Images) -> CleanImage:
     """An upload as an upright RGB image at most STORED_EDGE px long, without metadata."""
-    image, mime = _decode(data)
-    return CleanImage(image if image.mode == "RGB" else image.convert("RGB"), mime)
+    image, mime = _decode(data, images)
+    return CleanImage(image.rgb(), mime)
 
 
-def clean_material(data: bytes) -> bytes:
+def clean_material(data: bytes, images: Images) -> bytes:
     """An application's material re-encoded from pixels: photos as JPEG, PNGs (on-screen signatures, with
     their transparency) as PNG. Nothing of the original file but its pixels is kept."""
-    image, mime = _decode(data)
+    image, mime = _decode(data, images)
     if mime != "image/png":
-        return CleanImage(image.convert("RGB"), mime).jpeg_bytes()
-    buf = io.BytesIO()
-    image.save(buf, "PNG", optimize=True)
-    return buf.getvalue()
+        return CleanImage(image.rgb(), mime).jpeg_bytes()
+    return image.png()
 
 
-def _decode(data: bytes) -> tuple[Image.Image, str]:
+def _decode(data: bytes, images: Images) -> tuple[Picture, str]:
     """The checked, decoded, shrunk and upright image in a fresh object (no info dict), and its type."""
     if len(data) > MAX_PHOTO_BYTES:
         raise TooLarge("IMAGE_TOO_LARGE", "照片超过10MB，请压缩后或换个清晰度再上传。")
@@ -118,26 +110,13 @@ def _decode(data: bytes) -> tuple[Image.Image, str]:
     if mime not in FORMATS:
         raise ValidationError("IMAGE_TYPE_UNSUPPORTED", "只能上传JPG、PNG或WebP格式的照片。")
     try:
-        with Image.open(io.BytesIO(data), formats=[FORMATS[mime]]) as im:
-            if im.width * im.height > MAX_PIXELS:  # from the header, before any pixel is decoded
+        with images.open(data, mime) as file:
+            width, height = file.size
+            if width * height > MAX_PIXELS:  # from the header, before any pixel is decoded
                 raise TooLarge(*TOO_MANY_PIXELS)
             with photo_slot():
-                upright = _shrunk_upright(im)
-    except Image.DecompressionBombError as exc:  # Pillow's own guard, for headers past ~179 megapixels
+                return file.decode(STORED_EDGE), mime  # shrunk, upright, a fresh copy without metadata
+    except ImageBomb as exc:  # the imaging library's own guard, for headers past ~179 megapixels
         raise TooLarge(*TOO_MANY_PIXELS) from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except ImageUnreadable as exc:
         raise ValidationError(*CORRUPT) from exc
-    mode = "RGBA" if "A" in upright.getbands() or "transparency" in upright.info else "RGB"
-    clean = Image.new(mode, upright.size)
-    clean.paste(upright.convert(mode))  # a fresh image carries no info dict: EXIF, ICC and XMP stay behind
-    return clean, mime
-
-
-def _shrunk_upright(im: Image.Image) -> Image.Image:
-    """Decoded at the smallest size that still gives STORED_EDGE px (JPEG decodes at 1/2, 1/4, 1/8 for
-    free), shrunk at once so only one full-size copy ever exists, then turned by its EXIF orientation."""
-    if im.format == "JPEG":
-        im.draft(im.mode if im.mode in ("L", "RGB") else "RGB", (STORED_EDGE, STORED_EDGE))
-    im.load()
-    im.thumbnail((STORED_EDGE, STORED_EDGE))
-    return ImageOps.exif_transpose(im)
