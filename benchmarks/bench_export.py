@@ -18,7 +18,6 @@ from yimen.bootstrap import build_services
 from yimen.config import load_config
 from yimen.domain.disbursement import SlipStatus
 from yimen.domain.model import Actor, Household, Member, Relation, Role
-from yimen.services.funds.disbursement import DisbursementService
 from yimen.services.funds.slips import create_slips
 
 LINES = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000
@@ -72,7 +71,7 @@ def run_once(run: int) -> float:
         print(f"run {run}: seeding {LINES:,} households with an approved slip each (not timed)...", flush=True)
         seed(services, LINES)
         start, cpu_start = time.perf_counter(), time.process_time()
-        done = DisbursementService(services).export_batch(FINANCE)
+        done = services.disbursement.export_batch(FINANCE)
         elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     if len(done.batch.lines) != LINES or done.held_back:
         sys.exit(f"exported {len(done.batch.lines)} lines, held back {len(done.held_back)}")

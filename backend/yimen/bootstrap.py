@@ -14,6 +14,8 @@ from yimen.domain.audit import Sealer
 from yimen.ports import AnchorSigner, BlobStore, Cipher, Clock, SmsSender, UnitOfWork, WeChat
 from yimen.ports_documents import PdfRenderer, QrEncoder
 from yimen.ports_ocr import Images, OcrEngine
+from yimen.services.funds.disbursement import DisbursementService
+from yimen.services.funds.payees import PayeeService, county_banks
 from yimen.services.rate_limits import RateLimiter
 from yimen.services.staff.accounts import StaffService
 from yimen.services.staff.audit import AuditService
@@ -60,6 +62,14 @@ class Services:
     @functools.cached_property
     def dashboard(self) -> DashboardService:
         return DashboardService(uow=self.uow, clock=self.clock)
+
+    @functools.cached_property
+    def payees(self) -> PayeeService:
+        return PayeeService(uow=self.uow, clock=self.clock, banks=county_banks(self.config.banks_file))
+
+    @functools.cached_property
+    def disbursement(self) -> DisbursementService:
+        return DisbursementService(uow=self.uow, clock=self.clock, export_workers=self.config.export_workers)
 
     @functools.cached_property
     def pdf(self) -> PdfRenderer:

@@ -20,7 +20,6 @@ from yimen.services.applications import consequences
 from yimen.services.applications.forms import catalogue_item
 from yimen.services.applications.service import ApplicationService, Signing
 from yimen.services.funds import slips
-from yimen.services.funds.disbursement import DisbursementService
 from yimen.services.staff.auth import hash_password, staff_actor
 
 PIN = "contract-pin-2026"
@@ -137,7 +136,7 @@ def _pay(backend, slip_ids: list[str]) -> None:
     """The slips through the centre, finance and the bank, which pays them all (the result file imported twice)."""
     centre = _staff(backend, "centre-mb", Role.CENTRE)
     finance = _staff(backend, "finance-mb", Role.FINANCE)
-    funds = DisbursementService(backend.services)
+    funds = backend.services.disbursement
     funds.act(centre, "review", slip_ids)
     funds.act(finance, "approve", slip_ids)
     done = funds.export_batch(finance)

@@ -2,7 +2,6 @@
 slips (more than one DynamoDB transaction) hit by a conflict or a crash in its middle leaves no slip
 pointing at a batch, and the export can be run again; payee accounts are encrypted at rest."""
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -11,7 +10,6 @@ from yimen.domain.disbursement import BatchState, SlipStatus
 from yimen.domain.errors import Conflict
 from yimen.domain.model import Actor, Household, Member, Relation, Role
 from yimen.services.funds.disbursement import CLAIM_CHUNK, IMPORT_CHUNK, DisbursementService
-from yimen.services.funds.payees import PayeeService
 from yimen.services.funds.slips import create_slips
 
 FINANCE = Actor(kind="staff", id="finance", role=Role.FINANCE, area_code="990101")
@@ -77,10 +75,10 @@ class FaultyUnits:
         return self.backend.uow()
 
 
-def _sequential(backend, units):
+def _sequential(backend, units) -> DisbursementService:
     """Chunks one after another, so the fault lands in the middle of the export (on DynamoDB chunks are
     otherwise claimed by several workers at once: which chunk is in the middle would be left to chance)."""
-    return replace(backend.services, uow=units, config=replace(backend.services.config, export_workers=1))
+    return DisbursementService(uow=units, clock=backend.services.clock, export_workers=1)
 
 
 def _state(backend, slip_ids):
@@ -103,7 +101,7 @@ def test_a_conflict_in_the_second_chunk_undoes_the_whole_export(backend):
             slip.note = "他人刚刚修改"
             uow.slips.update(slip)
 
-    faulty = DisbursementService(_sequential(backend, FaultyUnits(backend, 3 + MIDDLE, rival_touches_a_slip)))
+    faulty = _sequential(backend, FaultyUnits(backend, 3 + MIDDLE, rival_touches_a_slip))
     with pytest.raises(Conflict) as undone:
         faulty.export_batch(FINANCE)
     assert undone.value.code == "EXPORT_UNDONE" and "全部撤回" in undone.value.message
@@ -115,7 +113,7 @@ def test_a_conflict_in_the_second_chunk_undoes_the_whole_export(backend):
         trail = [e.action for e in uow.audit.for_object("batch", batch.id)]
     assert batch.state == BatchState.VOID and trail[0] == "prepare" and trail[-1] == "void"
 
-    service = DisbursementService(backend.services)
+    service = backend.services.disbursement
     again = service.export_batch(FINANCE)
     assert len(again.batch.lines) == SLIPS and again.held_back == []
     assert _state(backend, ids) == ({SlipStatus.AT_BANK}, {again.batch.id}, SLIPS)
@@ -128,7 +126,7 @@ def test_a_crash_mid_export_is_rolled_back_by_the_recovery_step_and_the_export_r
     def crash():
         raise Killed  # the Lambda timed out: the process is gone, nothing in it undoes anything
 
-    crashing = DisbursementService(_sequential(backend, FaultyUnits(backend, 3 + MIDDLE, crash)))
+    crashing = _sequential(backend, FaultyUnits(backend, 3 + MIDDLE, crash))
     with pytest.raises(Killed):
         crashing.export_batch(FINANCE)
     statuses, batches, attempts = _state(backend, ids[:-3])
@@ -137,7 +135,7 @@ def test_a_crash_mid_export_is_rolled_back_by_the_recovery_step_and_the_export_r
         (stuck,) = uow.batches.list_unfinished()
     assert stuck.state == BatchState.PREPARING
 
-    service = DisbursementService(backend.services)
+    service = backend.services.disbursement
     assert service.recover_exports(FINANCE) == [], "a young export may still be running elsewhere"
     backend.services.clock.advance(minutes=11)
     assert service.recover_exports(FINANCE) == [stuck.id]
@@ -157,7 +155,7 @@ def test_a_result_file_interrupted_half_way_is_finished_by_importing_it_again(ba
     """Checked whole first, then applied in chunks: a crash in the middle chunk leaves the first applied;
     importing the same file again settles the rest, and every line exactly once."""
     ids = _approved_slips(backend, 3 * IMPORT_CHUNK)
-    service = DisbursementService(backend.services)
+    service = backend.services.disbursement
     done = service.export_batch(FINANCE)
     rows = [line.split(",") for line in done.payment_file.strip().split("\r\n")[1:]]
     failing = rows[-1][1]
@@ -168,7 +166,7 @@ def test_a_result_file_interrupted_half_way_is_finished_by_importing_it_again(ba
     def crash():
         raise Killed
 
-    crashing = DisbursementService(_sequential(backend, FaultyUnits(backend, 3, crash)))  # 1 reads the batch
+    crashing = _sequential(backend, FaultyUnits(backend, 3, crash))  # 1 reads the batch
     with pytest.raises(Killed):
         crashing.import_results(FINANCE, result.encode())
     assert service.report(FINANCE, done.batch.id)["paid"]["count"] == IMPORT_CHUNK, "the first chunk only"
@@ -190,10 +188,10 @@ def test_payee_accounts_at_rest_are_encrypted_on_the_household_and_on_each_attem
     (slip_id,) = _approved_slips(backend, 1)
     with backend.uow() as uow:
         household_id = uow.slips.get(slip_id).household_id
-    PayeeService(backend.services).set_payee(
+    backend.services.payees.set_payee(
         CENTRE, household_id, "ABC", "6228480000000000018", "合同000号", "持一卡通原件登记"
     )
-    done = DisbursementService(backend.services).export_batch(FINANCE)
+    done = backend.services.disbursement.export_batch(FINANCE)
     assert ",6228480000000000018," in done.payment_file
     with backend.uow() as uow:
         (attempt,) = uow.slips.get(slip_id).attempts

@@ -6,7 +6,6 @@ from click.testing import CliRunner
 
 from tests.notices.sim import add_household
 from yimen.entrypoints.cli.main import main
-from yimen.services.funds.disbursement import DisbursementService
 from yimen.services.funds.slips import create_slips
 
 
@@ -28,7 +27,7 @@ def test_bank_round_trip_from_the_command_line(seeded, config, tmp_path):
             )[0]
             for n, h in enumerate(households)
         ]
-    auth, service = seeded.auth, DisbursementService(seeded)
+    auth, service = seeded.auth, seeded.disbursement
     service.act(auth.staff_actor("centre"), "review", [s.id for s in slips])
     service.act(auth.staff_actor("finance"), "approve", [s.id for s in slips])
     data_dir, runner = str(config.data_dir), CliRunner()

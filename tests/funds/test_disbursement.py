@@ -10,8 +10,6 @@ import pytest
 from tests.notices.sim import add_household
 from yimen.domain.disbursement import SlipStatus, platform_aid_record
 from yimen.domain.errors import Conflict, Forbidden, ValidationError
-from yimen.services.funds.disbursement import DisbursementService
-from yimen.services.funds.payees import PayeeService
 from yimen.services.funds.slips import create_slips
 from yimen.services.notices.worker import NoticeWorker
 
@@ -19,7 +17,7 @@ from yimen.services.notices.worker import NoticeWorker
 @pytest.fixture
 def funds(seeded):
     auth = seeded.auth
-    return DisbursementService(seeded), auth.staff_actor("centre"), auth.staff_actor("finance")
+    return seeded.disbursement, auth.staff_actor("centre"), auth.staff_actor("finance")
 
 
 def approve(services, household, *, application_id, amount_fen=50000, monthly=False, months=1, item="临时救助"):
@@ -201,7 +199,7 @@ def test_batch_paid_with_two_failures_reimported_each_paid_once_and_notified_onc
         "收款账户上次代发失败（户名与账号不符），尚未更正",
     }
     # The centre corrects both accounts; the same slips go out in a second batch and are paid.
-    payees = PayeeService(seeded)
+    payees = seeded.payees
     for n in (1, 4):
         payees.set_payee(
             centre, households[n].id, "RCB", f"62284800000000{n:05d}", f"测试{10 + n:03d}号", "持一卡通原件更正"

@@ -3,7 +3,6 @@ the bank, and the citizen's WeChat receives every notice once, in order."""
 
 from tests.workflow.helpers import act, application_body, decide, submit
 from yimen.domain.disbursement import SlipStatus
-from yimen.services.funds.disbursement import DisbursementService
 from yimen.services.notices.worker import NoticeWorker
 
 
@@ -22,7 +21,7 @@ def test_application_to_paid_notice(client, citizen_headers, staff_client, seede
     )
     assert granted.status_code == 303
 
-    auth, funds = services.auth, DisbursementService(services)
+    auth, funds = services.auth, services.disbursement
     with services.uow() as uow:
         slips = [
             s for s in uow.slips.list_by_status(SlipStatus.PENDING_REVIEW.value).items if s.application_id == app_id

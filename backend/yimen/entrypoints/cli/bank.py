@@ -8,7 +8,6 @@ import click
 from yimen.domain.errors import YimenError
 from yimen.domain.money import yuan
 from yimen.entrypoints.cli.wiring import services_for
-from yimen.services.funds.disbursement import DisbursementService
 
 _user = click.option("--user", "username", required=True, help="以哪个工作人员账号操作（如 finance）")
 _data_dir = click.option("--data-dir", default=None)
@@ -16,7 +15,7 @@ _data_dir = click.option("--data-dir", default=None)
 
 def _service_and_actor(data_dir: str | None, username: str):
     services = services_for(data_dir)
-    return DisbursementService(services), services.auth.staff_actor(username)
+    return services.disbursement, services.auth.staff_actor(username)
 
 
 def _fail(exc: YimenError):

@@ -10,7 +10,6 @@ from yimen.domain.payee import account_warnings, normalise_account
 from yimen.entrypoints.web.common import api_doc, json_body, login_required, rate_limit, require_fields, services
 from yimen.services.applications.complaints import ComplaintService
 from yimen.services.applications.service import ApplicationService, application_view
-from yimen.services.funds.payees import PayeeService
 from yimen.services.households.file import INCOME_SOURCES
 from yimen.services.households.reading import HouseholdService
 from yimen.services.ocr.checked import checked_findings
@@ -84,7 +83,7 @@ def _applicant(body: dict) -> tuple[str, str] | None:
 @bp.get("/banks")
 @api_doc("本县可代发救助金的银行（申请时选择收款银行用）", tags=TAGS)
 def banks():
-    return jsonify(items=[{"code": b.code, "name": b.name} for b in PayeeService(services()).banks()])
+    return jsonify(items=[{"code": b.code, "name": b.name} for b in services().payees.banks()])
 
 
 @bp.get("/applications")

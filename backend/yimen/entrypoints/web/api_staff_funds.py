@@ -13,7 +13,6 @@ from yimen.domain.masking import mask_name
 from yimen.entrypoints.web.common import api_doc, json_body, require_fields, services, staff_token_required
 from yimen.entrypoints.web.staff_funds import csv_download
 from yimen.services.funds.disbursement import ACTIONS, DisbursementService
-from yimen.services.funds.payees import PayeeService
 
 bp = Blueprint("api_staff_funds", __name__, url_prefix="/api/v1/staff")
 TAGS = ("staff-api",)
@@ -24,7 +23,7 @@ def _doc(summary: str, **kwargs):
 
 
 def _service() -> DisbursementService:
-    return DisbursementService(services())
+    return services().disbursement
 
 
 def _slip_view(view) -> dict:
@@ -143,7 +142,7 @@ def batch(batch_id: str):
 def set_payee(household_id: str):
     body = json_body()
     require_fields(body, bank=str, account_number=str, holder_name=str, reason=str)
-    checked = PayeeService(services()).set_payee(
+    checked = services().payees.set_payee(
         g.actor, household_id, body["bank"], body["account_number"], body["holder_name"], body["reason"]
     )
     payee = checked.payee
@@ -160,4 +159,4 @@ def set_payee(household_id: str):
 @_doc("缺少收款账户：有待拨付的钱、却没有可用账户的户，以及怎么办")
 @staff_token_required
 def missing_payees():
-    return jsonify(items=[asdict(m) for m in PayeeService(services()).missing_payees(g.actor)])
+    return jsonify(items=[asdict(m) for m in services().payees.missing_payees(g.actor)])

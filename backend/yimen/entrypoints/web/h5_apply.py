@@ -20,7 +20,6 @@ from yimen.services.applications.complaints import ComplaintService
 from yimen.services.applications.forms import base64_image, image_type
 from yimen.services.applications.service import ApplicationService, application_view
 from yimen.services.applications.uploads import new_key, take
-from yimen.services.funds.payees import PayeeService
 from yimen.services.happiness.lists import HappinessService
 from yimen.services.households.file import INCOME_SOURCES
 from yimen.services.households.reading import HouseholdService
@@ -114,7 +113,7 @@ def apply():
         relations=list(Relation)[1:],
         health=HEALTH,
         disabilities=eligibility.DISABILITY_TYPES,
-        banks=PayeeService(services()).banks(),
+        banks=services().payees.banks(),
         account_doubt=bool(doubt),
         idempotency_key=request.form.get("idempotency_key") or secrets.token_urlsafe(16),
     )

@@ -13,7 +13,6 @@ from yimen.domain.permissions import Action, may
 from yimen.entrypoints.web import staff
 from yimen.entrypoints.web.common import api_doc, services
 from yimen.services.funds.disbursement import DisbursementService
-from yimen.services.funds.payees import PayeeService
 
 bp = Blueprint("staff_funds", __name__, url_prefix="/staff/funds")
 bp.before_request(staff._csrf)  # the same per-session token as the rest of the console
@@ -27,7 +26,7 @@ def _doc(summary: str):
 
 
 def _service() -> DisbursementService:
-    return DisbursementService(services())
+    return services().disbursement
 
 
 def _slips_page(error: str | None = None, status: int = 200, message: str | None = None):
@@ -36,7 +35,7 @@ def _slips_page(error: str | None = None, status: int = 200, message: str | None
     service = _service()
     page = service.list_slips(g.actor, current, cursor=request.args.get("cursor"))
     batches = service.recent_batches(g.actor)
-    missing = PayeeService(services()).missing_payees(g.actor) if may(g.actor, Action.PAYEE_MISSING) else []
+    missing = services().payees.missing_payees(g.actor) if may(g.actor, Action.PAYEE_MISSING) else []
     return render_template(
         "staff/funds.html",
         actor=g.actor,

@@ -7,8 +7,7 @@ from yimen.domain.errors import YimenError
 from yimen.domain.model import Household
 from yimen.entrypoints.web import staff, staff_household
 from yimen.entrypoints.web.common import api_doc, services
-from yimen.services.funds.disbursement import DisbursementService
-from yimen.services.funds.payees import PayeeService, payee_view
+from yimen.services.funds.payees import payee_view
 
 bp = Blueprint("staff_payees", __name__, url_prefix="/staff")
 bp.before_request(staff._csrf)
@@ -24,7 +23,7 @@ def payee_panel(h: Household) -> dict:
     whether this clerk may change it, and the outcome of the last try (kept in g on a refused form)."""
     return {
         "view": payee_view(h),
-        "banks": PayeeService(services()).banks(),
+        "banks": services().payees.banks(),
         "error": g.get("payee_error"),
         "form": g.get("payee_form") or {},
         "message": request.args.get("payee_message"),
@@ -37,7 +36,7 @@ def payee_panel(h: Household) -> dict:
 def set_payee(household_id: str):
     form = request.form
     try:
-        checked = PayeeService(services()).set_payee(
+        checked = services().payees.set_payee(
             g.actor,
             household_id,
             form.get("bank", ""),
@@ -58,7 +57,7 @@ def set_payee(household_id: str):
 @staff.staff_page
 def missing():
     return render_template(
-        "staff/payees_missing.html", actor=g.actor, missing=PayeeService(services()).missing_payees(g.actor)
+        "staff/payees_missing.html", actor=g.actor, missing=services().payees.missing_payees(g.actor)
     )
 
 
@@ -67,5 +66,5 @@ def missing():
 @staff.staff_page
 def slip(slip_id: str):
     return render_template(
-        "staff/slip.html", actor=g.actor, history=DisbursementService(services()).slip_history(g.actor, slip_id)
+        "staff/slip.html", actor=g.actor, history=services().disbursement.slip_history(g.actor, slip_id)
     )

@@ -156,7 +156,7 @@ class ApplicationService:
         if not isinstance(raw, dict):
             raise ValidationError("BAD_PAYEE", "收款账户格式不正确")
         checked = check_payee(
-            county_banks(self.s.config),
+            county_banks(self.s.config.banks_file),
             raw.get("bank"),
             raw.get("account_number"),
             raw.get("holder_name"),

@@ -9,6 +9,7 @@ import hashlib
 import io
 import secrets
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,7 +21,7 @@ from yimen.domain.model import Actor, AuditEvent
 from yimen.domain.money import yuan
 from yimen.domain.payee import Payee, payee_of, unusable_reason
 from yimen.domain.permissions import Action, require, require_area
-from yimen.ports import Page
+from yimen.ports import Clock, Page, UnitOfWork
 from yimen.services import messagebus
 from yimen.services.spreadsheets import write_csv
 
@@ -92,14 +93,14 @@ class ImportResult:
 
 
 class DisbursementService:
-    def __init__(self, services):
-        self.s = services
+    def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Clock, export_workers: int = 1):
+        self.uow, self.clock, self.export_workers = uow, clock, export_workers
 
     # --- centre and finance ---
 
     def list_slips(self, actor: Actor, status: SlipStatus, cursor: str | None = None) -> Page[SlipView]:
         require(actor, Action.FUNDS_READ)
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             page = uow.slips.list_by_status(status.value, limit=50, cursor=cursor)
             views = []
             for slip in page.items:
@@ -116,7 +117,7 @@ class DisbursementService:
             raise ValidationError("REASON_REQUIRED", "退回时请写明原因")
         if not slip_ids:
             raise ValidationError("NOTHING_SELECTED", "请先勾选拨付单")
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             slips = [self._transition(uow, actor, slip_id, action, phrase, reason) for slip_id in slip_ids]
         return slips
 
@@ -135,7 +136,7 @@ class DisbursementService:
                 object_type="slip",
                 object_id=slip.id,
                 action=action,
-                at=self.s.clock.now(),
+                at=self.clock.now(),
                 from_state=before.value,
                 to_state=after.value,
                 phrase=phrase,
@@ -156,7 +157,7 @@ class DisbursementService:
         claimed and voids the batch; a crash leaves it PREPARING, for `recover_exports` to undo."""
         require(actor, Action.FUNDS_PAY)
         self.recover_exports(actor)
-        now = self.s.clock.now()
+        now = self.clock.now()
         batch = Batch(
             id=f"PF{now:%Y%m%d}{secrets.token_hex(3).upper()}",
             created_at=now,
@@ -173,12 +174,12 @@ class DisbursementService:
             )
         for number, (slip, _) in enumerate(claims, start=1):
             batch.lines.append(BatchLine(line_id=f"{number:05d}", slip_id=slip.id, amount_fen=slip.amount_fen))
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             uow.batches.add(batch)
             self._audit_batch(uow, actor, batch, "prepare", None, f"准备导出 {len(claims)} 笔")
         try:
             self._claim_all(batch, claims)
-            with self.s.uow() as uow:
+            with self.uow() as uow:
                 batch = uow.batches.get(batch.id)
                 batch.state = BatchState.EXPORTED
                 uow.batches.update(batch)
@@ -212,7 +213,7 @@ class DisbursementService:
                 return
             lines = batch.lines[start : start + CLAIM_CHUNK]
             try:
-                with self.s.uow() as uow:
+                with self.uow() as uow:
                     for line, (slip, payee) in zip(lines, claims[start : start + CLAIM_CHUNK], strict=True):
                         slip.export_to(batch.id, line.line_id, payee)
                         uow.slips.update(slip)
@@ -224,7 +225,7 @@ class DisbursementService:
                 failed.set()
                 raise
 
-        with ThreadPoolExecutor(max_workers=self.s.config.export_workers) as pool:
+        with ThreadPoolExecutor(max_workers=self.export_workers) as pool:
             futures = [pool.submit(claim, start) for start in range(0, len(claims), CLAIM_CHUNK)]
         for future in futures:
             future.result()
@@ -232,7 +233,7 @@ class DisbursementService:
     def _claimed(self, batch_id: str, lines: list[BatchLine]) -> bool:
         """Whether a chunk whose commit was refused is in fact claimed by this batch: a transaction retried
         after a lost reply finds its own writes (real DynamoDB answers such a retry by its request token)."""
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             slips = uow.slips.get_many([line.slip_id for line in lines])
         return all(
             (slip := slips.get(line.slip_id))
@@ -244,7 +245,7 @@ class DisbursementService:
 
     def _plan(self, slip_ids: list[str] | None) -> tuple[list[tuple[Slip, Payee]], list[HeldBack]]:
         """Which slips go into the batch with which account, and which wait for an account (never silently)."""
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             if slip_ids:
                 found = uow.slips.get_many(slip_ids)
                 slips = [found[sid] for sid in dict.fromkeys(slip_ids) if sid in found]
@@ -267,8 +268,8 @@ class DisbursementService:
         """Undo exports a crash left PREPARING (older than any export can take to run); idempotent, so a
         crash during the undo is simply undone again next time. Returns the batch ids undone."""
         require(actor, Action.FUNDS_PAY)
-        cutoff = self.s.clock.now() - older_than
-        with self.s.uow() as uow:
+        cutoff = self.clock.now() - older_than
+        with self.uow() as uow:
             stale = [b.id for b in uow.batches.list_unfinished() if b.created_at <= cutoff]
         for batch_id in stale:
             self._undo_export(actor, batch_id)
@@ -276,14 +277,14 @@ class DisbursementService:
 
     def _undo_export(self, actor: Actor, batch_id: str) -> None:
         """Release every slip the batch claimed (chunk by chunk), then void the batch."""
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             batch = uow.batches.get(batch_id)
         if batch is None or batch.state != BatchState.PREPARING:
             return
         ids = [line.slip_id for line in batch.lines]
         for start in range(0, len(ids), CLAIM_CHUNK):
             self._release(batch_id, ids[start : start + CLAIM_CHUNK])
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             batch = uow.batches.get(batch_id)
             if batch.state == BatchState.PREPARING:
                 batch.state = BatchState.VOID
@@ -295,7 +296,7 @@ class DisbursementService:
         had landed) is simply read again; whatever stays held is left for the next recovery."""
         for attempt in range(tries):
             try:
-                with self.s.uow() as uow:
+                with self.uow() as uow:
                     for slip in uow.slips.get_many(slip_ids).values():
                         if slip.release(batch_id):
                             uow.slips.update(slip)
@@ -313,7 +314,7 @@ class DisbursementService:
                 object_type="batch",
                 object_id=batch.id,
                 action=action,
-                at=self.s.clock.now(),
+                at=self.clock.now(),
                 from_state=before.value if before else None,
                 to_state=batch.state.value,
                 phrase=BATCH_PHRASES[action],
@@ -325,7 +326,7 @@ class DisbursementService:
         """The payment file of an existing batch again (e.g. the download was lost). It holds full card
         numbers, so each download is audited."""
         require(actor, Action.FUNDS_PAY)
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             batch = self._exported(uow, batch_id)
             uow.audit.append(
                 AuditEvent(
@@ -333,7 +334,7 @@ class DisbursementService:
                     object_type="batch",
                     object_id=batch.id,
                     action="download_payment_file",
-                    at=self.s.clock.now(),
+                    at=self.clock.now(),
                     phrase="下载银行代发文件",
                 )
             )
@@ -374,7 +375,7 @@ class DisbursementService:
 
     def _approved(self, uow):
         """Approved slips that are due (a monthly slip waits for its month), oldest first."""
-        cursor, taken, today = None, 0, self.s.clock.today()
+        cursor, taken, today = None, 0, self.clock.today()
         while taken < MAX_BATCH_LINES:
             page = uow.slips.list_by_status(SlipStatus.APPROVED.value, limit=500, cursor=cursor)
             for slip in page.items[: MAX_BATCH_LINES - taken]:
@@ -395,7 +396,7 @@ class DisbursementService:
         require(actor, Action.FUNDS_PAY)
         rows = _parse_results(content)
         digest = hashlib.sha256(content).hexdigest()
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             batch = self._exported(uow, rows[0]["batch_id"])
         result = ImportResult(batch.id)
         if digest in batch.imported_files:
@@ -404,12 +405,12 @@ class DisbursementService:
         for number, row in enumerate(rows, start=2):
             _line_to_apply(batch, row, number)
         for start in range(0, len(rows), IMPORT_CHUNK):
-            with self.s.uow() as uow:
+            with self.uow() as uow:
                 batch = uow.batches.get(batch.id)
                 for number, row in enumerate(rows[start : start + IMPORT_CHUNK], start=start + 2):
                     self._apply_line(uow, batch, row, number, result)
                 uow.batches.update(batch)
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             batch = uow.batches.get(batch.id)
             batch.imported_files.append(digest)
             uow.batches.update(batch)
@@ -419,7 +420,7 @@ class DisbursementService:
                     object_type="batch",
                     object_id=batch.id,
                     action="import_results",
-                    at=self.s.clock.now(),
+                    at=self.clock.now(),
                     phrase="导入银行回盘文件",
                     reason=f"成功 {result.paid} 笔，失败 {result.failed} 笔，已处理过 {result.unchanged} 笔",
                 )
@@ -433,7 +434,7 @@ class DisbursementService:
             return
         slip = uow.slips.get(line.slip_id)
         paid = row["result"] == "paid"
-        paid_on = (row["paid_on"] or self.s.clock.today()) if paid else None
+        paid_on = (row["paid_on"] or self.clock.today()) if paid else None
         before, after = slip.settle(batch.id, row["result"], row["reason"] or None, paid_on)
         line.result, line.reason, line.paid_on = row["result"], row["reason"] or None, paid_on
         if paid:
@@ -448,7 +449,7 @@ class DisbursementService:
                 object_type="slip",
                 object_id=slip.id,
                 action=row["result"],
-                at=self.s.clock.now(),
+                at=self.clock.now(),
                 from_state=before.value,
                 to_state=after.value,
                 phrase="银行回盘",
@@ -458,7 +459,7 @@ class DisbursementService:
 
     def report(self, actor: Actor, batch_id: str) -> dict:
         require(actor, Action.FUNDS_READ)
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             batch = uow.batches.get(batch_id)
             if batch is None:
                 raise NotFound("BATCH_NOT_FOUND", f"找不到批次 {batch_id}")
@@ -485,7 +486,7 @@ class DisbursementService:
         """One slip's road to the money: every batch it went out in, to which account (masked), with what
         result, and its audit trail."""
         require(actor, Action.SLIP_HISTORY)
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             slip = uow.slips.get(slip_id)
             if slip is None:
                 raise NotFound("SLIP_NOT_FOUND", "找不到该拨付单")
@@ -524,7 +525,7 @@ class DisbursementService:
 
     def recent_batches(self, actor: Actor, cursor: str | None = None) -> Page[Batch]:
         require(actor, Action.FUNDS_READ)
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             return uow.batches.list_recent(cursor=cursor)
 
 

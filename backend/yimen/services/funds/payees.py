@@ -5,6 +5,7 @@ silently left out of a bank batch."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from yimen.domain.masking import mask_bank_card, mask_name
 from yimen.domain.model import Actor, AuditEvent, Household
 from yimen.domain.payee import Bank, Payee, PayeeCheck, check_payee, payee_of, unusable_reason
 from yimen.domain.permissions import Action, require, require_area
+from yimen.ports import Clock, UnitOfWork
 from yimen.services.notices.outbox import notify
 
 PACKAGED_BANKS = Path(__file__).resolve().parents[2] / "data" / "banks.yaml"
@@ -44,8 +46,9 @@ def _banks_from(path: str) -> tuple[Bank, ...]:
     return tuple(Bank(str(b["code"]), str(b["name"]), str(b.get("cnaps") or "")) for b in data["banks"])
 
 
-def county_banks(config: dict) -> list[Bank]:
-    return list(_banks_from(str(config.banks_file or PACKAGED_BANKS)))
+def county_banks(banks_file: str | Path | None) -> list[Bank]:
+    """The county's paying banks: its own file if configured, else the packaged one."""
+    return list(_banks_from(str(banks_file or PACKAGED_BANKS)))
 
 
 def payee_view(household: Household) -> dict | None:
@@ -110,11 +113,11 @@ class MissingPayee:
 
 
 class PayeeService:
-    def __init__(self, services):
-        self.s = services
+    def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Clock, banks: Sequence[Bank]):
+        self.uow, self.clock, self._banks = uow, clock, list(banks)
 
     def banks(self) -> list[Bank]:
-        return county_banks(self.s.config)
+        return list(self._banks)
 
     def set_payee(
         self, actor: Actor, household_id: str, bank: str, account_number: str, holder_name: str, reason: str
@@ -127,20 +130,20 @@ class PayeeService:
             raise ValidationError(
                 "REASON_REQUIRED", "请写明登记或更正收款账户的原因（如：持一卡通原件更正，原账户已销户）"
             )
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             household = uow.households.get(household_id)
             if household is None:
                 raise NotFound("HOUSEHOLD_NOT_FOUND", "找不到该户")
             require_area(actor, household.village_code)
             checked = check_payee(self.banks(), bank, account_number, holder_name, household=household)
-            apply_payee(uow, self.s.clock, actor, household, checked.payee, reason[:200])
+            apply_payee(uow, self.clock, actor, household, checked.payee, reason[:200])
             uow.households.update(household)
         return checked
 
     def missing_payees(self, actor: Actor) -> list[MissingPayee]:
         """Households in the caller's area with unpaid slips and no usable account, most money first."""
         require(actor, Action.PAYEE_MISSING)
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             slips = [
                 slip
                 for status in UNPAID
