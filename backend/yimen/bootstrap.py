@@ -14,8 +14,12 @@ from yimen.domain.audit import Sealer
 from yimen.ports import AnchorSigner, BlobStore, Cipher, Clock, SmsSender, UnitOfWork, WeChat
 from yimen.ports_documents import PdfRenderer, QrEncoder
 from yimen.ports_ocr import Images, OcrEngine
+from yimen.services.checking.outreach import OutreachService
 from yimen.services.funds.disbursement import DisbursementService
 from yimen.services.funds.payees import PayeeService, county_banks
+from yimen.services.households.binding import BindingService
+from yimen.services.households.file import HouseholdFileService
+from yimen.services.households.reading import HouseholdService
 from yimen.services.rate_limits import RateLimiter
 from yimen.services.staff.accounts import StaffService
 from yimen.services.staff.audit import AuditService
@@ -70,6 +74,22 @@ class Services:
     @functools.cached_property
     def disbursement(self) -> DisbursementService:
         return DisbursementService(uow=self.uow, clock=self.clock, export_workers=self.config.export_workers)
+
+    @functools.cached_property
+    def households(self) -> HouseholdService:
+        return HouseholdService(uow=self.uow, clock=self.clock)
+
+    @functools.cached_property
+    def household_file(self) -> HouseholdFileService:
+        return HouseholdFileService(uow=self.uow, clock=self.clock)
+
+    @functools.cached_property
+    def binding(self) -> BindingService:
+        return BindingService(uow=self.uow, clock=self.clock, cipher=self.cipher, sms=self.sms)
+
+    @functools.cached_property
+    def outreach(self) -> OutreachService:
+        return OutreachService(uow=self.uow, clock=self.clock)
 
     @functools.cached_property
     def pdf(self) -> PdfRenderer:

@@ -16,7 +16,14 @@ def test_a_warning_tops_the_worklist_and_the_clerk_starts_an_application(desktop
     page = desktop_page
     family = _family_whose_only_earner_dies(site.services)
     death = "身份证号,姓名,死亡日期\n990101197805120011,测试甲,2026-11-20\n"
-    import_file(site.services, "death", "deaths.csv", death.encode())
+    import_file(
+        "death",
+        "deaths.csv",
+        death.encode(),
+        uow=site.services.uow,
+        clock=site.services.clock,
+        cipher=site.services.cipher,
+    )
     _login(page, site, "window1")
     page.goto(site.url + "/staff/outreach/")
     first = page.locator("#worklist > li").first

@@ -76,10 +76,15 @@ def test_checking_report_uses_department_data(client, citizen_headers, staff_cli
         "社保": ("si.csv", f"身份证号,姓名,月养老金（元）,参保状态\n{HEAD_ID},测试甲,180.00,正常\n"),
     }
     for source, (name, text) in files.items():
-        assert dept_data.import_file(seeded, source, name, text.encode("gb18030")) == 1
+        assert (
+            dept_data.import_file(
+                source, name, text.encode("gb18030"), uow=seeded.uow, clock=seeded.clock, cipher=seeded.cipher
+            )
+            == 1
+        )
     broken = "身份证号,姓名,机动车数量,车辆类型\n990101195001011234,某,1.5,轿车\n".encode()
     with pytest.raises(ValidationError) as refused:
-        dept_data.import_file(seeded, "vehicle", "x.csv", broken)
+        dept_data.import_file("vehicle", "x.csv", broken, uow=seeded.uow, clock=seeded.clock, cipher=seeded.cipher)
     assert refused.value.details["problems"] == ["第2行「身份证号」：不是有效的18位身份证号码"]
 
     decide(staff_client("window1"), app_id, "同意受理")

@@ -52,7 +52,9 @@ def screen_command(township: str, out_path: str | None, data_dir: str | None) ->
 def import_dept_data_command(source: str, file: Path, data_dir: str | None) -> None:
     services = services_for(data_dir)
     try:
-        count = import_file(services, source, file.name, file.read_bytes())
+        count = import_file(
+            source, file.name, file.read_bytes(), uow=services.uow, clock=services.clock, cipher=services.cipher
+        )
     except ValidationError as exc:
         click.echo(exc.message, err=True)
         for problem in exc.details.get("problems", []):

@@ -16,8 +16,9 @@ def import_households_command(file: Path, data_dir: str | None) -> None:
     from yimen.domain.errors import ValidationError
     from yimen.services.households.importing import import_file
 
+    services = services_for(data_dir)
     try:
-        count = import_file(services_for(data_dir), file.name, file.read_bytes())
+        count = import_file(file.name, file.read_bytes(), uow=services.uow, clock=services.clock)
     except ValidationError as exc:
         click.echo(exc.message, err=True)
         for problem in exc.details.get("problems", []):
@@ -34,8 +35,9 @@ def import_households_command(file: Path, data_dir: str | None) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--data-dir", default=None, help="数据目录（默认 ./var）")
 def import_aid_command(file: Path, data_dir: str | None) -> None:
+    services = services_for(data_dir)
     try:
-        result = import_aid(services_for(data_dir), file.name, file.read_bytes())
+        result = import_aid(file.name, file.read_bytes(), uow=services.uow, clock=services.clock)
     except ValidationError as exc:
         click.echo(exc.message, err=True)
         problems = exc.details.get("problems", [])

@@ -11,7 +11,6 @@ from yimen.entrypoints.web.common import api_doc, json_body, login_required, rat
 from yimen.services.applications.complaints import ComplaintService
 from yimen.services.applications.service import ApplicationService, application_view
 from yimen.services.households.file import INCOME_SOURCES
-from yimen.services.households.reading import HouseholdService
 from yimen.services.ocr.checked import checked_findings
 
 bp = Blueprint("api_applications", __name__, url_prefix="/api/v1")
@@ -72,7 +71,7 @@ def _hold_for_photo(body: dict) -> None:
 def _applicant(body: dict) -> tuple[str, str] | None:
     """(name, ID number) the photo should show: the first member typed, or the head of the household on file."""
     if isinstance(body.get("household_id"), str):
-        head = HouseholdService(services()).get_for(g.actor, body["household_id"]).head
+        head = services().households.get_for(g.actor, body["household_id"]).head
         return head.name, head.id_number
     members = body.get("household", {}).get("members") if isinstance(body.get("household"), dict) else None
     first = members[0] if isinstance(members, list) and members and isinstance(members[0], dict) else {}

@@ -10,7 +10,7 @@ bp = Blueprint("api_households", __name__, url_prefix="/api/v1")
 
 
 def _service() -> HouseholdService:
-    return HouseholdService(services())
+    return services().households
 
 
 @bp.get("/households")

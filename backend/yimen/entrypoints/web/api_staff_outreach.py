@@ -15,7 +15,7 @@ def _doc(summary: str, **kwargs):
 
 
 def _service() -> OutreachService:
-    return OutreachService(services())
+    return services().outreach
 
 
 @bp.get("/worklist")

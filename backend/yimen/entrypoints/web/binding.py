@@ -15,7 +15,7 @@ from yimen.entrypoints.web.common import (
 )
 from yimen.entrypoints.web.h5 import citizen_page
 from yimen.services.households.binding import BindingService
-from yimen.services.households.reading import HouseholdService, household_view
+from yimen.services.households.reading import household_view
 
 bp = Blueprint("binding", __name__)
 bp.before_request(check_csrf)  # its forms carry csrf_token(); see common.check_csrf
@@ -23,7 +23,7 @@ TAGS = ("binding",)
 
 
 def _service() -> BindingService:
-    return BindingService(services(), services().sms)
+    return services().binding
 
 
 def _limit(bucket: str, client: str, limit: int, per_seconds: int) -> None:
@@ -62,7 +62,7 @@ def bind_page():
             bound = _confirm(actor, form.get("id_number", ""), form.get("name", ""), form.get("sms_code", ""))
     except YimenError as exc:
         error = exc.message
-    owned = HouseholdService(services()).owned_by(actor.id)
+    owned = services().households.owned_by(actor.id)
     return render_template("h5/bind.html", step=step, error=error, message=message, bound=bound, owned=owned, form=form)
 
 

@@ -22,7 +22,6 @@ from yimen.services.applications.service import ApplicationService, application_
 from yimen.services.applications.uploads import new_key, take
 from yimen.services.happiness.lists import HappinessService
 from yimen.services.households.file import INCOME_SOURCES
-from yimen.services.households.reading import HouseholdService
 from yimen.services.ocr.photos import clean_material, load_upload, photo_slot
 from yimen.services.staff.regions import villages
 
@@ -76,7 +75,7 @@ def _actor():
 @_doc("我要申请：填写信息、拍身份证、签名")
 @citizen_page
 def apply():
-    owned = HouseholdService(services()).owned_by(_actor().id)
+    owned = services().households.owned_by(_actor().id)
     form = (
         request.form
         if request.method == "POST"

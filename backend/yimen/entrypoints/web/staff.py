@@ -8,7 +8,6 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 from yimen.domain.accounts import WEAK_MESSAGE
 from yimen.domain.errors import NotAuthenticated, RateLimited, ValidationError, YimenError
 from yimen.entrypoints.web.common import api_doc, check_csrf, csrf_token, safe_next, services
-from yimen.services.households.reading import HouseholdService
 from yimen.services.staff.auth import staff_actor
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -109,5 +108,5 @@ def logout():
 @_doc("工作台：本辖区的户")
 @staff_page
 def index():
-    page = HouseholdService(services()).list_for(g.actor, cursor=request.args.get("cursor"))
+    page = services().households.list_for(g.actor, cursor=request.args.get("cursor"))
     return render_template("staff/index.html", page=page, actor=g.actor)

@@ -9,9 +9,7 @@ from yimen.domain.model import HEALTH, Relation, WorkCapacity
 from yimen.domain.money import parse_yuan
 from yimen.entrypoints.web import staff
 from yimen.entrypoints.web.common import api_doc, services
-from yimen.services.households.binding import BindingService
-from yimen.services.households.file import INCOME_SOURCES, HouseholdFileService
-from yimen.services.households.reading import HouseholdService
+from yimen.services.households.file import INCOME_SOURCES
 
 bp = Blueprint("staff_household", __name__, url_prefix="/staff/households")
 bp.before_request(staff._csrf)
@@ -29,7 +27,7 @@ def household(household_id: str):
 
 
 def _page(household_id: str, error: str | None = None, status: int = 200, code: tuple | None = None):
-    h = HouseholdService(services()).get_for(g.actor, household_id)
+    h = services().households.get_for(g.actor, household_id)
     with services().uow() as uow:
         records = uow.aid_records.list_for_household(h.id)
         applications = uow.applications.list_for_household(h.id)
@@ -100,7 +98,7 @@ def edit(household_id: str):
             "medical_costs_fen": _yuan("medical_costs_yuan"),
             "education_costs_fen": _yuan("education_costs_yuan"),
         }
-        HouseholdFileService(services()).edit_household(g.actor, household_id, _version(), raw)
+        services().household_file.edit_household(g.actor, household_id, _version(), raw)
 
     return _act(household_id, run)
 
@@ -124,9 +122,7 @@ def _member_form() -> dict:
 def edit_member(household_id: str, member_id: str):
     return _act(
         household_id,
-        lambda: HouseholdFileService(services()).edit_member(
-            g.actor, household_id, _version(), member_id, _member_form()
-        ),
+        lambda: services().household_file.edit_member(g.actor, household_id, _version(), member_id, _member_form()),
     )
 
 
@@ -136,7 +132,7 @@ def edit_member(household_id: str, member_id: str):
 def add_member(household_id: str):
     return _act(
         household_id,
-        lambda: HouseholdFileService(services()).add_member(
+        lambda: services().household_file.add_member(
             g.actor,
             household_id,
             _version(),
@@ -151,7 +147,7 @@ def add_member(household_id: str):
 def remove_member(household_id: str, member_id: str):
     return _act(
         household_id,
-        lambda: HouseholdFileService(services()).remove_member(
+        lambda: services().household_file.remove_member(
             g.actor, household_id, _version(), member_id, request.form.get("reason", "")
         ),
     )
@@ -162,7 +158,7 @@ def remove_member(household_id: str, member_id: str):
 @staff.staff_page
 def binding_code(household_id: str):
     try:
-        code = BindingService(services(), services().sms).issue_code(g.actor, household_id)
+        code = services().binding.issue_code(g.actor, household_id)
     except YimenError as exc:
         return _page(household_id, error=exc.message, status=exc.status)
     return _page(household_id, code=code)

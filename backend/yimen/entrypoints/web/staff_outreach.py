@@ -20,7 +20,7 @@ def _doc(summary: str):
 
 
 def _service() -> OutreachService:
-    return OutreachService(services())
+    return services().outreach
 
 
 def _page(error: str | None = None, status: int = 200, **extra):

@@ -10,6 +10,7 @@ the store never holds a plain ID number, and the name is used only to check the 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -19,6 +20,7 @@ from yimen.domain import idcard
 from yimen.domain.errors import ValidationError
 from yimen.domain.model import SYSTEM, Actor, AuditEvent
 from yimen.domain.money import parse_yuan, yuan
+from yimen.ports import Cipher, Clock, UnitOfWork
 from yimen.services.bulk import units
 from yimen.services.checking.outreach import raise_warning
 from yimen.services.spreadsheets import header_key, read_rows
@@ -232,29 +234,38 @@ def _parse_row(source: Source, cells: dict) -> tuple[str, dict]:
     return number, fields
 
 
-def import_file(services, source_name: str, name: str, data: bytes, actor: Actor = SYSTEM) -> int:
+def import_file(
+    source_name: str,
+    name: str,
+    data: bytes,
+    actor: Actor = SYSTEM,
+    *,
+    uow: Callable[[], UnitOfWork],
+    clock: Clock,
+    cipher: Cipher,
+) -> int:
     """Store every row of a clean file, in audited units (services/bulk.py); the number of people stored."""
     source = source_named(source_name)
     rows = parse(source, name, data)
     digest = hashlib.sha256(data).hexdigest()
-    imported_at = services.clock.now().isoformat()
+    imported_at = clock.now().isoformat()
     for part in units(rows, ITEMS_PER_WARNED_ROW if source.event else 1):
-        with services.uow() as uow:
+        with uow() as unit:
             for number, fields in part:
-                uow.kv.put(
+                unit.kv.put(
                     KV_PREFIX + source.name,
-                    services.cipher.lookup_hash(number),
+                    cipher.lookup_hash(number),
                     {"fields": fields, "file_sha256": digest, "imported_at": imported_at},
                 )
                 if source.event:
-                    raise_warning(uow, services.clock, actor, source.name, number, fields)
-            uow.audit.append(
+                    raise_warning(unit, clock, actor, source.name, number, fields)
+            unit.audit.append(
                 AuditEvent(
                     actor=actor.label,
                     object_type="dept_data",
                     object_id=source.name,
                     action="import",
-                    at=services.clock.now(),
+                    at=clock.now(),
                     reason=f"{Path(name).name}：{len(part)}/{len(rows)} 人，sha256 {digest[:12]}",
                 )
             )

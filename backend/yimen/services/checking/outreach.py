@@ -6,6 +6,7 @@ reason, and each outcome is counted (政策找人).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from yimen.domain import outreach, poverty, workdays
@@ -102,14 +103,14 @@ def raise_warning(uow: UnitOfWork, clock: Clock, actor: Actor, source: str, id_n
 
 
 class OutreachService:
-    def __init__(self, services):
-        self.s = services
+    def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Clock):
+        self.uow, self.clock = uow, clock
 
     def worklist(self, actor: Actor) -> list[dict]:
         """Households with open entries in the caller's area, highest poverty index first."""
         require(actor, Action.OUTREACH)
-        today = self.s.clock.today()
-        with self.s.uow() as uow:
+        today = self.clock.today()
+        with self.uow() as uow:
             rows = [
                 self._row(h, index_of(h, today))
                 for h in uow.households.iter_in_area(actor.area_code)
@@ -144,16 +145,16 @@ class OutreachService:
         }
 
     def poverty_index(self, actor: Actor, household_id: str) -> poverty.PovertyIndex:
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             household = self._household(uow, actor, household_id)
-        return index_of(household, self.s.clock.today())
+        return index_of(household, self.clock.today())
 
     def ranking(self, actor: Actor, area_code: str = "") -> list[dict]:
         """Every household of an area inside the caller's, neediest first, with its place a month ago."""
         area = area_code or actor.area_code
         require_area(actor, area)
-        today = self.s.clock.today()
-        with self.s.uow() as uow:
+        today = self.clock.today()
+        with self.uow() as uow:
             households = list(uow.households.iter_in_area(area))
             indexes = [index_of(h, today) for h in households]
             ranks = poverty.Ranking.of(indexes).ranks()
@@ -177,8 +178,8 @@ class OutreachService:
     def screen_area(self, actor: Actor) -> int:
         """Proactive screening (政策找人) of the caller's area into the worklist; returns entries added."""
         require(actor, Action.OUTREACH)
-        today, cat, added = self.s.clock.today(), catalogue(), 0
-        with self.s.uow() as uow:
+        today, cat, added = self.clock.today(), catalogue(), 0
+        with self.uow() as uow:
             for household in uow.households.iter_in_area(actor.area_code):
                 records = uow.aid_records.list_for_household(household.id)
                 missed = [f for f in screen_household(household, records, today, cat) if f.kind == MISSED]
@@ -205,7 +206,7 @@ class OutreachService:
                     object_type="outreach",
                     object_id=actor.area_code,
                     action="screen",
-                    at=self.s.clock.now(),
+                    at=self.clock.now(),
                     reason=f"新增 {added} 条",
                 )
             )
@@ -219,8 +220,8 @@ class OutreachService:
         if len(consent.strip()) < 4:
             raise ValidationError("CONSENT_REQUIRED", "请记录本户同意申请的方式（例如：户主当面同意并签字）")
         requested = requested_items(items)
-        now = self.s.clock.now()
-        with self.s.uow() as uow:
+        now = self.clock.now()
+        with self.uow() as uow:
             household = self._household(uow, actor, household_id)
             entry = outreach.entry(household, entry_id)
             app = Application(
@@ -254,8 +255,8 @@ class OutreachService:
 
     def close(self, actor: Actor, household_id: str, entry_id: str, outcome: str, reason: str) -> None:
         require(actor, Action.OUTREACH)
-        now = self.s.clock.now()
-        with self.s.uow() as uow:
+        now = self.clock.now()
+        with self.uow() as uow:
             household = self._household(uow, actor, household_id)
             entry = outreach.entry(household, entry_id)
             entry.close(outcome, reason, actor.label, now)
@@ -275,7 +276,7 @@ class OutreachService:
 
     def counts(self, actor: Actor) -> dict:
         """政策找人 in figures: entries raised and how each ended, by kind of source."""
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             entries = [e for h in uow.households.iter_in_area(actor.area_code) for e in h.outreach]
         by_status = Counter(e.status for e in entries)
         return {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from yimen.domain.errors import ValidationError
 from yimen.domain.model import SYSTEM, Actor, AidRecord, AuditEvent
 from yimen.domain.money import parse_yuan
 from yimen.domain.policy import catalogue
-from yimen.ports import UnitOfWork
+from yimen.ports import Clock, UnitOfWork
 from yimen.services.bulk import units
 from yimen.services.spreadsheets import header_key, read_rows
 
@@ -197,13 +198,15 @@ def check_rows(uow: UnitOfWork, table: list[tuple[int, dict]], today: date) -> t
     return records, problems
 
 
-def import_aid(services, name: str, data: bytes, actor: Actor = SYSTEM) -> ImportResult:
+def import_aid(
+    name: str, data: bytes, actor: Actor = SYSTEM, *, uow: Callable[[], UnitOfWork], clock: Clock
+) -> ImportResult:
     """All or nothing on validation: any bad row -> ValidationError listing every problem, nothing
     written. A clean file is written in units (services/bulk.py), each audited."""
     table = read_table(name, data)
     digest = hashlib.sha256(data).hexdigest()
-    with services.uow() as uow:
-        records, problems = check_rows(uow, table, services.clock.today())
+    with uow() as unit:
+        records, problems = check_rows(unit, table, clock.today())
     if problems:
         raise ValidationError(
             "IMPORT_ROWS_INVALID",
@@ -212,15 +215,15 @@ def import_aid(services, name: str, data: bytes, actor: Actor = SYSTEM) -> Impor
         )
     added = 0
     for part in units(records, ITEMS_PER_RECORD):
-        with services.uow() as uow:
-            added_here = sum(uow.aid_records.add(r) for r in part)
-            uow.audit.append(
+        with uow() as unit:
+            added_here = sum(unit.aid_records.add(r) for r in part)
+            unit.audit.append(
                 AuditEvent(
                     actor=actor.label,
                     object_type="aid_import",
                     object_id=digest[:16],
                     action="aid_imported",
-                    at=services.clock.now(),
+                    at=clock.now(),
                     reason=f"{Path(name).name}：新增 {added_here} 条，已存在 {len(part) - added_here} 条",
                 )
             )

@@ -5,6 +5,7 @@ phone on file. Asking for a text gets the same answer whether or not the number 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from yimen.domain import idcard
@@ -12,6 +13,7 @@ from yimen.domain.errors import NotFound, ValidationError
 from yimen.domain.masking import mask_openid
 from yimen.domain.model import Actor, AuditEvent, Household
 from yimen.domain.permissions import Action, require, require_area
+from yimen.ports import Cipher, Clock, SmsSender, UnitOfWork
 
 CODE_NS, SMS_NS = "binding:code", "binding:sms"
 CODE_HOURS, SMS_MINUTES, SMS_TRIES = 24, 10, 5
@@ -23,8 +25,8 @@ SMS_WRONG = ("BINDING_SMS_INVALID", "验证码不正确或已过期。请重新�
 
 
 class BindingService:
-    def __init__(self, services, sms):
-        self.s, self.sms = services, sms
+    def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Clock, cipher: Cipher, sms: SmsSender):
+        self.uow, self.clock, self.cipher, self.sms = uow, clock, cipher, sms
 
     # ---------------------------------------------------------------- at the window
 
@@ -32,9 +34,9 @@ class BindingService:
         """(code, valid until) for the clerk to print or read out; only its keyed hash is kept."""
         require(actor, Action.HOUSEHOLD_BIND)
         code = f"{secrets.randbelow(10**8):08d}"
-        now = self.s.clock.now()
+        now = self.clock.now()
         until = now + timedelta(hours=CODE_HOURS)
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             household = uow.households.get(household_id)
             if household is None:
                 raise NotFound("HOUSEHOLD_NOT_FOUND", "找不到该户")
@@ -54,8 +56,8 @@ class BindingService:
 
     def redeem_code(self, actor: Actor, code: str) -> Household:
         key = self._hash("".join(ch for ch in str(code) if ch.isdigit()))
-        now = self.s.clock.now()
-        with self.s.uow() as uow:
+        now = self.clock.now()
+        with self.uow() as uow:
             held = uow.kv.get(CODE_NS, key)
             if not held or held["until"] < now.isoformat():
                 raise ValidationError(
@@ -69,15 +71,15 @@ class BindingService:
     def request_sms(self, id_number: str, name: str) -> str:
         """Text a code to the phone on file if number and name match a member; the answer is always SMS_ASKED."""
         number = idcard.normalize_number(id_number)
-        now = self.s.clock.now()
-        with self.s.uow() as uow:
+        now = self.clock.now()
+        with self.uow() as uow:
             household = uow.households.find_by_id_number(number) if idcard.is_valid_number(number) else None
             if household is None or not household.phone or not _member_named(household, number, name):
                 return SMS_ASKED
             code = f"{secrets.randbelow(10**6):06d}"
             uow.kv.put(
                 SMS_NS,
-                self.s.cipher.lookup_hash(number),
+                self.cipher.lookup_hash(number),
                 {
                     "household_id": household.id,
                     "code": self._hash(code),
@@ -106,9 +108,9 @@ class BindingService:
 
     def confirm_sms(self, actor: Actor, id_number: str, name: str, code: str) -> Household:
         number = idcard.normalize_number(id_number)
-        key = self.s.cipher.lookup_hash(number)
-        now = self.s.clock.now()
-        with self.s.uow() as uow:
+        key = self.cipher.lookup_hash(number)
+        now = self.clock.now()
+        with self.uow() as uow:
             held = uow.kv.get(SMS_NS, key)
             household = uow.households.get(held["household_id"]) if held else None
             right = bool(
@@ -142,14 +144,14 @@ class BindingService:
                 object_type="household",
                 object_id=household_id,
                 action="bound",
-                at=self.s.clock.now(),
+                at=self.clock.now(),
                 reason=f"微信绑定：{how}{replaced}",
             )
         )
         return household
 
     def _hash(self, code: str) -> str:
-        return self.s.cipher.lookup_hash(f"binding:{code}")
+        return self.cipher.lookup_hash(f"binding:{code}")
 
 
 def _member_named(household: Household, number: str, name: str) -> bool:

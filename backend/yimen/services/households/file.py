@@ -4,7 +4,7 @@ the staff console, the old 低保 roll), and staff edits with one audit event pe
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from yimen.domain import eligibility, idcard
@@ -13,6 +13,7 @@ from yimen.domain.masking import mask_id_number, mask_name, mask_phone
 from yimen.domain.model import HEALTH, Actor, AuditEvent, Household, Member, Relation, WorkCapacity
 from yimen.domain.money import yuan
 from yimen.domain.permissions import Action, require, require_area
+from yimen.ports import Clock, UnitOfWork
 
 INCOME_SOURCES = ("工资", "务工", "经营", "务农", "养老金", "赡养费", "其他")  # what the forms ask, in plain words
 MAX_MEMBERS = 20
@@ -149,8 +150,8 @@ def _shown(name: str, value) -> str:
 class HouseholdFileService:
     """Staff edits of a household file: role and area checked, version compared, each change audited."""
 
-    def __init__(self, services):
-        self.s = services
+    def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Clock):
+        self.uow, self.clock = uow, clock
 
     def edit_household(self, actor: Actor, household_id: str, version: int, raw: Mapping) -> Household:
         changes = household_details(raw)
@@ -192,8 +193,8 @@ class HouseholdFileService:
 
     def _edit(self, actor: Actor, household_id: str, version: int, change) -> Household:
         require(actor, Action.HOUSEHOLD_EDIT)
-        now = self.s.clock.now()
-        with self.s.uow() as uow:
+        now = self.clock.now()
+        with self.uow() as uow:
             household = uow.households.get(household_id)
             if household is None:
                 raise NotFound("HOUSEHOLD_NOT_FOUND", "找不到该户")

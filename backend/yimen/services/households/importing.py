@@ -6,12 +6,14 @@ refused, never overwritten: their files are kept and corrected on the household 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from yimen.domain.errors import ValidationError
 from yimen.domain.model import SYSTEM, Actor, AuditEvent, Household, Member, RegionLevel, Relation
 from yimen.domain.money import parse_yuan
+from yimen.ports import Clock, UnitOfWork
 from yimen.services.households.file import household_details, new_member
 from yimen.services.spreadsheets import header_key, read_rows
 from yimen.services.staff.regions import county_regions
@@ -179,18 +181,18 @@ def parse(name: str, data: bytes, villages: set[str]) -> list[Household]:
     return households
 
 
-def import_file(services, name: str, data: bytes, actor: Actor = SYSTEM) -> int:
+def import_file(name: str, data: bytes, actor: Actor = SYSTEM, *, uow: Callable[[], UnitOfWork], clock: Clock) -> int:
     """Store every household of a clean file in one unit of work; returns how many were filed."""
     digest = hashlib.sha256(data).hexdigest()
-    now = services.clock.now()
-    with services.uow() as uow:
-        villages = {r.code for r in county_regions(uow) if r.level == RegionLevel.VILLAGE}
+    now = clock.now()
+    with uow() as unit:
+        villages = {r.code for r in county_regions(unit) if r.level == RegionLevel.VILLAGE}
         households = parse(name, data, villages)
         taken = [
             f"{m.name[0]}*（{m.id_number[:4]}…{m.id_number[-4:]}）"
             for h in households
             for m in h.members
-            if uow.households.find_by_id_number(m.id_number)
+            if unit.households.find_by_id_number(m.id_number)
         ]
         if taken:
             raise ValidationError(
@@ -199,8 +201,8 @@ def import_file(services, name: str, data: bytes, actor: Actor = SYSTEM) -> int:
                 details={"problems": taken[:200]},
             )
         for household in households:
-            uow.households.add(household)
-            uow.audit.append(
+            unit.households.add(household)
+            unit.audit.append(
                 AuditEvent(
                     actor=actor.label,
                     object_type="household",

@@ -1,10 +1,12 @@
 """户: reading household files with area scoping and masking applied for the audience."""
 
+from collections.abc import Callable
+
 from yimen.domain.errors import NotFound
 from yimen.domain.masking import mask_bank_card, mask_id_number, mask_name, mask_phone
 from yimen.domain.model import Actor, AuditEvent, Household
 from yimen.domain.permissions import require_area
-from yimen.ports import Page
+from yimen.ports import Clock, Page, UnitOfWork
 
 
 def household_view(h: Household, today, *, unmasked: bool = False) -> dict:
@@ -38,12 +40,12 @@ def household_view(h: Household, today, *, unmasked: bool = False) -> dict:
 
 
 class HouseholdService:
-    def __init__(self, services):
-        self.s = services
+    def __init__(self, *, uow: Callable[[], UnitOfWork], clock: Clock):
+        self.uow, self.clock = uow, clock
 
     def get_for(self, actor: Actor, household_id: str) -> Household:
         """Staff see households in their area; citizens only their own. Others get the same 404."""
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             household = uow.households.get(household_id)
             if household is None or (actor.kind == "citizen" and household.owner_openid != actor.id):
                 raise NotFound("HOUSEHOLD_NOT_FOUND", "找不到该户")
@@ -55,15 +57,15 @@ class HouseholdService:
                         object_type="household",
                         object_id=household_id,
                         action="view",
-                        at=self.s.clock.now(),
+                        at=self.clock.now(),
                     )
                 )
             return household
 
     def list_for(self, actor: Actor, cursor: str | None = None, limit: int = 50) -> Page[Household]:
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             return uow.households.list_in_area(actor.area_code, limit=limit, cursor=cursor)
 
     def owned_by(self, openid: str) -> list[Household]:
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             return uow.households.find_by_owner(openid)
