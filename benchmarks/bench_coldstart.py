@@ -92,7 +92,8 @@ def main() -> int:
         imitation = LiveServer(create_imitation_app())
         deployed = Deployed(artifact, create_stack(moto_endpoint()), imitation.url, Path(tmp) / "aws")
         try:
-            demo.seed(deployed.services(), households=6)
+            seeding = deployed.services()
+            demo.seed(households=6, uow=seeding.uow, clock=seeding.clock)
             version = subprocess.run(
                 [artifact.python, "-c", "import sys; print(sys.version.split()[0])"], capture_output=True, text=True
             ).stdout.strip()

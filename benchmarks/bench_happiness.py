@@ -86,7 +86,7 @@ def main() -> None:
         config = load_config(Path(tmp) / "data", public_base_url="https://yimen.example.gov.cn")
         services = build_services(config, clock=FixedClock(datetime(2026, 11, 25, 12, 0)))
         print(f"seeding {args.count:,} synthetic households with aid (not timed)...", flush=True)
-        seed(services, args.count)
+        seed(args.count, uow=services.uow, clock=services.clock)
         quarter = Quarter(2026, 4)
         cpu_start = _cpu_seconds()
         start = time.perf_counter()

@@ -48,7 +48,7 @@ def _serve(data_dir: Path) -> str:
     base = f"http://127.0.0.1:{server.server_port}"
     config = load_config(data_dir, wechat_api_base=f"{base}/wx-sim/", public_base_url=base)
     services = build_services(config)
-    demo.seed(services, households=30)
+    demo.seed(households=30, uow=services.uow, clock=services.clock)
     server.app = create_app(config, services)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return base

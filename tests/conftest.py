@@ -78,7 +78,7 @@ def client(app):
 def seeded(services):
     from yimen.services.demo import county as demo
 
-    demo.seed(services, households=30)
+    demo.seed(households=30, uow=services.uow, clock=services.clock)
     return services
 
 

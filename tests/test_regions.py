@@ -11,9 +11,8 @@ from openpyxl import Workbook
 from tests.workflow.helpers import application_body, submit
 from yimen.domain.errors import ValidationError
 from yimen.domain.model import SYSTEM
+from yimen.entrypoints.cli.demo import demo_cases
 from yimen.entrypoints.cli.main import main
-from yimen.services.demo.cases import seed_cases
-from yimen.services.demo.county import DEMO_PASSWORD
 from yimen.services.staff import regions
 
 EXAMPLE = Path(__file__).parents[1] / "docs" / "examples" / "regions-example.csv"
@@ -82,11 +81,11 @@ def test_cli_imports_lists_and_reports_problems(tmp_path):
 def test_demo_data_files_the_demo_county_once(services):
     from yimen.services.demo import county as demo
 
-    demo.seed(services, households=3)
+    demo.seed(households=3, uow=services.uow, clock=services.clock)
     assert len(regions.villages(uow=services.uow)) == 10
     with services.uow() as uow:
         uow.kv.delete(regions.NAMESPACE, regions.KEY)  # a data folder seeded before regions were stored
-    assert demo.seed(services, households=3) == {"created": False}
+    assert demo.seed(households=3, uow=services.uow, clock=services.clock) == {"created": False}
     assert {"code": "990101002001", "name": "青山村", "township": "青山乡"} in regions.villages(uow=services.uow)
 
 
@@ -99,7 +98,7 @@ def test_an_application_must_name_a_village_of_this_county(client, citizen_heade
 
 
 def test_staff_pages_name_the_area(staff_client, seeded):
-    seed_cases(seeded, DEMO_PASSWORD)
+    demo_cases(seeded)
     page = staff_client("window1").get("/staff/cases/?stage=受理").get_data(as_text=True)
     assert "辖区 城关镇" in page and "辖区 990101001" not in page
     rows = re.findall(r"<tr><td>[0-9a-f]{16}</td><td>([^<]+)</td>", page)

@@ -57,8 +57,8 @@ def test_a_race_lost_at_commit_writes_nothing_of_the_whole_unit(services):
 def test_demo_county_seeds_on_dynamodb(services):
     from yimen.services.demo import county as demo
 
-    assert demo.seed(services, households=12)["created"] is True
-    assert demo.seed(services, households=12)["created"] is False
+    assert demo.seed(households=12, uow=services.uow, clock=services.clock)["created"] is True
+    assert demo.seed(households=12, uow=services.uow, clock=services.clock)["created"] is False
     with services.uow() as uow:
         assert uow.staff.get_by_username("admin") is not None
         assert len(list(uow.households.iter_in_area(""))) == 12

@@ -35,7 +35,7 @@ def site(tmp_path_factory):
     base = f"http://127.0.0.1:{port}"
     config = load_config(tmp_path_factory.mktemp("site"), wechat_api_base=f"{base}/wx-sim/", public_base_url=base)
     services = build_services(config, clock=FixedClock(datetime(2026, 11, 25, 10, 0)))
-    demo.seed(services, households=30)
+    demo.seed(households=30, uow=services.uow, clock=services.clock)
     server = LiveServer(create_app(config, services), port)
     server.services = services
     yield server

@@ -8,8 +8,7 @@ from tests.e2e.conftest import shot
 from tests.e2e.test_staff_console import _login
 from yimen.domain.model import AidRecord
 from yimen.domain.outreach import OutreachEntry
-from yimen.services.demo import county as demo
-from yimen.services.demo.cases import seed_cases
+from yimen.entrypoints.cli.demo import demo_cases
 
 SHOTS = Path("/work/wt/shots")
 
@@ -49,7 +48,7 @@ def _some_money_and_warnings(services) -> None:
 
 def test_each_dashboard_chart_renders_with_data(desktop_page, site):
     page = desktop_page
-    seed_cases(site.services, demo.DEMO_PASSWORD)
+    demo_cases(site.services)
     _some_money_and_warnings(site.services)
     _login(page, site, "centre")
     page.goto(site.url + "/staff/cases/dashboard")

@@ -3,8 +3,8 @@
 import re
 
 from tests.e2e.conftest import shot
+from yimen.entrypoints.cli.demo import demo_cases
 from yimen.services.demo import county as demo
-from yimen.services.demo.cases import seed_cases
 
 
 def _login(page, site, username):
@@ -16,7 +16,7 @@ def _login(page, site, username):
 
 def test_clerk_queue_case_page_and_policy_pages(desktop_page, site):
     page = desktop_page
-    seed_cases(site.services, demo.DEMO_PASSWORD)
+    demo_cases(site.services)
     _login(page, site, "window1")
     page.click("text=案件办理")
     page.wait_for_url("**/staff/cases/")

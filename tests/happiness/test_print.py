@@ -123,7 +123,7 @@ def test_rerun_prints_only_what_is_missing(seeded, tmp_path):
 
 
 def test_killed_run_resumes_without_duplicates(services, config, tmp_path):
-    demo.seed(services, households=240)
+    demo.seed(households=240, uow=services.uow, clock=services.clock)
     expected = households_with_aid(services)
     out = tmp_path / "print"
     yimen = str(Path(sys.executable).with_name("yimen"))

@@ -19,7 +19,7 @@ def county(tmp_path):
     base = f"http://127.0.0.1:{port}"
     config = load_config(tmp_path, wechat_api_base=f"{base}/wx-sim/", public_base_url=base)
     services = build_services(config, clock=FixedClock(datetime(2026, 11, 25, 10, 0)))
-    demo.seed(services, households=40)
+    demo.seed(households=40, uow=services.uow, clock=services.clock)
     server = LiveServer(create_app(config, services), port)
     server.services, server.data_dir = services, tmp_path
     yield server

@@ -25,7 +25,8 @@ def deployed(artifact, wechat_imitation, tmp_path_factory):
     from yimen.services.demo import county as demo
 
     done = Deployed(artifact, create_stack(moto_endpoint()), wechat_imitation.url, tmp_path_factory.mktemp("aws"))
-    demo.seed(done.services(), households=6)
+    seeding = done.services()
+    demo.seed(households=6, uow=seeding.uow, clock=seeding.clock)
     yield done
     done.close()
 

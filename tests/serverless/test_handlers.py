@@ -172,7 +172,7 @@ def test_happiness_schedule_fans_out_and_the_batch_publishes_pdfs_in_chunks(lamb
     from yimen.services.demo import county as demo
 
     s = services()
-    demo.seed(s, households=6)
+    demo.seed(households=6, uow=s.uow, clock=s.clock)
     monkeypatch.setenv("YIMEN_HAPPINESS_TOWNSHIPS", "990101001,990101002")
     fanned = happiness_batch.schedule(SCHEDULE_EVENT, None)
     assert fanned["townships"] == 2

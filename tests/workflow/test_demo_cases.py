@@ -2,13 +2,12 @@
 
 from collections import Counter
 
-from yimen.services.demo.cases import seed_cases
-from yimen.services.demo.county import DEMO_PASSWORD
+from yimen.entrypoints.cli.demo import demo_cases
 
 
 def test_demo_cases_cover_the_stages_once(seeded, staff_client):
-    assert seed_cases(seeded, DEMO_PASSWORD) == 6
-    assert seed_cases(seeded, DEMO_PASSWORD) == 0
+    assert demo_cases(seeded) == 6
+    assert demo_cases(seeded) == 0
     with seeded.uow() as uow:
         apps = uow.applications.list_in_area("990101", None, limit=50).items
     assert Counter(a.stage.value for a in apps) == {"受理": 2, "核对": 1, "审批": 1, "补正": 1, "已办结": 1}

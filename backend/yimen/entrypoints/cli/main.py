@@ -83,7 +83,8 @@ def serve(host: str, port: int, data_dir: str | None, threads: int, server_name:
 def demo_data(households: int, data_dir: str | None) -> None:
     from yimen.services.demo import county as demo
 
-    result = demo.seed(services_for(data_dir), households=households)
+    services = services_for(data_dir)
+    result = demo.seed(households=households, uow=services.uow, clock=services.clock)
     if result["created"]:
         click.echo(f"已生成示范县数据：{result['households']} 户（全部为虚构人员）。")
     else:

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import base64
 import io
-from dataclasses import replace
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from PIL import Image
 
-from yimen.adapters.clock import FixedClock
 from yimen.domain.model import Actor
 from yimen.domain.workflow import ACCEPT, CHECKED, FILED, FORWARD, GRANT, GREEN, RETURN
+from yimen.ports import Clock, UnitOfWork
 from yimen.services.applications.service import ApplicationService, Signing
 from yimen.services.staff.auth import staff_actor
 
@@ -50,15 +50,22 @@ def _blank_form() -> str:
     return base64.b64encode(buffer.getvalue()).decode()
 
 
-def seed_cases(services, password: str) -> int:
-    """Create the scripted cases once (the idempotency keys make a second run a no-op); returns how many."""
-    with services.uow() as uow:
-        households = [h for h in uow.households.iter_in_area("990101001") if h.id.startswith("demo")]
-        staff = {u.username: u for u in uow.staff.list_all()}
+def seed_cases(
+    password: str,
+    *,
+    uow: Callable[[], UnitOfWork],
+    clock: Clock,
+    applications_at: Callable[[datetime], ApplicationService],
+) -> int:
+    """Create the scripted cases once (the idempotency keys make a second run a no-op); returns how many.
+    applications_at(moment): the application service with its clock stopped at that moment, so each case
+    is dated as many days back as the script says."""
+    with uow() as unit:
+        households = [h for h in unit.households.iter_in_area("990101001") if h.id.startswith("demo")]
+        staff = {u.username: u for u in unit.staff.list_all()}
     form, made = _blank_form(), 0
     for n, (days_ago, items, steps) in enumerate(SCRIPT):
-        at = services.clock.now() - timedelta(days=days_ago)
-        service = ApplicationService(replace(services, clock=FixedClock(at)))
+        service = applications_at(clock.now() - timedelta(days=days_ago))
         head = households[n].head
         body = {
             "items": items,

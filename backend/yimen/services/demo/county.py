@@ -2,6 +2,7 @@
 region code 990101 is outside GB/T 2260, so no ID number generated here can belong to a person."""
 
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from yimen.domain.departments import DEPARTMENTS
@@ -18,6 +19,7 @@ from yimen.domain.model import (
     StaffUser,
     WorkCapacity,
 )
+from yimen.ports import Clock, UnitOfWork
 from yimen.services.bulk import units
 from yimen.services.staff.auth import hash_password
 from yimen.services.staff.regions import county_regions
@@ -171,16 +173,16 @@ def _aid_records(rng: random.Random, h: Household, today: date) -> list[AidRecor
     return records
 
 
-def seed(services, households: int = 200, seed_value: int = 20261125) -> dict:
+def seed(households: int = 200, seed_value: int = 20261125, *, uow: Callable[[], UnitOfWork], clock: Clock) -> dict:
     """Create the demo county once; a second call finds it and changes nothing. Households go in
     audited units (services/bulk.py); the staff accounts come last, as the mark that seeding finished,
     so a run cut short is completed by the next."""
-    rng, today = random.Random(seed_value), services.clock.today()
+    rng, today = random.Random(seed_value), clock.today()
     villages = [r.code for r in regions() if r.level == RegionLevel.VILLAGE]
-    with services.uow() as uow:
-        if not county_regions(uow):  # also for a data folder seeded before regions were stored
-            save_regions(uow, regions(), SYSTEM, services.clock.now())
-        if uow.staff.get_by_username("admin"):
+    with uow() as unit:
+        if not county_regions(unit):  # also for a data folder seeded before regions were stored
+            save_regions(unit, regions(), SYSTEM, clock.now())
+        if unit.staff.get_by_username("admin"):
             return {"created": False}
     made = []
     taken: set[str] = set()
@@ -188,33 +190,33 @@ def seed(services, households: int = 200, seed_value: int = 20261125) -> dict:
         h = synthetic_household(rng, villages[n % len(villages)], today, n, taken)
         made.append((h, _aid_records(rng, h, today)))
     for part in units(made, ITEMS_PER_HOUSEHOLD):
-        with services.uow() as uow:
+        with uow() as unit:
             for h, records in part:
-                if uow.households.get(h.id) is None:
-                    uow.households.add(h)
+                if unit.households.get(h.id) is None:
+                    unit.households.add(h)
                     for record in records:
-                        uow.aid_records.add(record)
-            uow.audit.append(
+                        unit.aid_records.add(record)
+            unit.audit.append(
                 AuditEvent(
                     actor="system",
                     object_type="county",
                     object_id=COUNTY.code,
                     action="demo_households",
-                    at=services.clock.now(),
+                    at=clock.now(),
                     reason=f"{len(part)} 户示范数据",
                 )
             )
-    with services.uow() as uow:
+    with uow() as unit:
         password_hash = hash_password(DEMO_PASSWORD)
         for username, display, role, area, department in staff_accounts():
-            uow.staff.add(StaffUser(username, display, role, area, password_hash, department))
-        uow.audit.append(
+            unit.staff.add(StaffUser(username, display, role, area, password_hash, department))
+        unit.audit.append(
             AuditEvent(
                 actor="system",
                 object_type="county",
                 object_id=COUNTY.code,
                 action="demo_seeded",
-                at=services.clock.now(),
+                at=clock.now(),
                 reason=f"{households} 户示范数据",
             )
         )
