@@ -216,7 +216,7 @@ def _records_and_blobs(config: Config, cipher: Cipher, sealer: Sealer):
         from yimen.adapters.s3 import S3BlobStore
         from yimen.adapters.sqs import SqsJobQueue
 
-        queue = SqsJobQueue(LazyClient(config.aws, "sqs"), config.queue_urls)
+        queue = SqsJobQueue(LazyClient(config.aws, "sqs"), dict(config.queue_urls))
         records = DynamoDatabase(LazyClient(config.aws, "dynamodb"), config.dynamodb_table, cipher, sealer, queue)
         blobs = S3BlobStore(LazyClient(config.aws, "s3"), config.blob_bucket, config.s3_sse, config.kms_key_id)
         return records.uow, blobs
