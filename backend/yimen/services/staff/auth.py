@@ -5,7 +5,6 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
@@ -14,7 +13,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLS
 from yimen.domain.errors import Forbidden, NotAuthenticated, RateLimited, ValidationError
 from yimen.domain.model import Actor, AuditEvent, Role, StaffUser
 from yimen.domain.permissions import require_area, require_role
-from yimen.ports import Clock, UnitOfWork
+from yimen.ports import Clock, UnitOfWork, WeChat
 
 _hasher = PasswordHasher()
 STAFF_TOKEN_HOURS = 8  # one working day; then the staff API asks for the password again
@@ -75,21 +74,13 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-class WeChatLogin(Protocol):
-    """What sign-in needs of WeChat: a login code (mini-program or web OAuth) -> the person's openid."""
-
-    def code_to_openid(self, code: str) -> str: ...
-
-    def web_code_to_openid(self, code: str) -> str: ...
-
-
 class AuthService:
     def __init__(
         self,
         *,
         uow: Callable[[], UnitOfWork],
         clock: Clock,
-        wechat: WeChatLogin,
+        wechat: WeChat,
         secret_key: str,
         token_max_age: int,
     ):
