@@ -81,3 +81,17 @@ def test_the_console_menu_follows_the_policy(staff_client, username):
     page = staff_client(username).get("/staff/cases/").get_data(as_text=True)
     shown = {entry for entry in GUARDED if re.search(rf">{entry}</a>", page)}
     assert shown == MENUS[username]
+
+
+def test_the_staff_api_says_what_the_role_may_do(client, seeded):
+    answer = client.post("/api/v1/staff/login", json={"username": "finance", "password": "yimen-demo-2026"})
+    body = answer.get_json()
+    assert body["role"] == "财政" and body["area_code"] == "990101"
+    assert set(body["may"]) == {
+        "cases.read",
+        "funds.read",
+        "funds.approve",
+        "funds.pay",
+        "funds.slip_history",
+        "payee.missing",
+    }

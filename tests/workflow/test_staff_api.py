@@ -12,7 +12,7 @@ def login(client, username: str) -> dict:
     response = client.post("/api/v1/staff/login", json={"username": username, "password": PASSWORD})
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
-    assert set(body) == {"token", "expires_at", "name"}
+    assert set(body) == {"token", "expires_at", "name", "role", "area_code", "may"}
     SIGNERS[f"Bearer {body['token']}"] = body["name"]
     return {"Authorization": f"Bearer {body['token']}"}
 

@@ -75,6 +75,11 @@ def role_may(role: Role | None, action: Action) -> bool:
     return role == Role.ADMIN or role in POLICY[action]
 
 
+def actions_of(role: Role) -> list[Action]:
+    """Every action the role may take (inside its area), for a client deciding what to offer."""
+    return [action for action in Action if role_may(role, action)]
+
+
 def in_area(actor: Actor, region_code: str) -> bool:
     return actor.kind != "staff" or area_contains(actor.area_code, region_code)
 

@@ -7,6 +7,7 @@ from flask import Blueprint, g, jsonify, request
 from yimen.domain import workdays
 from yimen.domain.errors import ValidationError
 from yimen.domain.masking import mask_id_number, mask_name
+from yimen.domain.permissions import actions_of
 from yimen.domain.workflow import ROLE_STAGE, Stage
 from yimen.entrypoints.web.api_ocr import ocr_engine
 from yimen.entrypoints.web.common import api_doc, json_body, rate_limit, require_fields, services, staff_token_required
@@ -53,7 +54,15 @@ def login():
     require_fields(body, username=str, password=str)
     auth = services().auth
     user = auth.staff_login(body["username"], body["password"], address=request.remote_addr or "-")
-    return jsonify({**auth.staff_token(user), "name": user.display_name})  # what a signature's typed_name must be
+    return jsonify(
+        {
+            **auth.staff_token(user),
+            "name": user.display_name,  # what a signature's typed_name must be
+            "role": user.role.value,
+            "area_code": user.area_code,
+            "may": [action.value for action in actions_of(user.role)],  # domain/permissions.py, inside area_code
+        }
+    )
 
 
 @bp.post("/logout")
