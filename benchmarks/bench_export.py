@@ -13,11 +13,11 @@ import tempfile
 import time
 from datetime import date, datetime
 
-from yimen.adapters.clock import FixedClock
 from yimen.bootstrap import build_services
 from yimen.config import load_config
 from yimen.domain.disbursement import SlipStatus
 from yimen.domain.model import Actor, Household, Member, Relation, Role
+from yimen.ports import FixedClock
 from yimen.services.funds.slips import create_slips
 
 LINES = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000

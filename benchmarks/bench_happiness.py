@@ -19,11 +19,11 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
-from yimen.adapters.clock import FixedClock
 from yimen.bootstrap import build_services
 from yimen.config import load_config
 from yimen.domain.happiness import Quarter
 from yimen.domain.model import AidRecord, Household
+from yimen.ports import FixedClock
 from yimen.services.demo.county import synthetic_household
 from yimen.services.happiness.pdf import Printer, print_options
 from yimen.services.happiness.printing import collect, run_print

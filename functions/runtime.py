@@ -2,21 +2,18 @@
 them), and the SQS batch wrapper with partial-failure reporting and once-only jobs."""
 
 import functools
-import logging
 from collections.abc import Callable
 
-from yimen.adapters.logs import use_json_logs
-from yimen.adapters.sqs import process_batch, run_once, type_only
+from yimen.bootstrap import Services, build_services, sqs_batch, use_lambda_logs
+from yimen.config import load_config
 from yimen.ports import Job
+from yimen.services.jobs import run_once, type_only
 
-use_json_logs(logging.INFO)
+use_lambda_logs()
 
 
 @functools.cache
-def services():
-    from yimen.bootstrap import build_services
-    from yimen.config import load_config
-
+def services() -> Services:
     return build_services(load_config())
 
 
@@ -26,6 +23,6 @@ def sqs_handler(work: Callable[[Job], object], describe: Callable[[Exception], s
 
     def handler(event: dict, context) -> dict:
         s = services()
-        return process_batch(event, lambda job: run_once(s.uow, job, work, s.clock.now().isoformat(), describe))
+        return sqs_batch(event, lambda job: run_once(s.uow, job, work, s.clock.now().isoformat(), describe))
 
     return handler

@@ -8,11 +8,11 @@ from datetime import datetime
 import pytest
 from werkzeug.serving import make_server
 
-from yimen.adapters.clock import FixedClock
 from yimen.bootstrap import build_services
 from yimen.config import load_config
 from yimen.entrypoints.web.app import create_app
 from yimen.entrypoints.web.wechat_imitation import create_imitation_app
+from yimen.ports import FixedClock
 
 
 class LiveServer:

@@ -19,7 +19,7 @@ EXAMPLE = Path(__file__).parents[1] / "docs" / "examples" / "regions-example.csv
 
 
 def import_file(services, name: str, data: bytes) -> None:
-    parsed = regions.parse(name, data)
+    parsed = regions.parse(name, data, services.xlsx)
     with services.uow() as uow:
         regions.save(uow, parsed, SYSTEM, services.clock.now())
 
@@ -43,7 +43,7 @@ def test_a_bad_file_is_refused_whole_with_every_problem_by_row(services):
         "990103001,新镇\n990104,第二个县\n"
     )
     with pytest.raises(ValidationError) as caught:
-        regions.parse("bad.csv", bad.encode())
+        regions.parse("bad.csv", bad.encode(), services.xlsx)
     problems = caught.value.details["problems"]
     assert "第3行：代码“99010300”应为 6 位（县）、9 位（乡镇）或 12 位（村、社区）数字" in problems
     assert "第6行：名称不能为空" in problems

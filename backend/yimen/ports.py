@@ -6,13 +6,14 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 from yimen.domain.audit import Anchor, ChainHeads
 from yimen.domain.disbursement import Batch, Slip
 from yimen.domain.model import AidRecord, AuditEvent, Household, StaffUser
+from yimen.domain.workdays import CHINA
 from yimen.domain.workflow import Application, Complaint, Stage
 
 T = TypeVar("T")
@@ -30,6 +31,20 @@ class Clock(abc.ABC):
 
     def today(self) -> date:
         return self.now().date()
+
+
+class FixedClock(Clock):
+    """A clock that stands where it is set (China time if no zone is given): tests, and the demo's
+    cases dated in the past."""
+
+    def __init__(self, at: datetime):
+        self.at = at if at.tzinfo else at.replace(tzinfo=CHINA)
+
+    def now(self) -> datetime:
+        return self.at
+
+    def advance(self, **delta: float) -> None:
+        self.at += timedelta(**delta)
 
 
 class Cipher(abc.ABC):
@@ -222,6 +237,7 @@ class Job:
 
 
 DONE_NS = "job_done"  # key-value namespace: dedupe_key -> when the job finished (once-only jobs)
+FAILED_NS = "job_failed"  # key-value namespace: dedupe_key -> the job's last failure (error, at, attempts)
 
 
 class JobQueue(abc.ABC):

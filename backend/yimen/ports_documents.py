@@ -63,3 +63,10 @@ class QrEncoder(abc.ABC):
     @abc.abstractmethod
     def png(self, text: str) -> bytes:
         """The code as a PNG for screens, with its quiet zone."""
+
+
+class SpreadsheetReader(abc.ABC):
+    @abc.abstractmethod
+    def rows(self, data: bytes) -> list[list[object]]:
+        """Every row of an .xlsx workbook's first sheet, header first, cells as their stored values
+        (a formula as its last computed result)."""

@@ -11,10 +11,10 @@ import pytest
 import requests
 
 from tests.aws_support import AwsStack, client, create_stack, moto_endpoint
-from yimen.adapters.clock import FixedClock
 from yimen.bootstrap import Services, build_services
 from yimen.config import load_config
 from yimen.entrypoints.web.app import create_app
+from yimen.ports import FixedClock
 
 
 @dataclass

@@ -14,10 +14,10 @@ import pytest
 
 from tests.aws_support import client
 from tests.contract.test_records import AT
-from yimen.adapters.clock import FixedClock
 from yimen.domain.audit import chain_for
 from yimen.domain.errors import TooLarge
 from yimen.domain.model import AuditEvent
+from yimen.ports import FixedClock
 from yimen.services.staff.audit import AuditService
 
 CASE = ("application", "case-1")

@@ -10,13 +10,13 @@ import requests
 
 from tests.aws_support import client, create_stack, moto_endpoint
 from tests.contract.test_records import event, household
-from yimen.adapters.clock import FixedClock
 from yimen.adapters.kms import new_wrapped_data_key
-from yimen.adapters.sqs import SqsJobQueue, relay_outbox
+from yimen.adapters.sqs import SqsJobQueue
 from yimen.bootstrap import build_services
 from yimen.config import load_config
 from yimen.domain.errors import Conflict
-from yimen.ports import Job
+from yimen.ports import FixedClock, Job
+from yimen.services.jobs import relay_outbox
 
 NOW = datetime(2026, 11, 25, 10, 0)
 

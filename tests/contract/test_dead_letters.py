@@ -10,11 +10,11 @@ import pytest
 from tests.aws_support import client, create_stack, moto_endpoint
 from tests.contract.conftest import Backend
 from yimen.adapters import sqs
-from yimen.adapters.clock import FixedClock
 from yimen.bootstrap import build_services
 from yimen.config import load_config
 from yimen.domain.workdays import CHINA
-from yimen.ports import Job
+from yimen.ports import FixedClock, Job
+from yimen.services.jobs import run_once
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=CHINA)
 TRIES = 5  # infra/sqs.yml: the notice queue's maxReceiveCount
@@ -59,7 +59,7 @@ def _fail_in_lambda(backend: Backend, error: str) -> None:
         event = {
             "Records": [{"messageId": m["MessageId"], "body": m["Body"], "attributes": m["Attributes"]} for m in found]
         }
-        sqs.process_batch(event, lambda job: sqs.run_once(s.uow, job, broken, s.clock.now().isoformat(), str))
+        sqs.process_batch(event, lambda job: run_once(s.uow, job, broken, s.clock.now().isoformat(), str))
 
 
 def _due(backend: Backend) -> list[tuple[str, int]]:

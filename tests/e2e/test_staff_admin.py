@@ -17,12 +17,12 @@ from tests.conftest import LiveServer
 from tests.e2e.conftest import shot
 from tests.net import free_port
 from tests.workflow.helpers import application_body, id_number
-from yimen.adapters.clock import FixedClock
 from yimen.bootstrap import build_services
 from yimen.config import load_config
 from yimen.domain.model import Actor
 from yimen.domain.workflow import ACCEPT, CHECKED, FORWARD
 from yimen.entrypoints.web.app import create_app
+from yimen.ports import FixedClock
 from yimen.services.applications.service import ApplicationService, Signing
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -23,6 +23,7 @@ def test_a_warning_tops_the_worklist_and_the_clerk_starts_an_application(desktop
         uow=site.services.uow,
         clock=site.services.clock,
         cipher=site.services.cipher,
+        xlsx=site.services.xlsx,
     )
     _login(page, site, "window1")
     page.goto(site.url + "/staff/outreach/")

@@ -47,7 +47,7 @@ def test_example_file_imports_once(seeded, people):
     ids = {p[0] for p in people}
     before = len(records_of(seeded, ids))
     rows = example_rows(people)
-    result = import_aid("县残联.csv", to_csv(rows), uow=seeded.uow, clock=seeded.clock)
+    result = import_aid("县残联.csv", to_csv(rows), uow=seeded.uow, clock=seeded.clock, xlsx=seeded.xlsx)
     assert (result.added, result.skipped) == (5, 0)
     stored = records_of(seeded, ids)
     assert len(stored) == before + 5
@@ -55,7 +55,7 @@ def test_example_file_imports_once(seeded, people):
     assert (charity.source, charity.department, charity.amount_fen) == ("import:县慈善总会", "县慈善总会", 300000)
     assert charity.item_code == "other" and str(charity.paid_on) == "2026-11-02"
     assert next(r for r in stored if r.source_ref == "CL-2026-10-0002").item_code == "canji-huli"  # by name
-    again = import_aid("县残联-再次.csv", to_csv(rows), uow=seeded.uow, clock=seeded.clock)
+    again = import_aid("县残联-再次.csv", to_csv(rows), uow=seeded.uow, clock=seeded.clock, xlsx=seeded.xlsx)
     assert (again.added, again.skipped) == (0, 5)
     assert len(records_of(seeded, ids)) == before + 5
     with seeded.uow() as uow:
@@ -70,7 +70,7 @@ def test_a_bad_row_stops_the_whole_file(seeded, people):
     rows[3][6] = "二百"  # row 4 in the spreadsheet: amount
     rows[5][1] = "查无此人"  # row 6: name doesn't match the ID number
     with pytest.raises(ValidationError) as caught:
-        import_aid("bad.csv", to_csv(rows), uow=seeded.uow, clock=seeded.clock)
+        import_aid("bad.csv", to_csv(rows), uow=seeded.uow, clock=seeded.clock, xlsx=seeded.xlsx)
     assert caught.value.details["problems"] == [
         "第4行「金额（元）」：金额“二百”不是有效数字",
         "第6行「姓名」：姓名与身份证号不一致",
@@ -95,7 +95,7 @@ def test_row_problems_name_row_column_and_why(seeded, people, column, value, exp
     rows = example_rows(people)[:2]
     rows[1][column] = value
     with pytest.raises(ValidationError) as caught:
-        import_aid("one.csv", to_csv(rows), uow=seeded.uow, clock=seeded.clock)
+        import_aid("one.csv", to_csv(rows), uow=seeded.uow, clock=seeded.clock, xlsx=seeded.xlsx)
     assert caught.value.details["problems"][0].startswith(expected)
 
 
@@ -103,7 +103,7 @@ def test_duplicate_reference_inside_a_file(seeded, people):
     rows = example_rows(people)
     rows[2][4], rows[2][9] = rows[1][4], rows[1][9]
     with pytest.raises(ValidationError) as caught:
-        import_aid("dup.csv", to_csv(rows), uow=seeded.uow, clock=seeded.clock)
+        import_aid("dup.csv", to_csv(rows), uow=seeded.uow, clock=seeded.clock, xlsx=seeded.xlsx)
     assert caught.value.details["problems"] == ["第3行「流水号」：与第2行的流水号重复"]
 
 
@@ -114,6 +114,7 @@ def test_missing_column(seeded):
             "身份证号,姓名,救助项目,帮扶部门,帮扶措施,发放日期,流水号\n".encode(),
             uow=seeded.uow,
             clock=seeded.clock,
+            xlsx=seeded.xlsx,
         )
 
 
@@ -126,18 +127,23 @@ def test_xlsx_with_real_dates_and_numbers(seeded, people):
         sheet.append([*row[:6], float(row[6]), datetime.datetime.fromisoformat(row[7].replace("/", "-")), *row[8:]])
     data = io.BytesIO()
     book.save(data)
-    assert import_aid("县残联.xlsx", data.getvalue(), uow=seeded.uow, clock=seeded.clock).added == 2
+    assert import_aid("县残联.xlsx", data.getvalue(), uow=seeded.uow, clock=seeded.clock, xlsx=seeded.xlsx).added == 2
     sheet["A2"] = 990101195003041232  # an ID number typed as a number loses digits in Excel
     data = io.BytesIO()
     book.save(data)
     with pytest.raises(ValidationError) as caught:
-        import_aid("县残联.xlsx", data.getvalue(), uow=seeded.uow, clock=seeded.clock)
+        import_aid("县残联.xlsx", data.getvalue(), uow=seeded.uow, clock=seeded.clock, xlsx=seeded.xlsx)
     assert caught.value.details["problems"][0].startswith("第2行「身份证号」：请把身份证号列设为文本格式")
 
 
 def test_gbk_csv_from_excel(seeded, people):
     rows = example_rows(people)[:2]
-    assert import_aid("gbk.csv", to_csv(rows).decode().encode("gbk"), uow=seeded.uow, clock=seeded.clock).added == 1
+    assert (
+        import_aid(
+            "gbk.csv", to_csv(rows).decode().encode("gbk"), uow=seeded.uow, clock=seeded.clock, xlsx=seeded.xlsx
+        ).added
+        == 1
+    )
 
 
 def test_cli(seeded, people, tmp_path, config):

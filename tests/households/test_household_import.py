@@ -23,7 +23,9 @@ def _csv(rows) -> bytes:
 
 
 def test_the_example_roll_becomes_household_files(seeded):
-    assert import_file("低保花名册.csv", EXAMPLE.read_bytes(), uow=seeded.uow, clock=seeded.clock) == 2
+    assert (
+        import_file("低保花名册.csv", EXAMPLE.read_bytes(), uow=seeded.uow, clock=seeded.clock, xlsx=seeded.xlsx) == 2
+    )
     head = _rows()[1]
     with seeded.uow() as uow:
         h = uow.households.find_by_id_number(head[2])
@@ -42,7 +44,7 @@ def test_the_example_roll_becomes_household_files(seeded):
     assert (h.members[1].disability_type, h.members[1].disability_grade) == ("肢体", 2)
     assert len(events) == 1 and "低保花名册.csv" in events[0].reason
     with pytest.raises(ValidationError) as again:  # people on file are never overwritten
-        import_file("低保花名册.csv", EXAMPLE.read_bytes(), uow=seeded.uow, clock=seeded.clock)
+        import_file("低保花名册.csv", EXAMPLE.read_bytes(), uow=seeded.uow, clock=seeded.clock, xlsx=seeded.xlsx)
     assert "4 人已在档案中" in again.value.message
 
 
@@ -55,7 +57,7 @@ def test_every_problem_is_listed_and_nothing_is_stored(seeded):
         ["DB-003", "示例戊", "99010119800101001X", "户主", "很好", "", "", "", "", "", "abc", "990101001001"] + [""] * 8
     )
     with pytest.raises(ValidationError) as caught:
-        import_file("roll.csv", _csv(rows), uow=seeded.uow, clock=seeded.clock)
+        import_file("roll.csv", _csv(rows), uow=seeded.uow, clock=seeded.clock, xlsx=seeded.xlsx)
     problems = caught.value.details["problems"]
     assert "第3行「身份证号」：与第2行重复" in problems
     assert any(p.startswith("第6行「月收入（元）」") for p in problems)

@@ -6,10 +6,10 @@ import pytest
 
 from tests.conftest import LiveServer
 from tests.net import free_port
-from yimen.adapters.clock import FixedClock
 from yimen.bootstrap import build_services
 from yimen.config import load_config
 from yimen.entrypoints.web.app import create_app
+from yimen.ports import FixedClock
 from yimen.services.demo import county as demo
 
 

@@ -78,13 +78,21 @@ def test_checking_report_uses_department_data(client, citizen_headers, staff_cli
     for source, (name, text) in files.items():
         assert (
             dept_data.import_file(
-                source, name, text.encode("gb18030"), uow=seeded.uow, clock=seeded.clock, cipher=seeded.cipher
+                source,
+                name,
+                text.encode("gb18030"),
+                uow=seeded.uow,
+                clock=seeded.clock,
+                xlsx=seeded.xlsx,
+                cipher=seeded.cipher,
             )
             == 1
         )
     broken = "身份证号,姓名,机动车数量,车辆类型\n990101195001011234,某,1.5,轿车\n".encode()
     with pytest.raises(ValidationError) as refused:
-        dept_data.import_file("vehicle", "x.csv", broken, uow=seeded.uow, clock=seeded.clock, cipher=seeded.cipher)
+        dept_data.import_file(
+            "vehicle", "x.csv", broken, uow=seeded.uow, clock=seeded.clock, xlsx=seeded.xlsx, cipher=seeded.cipher
+        )
     assert refused.value.details["problems"] == ["第2行「身份证号」：不是有效的18位身份证号码"]
 
     decide(staff_client("window1"), app_id, "同意受理")

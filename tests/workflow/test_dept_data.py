@@ -32,7 +32,7 @@ def test_xlsx_import_by_english_alias(seeded):
     )
     assert (
         dept_data.import_file(
-            "housing-fund", "gjj.xlsx", data, uow=seeded.uow, clock=seeded.clock, cipher=seeded.cipher
+            "housing-fund", "gjj.xlsx", data, uow=seeded.uow, clock=seeded.clock, xlsx=seeded.xlsx, cipher=seeded.cipher
         )
         == 2
     )
@@ -45,7 +45,9 @@ def test_xlsx_import_by_english_alias(seeded):
 def test_a_file_with_one_bad_row_imports_nothing(seeded):
     text = f"身份证号,姓名,登记市场主体数,注册资本（元）\n{GOOD},甲,1,50000\n{OTHER},,2,abc\n990101197001011,丙,1,1\n"
     with pytest.raises(ValidationError) as refused:
-        dept_data.import_file("工商", "gs.csv", text.encode(), uow=seeded.uow, clock=seeded.clock, cipher=seeded.cipher)
+        dept_data.import_file(
+            "工商", "gs.csv", text.encode(), uow=seeded.uow, clock=seeded.clock, xlsx=seeded.xlsx, cipher=seeded.cipher
+        )
     assert refused.value.details["problems"] == [
         "第3行「姓名」：不能为空",
         "第4行「身份证号」：不是有效的18位身份证号码",
@@ -53,6 +55,10 @@ def test_a_file_with_one_bad_row_imports_nothing(seeded):
     with seeded.uow() as uow:
         assert dept_data.findings_for(uow, seeded.cipher, GOOD)["工商"] is None
     with pytest.raises(ValidationError, match="未知的数据来源"):
-        dept_data.import_file("税务", "x.csv", b"", uow=seeded.uow, clock=seeded.clock, cipher=seeded.cipher)
+        dept_data.import_file(
+            "税务", "x.csv", b"", uow=seeded.uow, clock=seeded.clock, xlsx=seeded.xlsx, cipher=seeded.cipher
+        )
     with pytest.raises(ValidationError, match="只支持"):
-        dept_data.import_file("工商", "x.txt", b"a", uow=seeded.uow, clock=seeded.clock, cipher=seeded.cipher)
+        dept_data.import_file(
+            "工商", "x.txt", b"a", uow=seeded.uow, clock=seeded.clock, xlsx=seeded.xlsx, cipher=seeded.cipher
+        )

@@ -22,13 +22,14 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from yimen.adapters import codec
-from yimen.adapters.sqs import FAILED_NS, SqsJobQueue
+from yimen.adapters.sqs import SqsJobQueue
 from yimen.domain.audit import ANCHOR_TAKEN, Anchor, Sealer, all_chains, chain_for
 from yimen.domain.disbursement import Batch, BatchState, Slip
 from yimen.domain.errors import Conflict, TooLarge, ValidationError
 from yimen.domain.model import AidRecord, AuditEvent, Household, StaffUser
 from yimen.domain.workflow import Application, Complaint, Stage, county_of, tally_changes
 from yimen.ports import (
+    FAILED_NS,
     AidRecordRepository,
     ApplicationRepository,
     AuditLog,

@@ -1,24 +1,23 @@
 """Jobs through SQS: one queue per kind of work (OCR, notices, batches), each with a dead-letter
 queue (infra/sqs.yml). The outbox in DynamoDB hands committed jobs to `SqsJobQueue`; Lambda workers
 read SQS batches through `process_batch`, which reports partial failures so only failed messages
-come back, and `run_once`, which makes a second delivery of the same job change nothing and notes
-each failure. Dead jobs are the DLQ's messages: `list_dead` peeks at them, `requeue_dead` moves them
+come back (services/jobs.py's `run_once` makes a second delivery of the same job change nothing and
+notes each failure). Dead jobs are the DLQ's messages: `list_dead` peeks at them, `requeue_dead` moves them
 back to their queue."""
 
 import json
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 
-from yimen.ports import DONE_NS, DeadJob, DeadLetters, Job, JobQueue
+from yimen.ports import DeadJob, DeadLetters, Job, JobQueue
 
-FAILED_NS = "job_failed"  # key-value namespace: dedupe_key -> the job's last failure (error, at, attempts)
 PEEK_SECONDS = 30  # dead letters being read or moved are hidden this long, in case the mover dies
 WAIT_SECONDS = 1  # long polling: an empty answer means an empty queue, not an unlucky sample
 
 
 class SqsJobQueue(JobQueue, DeadLetters):
-    def __init__(self, client, queue_urls: dict[str, str]):
+    def __init__(self, client, queue_urls: Mapping[str, str]):
         self.client, self.queue_urls = client, queue_urls
         self._dead_letter_urls: dict[str, str] = {}
 
@@ -146,45 +145,3 @@ def process_batch(event: dict, run: Callable[[Job], object]) -> dict:
             logging.getLogger("yimen.jobs").error("job %s failed: %s", record.get("messageId"), type(exc).__name__)
             failures.append({"itemIdentifier": record["messageId"]})
     return {"batchItemFailures": failures}
-
-
-def type_only(exc: Exception) -> str:
-    return type(exc).__name__
-
-
-def run_once(
-    uow, job: Job, work: Callable[[Job], object], finished_at: str, describe: Callable[[Exception], str] = type_only
-) -> bool:
-    """Do `work` unless this job (by dedupe_key) finished before; False when skipped. `work` itself
-    should be idempotent too (two deliveries can overlap); this makes the common redelivery free.
-    A failure is noted (`describe`: what may be shown to staff; the type only unless the job kind
-    knows its errors carry no personal data) and raised again, for the queue to redeliver."""
-    with uow() as unit:
-        if unit.kv.get(DONE_NS, job.dedupe_key) is not None:
-            return False
-    try:
-        work(job)
-    except Exception as exc:
-        with uow() as unit:
-            unit.kv.put(
-                FAILED_NS, job.dedupe_key, {"error": describe(exc)[:500], "at": finished_at, "attempts": job.attempts}
-            )
-        raise
-    with uow() as unit:
-        unit.kv.put(DONE_NS, job.dedupe_key, {"kind": job.kind, "at": finished_at})
-    return True
-
-
-def relay_outbox(uow, queue: JobQueue, kinds, now: datetime, lease: timedelta = timedelta(minutes=15)) -> int:
-    """Hand the queue every job still waiting in the outbox (its send after commit failed, or the
-    queue was down). A claimed job that fails to send again comes back when its lease ends."""
-    sent = 0
-    for kind in kinds:
-        with uow() as unit:
-            jobs = unit.job_leases.claim(kind, now, now + lease, limit=100)
-        for job in jobs:
-            queue.enqueue(job)
-            with uow() as unit:
-                unit.job_leases.finish(job.id, "queued")
-            sent += 1
-    return sent

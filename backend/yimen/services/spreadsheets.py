@@ -1,6 +1,7 @@
-"""The files counties send: CSV (UTF-8, or GBK as Excel in China saves it) or .xlsx, first sheet.
-Shared by every import (帮扶记录, 部门核对数据, 行政区划), and by every file the platform writes
-(bank payment files, screening reports): those go through `write_csv`/`safe_cell`."""
+"""The files counties send: CSV (UTF-8, or GBK as Excel in China saves it) or .xlsx, first sheet
+(read by the SpreadsheetReader port). Shared by every import (帮扶记录, 部门核对数据, 行政区划), and by
+every file the platform writes (bank payment files, screening reports): those go through
+`write_csv`/`safe_cell`. CSV stays here: the standard library reads and writes it."""
 
 import csv
 import io
@@ -8,6 +9,7 @@ import re
 from pathlib import Path
 
 from yimen.domain.errors import ValidationError
+from yimen.ports_documents import SpreadsheetReader
 
 
 def header_key(text) -> str:
@@ -15,12 +17,12 @@ def header_key(text) -> str:
     return re.sub(r"\s", "", str(text or "")).replace("(", "（").replace(")", "）")
 
 
-def read_rows(name: str, data: bytes, max_rows: int) -> list[list]:
+def read_rows(name: str, data: bytes, max_rows: int, xlsx: SpreadsheetReader) -> list[list]:
     """Every row, header first; a file with no rows or more than max_rows data rows is refused."""
     suffix = Path(name).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise ValidationError("IMPORT_BAD_TYPE", "只支持 .csv 和 .xlsx 文件")
-    rows = _csv_rows(data) if suffix == ".csv" else _xlsx_rows(data)
+    rows = _csv_rows(data) if suffix == ".csv" else xlsx.rows(data)
     if not rows:
         raise ValidationError("IMPORT_EMPTY", "文件是空的")
     if len(rows) > max_rows + 1:
@@ -53,13 +55,3 @@ def _csv_rows(data: bytes) -> list[list]:
     except UnicodeDecodeError:
         text = data.decode("gb18030")
     return list(csv.reader(io.StringIO(text)))
-
-
-def _xlsx_rows(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        book.close()

@@ -53,7 +53,13 @@ def import_dept_data_command(source: str, file: Path, data_dir: str | None) -> N
     services = services_for(data_dir)
     try:
         count = import_file(
-            source, file.name, file.read_bytes(), uow=services.uow, clock=services.clock, cipher=services.cipher
+            source,
+            file.name,
+            file.read_bytes(),
+            uow=services.uow,
+            clock=services.clock,
+            xlsx=services.xlsx,
+            cipher=services.cipher,
         )
     except ValidationError as exc:
         click.echo(exc.message, err=True)

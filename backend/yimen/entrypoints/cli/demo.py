@@ -4,9 +4,9 @@ from dataclasses import replace
 
 import click
 
-from yimen.adapters.clock import FixedClock
 from yimen.bootstrap import Services
 from yimen.entrypoints.cli.wiring import services_for
+from yimen.ports import FixedClock
 from yimen.services.applications.service import ApplicationService
 from yimen.services.demo.cases import seed_cases
 from yimen.services.demo.county import DEMO_PASSWORD

@@ -18,7 +18,7 @@ def import_households_command(file: Path, data_dir: str | None) -> None:
 
     services = services_for(data_dir)
     try:
-        count = import_file(file.name, file.read_bytes(), uow=services.uow, clock=services.clock)
+        count = import_file(file.name, file.read_bytes(), uow=services.uow, clock=services.clock, xlsx=services.xlsx)
     except ValidationError as exc:
         click.echo(exc.message, err=True)
         for problem in exc.details.get("problems", []):
@@ -37,7 +37,7 @@ def import_households_command(file: Path, data_dir: str | None) -> None:
 def import_aid_command(file: Path, data_dir: str | None) -> None:
     services = services_for(data_dir)
     try:
-        result = import_aid(file.name, file.read_bytes(), uow=services.uow, clock=services.clock)
+        result = import_aid(file.name, file.read_bytes(), uow=services.uow, clock=services.clock, xlsx=services.xlsx)
     except ValidationError as exc:
         click.echo(exc.message, err=True)
         problems = exc.details.get("problems", [])

@@ -5,8 +5,7 @@ from dataclasses import replace
 
 import click
 
-from yimen.adapters.aws import client
-from yimen.adapters.kms import new_wrapped_data_key
+from yimen.bootstrap import wrapped_data_key
 from yimen.config import aws_endpoints
 
 
@@ -16,4 +15,4 @@ from yimen.config import aws_endpoints
 def kms_data_key_command(key_id: str, region: str | None) -> None:
     endpoints = aws_endpoints(os.environ)
     endpoints = replace(endpoints, region=region or endpoints.region)
-    click.echo(new_wrapped_data_key(client(endpoints, "kms"), key_id))
+    click.echo(wrapped_data_key(endpoints, key_id))

@@ -21,7 +21,7 @@ def regions_command() -> None:
 def import_command(file: Path, data_dir: str | None) -> None:
     services = services_for(data_dir)
     try:
-        regions = parse(file.name, file.read_bytes())
+        regions = parse(file.name, file.read_bytes(), services.xlsx)
     except ValidationError as exc:
         click.echo("\n  ".join([exc.message, *exc.details.get("problems", [])]), err=True)
         raise SystemExit(1) from exc

@@ -21,6 +21,7 @@ from yimen.domain.errors import ValidationError
 from yimen.domain.model import SYSTEM, Actor, AuditEvent
 from yimen.domain.money import parse_yuan, yuan
 from yimen.ports import Cipher, Clock, UnitOfWork
+from yimen.ports_documents import SpreadsheetReader
 from yimen.services.bulk import units
 from yimen.services.checking.outreach import raise_warning
 from yimen.services.spreadsheets import header_key, read_rows
@@ -184,9 +185,9 @@ def _date(raw, text: str) -> str:
         raise ValidationError("BAD_DATE", "日期应写成 2026-11-20") from exc
 
 
-def parse(source: Source, name: str, data: bytes) -> list[tuple[str, dict]]:
+def parse(source: Source, name: str, data: bytes, xlsx: SpreadsheetReader) -> list[tuple[str, dict]]:
     """(ID number, fields) per row; every problem in the file reported at once, with row and column."""
-    rows = read_rows(name, data, MAX_ROWS)
+    rows = read_rows(name, data, MAX_ROWS, xlsx)
     index = {header_key(h): i for i, h in enumerate(rows[0])}
     columns = (*COMMON, *source.columns)
     missing = [c.header for c in columns if header_key(c.header) not in index]
@@ -243,10 +244,11 @@ def import_file(
     uow: Callable[[], UnitOfWork],
     clock: Clock,
     cipher: Cipher,
+    xlsx: SpreadsheetReader,
 ) -> int:
     """Store every row of a clean file, in audited units (services/bulk.py); the number of people stored."""
     source = source_named(source_name)
-    rows = parse(source, name, data)
+    rows = parse(source, name, data, xlsx)
     digest = hashlib.sha256(data).hexdigest()
     imported_at = clock.now().isoformat()
     for part in units(rows, ITEMS_PER_WARNED_ROW if source.event else 1):

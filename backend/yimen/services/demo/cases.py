@@ -4,12 +4,8 @@ accounts and their e-signatures), so every step is audited like real work."""
 
 from __future__ import annotations
 
-import base64
-import io
 from collections.abc import Callable
 from datetime import datetime, timedelta
-
-from PIL import Image
 
 from yimen.domain.model import Actor
 from yimen.domain.workflow import ACCEPT, CHECKED, FILED, FORWARD, GRANT, GREEN, RETURN
@@ -44,10 +40,11 @@ SCRIPT: list[tuple[int, list[str], list[tuple[str, str]]]] = [
 ]
 
 
-def _blank_form() -> str:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 40), (250, 250, 245)).save(buffer, "PNG")
-    return base64.b64encode(buffer.getvalue()).decode()
+# The demo's stand-in for every photo and signed form: a blank 64x40 off-white PNG.
+BLANK_FORM = (
+    "iVBORw0KGgoAAAANSUhEUgAAAEAAAAAoCAIAAADBrGu+AAAASklEQVR4nO3PMQ0AIADAMMC/XR4uRHA0JKuCbZ6zx8+WDnjVgNaA1oDWgNaA1oDWg"
+    "NaA1oDWgNaA1oDWgNaA1oDWgNaA1oDWgHYBlmcDOZLv+lMAAAAASUVORK5CYII="
+)
 
 
 def seed_cases(
@@ -63,7 +60,7 @@ def seed_cases(
     with uow() as unit:
         households = [h for h in unit.households.iter_in_area("990101001") if h.id.startswith("demo")]
         staff = {u.username: u for u in unit.staff.list_all()}
-    form, made = _blank_form(), 0
+    form, made = BLANK_FORM, 0
     for n, (days_ago, items, steps) in enumerate(SCRIPT):
         service = applications_at(clock.now() - timedelta(days=days_ago))
         head = households[n].head

@@ -21,6 +21,7 @@ from yimen.domain.model import SYSTEM, Actor, AidRecord, AuditEvent
 from yimen.domain.money import parse_yuan
 from yimen.domain.policy import catalogue
 from yimen.ports import Clock, UnitOfWork
+from yimen.ports_documents import SpreadsheetReader
 from yimen.services.bulk import units
 from yimen.services.spreadsheets import header_key, read_rows
 
@@ -81,9 +82,9 @@ def _map_header(header: list) -> dict[int, str]:
     return mapping
 
 
-def read_table(name: str, data: bytes) -> list[tuple[int, dict]]:
+def read_table(name: str, data: bytes, xlsx: SpreadsheetReader) -> list[tuple[int, dict]]:
     """(row number, {field: raw cell}) for every non-blank data row."""
-    rows = read_rows(name, data, MAX_ROWS)
+    rows = read_rows(name, data, MAX_ROWS, xlsx)
     mapping = _map_header(rows[0])
     table = []
     for number, row in enumerate(rows[1:], start=2):
@@ -199,11 +200,17 @@ def check_rows(uow: UnitOfWork, table: list[tuple[int, dict]], today: date) -> t
 
 
 def import_aid(
-    name: str, data: bytes, actor: Actor = SYSTEM, *, uow: Callable[[], UnitOfWork], clock: Clock
+    name: str,
+    data: bytes,
+    actor: Actor = SYSTEM,
+    *,
+    uow: Callable[[], UnitOfWork],
+    clock: Clock,
+    xlsx: SpreadsheetReader,
 ) -> ImportResult:
     """All or nothing on validation: any bad row -> ValidationError listing every problem, nothing
     written. A clean file is written in units (services/bulk.py), each audited."""
-    table = read_table(name, data)
+    table = read_table(name, data, xlsx)
     digest = hashlib.sha256(data).hexdigest()
     with uow() as unit:
         records, problems = check_rows(unit, table, clock.today())

@@ -14,6 +14,7 @@ from yimen.domain.errors import ValidationError
 from yimen.domain.model import SYSTEM, Actor, AuditEvent, Household, Member, RegionLevel, Relation
 from yimen.domain.money import parse_yuan
 from yimen.ports import Clock, UnitOfWork
+from yimen.ports_documents import SpreadsheetReader
 from yimen.services.households.file import household_details, new_member
 from yimen.services.spreadsheets import header_key, read_rows
 from yimen.services.staff.regions import county_regions
@@ -139,9 +140,9 @@ def _household(number: int, cells: dict, members: list[Member], villages: set[st
     return Household(village_code=cells["village_code"], members=members, **{"address": "", **details})
 
 
-def parse(name: str, data: bytes, villages: set[str]) -> list[Household]:
+def parse(name: str, data: bytes, villages: set[str], xlsx: SpreadsheetReader) -> list[Household]:
     """Households from a roll file; every problem in the file at once, with row and column."""
-    rows = read_rows(name, data, MAX_ROWS)
+    rows = read_rows(name, data, MAX_ROWS, xlsx)
     index = {header_key(h): i for i, h in enumerate(rows[0])}
     missing = [c.header for c in COLUMNS if header_key(c.header) not in index]
     if missing:
@@ -181,13 +182,21 @@ def parse(name: str, data: bytes, villages: set[str]) -> list[Household]:
     return households
 
 
-def import_file(name: str, data: bytes, actor: Actor = SYSTEM, *, uow: Callable[[], UnitOfWork], clock: Clock) -> int:
+def import_file(
+    name: str,
+    data: bytes,
+    actor: Actor = SYSTEM,
+    *,
+    uow: Callable[[], UnitOfWork],
+    clock: Clock,
+    xlsx: SpreadsheetReader,
+) -> int:
     """Store every household of a clean file in one unit of work; returns how many were filed."""
     digest = hashlib.sha256(data).hexdigest()
     now = clock.now()
     with uow() as unit:
         villages = {r.code for r in county_regions(unit) if r.level == RegionLevel.VILLAGE}
-        households = parse(name, data, villages)
+        households = parse(name, data, villages, xlsx)
         taken = [
             f"{m.name[0]}*（{m.id_number[:4]}…{m.id_number[-4:]}）"
             for h in households

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from yimen.domain.errors import ValidationError
 from yimen.domain.model import Actor, AuditEvent, Region, RegionLevel
 from yimen.ports import UnitOfWork
+from yimen.ports_documents import SpreadsheetReader
 from yimen.services.spreadsheets import header_key, read_rows
 
 NAMESPACE, KEY = "regions", "county"
@@ -17,9 +18,9 @@ LEVELS = {6: RegionLevel.COUNTY, 9: RegionLevel.TOWNSHIP, 12: RegionLevel.VILLAG
 MAX_ROWS = 5_000
 
 
-def parse(name: str, data: bytes) -> list[Region]:
+def parse(name: str, data: bytes, xlsx: SpreadsheetReader) -> list[Region]:
     """Rows of 代码, 名称: one county, its townships, their villages. Every problem reported at once."""
-    rows = read_rows(name, data, MAX_ROWS)
+    rows = read_rows(name, data, MAX_ROWS, xlsx)
     index = {header_key(h): i for i, h in enumerate(rows[0])}
     if "代码" not in index or "名称" not in index:
         raise ValidationError("IMPORT_BAD_HEADER", "第1行表头须有“代码”和“名称”两列（模板见 docs/regions-import.md）")
