@@ -4,8 +4,7 @@ them), and the SQS batch wrapper with partial-failure reporting and once-only jo
 import functools
 from collections.abc import Callable
 
-from yimen.bootstrap import Services, build_services, sqs_batch, use_lambda_logs
-from yimen.config import load_config
+from yimen.bootstrap import Services, build_services, load_config, sqs_batch, use_lambda_logs
 from yimen.ports import Job
 from yimen.services.jobs import run_once, type_only
 

@@ -2,18 +2,21 @@
 
 import functools
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from yimen.adapters.aws import AwsEndpoints, LazyClient, client
+from yimen import config as configuration
+from yimen.adapters.aws import LazyClient, client
 from yimen.adapters.clock import SystemClock
 from yimen.adapters.crypto import AesGcmCipher, FileSealer, audit_mac_key
+from yimen.adapters.kms import new_wrapped_data_key, unwrap_data_key
 from yimen.adapters.logs import use_json_logs
 from yimen.adapters.sqs import process_batch
 from yimen.adapters.wechat import WeChatGateway
-from yimen.config import Config
+from yimen.config import AwsEndpoints, Config
 from yimen.domain.audit import Sealer
 from yimen.ports import AnchorSigner, BlobStore, Cipher, Clock, Job, JobQueue, SmsSender, UnitOfWork, WeChat
 from yimen.ports_documents import PdfRenderer, QrEncoder, SpreadsheetReader
@@ -186,10 +189,17 @@ def use_lambda_logs() -> None:
     use_json_logs(logging.INFO)
 
 
+def load_config(data_dir: str | os.PathLike | None = None, **overrides: Any) -> Config:
+    """The configuration, a KMS-wrapped data key unwrapped by KMS (the one AWS call made reading it)."""
+    return configuration.load_config(data_dir, unwrap_data_key=_unwrap_data_key, **overrides)
+
+
+def _unwrap_data_key(endpoints: AwsEndpoints, wrapped: str) -> bytes:
+    return unwrap_data_key(client(endpoints, "kms"), wrapped)
+
+
 def wrapped_data_key(endpoints: AwsEndpoints, key_id: str) -> str:
     """A new data key from KMS, returned only wrapped (`yimen kms-data-key`)."""
-    from yimen.adapters.kms import new_wrapped_data_key
-
     return new_wrapped_data_key(client(endpoints, "kms"), key_id)
 
 

@@ -8,15 +8,25 @@ import hmac
 import json
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from yimen.adapters.aws import AwsEndpoints, client
-from yimen.adapters.kms import unwrap_data_key
 from yimen.domain.workdays import DEFAULT_WARN_DAYS
 from yimen.domain.workflow import COMPLAINT_REPLY_DAYS
+
+
+@dataclass(frozen=True)
+class AwsEndpoints:
+    """Where the clients connect: AWS itself unless an endpoint is given."""
+
+    region: str = "cn-northwest-1"
+    endpoint_url: str | None = None  # moto / LocalStack; unset for AWS itself
+    s3_endpoint_url: str | None = None  # MinIO / Tencent COS
+    s3_addressing_style: str = "auto"  # path for MinIO, virtual for COS
+    lambda_endpoint_url: str | None = None  # a local Lambda (runtime interface emulator)
+
 
 DEFAULT_DATA_DIR = "var"
 NOTICE_CHANNELS = ("subscribe", "template", "sms")  # every channel a notice can go out on, in default order
@@ -87,8 +97,14 @@ class Config:
     happiness_rate_limit: int = 30  # 幸福码 page views per client address a minute
 
 
-def load_config(data_dir: str | os.PathLike | None = None, **overrides) -> Config:
-    """The environment (YIMEN_*) over defaults; `overrides` (field names) over both, for tests and tools."""
+def load_config(
+    data_dir: str | os.PathLike | None = None,
+    *,
+    unwrap_data_key: Callable[[AwsEndpoints, str], bytes] | None = None,
+    **overrides,
+) -> Config:
+    """The environment (YIMEN_*) over defaults; `overrides` (field names) over both, for tests and tools.
+    A KMS-wrapped data key needs `unwrap_data_key` (bootstrap.load_config passes KMS)."""
     env = os.environ
     root = data_root(data_dir)
     key_in_env = env.get("YIMEN_DATA_KEY") or env.get("YIMEN_DATA_KEY_CIPHERTEXT")
@@ -140,7 +156,7 @@ def load_config(data_dir: str | os.PathLike | None = None, **overrides) -> Confi
     }
     values.update(overrides)
     if "data_key" not in overrides:
-        values["data_key"] = _data_key(env, keys, values["aws"])
+        values["data_key"] = _data_key(env, keys, values["aws"], unwrap_data_key)
     # With a KMS-wrapped key and no YIMEN_SECRET_KEY, the session secret is derived from the data key
     # so that no second secret has to sit in the Lambda environment.
     values["secret_key"] = values["secret_key"] or hmac.new(values["data_key"], b"yimen-session", "sha256").hexdigest()
@@ -182,8 +198,10 @@ def aws_endpoints(env) -> AwsEndpoints:
     )
 
 
-def _data_key(env, keys: dict, aws: AwsEndpoints) -> bytes:
+def _data_key(env, keys: dict, aws: AwsEndpoints, unwrap: Callable[[AwsEndpoints, str], bytes] | None) -> bytes:
     """The 32-byte data key: KMS-wrapped in production (envelope encryption), else plain base64."""
     if env.get("YIMEN_DATA_KEY_CIPHERTEXT"):
-        return unwrap_data_key(client(aws, "kms"), env["YIMEN_DATA_KEY_CIPHERTEXT"])
+        if unwrap is None:
+            raise RuntimeError("YIMEN_DATA_KEY_CIPHERTEXT is set: read the configuration with bootstrap.load_config")
+        return unwrap(aws, env["YIMEN_DATA_KEY_CIPHERTEXT"])
     return base64.b64decode(env.get("YIMEN_DATA_KEY") or keys["data_key"])

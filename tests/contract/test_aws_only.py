@@ -12,8 +12,7 @@ from tests.aws_support import client, create_stack, moto_endpoint
 from tests.contract.test_records import event, household
 from yimen.adapters.kms import new_wrapped_data_key
 from yimen.adapters.sqs import SqsJobQueue
-from yimen.bootstrap import build_services
-from yimen.config import load_config
+from yimen.bootstrap import build_services, load_config
 from yimen.domain.errors import Conflict
 from yimen.ports import FixedClock, Job
 from yimen.services.jobs import relay_outbox

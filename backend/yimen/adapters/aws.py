@@ -5,8 +5,9 @@ s3_endpoint_url points only the blob store elsewhere (MinIO, Tencent COS), lambd
 the OCR function's invokes (a local Lambda runtime interface emulator)."""
 
 import functools
-from dataclasses import dataclass
 from typing import Any
+
+from yimen.config import AwsEndpoints
 
 
 @functools.cache
@@ -15,17 +16,6 @@ def _session():
     import boto3  # ~0.3 s: imported by the first request that calls AWS, not by the handler's import
 
     return boto3.session.Session()
-
-
-@dataclass(frozen=True)
-class AwsEndpoints:
-    """Where the clients connect: AWS itself unless an endpoint is given."""
-
-    region: str = "cn-northwest-1"
-    endpoint_url: str | None = None  # moto / LocalStack; unset for AWS itself
-    s3_endpoint_url: str | None = None  # MinIO / Tencent COS
-    s3_addressing_style: str = "auto"  # path for MinIO, virtual for COS
-    lambda_endpoint_url: str | None = None  # a local Lambda (runtime interface emulator)
 
 
 class LazyClient:

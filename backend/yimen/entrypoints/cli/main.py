@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from yimen.config import load_config, remember_public_base_url
+from yimen.bootstrap import load_config
+from yimen.config import remember_public_base_url
 from yimen.entrypoints import workers
 from yimen.entrypoints.cli import (
     applications,

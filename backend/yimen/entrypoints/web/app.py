@@ -8,8 +8,8 @@ from flask import Flask, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import Rule
 
-from yimen.bootstrap import Services, build_services
-from yimen.config import Config, load_config
+from yimen.bootstrap import Services, build_services, load_config
+from yimen.config import Config
 from yimen.domain.permissions import Action, may
 from yimen.entrypoints.web import errors
 from yimen.entrypoints.web.assets import init_assets
