@@ -96,6 +96,10 @@ function syntheticId() {
   return first17 + checkChar(first17);
 }
 
+/* Photos written for these tests, removed at the end. */
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-live-'));
+test.after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
 test('live: submit is idempotent, shows in my list with its timeline, and can be withdrawn', { skip }, async () => {
   const c = client();
   const form = {
@@ -103,7 +107,7 @@ test('live: submit is idempotent, shows in my list with its timeline, and can be
     address: '示范县城关镇石桥村三组', items: ['dibao'], members: [],
   };
   // The photo goes to the file store first (the local stand-in of S3's presigned POST), then by key.
-  const photoFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mp-photo-')), 'photo.png');
+  const photoFile = path.join(scratch, 'photo.png');
   fs.writeFileSync(photoFile, Buffer.from(PNG, 'base64'));
   const photoKey = await c.uploadPhoto(photoFile);
   assert.match(photoKey, /^uploads\/[0-9a-f]{24}\/photo-[0-9a-f]{32}\.png$/);
@@ -143,7 +147,7 @@ function syntheticCardPhoto() {
   const repo = path.join(__dirname, '..', '..');
   const python = path.join(repo, '.venv', 'bin', 'python');
   if (!fs.existsSync(python) || !fs.existsSync(path.join(repo, 'tests', 'ocr', 'cardgen.py'))) return null;
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mp-card-')), 'card.jpg');
+  const file = path.join(scratch, 'card.jpg');
   const script = [
     'import random, sys', 'from tests.ocr import cardgen',
     'rng = random.Random(int(sys.argv[2])); p = cardgen.make_person(rng)',
