@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The mini-program's checks, in order: ESLint; every tag declared and every handler a method
-# (checks/wxml-refs.js); Tencent's own compilers, offline (checks/tencent.js: wcc, wcsc, miniprogram-ci);
-# then the node tests, the live ones against a real local server on a free port. Each step is timed.
+# The mini-program's checks, in order: ESLint (`npm run lint`: the pinned one, never fetched by npx);
+# every tag declared and every handler a method (checks/wxml-refs.js); Tencent's own compilers, offline
+# (checks/tencent.js: wcc, wcsc, miniprogram-ci); then the node tests, the live ones against a real
+# local server on a free port. Each step is timed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Runs a step and prints its time; returns the step's status (errexit does not apply inside `a && b`).
@@ -14,7 +15,7 @@ timed() {
   printf '== %s: %s, %d.%03d s\n' "$*" "$outcome" $((ms / 1000)) $((ms % 1000))
   return "$status"
 }
-(cd miniprogram && timed npx eslint . && timed node checks/wxml-refs.js && timed node checks/tencent.js)
+(cd miniprogram && timed npm run --silent lint && timed node checks/wxml-refs.js && timed node checks/tencent.js)
 
 data_dir=$(mktemp -d)
 port=$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
