@@ -6,9 +6,7 @@ from functions.runtime import services, sqs_handler
 
 
 def _deliver(job) -> None:
-    from yimen.services.notices.worker import NoticeWorker
-
-    NoticeWorker(services()).handle_queued(job)
+    services().notice_worker.handle_queued(job)
 
 
 def _describe(exc: Exception) -> str:

@@ -27,6 +27,7 @@ from yimen.services.funds.payees import PayeeService, county_banks
 from yimen.services.households.binding import BindingService
 from yimen.services.households.file import HouseholdFileService
 from yimen.services.households.reading import HouseholdService
+from yimen.services.notices.worker import NoticeWorker, WorkerSettings
 from yimen.services.rate_limits import RateLimiter
 from yimen.services.staff.accounts import StaffService
 from yimen.services.staff.audit import AuditService
@@ -97,6 +98,22 @@ class Services:
     @functools.cached_property
     def outreach(self) -> OutreachService:
         return OutreachService(uow=self.uow, clock=self.clock)
+
+    @functools.cached_property
+    def notice_worker(self) -> NoticeWorker:
+        return self.make_notice_worker()
+
+    def make_notice_worker(self, settings: WorkerSettings | None = None, wechat: WeChat | None = None) -> NoticeWorker:
+        """A notice worker with other settings (a CLI option, a test's) or another WeChat gateway."""
+        return NoticeWorker(
+            uow=self.uow,
+            clock=self.clock,
+            wechat=wechat or self.wechat,
+            sms=self.sms,
+            templates=self.config.notice_templates,
+            default_order=self.config.notice_channels,
+            settings=settings,
+        )
 
     @functools.cached_property
     def pdf(self) -> PdfRenderer:

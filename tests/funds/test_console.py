@@ -7,7 +7,6 @@ from datetime import date
 
 from tests.notices.sim import add_household
 from yimen.services.funds.slips import create_slips
-from yimen.services.notices.worker import NoticeWorker
 
 
 def _slips(services, count):
@@ -106,7 +105,7 @@ def test_slip_round_trip_through_the_console(seeded, staff_client):
             "download_payment_file",
         ]
 
-    NoticeWorker(seeded).run_once()
+    seeded.notice_worker.run_once()
     inbox = centre.get("/staff/inbox/").get_data(as_text=True)
     assert f"批次{batch_id}中测*****的临时救助800.00元代发失败（银行退回：账号不存在）" in inbox
     assert "暂无提醒" in finance.get("/staff/inbox/").get_data(as_text=True)

@@ -11,7 +11,6 @@ from tests.notices.sim import add_household
 from yimen.domain.disbursement import SlipStatus, platform_aid_record
 from yimen.domain.errors import Conflict, Forbidden, ValidationError
 from yimen.services.funds.slips import create_slips
-from yimen.services.notices.worker import NoticeWorker
 
 
 @pytest.fixture
@@ -168,8 +167,8 @@ def test_batch_paid_with_two_failures_reimported_each_paid_once_and_notified_onc
     assert report["failed"] == {"count": 2, "fen": 20000 + 50000}
     assert report["balanced"] is True
 
-    NoticeWorker(seeded).run_once()
-    NoticeWorker(seeded).run_once()
+    seeded.notice_worker.run_once()
+    seeded.notice_worker.run_once()
     paid_to = Counter(m["touser"] for m in sim.messages() if m["template_id"] == "yimen-subscribe-paid")
     assert paid_to == Counter({f"o-pay-{n}": 1 for n in (0, 2, 3, 5)})
     with seeded.uow() as uow:
@@ -208,7 +207,7 @@ def test_batch_paid_with_two_failures_reimported_each_paid_once_and_notified_onc
     assert sorted(line.slip_id for line in second.lines) == sorted(s.id for s in failed)
     service.import_results(finance, _results(second_file, {}))
     service.import_results(finance, result_file)  # the old file once more: still nothing changes
-    NoticeWorker(seeded).run_once()
+    seeded.notice_worker.run_once()
 
     paid_to = Counter(m["touser"] for m in sim.messages() if m["template_id"] == "yimen-subscribe-paid")
     assert paid_to == Counter({f"o-pay-{n}": 1 for n in range(6)}), "each person exactly one paid notice"
@@ -275,6 +274,6 @@ def test_monthly_slips_go_to_the_bank_in_their_month_and_the_notice_names_it(see
     assert [line.slip_id for line in december.lines] == [slips[1].id]
 
     service.import_results(finance, _results(november_file, {}))
-    NoticeWorker(seeded).run_once()
+    seeded.notice_worker.run_once()
     (message,) = sim.messages()
     assert message["data"]["thing1"]["value"] == "最低生活保障（2026年11月）"

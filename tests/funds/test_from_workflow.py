@@ -3,7 +3,6 @@ the bank, and the citizen's WeChat receives every notice once, in order."""
 
 from tests.workflow.helpers import act, application_body, decide, submit
 from yimen.domain.disbursement import SlipStatus
-from yimen.services.notices.worker import NoticeWorker
 
 
 def test_application_to_paid_notice(client, citizen_headers, staff_client, seeded, services, sim):
@@ -36,7 +35,7 @@ def test_application_to_paid_notice(client, citizen_headers, staff_client, seede
         auth.staff_actor("finance"),
         f"batch_id,line_id,amount_fen,result,paid_on\n{batch.id},00001,52000,paid,2026-11-26\n".encode(),
     )
-    NoticeWorker(services).run_once()
+    services.notice_worker.run_once()
 
     openid = services.wechat.code_to_openid("test-citizen-code")
     mine = [m for m in sim.messages() if m["touser"] == openid]

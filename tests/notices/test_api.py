@@ -6,7 +6,7 @@ from tests.notices.sim import add_household
 from yimen.ports import Job
 from yimen.services.notices.channels import ChannelUnavailable
 from yimen.services.notices.outbox import notify
-from yimen.services.notices.worker import PREFS, NoticeWorker
+from yimen.services.notices.worker import PREFS
 
 PAID = {"item_name": "临时救助", "amount_fen": 30000, "paid_on": "2026-11-25", "bank_card_masked": "**** **** 7788"}
 
@@ -23,7 +23,7 @@ def test_citizen_sets_channel_order_and_reads_messages(services, client, citizen
     household = add_household(services, 70, openid=openid, phone="13500000070")
     with services.uow() as uow:
         notify(uow, "paid", household_id=household.id, data=PAID, dedupe_key="api-paid")
-    NoticeWorker(services).run_once()
+    services.notice_worker.run_once()
 
     assert sim.messages() == [], "the citizen put SMS first"
     assert "13500000070" in (config.data_dir / "sms-outbox.jsonl").read_text(encoding="utf-8")
@@ -47,7 +47,7 @@ def test_queue_consumer_raises_on_transient_failure_and_logs_on_success(services
             "data": PAID,
         },
     )
-    worker = NoticeWorker(services)
+    worker = services.notice_worker
     sim.faults({"http_status": 500})
     with pytest.raises(ChannelUnavailable):
         worker.handle_queued(job)

@@ -12,7 +12,7 @@ from pathlib import Path
 from tests.notices.sim import add_household
 from yimen.entrypoints.workers import start_notice_worker
 from yimen.services.notices.outbox import NOTICE_JOB, notify
-from yimen.services.notices.worker import NoticeWorker, WorkerSettings
+from yimen.services.notices.worker import WorkerSettings
 
 YIMEN = str(Path(sys.executable).parent / "yimen")
 
@@ -114,7 +114,7 @@ def test_two_workers_at_once_never_send_the_same_notice(services, sim):
     tallies = []
     workers = [
         threading.Thread(
-            target=lambda: tallies.append(NoticeWorker(services, settings=WorkerSettings(batch=3)).run_once())
+            target=lambda: tallies.append(services.make_notice_worker(settings=WorkerSettings(batch=3)).run_once())
         )
         for _ in range(2)
     ]

@@ -22,7 +22,7 @@ def _dead_notice(services, sim, clock, n: int = 41) -> NoticeWorker:
     household = add_household(services, n, openid=OPENID, phone=PHONE)
     paid_notice(services, household, key=f"dead-{n}")
     sim.faults(*[{"http_status": 500}] * 3)
-    worker = NoticeWorker(services, settings=WorkerSettings(max_attempts=3))
+    worker = services.make_notice_worker(settings=WorkerSettings(max_attempts=3))
     for tally in (
         {"done": 0, "retry": 1, "dead": 0},
         {"done": 0, "retry": 1, "dead": 0},
@@ -41,21 +41,21 @@ def test_dead_notice_is_listed_masked_requeued_and_delivered_once(services, sim,
     worker = _dead_notice(services, sim, clock)  # tried at 10:00, 11:00 and 12:00
     clock.advance(hours=1)  # 14:00: the WeChat outage is over
 
-    (dead,) = dead_notices(services)
+    (dead,) = dead_notices(uow=services.uow)
     assert (dead.event, dead.title, dead.attempts) == ("paid", "救助金已拨付", 3)
     assert dead.recipient == "测***** 户，手机 139****5678"
     assert dead.error == "HTTP 500"
     assert dead.at == datetime(2026, 11, 25, 12, 0, tzinfo=CHINA)
     _shows_no_contact(repr(dead))
 
-    assert requeue(services, "staff:centre") == 1
+    assert requeue("staff:centre", uow=services.uow, clock=services.clock) == 1
     (job,) = job_rows(services)
     assert (job["status"], job["attempts"], job["run_after"]) == ("pending", 0, "2026-11-25T06:00:00.000000Z")  # now
-    assert dead_notices(services) == []
+    assert dead_notices(uow=services.uow) == []
     assert worker.run_once() == {"done": 1, "retry": 0, "dead": 0}
     assert [m["touser"] for m in sim.messages()] == [OPENID]
 
-    assert requeue(services, "staff:centre") == 0
+    assert requeue("staff:centre", uow=services.uow, clock=services.clock) == 0
     assert worker.run_once() == {"done": 0, "retry": 0, "dead": 0}
     assert [m["touser"] for m in sim.messages()] == [OPENID]
 
@@ -63,17 +63,19 @@ def test_dead_notice_is_listed_masked_requeued_and_delivered_once(services, sim,
 def test_requeue_never_sends_a_delivered_notice_again(services, sim, clock):
     household = add_household(services, 42, openid="o-delivered-42")
     paid_notice(services, household, key="delivered-42")
-    worker = NoticeWorker(services)
+    worker = services.notice_worker
     assert worker.run_once()["done"] == 1
     (job,) = job_rows(services)
     job_id = str(job["id"])
 
-    assert requeue(services, "staff:centre", job_id) == 0, "a delivered notice is not dead"
+    assert requeue("staff:centre", job_id, uow=services.uow, clock=services.clock) == 0, (
+        "a delivered notice is not dead"
+    )
     # A second worker whose lease ran out gave the notice up after the first had delivered it.
     with services.uow() as uow:
         uow.job_leases.finish(job_id, "dead", run_after=clock.now(), error="errcode -1: system error")
-    assert [d.id for d in dead_notices(services)] == [job_id]
-    assert requeue(services, "staff:centre", job_id) == 1
+    assert [d.id for d in dead_notices(uow=services.uow)] == [job_id]
+    assert requeue("staff:centre", job_id, uow=services.uow, clock=services.clock) == 1
 
     assert worker.run_once() == {"done": 1, "retry": 0, "dead": 0}
     assert [m["touser"] for m in sim.messages()] == ["o-delivered-42"]

@@ -7,7 +7,7 @@ import pytest
 from tests.notices.sim import add_household
 from yimen.adapters.wechat import WeChatGateway
 from yimen.services.notices.outbox import NOTICE_JOB, fit, notify, render
-from yimen.services.notices.worker import NoticeWorker, WorkerSettings, set_preferences
+from yimen.services.notices.worker import WorkerSettings, set_preferences
 
 LONG_ITEM = "城乡居民最低生活保障金（含分类施保加发部分）"  # 23 characters: longer than thing's 20
 PAID = {"item_name": LONG_ITEM, "amount_fen": 123456, "paid_on": "2026-11-20", "bank_card_masked": "**** **** 4321"}
@@ -27,7 +27,7 @@ def test_subscribe_message_payload_is_exact_and_cut_to_field_limits(services, si
     household = add_household(services, 1, openid="o-paid-1")
     paid_notice(services, household)
 
-    assert NoticeWorker(services).run_once() == {"done": 1, "retry": 0, "dead": 0}
+    assert services.notice_worker.run_once() == {"done": 1, "retry": 0, "dead": 0}
 
     (message,) = sim.messages()
     assert message == {
@@ -76,7 +76,7 @@ def test_every_event_renders_within_wechat_limits(services, sim):
         with services.uow() as uow:
             notify(uow, event, household_id=household.id, data=data, dedupe_key=event)
 
-    assert NoticeWorker(services).run_once()["done"] == len(events)
+    assert services.notice_worker.run_once()["done"] == len(events)
 
     got = {m["template_id"].removeprefix("yimen-subscribe-"): m["data"] for m in sim.messages()}
     assert set(got) == set(events)
@@ -99,7 +99,7 @@ def test_http_500_is_retried_with_backoff_and_delivered_once(services, sim, cloc
     household = add_household(services, 3, openid="o-retry")
     paid_notice(services, household)
     sim.faults({"http_status": 500}, {"http_status": 500})
-    worker = NoticeWorker(services)
+    worker = services.notice_worker
 
     assert worker.run_once() == {"done": 0, "retry": 1, "dead": 0}
     (job,) = job_rows(services)
@@ -124,7 +124,7 @@ def test_timeout_is_retried_and_delivered_once(services, sim, clock, config):
     # The imitation sleeps 3 s then fails; the client gives up after 1 s.
     sim.faults({"delay": 3, "http_status": 500})
     quick = WeChatGateway(config.wechat_appid, config.wechat_secret, config.wechat_api_base, timeout=1.0)
-    worker = NoticeWorker(services, wechat=quick)
+    worker = services.make_notice_worker(wechat=quick)
 
     assert worker.run_once()["retry"] == 1
     assert "Timeout" in job_rows(services)[0]["last_error"]
@@ -137,7 +137,7 @@ def test_dead_letter_after_max_attempts(services, sim, clock):
     household = add_household(services, 5, openid="o-dead")
     paid_notice(services, household)
     sim.faults(*[{"http_status": 500}] * 3)
-    worker = NoticeWorker(services, settings=WorkerSettings(max_attempts=3))
+    worker = services.make_notice_worker(settings=WorkerSettings(max_attempts=3))
     for _ in range(3):
         worker.run_once()
         clock.advance(hours=1)
@@ -151,7 +151,7 @@ def test_same_dedupe_key_is_delivered_once(services, sim):
     household = add_household(services, 6, openid="o-dedupe")
     paid_notice(services, household, key="slip-abc")
     paid_notice(services, household, key="slip-abc", data={**PAID, "amount_fen": 1})
-    worker = NoticeWorker(services)
+    worker = services.notice_worker
     worker.run_once()
     worker.run_once()
     (message,) = sim.messages()
@@ -163,7 +163,7 @@ def test_refused_subscribe_falls_back_to_sms(services, sim, config):
     sim.refuse("o-refuser")
     paid_notice(services, household)
 
-    assert NoticeWorker(services).run_once()["done"] == 1
+    assert services.notice_worker.run_once()["done"] == 1
 
     assert sim.messages() == []
     sms = (config.data_dir / "sms-outbox.jsonl").read_text(encoding="utf-8").splitlines()
@@ -179,7 +179,7 @@ def test_no_openid_goes_to_sms_and_no_contact_is_dead(services, sim, config):
     unreachable = add_household(services, 9, openid=None, phone=None)
     paid_notice(services, texted, key="a")
     paid_notice(services, unreachable, key="b")
-    assert NoticeWorker(services).run_once() == {"done": 1, "retry": 0, "dead": 1}
+    assert services.notice_worker.run_once() == {"done": 1, "retry": 0, "dead": 1}
     assert "13700000008" in (config.data_dir / "sms-outbox.jsonl").read_text(encoding="utf-8")
 
 
@@ -192,7 +192,7 @@ def test_channel_order_per_user_and_official_account_template(services, sim, con
     paid_notice(services, sms_first, key="x")
     paid_notice(services, oa_user, key="y")
 
-    NoticeWorker(services).run_once()
+    services.notice_worker.run_once()
 
     assert "13600000010" in (config.data_dir / "sms-outbox.jsonl").read_text(encoding="utf-8")
     (message,) = sim.messages()
@@ -224,7 +224,7 @@ def test_overdue_warning_reaches_staff_inbox(services, sim):
             data={"item_name": "临时救助", "application_no": "YM9", "stage": "入户核查", "days_overdue": 3},
             dedupe_key="overdue-YM9-入户核查",
         )
-    NoticeWorker(services).run_once()
+    services.notice_worker.run_once()
     with services.uow() as uow:
         (record,) = uow.notice_log.list_for("staff:督办@511702001").items
     assert record.channel == "inbox"
@@ -252,7 +252,7 @@ def test_backoff_grows_exponentially_and_is_capped(services, sim, clock):
     household = add_household(services, 13, openid="o-backoff")
     paid_notice(services, household)
     sim.faults(*[{"http_status": 500}] * 9)
-    worker = NoticeWorker(services, settings=WorkerSettings(max_attempts=20))
+    worker = services.make_notice_worker(settings=WorkerSettings(max_attempts=20))
     delays = []
     for _ in range(9):
         before = clock.now()

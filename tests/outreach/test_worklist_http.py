@@ -11,7 +11,6 @@ import requests
 from yimen.domain.model import Household, Member, Relation, WorkCapacity
 from yimen.services.demo import county as demo
 from yimen.services.notices.outbox import NOTICE_JOB
-from yimen.services.notices.worker import NoticeWorker
 
 YIMEN = Path(sys.executable).with_name("yimen")
 
@@ -106,7 +105,7 @@ def test_death_of_the_only_earner_tops_the_worklist_and_becomes_an_application(c
     # ... and the household's 帮扶干部 gets a text on the phone in its file.
     cadre = [p for p in queued if p["event"] == "warning_raised" and p.get("cadre_of") == family.id]
     assert len(cadre) == 1
-    recipient, channels = NoticeWorker(county.services)._recipient(cadre[0])
+    recipient, channels = county.services.notice_worker._recipient(cadre[0])
     assert (recipient.phone, channels) == ("13900005555", ["sms"])
 
     entry = top["warnings"][0]["id"]

@@ -65,7 +65,7 @@ def test_dead_letter_is_listed_masked_put_back_and_delivered_once(lambda_env, st
     sim.faults(*[{"http_status": 500}] * 5)
     assert _run_notifier(stack) == 5  # five failed receives, then SQS moves it to the dead-letter queue
 
-    (dead,) = dead_notices(services())
+    (dead,) = dead_notices(uow=services().uow)
     assert (dead.title, dead.recipient, dead.error, dead.attempts) == (
         "救助金已拨付",
         "测***** 户，手机 138****9876",
@@ -75,11 +75,11 @@ def test_dead_letter_is_listed_masked_put_back_and_delivered_once(lambda_env, st
     assert OPENID not in repr(dead) and PHONE not in repr(dead) and dead.id == "notice:lambda-dead-1"
     assert sim.messages() == []
 
-    assert requeue_for(services(), CENTRE) == 1
-    assert dead_notices(services()) == []
+    assert requeue_for(CENTRE, uow=services().uow, clock=services().clock) == 1
+    assert dead_notices(uow=services().uow) == []
     _run_notifier(stack)
     assert [m["touser"] for m in sim.messages()] == [OPENID]
-    assert requeue_for(services(), CENTRE) == 0
+    assert requeue_for(CENTRE, uow=services().uow, clock=services().clock) == 0
     with services().uow() as uow:
         (event,) = uow.audit.for_object("job", "notice")
     assert (event.actor, event.action, event.reason) == ("staff:centre", "requeue_dead", "1 条")
@@ -95,8 +95,8 @@ def test_a_dead_copy_of_a_delivered_notice_is_put_back_without_a_second_message(
     _run_notifier(stack)
     assert [m["touser"] for m in sim.messages()] == [OPENID]
 
-    assert [d.id for d in dead_notices(services())] == ["notice:lambda-dup-1"]
-    assert requeue_for(services(), CENTRE, "notice:lambda-dup-1") == 1
+    assert [d.id for d in dead_notices(uow=services().uow)] == ["notice:lambda-dup-1"]
+    assert requeue_for(CENTRE, "notice:lambda-dup-1", uow=services().uow, clock=services().clock) == 1
     _run_notifier(stack)
     assert [m["touser"] for m in sim.messages()] == [OPENID], "delivered before: not sent again"
     assert queue.receive_message(QueueUrl=stack.dead_letters["notice"]).get("Messages", []) == []

@@ -5,7 +5,7 @@ import logging
 import threading
 import time
 
-from yimen.services.notices.worker import NoticeWorker, WorkerSettings
+from yimen.services.notices.worker import WorkerSettings
 
 
 def start_all(services) -> None:
@@ -19,7 +19,7 @@ def start_all(services) -> None:
 def start_notice_worker(services, settings: WorkerSettings | None = None) -> threading.Event:
     """Start the delivery thread for `yimen serve`; set the returned event to stop it."""
     stop = threading.Event()
-    worker = NoticeWorker(services, settings=settings)
+    worker = services.make_notice_worker(settings=settings)
     threading.Thread(target=worker.run_forever, args=(stop,), name="notice-worker", daemon=True).start()
     return stop
 

@@ -6,7 +6,7 @@ import click
 
 from yimen.entrypoints.cli.wiring import services_for
 from yimen.services.notices.outbox import NOTICE_JOB
-from yimen.services.notices.worker import NoticeWorker, WorkerSettings
+from yimen.services.notices.worker import WorkerSettings
 
 
 @click.group("notices", help="通知：投递待发通知、查看投递情况、重新投递失败的通知")
@@ -25,7 +25,7 @@ def notices_command() -> None:
 )
 @click.option("--data-dir", default=None)
 def deliver(once: bool, lease_seconds: int, data_dir: str | None) -> None:
-    worker = NoticeWorker(services_for(data_dir), settings=WorkerSettings(lease_seconds=lease_seconds))
+    worker = services_for(data_dir).make_notice_worker(settings=WorkerSettings(lease_seconds=lease_seconds))
     if once:
         tally = worker.run_once()
         click.echo(f"已投递 {tally['done']} 条，待重试 {tally['retry']} 条，放弃 {tally['dead']} 条。")
@@ -50,7 +50,7 @@ def status(data_dir: str | None) -> None:
 def dead(limit: int, data_dir: str | None) -> None:
     from yimen.services.notices.dead import dead_notices
 
-    found = dead_notices(services_for(data_dir), limit)
+    found = dead_notices(limit, uow=services_for(data_dir).uow)
     for n in found:
         at = n.at.strftime("%Y-%m-%d %H:%M") if n.at else "时间不明"
         click.echo(f"[{n.id}] {at}  {n.title}（{n.event}）  收件人：{n.recipient}  已尝试 {n.attempts} 次")
@@ -70,7 +70,8 @@ def dead(limit: int, data_dir: str | None) -> None:
 def retry_dead(kind: str, job_id: str | None, data_dir: str | None) -> None:
     from yimen.services.notices.dead import CLI_ACTOR, requeue
 
-    count = requeue(services_for(data_dir), CLI_ACTOR, job_id, kind)
+    services = services_for(data_dir)
+    count = requeue(CLI_ACTOR, job_id, kind, uow=services.uow, clock=services.clock)
     if job_id and not count:
         raise click.ClickException(f"没有编号为 {job_id} 的投递失败任务（可能已重新投递或已送达）")
     click.echo(f"已重新排队 {count} 条，投递程序会尽快发送。" if count else "没有投递失败的任务。")

@@ -16,7 +16,7 @@ CHANNEL_NAMES = {"subscribe": "小程序消息", "template": "公众号消息", 
 def list_mine():
     items = [
         {"event": r.event, "text": r.text, "channel": CHANNEL_NAMES.get(r.channel, r.channel), "at": r.at.isoformat()}
-        for r in my_notices(services(), g.actor.id)
+        for r in my_notices(g.actor.id, uow=services().uow)
     ]
     return jsonify(items=items)
 
@@ -25,7 +25,7 @@ def list_mine():
 @api_doc("我的通知方式（渠道先后顺序）", auth="citizen", tags=("notices",))
 @login_required("citizen")
 def get_preferences():
-    return jsonify(preferences(services(), g.actor.id))
+    return jsonify(preferences(g.actor.id, uow=services().uow, default_order=services().config.notice_channels))
 
 
 @bp.put("/preferences")
@@ -42,4 +42,4 @@ def put_preferences():
         # keep an official-account link made elsewhere; the citizen only chooses the order here
         linked = (uow.kv.get(PREFS, g.actor.id) or {}).get("oa_openid")
         set_preferences(uow, g.actor.id, channels if isinstance(channels, list) else [], oa_openid=linked)
-    return jsonify(preferences(services(), g.actor.id))
+    return jsonify(preferences(g.actor.id, uow=services().uow, default_order=services().config.notice_channels))

@@ -20,7 +20,7 @@ def inbox():
     recipient = f"staff:{g.actor.role.value}@{g.actor.area_code}"
     with services().uow() as uow:
         page = uow.notice_log.list_for(recipient, limit=50, cursor=request.args.get("cursor"))
-    dead = dead_notices_for(services(), g.actor) if may(g.actor, Action.NOTICES_DEAD) else None
+    dead = dead_notices_for(g.actor, uow=services().uow) if may(g.actor, Action.NOTICES_DEAD) else None
     return render_template("staff/inbox.html", actor=g.actor, page=page, dead=dead, message=request.args.get("message"))
 
 
@@ -28,6 +28,6 @@ def inbox():
 @api_doc("重新投递发送失败的通知（一条或全部）", auth="staff", tags=("staff-console",))
 @staff.staff_page
 def retry_dead():
-    count = requeue_for(services(), g.actor, request.form.get("job_id") or None)
+    count = requeue_for(g.actor, request.form.get("job_id") or None, uow=services().uow, clock=services().clock)
     message = f"已重新排队 {count} 条通知，稍后自动发送" if count else "没有需要重新投递的通知（可能已重新投递过）"
     return redirect(url_for("staff_inbox.inbox", message=message))

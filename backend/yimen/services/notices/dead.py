@@ -6,6 +6,7 @@ delivered before, so a requeue never tells anybody the same thing twice."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,7 +14,7 @@ from yimen.domain.masking import mask_name, mask_openid, mask_phone
 from yimen.domain.model import Actor, AuditEvent
 from yimen.domain.permissions import Action, require
 from yimen.domain.workdays import CHINA
-from yimen.ports import DeadJob
+from yimen.ports import Clock, DeadJob, UnitOfWork
 from yimen.services.notices.outbox import NOTICE_JOB, render
 
 CLI_ACTOR = "system:cli"
@@ -30,20 +31,22 @@ class DeadNotice:
     at: datetime | None  # when it last failed, China time
 
 
-def dead_notices(services, limit: int = 50) -> list[DeadNotice]:
+def dead_notices(limit: int = 50, *, uow: Callable[[], UnitOfWork]) -> list[DeadNotice]:
     """The longest-dead first."""
-    with services.uow() as uow:
-        views = [_view(uow, dead) for dead in uow.job_leases.list_dead(NOTICE_JOB, limit)]
+    with uow() as unit:
+        views = [_view(unit, dead) for dead in unit.job_leases.list_dead(NOTICE_JOB, limit)]
     return sorted(views, key=lambda v: (v.at is None, v.at.timestamp() if v.at else 0))
 
 
-def requeue(services, who: str, job_id: str | None = None, kind: str = NOTICE_JOB) -> int:
+def requeue(
+    who: str, job_id: str | None = None, kind: str = NOTICE_JOB, *, uow: Callable[[], UnitOfWork], clock: Clock
+) -> int:
     """Put one dead job (job_id) or all dead jobs of a kind back to be sent now; audited when any moved."""
-    now = services.clock.now()
-    with services.uow() as uow:
-        count = uow.job_leases.requeue_dead(kind, now, job_id)
+    now = clock.now()
+    with uow() as unit:
+        count = unit.job_leases.requeue_dead(kind, now, job_id)
         if count:
-            uow.audit.append(
+            unit.audit.append(
                 AuditEvent(
                     actor=who,
                     object_type="job",
@@ -59,14 +62,14 @@ def requeue(services, who: str, job_id: str | None = None, kind: str = NOTICE_JO
     return count
 
 
-def dead_notices_for(services, actor: Actor, limit: int = 50) -> list[DeadNotice]:
+def dead_notices_for(actor: Actor, limit: int = 50, *, uow: Callable[[], UnitOfWork]) -> list[DeadNotice]:
     require(actor, Action.NOTICES_DEAD)
-    return dead_notices(services, limit)
+    return dead_notices(limit, uow=uow)
 
 
-def requeue_for(services, actor: Actor, job_id: str | None = None) -> int:
+def requeue_for(actor: Actor, job_id: str | None = None, *, uow: Callable[[], UnitOfWork], clock: Clock) -> int:
     require(actor, Action.NOTICES_DEAD)
-    return requeue(services, actor.label, job_id)
+    return requeue(actor.label, job_id, uow=uow, clock=clock)
 
 
 def _view(uow, dead: DeadJob) -> DeadNotice:

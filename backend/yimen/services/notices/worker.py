@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from yimen.domain.errors import ValidationError
-from yimen.ports import DONE_NS, Job, NoticeRecord
+from yimen.ports import DONE_NS, Clock, Job, NoticeRecord, SmsSender, UnitOfWork, WeChat
 from yimen.services.notices.channels import (
     ChannelRefused,
     ChannelUnavailable,
@@ -58,13 +59,10 @@ class WorkerSettings:
     poll_seconds: float = 2.0
 
 
-def default_channel_order(config) -> list[str]:
-    return list(config.notice_channels)
-
-
-def template_ids(config, kind: str) -> dict[str, str]:
-    """Template ids per event; production sets YIMEN_NOTICE_<KIND>_TEMPLATES to a JSON object."""
-    return dict(config.notice_templates.get(kind) or {event: f"yimen-{kind}-{event}" for event in EVENTS})
+def template_ids(configured: Mapping[str, Mapping[str, str]], kind: str) -> dict[str, str]:
+    """Template ids per event of one channel kind: the configured ones (production sets
+    YIMEN_NOTICE_<KIND>_TEMPLATES to a JSON object), else the local imitation's names."""
+    return dict(configured.get(kind) or {event: f"yimen-{kind}-{event}" for event in EVENTS})
 
 
 def set_preferences(uow, openid: str, channels: list[str], oa_openid: str | None = None) -> dict:
@@ -77,17 +75,28 @@ def set_preferences(uow, openid: str, channels: list[str], oa_openid: str | None
 
 
 class NoticeWorker:
-    def __init__(self, services, *, wechat=None, sms=None, settings: WorkerSettings | None = None):
-        self.s = services
+    def __init__(
+        self,
+        *,
+        uow: Callable[[], UnitOfWork],
+        clock: Clock,
+        wechat: WeChat,
+        sms: SmsSender,
+        templates: Mapping[str, Mapping[str, str]],
+        default_order: Sequence[str],
+        settings: WorkerSettings | None = None,
+    ):
+        """templates: channel kind -> event -> template id, where configured; default_order: the channels
+        tried for a person who chose none."""
+        self.uow, self.clock = uow, clock
         self.settings = settings or WorkerSettings()
-        wechat = wechat or services.wechat
         self.channels: dict[str, NoticeChannel] = {
-            "subscribe": SubscribeChannel(wechat, template_ids(services.config, "subscribe")),
-            "template": TemplateChannel(wechat, template_ids(services.config, "template")),
-            "sms": SmsChannel(sms or services.sms),
+            "subscribe": SubscribeChannel(wechat, template_ids(templates, "subscribe")),
+            "template": TemplateChannel(wechat, template_ids(templates, "template")),
+            "sms": SmsChannel(sms),
             "inbox": InboxChannel(),
         }
-        self.default_order = default_channel_order(services.config)
+        self.default_order = list(default_order)
 
     def run_once(self) -> dict[str, int]:
         """Deliver everything due now, batch by batch; returns how the jobs ended."""
@@ -106,8 +115,8 @@ class NoticeWorker:
             stop.wait(self.settings.poll_seconds)
 
     def _claim(self) -> list[Job]:
-        now = self.s.clock.now()
-        with self.s.uow() as uow:
+        now = self.clock.now()
+        with self.uow() as uow:
             return uow.job_leases.claim(
                 NOTICE_JOB, now, now + timedelta(seconds=self.settings.lease_seconds), self.settings.batch
             )
@@ -124,7 +133,7 @@ class NoticeWorker:
             event=notice.event,
             channel=channel,
             text=notice.text,
-            at=self.s.clock.now(),
+            at=self.clock.now(),
         )
         return record, notes
 
@@ -136,7 +145,7 @@ class NoticeWorker:
         except Undeliverable as exc:
             log.warning("notice %s undeliverable: %s", job.dedupe_key, exc)
             return
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             self._log_delivered(uow, job, record)
 
     def _handle(self, job: Job) -> str:
@@ -154,7 +163,7 @@ class NoticeWorker:
         return self._finish(job, "done", error="; ".join(notes) or None, record=record)
 
     def _delivered_before(self, job: Job) -> bool:
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             return uow.kv.get(DONE_NS, job.dedupe_key) is not None
 
     def _log_delivered(self, uow, job: Job, record: NoticeRecord) -> None:
@@ -179,7 +188,7 @@ class NoticeWorker:
     def _recipient(self, payload: dict) -> tuple[Recipient, list[str]]:
         if payload.get("role"):
             return Recipient(key=f"staff:{payload['role']}@{payload.get('area_code') or ''}", staff=True), []
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             if payload.get("cadre_of"):  # the household's 帮扶干部: a text to the phone on its file
                 household = uow.households.get(payload["cadre_of"])
                 phone = household.cadre_phone if household else None
@@ -206,14 +215,14 @@ class NoticeWorker:
         if job.attempts >= self.settings.max_attempts:
             return self._finish(job, "dead", error=error)
         delay = min(self.settings.backoff_seconds * 2 ** (job.attempts - 1), self.settings.backoff_cap_seconds)
-        return self._finish(job, "pending", error=error, run_after=self.s.clock.now() + timedelta(seconds=delay))
+        return self._finish(job, "pending", error=error, run_after=self.clock.now() + timedelta(seconds=delay))
 
     def _finish(
         self, job: Job, status: str, *, error: str | None = None, run_after=None, record: NoticeRecord | None = None
     ) -> str:
         if status == "dead":
-            run_after = self.s.clock.now()  # a dead job's run_after says when it died
-        with self.s.uow() as uow:
+            run_after = self.clock.now()  # a dead job's run_after says when it died
+        with self.uow() as uow:
             if record is not None:
                 self._log_delivered(uow, job, record)
             uow.job_leases.finish(job.id, status, run_after=run_after, error=error)
@@ -222,18 +231,18 @@ class NoticeWorker:
         return {"pending": "retry"}.get(status, status)
 
 
-def my_notices(services, openid: str, limit: int = 50) -> list[NoticeRecord]:
+def my_notices(openid: str, limit: int = 50, *, uow: Callable[[], UnitOfWork]) -> list[NoticeRecord]:
     """What a citizen was told: notices to their openid and to the households they own, newest first."""
-    with services.uow() as uow:
-        keys = [f"openid:{openid}"] + [f"household:{h.id}" for h in uow.households.find_by_owner(openid)]
-        records = [r for key in keys for r in uow.notice_log.list_for(key, limit=limit).items]
+    with uow() as unit:
+        keys = [f"openid:{openid}"] + [f"household:{h.id}" for h in unit.households.find_by_owner(openid)]
+        records = [r for key in keys for r in unit.notice_log.list_for(key, limit=limit).items]
     return sorted(records, key=lambda r: r.at, reverse=True)[:limit]
 
 
-def preferences(services, openid: str) -> dict:
-    with services.uow() as uow:
-        prefs = uow.kv.get(PREFS, openid) or {}
+def preferences(openid: str, *, uow: Callable[[], UnitOfWork], default_order: Sequence[str]) -> dict:
+    with uow() as unit:
+        prefs = unit.kv.get(PREFS, openid) or {}
     return {
-        "channels": prefs.get("channels") or default_channel_order(services.config),
+        "channels": prefs.get("channels") or list(default_order),
         "official_account_linked": bool(prefs.get("oa_openid")),
     }
