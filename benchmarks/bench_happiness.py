@@ -90,7 +90,9 @@ def main() -> None:
         quarter = Quarter(2026, 4)
         cpu_start = _cpu_seconds()
         start = time.perf_counter()
-        by_village, _ = collect(services, quarter)
+        by_village, _ = collect(
+            quarter, uow=services.uow, clock=services.clock, public_base_url=services.config.public_base_url
+        )
         collected = time.perf_counter()
         result = run_print(
             by_village,

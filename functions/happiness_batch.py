@@ -32,10 +32,21 @@ def schedule(event: dict, context) -> dict:
 def _print(job: Job) -> None:
     from yimen.domain.happiness import Quarter
     from yimen.services.happiness.batch import print_chunk
+    from yimen.services.happiness.pdf import Printer
 
     s, p = services(), job.payload
     seconds = float(os.environ.get("YIMEN_HAPPINESS_CHUNK_SECONDS", CHUNK_SECONDS))
-    chunk = print_chunk(s, Quarter.parse(p["quarter"]), p["township"], p.get("cursor"), seconds)
+    chunk = print_chunk(
+        Quarter.parse(p["quarter"]),
+        p["township"],
+        p.get("cursor"),
+        seconds,
+        uow=s.uow,
+        clock=s.clock,
+        blobs=s.blobs,
+        printer=Printer(s.pdf, s.qr),
+        public_base_url=s.config.public_base_url,
+    )
     if chunk.next_village:
         with s.uow() as uow:
             uow.jobs.enqueue(

@@ -24,6 +24,7 @@ from yimen.ports_ocr import Images, OcrEngine
 from yimen.services.checking.outreach import OutreachService
 from yimen.services.funds.disbursement import DisbursementService
 from yimen.services.funds.payees import PayeeService, county_banks
+from yimen.services.happiness.lists import HappinessService
 from yimen.services.households.binding import BindingService
 from yimen.services.households.file import HouseholdFileService
 from yimen.services.households.reading import HouseholdService
@@ -98,6 +99,16 @@ class Services:
     @functools.cached_property
     def outreach(self) -> OutreachService:
         return OutreachService(uow=self.uow, clock=self.clock)
+
+    @functools.cached_property
+    def happiness(self) -> HappinessService:
+        return HappinessService(
+            uow=self.uow,
+            clock=self.clock,
+            public_base_url=self.config.public_base_url,
+            pdf=lambda: self.pdf,
+            qr=lambda: self.qr,
+        )
 
     @functools.cached_property
     def notice_worker(self) -> NoticeWorker:

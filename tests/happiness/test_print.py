@@ -101,15 +101,19 @@ def test_township_filter_and_other_quarter_refused(seeded, config, tmp_path):
 
 
 def test_collect_pages_through_the_county(seeded):
-    whole, empty = collect(seeded, Quarter(2026, 4))
-    paged, paged_empty = collect(seeded, Quarter(2026, 4), page_size=7)
+    whole, empty = collect(
+        Quarter(2026, 4), uow=seeded.uow, clock=seeded.clock, public_base_url=seeded.config.public_base_url
+    )
+    paged, paged_empty = collect(
+        Quarter(2026, 4), page_size=7, uow=seeded.uow, clock=seeded.clock, public_base_url=seeded.config.public_base_url
+    )
     assert paged == whole and paged_empty == empty
     assert sum(len(items) for items in whole.values()) + empty == 30
 
 
 def test_rerun_prints_only_what_is_missing(seeded, tmp_path):
     out, quarter = tmp_path / "print", Quarter(2026, 4)
-    by_village, _ = collect(seeded, quarter)
+    by_village, _ = collect(quarter, uow=seeded.uow, clock=seeded.clock, public_base_url=seeded.config.public_base_url)
     first = run_print(by_village, out, quarter, PrintOptions(), Printer(seeded.pdf, seeded.qr), progress=False)
     victim = next(iter(sheets(out).values()))
     victim.unlink()

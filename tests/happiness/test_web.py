@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from tests.happiness.conftest import scan_qr, token_of
 from yimen.adapters.qr import QrcodeEncoder
-from yimen.services.happiness.lists import TOKEN_NS, HappinessService, ensure_token, new_token
+from yimen.services.happiness.lists import TOKEN_NS, ensure_token, new_token
 
 BASE = "https://yimen.example.gov.cn"
 
@@ -154,7 +154,7 @@ def test_guessing_is_rate_limited(client, household):
 def test_service_refuses_plain_http_public_urls(services, household):
     _, token = household
     with pytest.raises(Exception, match="https"):
-        HappinessService(services).qr_for_token(token)
+        services.happiness.qr_for_token(token)
 
 
 def test_staff_reprints_one_sheet_in_area_only(staff_client, seeded, household):

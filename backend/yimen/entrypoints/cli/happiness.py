@@ -40,7 +40,9 @@ def print_command(
         if township and not township.isdigit():
             raise ValidationError("BAD_TOWNSHIP", "乡镇请填写区划代码（数字），如 990101001")
         services = services_for(data_dir)
-        by_village, empty = collect(services, q, township)
+        by_village, empty = collect(
+            q, township, uow=services.uow, clock=services.clock, public_base_url=services.config.public_base_url
+        )
         options = print_options(township, q, paper, size)
         result = run_print(by_village, out, q, options, Printer(services.pdf, services.qr), workers=workers)
     except ValidationError as exc:

@@ -20,7 +20,6 @@ from yimen.services.applications.complaints import ComplaintService
 from yimen.services.applications.forms import base64_image, image_type
 from yimen.services.applications.service import ApplicationService, application_view
 from yimen.services.applications.uploads import new_key, take
-from yimen.services.happiness.lists import HappinessService
 from yimen.services.households.file import INCOME_SOURCES
 from yimen.services.ocr.photos import clean_material, load_upload, photo_slot
 from yimen.services.staff.regions import villages
@@ -364,7 +363,7 @@ def complaint():
 @_doc("我家的幸福清单（本人登录）")
 @citizen_page
 def my_happiness():
-    lists = HappinessService(services()).mine(_actor())
+    lists = services().happiness.mine(_actor())
     if len(lists) == 1:
         return redirect(lists[0][1].replace(services().config.public_base_url.rstrip("/"), ""))
     return render_template("h5/happiness_mine.html", lists=lists)

@@ -9,7 +9,6 @@ from yimen.domain.errors import NotAuthenticated, NotFound, RateLimited
 from yimen.domain.happiness import HappinessList, Quarter
 from yimen.entrypoints.web.common import api_doc, current_actor, login_required, services
 from yimen.entrypoints.web.staff import staff_page
-from yimen.services.happiness.lists import HappinessService
 
 bp = Blueprint("happiness", __name__)
 PRIVATE_HEADERS = {
@@ -54,7 +53,7 @@ def view_document(view: HappinessList) -> dict:
 def page(token: str):
     try:
         _limit()
-        view = HappinessService(services()).by_token(token, _optional_actor())
+        view = services().happiness.by_token(token, _optional_actor())
     except (NotFound, RateLimited) as exc:
         # Unknown and revoked codes render the very same page: a scan can't tell which it was.
         body = render_template("happiness/unavailable.html", message=exc.message)
@@ -66,7 +65,7 @@ def page(token: str):
 @api_doc("我的幸福清单（微信登录的户主本人，完整信息）", auth="citizen", tags=("happiness",))
 @login_required("citizen")
 def mine():
-    lists = HappinessService(services()).mine(g.actor)
+    lists = services().happiness.mine(g.actor)
     body = [
         {"url": url, "qr_png": url_for("happiness.qr", token=_token_of(url)), "list": view_document(v)}
         for v, url in lists
@@ -80,7 +79,7 @@ def mine():
 @api_doc("幸福码图片（PNG）", tags=("happiness",))
 def qr(token: str):
     _limit()
-    return Response(HappinessService(services()).qr_for_token(token), mimetype="image/png", headers=PRIVATE_HEADERS)
+    return Response(services().happiness.qr_for_token(token), mimetype="image/png", headers=PRIVATE_HEADERS)
 
 
 @bp.post("/staff/households/<household_id>/happiness-token/rotate")
@@ -89,7 +88,7 @@ def qr(token: str):
 def rotate(household_id: str):
     if not session.get("csrf") or request.form.get("csrf") != session["csrf"]:
         abort(400)
-    url = HappinessService(services()).rotate(g.actor, household_id)
+    url = services().happiness.rotate(g.actor, household_id)
     return render_template(
         "happiness/rotated.html",
         url=url,
@@ -107,7 +106,7 @@ def printing():
 
     wanted = request.args.get("quarter")  # a malformed one is a 400 BAD_QUARTER in plain Chinese
     quarter = Quarter.parse(wanted) if wanted else Quarter.of(services().clock.today())
-    rows = printing_progress(services(), g.actor, quarter)
+    rows = printing_progress(g.actor, quarter, uow=services().uow)
     return render_template("staff/happiness_printing.html", rows=rows, quarter=quarter, actor=g.actor)
 
 
@@ -115,7 +114,7 @@ def printing():
 @api_doc("补打本季度幸福清单（PDF，红纸版式）", auth="staff", tags=("staff-console", "happiness"))
 @staff_page
 def sheet(household_id: str):
-    pdf = HappinessService(services()).sheet_pdf(g.actor, household_id)
+    pdf = services().happiness.sheet_pdf(g.actor, household_id)
     return Response(
         pdf,
         mimetype="application/pdf",

@@ -9,6 +9,7 @@ reverse record, so a code is live only while both agree.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -17,7 +18,8 @@ from yimen.domain.happiness import DEFAULT_OFFICE, Disclosure, HappinessList, Qu
 from yimen.domain.model import Actor, AuditEvent, Household
 from yimen.domain.permissions import Action, require, require_area
 from yimen.domain.policy import catalogue
-from yimen.ports import UnitOfWork
+from yimen.ports import Clock, UnitOfWork
+from yimen.ports_documents import PdfRenderer, QrEncoder
 from yimen.services.happiness.pdf import Printer, print_options
 
 TOKEN_NS = "happiness_token"
@@ -88,11 +90,21 @@ def disclosure_for(actor: Actor | None, household: Household) -> Disclosure:
 
 
 class HappinessService:
-    def __init__(self, services):
-        self.s = services
+    def __init__(
+        self,
+        *,
+        uow: Callable[[], UnitOfWork],
+        clock: Clock,
+        public_base_url: str,
+        pdf: Callable[[], PdfRenderer],
+        qr: Callable[[], QrEncoder],
+    ):
+        """pdf, qr: the renderers, made when a sheet or a code is first drawn (reportlab and qrcode are
+        not loaded for the list pages)."""
+        self.uow, self.clock, self.public_base_url, self.pdf, self.qr = uow, clock, public_base_url, pdf, qr
 
     def _url(self, token: str) -> str:
-        return list_url(self.s.config.public_base_url, token)
+        return list_url(self.public_base_url, token)
 
     def _view(
         self, uow: UnitOfWork, household: Household, disclosure: Disclosure, through: Quarter | None = None
@@ -101,7 +113,7 @@ class HappinessService:
         return build_list(
             household,
             records,
-            today=self.s.clock.today(),
+            today=self.clock.today(),
             disclosure=disclosure,
             through=through,
             office=office_contact(household.village_code),
@@ -109,23 +121,23 @@ class HappinessService:
 
     def by_token(self, token: str, actor: Actor | None) -> HappinessList:
         """What a scan shows: the owner sees everything, anyone else the masked list."""
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             household = uow.households.get(resolve_token(uow, token))
             if household is None:
                 raise NotFound(*NOT_FOUND)
             return self._view(uow, household, disclosure_for(actor, household))
 
     def qr_for_token(self, token: str) -> bytes:
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             resolve_token(uow, token)
-        return self.s.qr.png(self._url(token))
+        return self.qr().png(self._url(token))
 
     def mine(self, actor: Actor) -> list[tuple[HappinessList, str]]:
         """The logged-in owner's households, unmasked, each with its live code's URL."""
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             out = []
             for household in uow.households.find_by_owner(actor.id):
-                token = ensure_token(uow, household.id, self.s.clock.now().isoformat())
+                token = ensure_token(uow, household.id, self.clock.now().isoformat())
                 out.append((self._view(uow, household, Disclosure.OWNER), self._url(token)))
             return out
 
@@ -139,10 +151,10 @@ class HappinessService:
 
     def sheet_pdf(self, actor: Actor, household_id: str) -> bytes:
         """补打: this quarter's paper sheet for one household, e.g. right after its code was replaced."""
-        quarter = Quarter.of(self.s.clock.today())
-        with self.s.uow() as uow:
+        quarter = Quarter.of(self.clock.today())
+        with self.uow() as uow:
             household = self._staff_household(uow, actor, household_id)
-            now = self.s.clock.now()
+            now = self.clock.now()
             token = ensure_token(uow, household_id, now.isoformat())
             view = self._view(uow, household, Disclosure.PRINT, through=quarter)
             uow.audit.append(
@@ -156,13 +168,13 @@ class HappinessService:
                 )
             )
         options = print_options(household.village_code, quarter, "red", "A4")
-        return Printer(self.s.pdf, self.s.qr).render(view, self._url(token), options)
+        return Printer(self.pdf(), self.qr()).render(view, self._url(token), options)
 
     def rotate(self, actor: Actor, household_id: str) -> str:
         """Staff in the household's area replace its code; returns the new URL."""
-        with self.s.uow() as uow:
+        with self.uow() as uow:
             self._staff_household(uow, actor, household_id)
-            now = self.s.clock.now()
+            now = self.clock.now()
             token = rotate_token(uow, household_id, now.isoformat())
             # The token itself stays out of the audit log: the log is readable by more people.
             uow.audit.append(

@@ -18,6 +18,7 @@ import json
 import multiprocessing
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from tqdm import tqdm
 
 from yimen.domain.errors import ValidationError
 from yimen.domain.happiness import Disclosure, HappinessList, Quarter, build_list
+from yimen.ports import Clock, UnitOfWork
 from yimen.services.bulk import units
 from yimen.services.happiness.lists import ensure_token, list_url, office_contact
 from yimen.services.happiness.pdf import Printer, PrintOptions, TeeCanvas
@@ -47,21 +49,27 @@ class PrintResult:
 
 
 def collect(
-    services, quarter: Quarter, area_code: str = "", page_size: int = 500
+    quarter: Quarter,
+    area_code: str = "",
+    page_size: int = 500,
+    *,
+    uow: Callable[[], UnitOfWork],
+    clock: Clock,
+    public_base_url: str,
 ) -> tuple[dict[str, list[PrintItem]], int]:
     """Print items per village (in address order) and how many households had no aid to print.
     Issues a 幸福码 to households that have none yet. One short unit of work per page of households,
     so a county-wide run never holds the database for long."""
     by_village: dict[str, list[PrintItem]] = defaultdict(list)
     empty, cursor = 0, None
-    base_url, today, now = services.config.public_base_url, services.clock.today(), services.clock.now()
+    base_url, today, now = public_base_url, clock.today(), clock.now()
     while True:
-        with services.uow() as uow:
-            page = uow.households.list_in_area(area_code, limit=page_size, cursor=cursor)
+        with uow() as unit:
+            page = unit.households.list_in_area(area_code, limit=page_size, cursor=cursor)
             views = [
                 build_list(
                     h,
-                    uow.aid_records.list_for_household(h.id),
+                    unit.aid_records.list_for_household(h.id),
                     today=today,
                     disclosure=Disclosure.PRINT,
                     through=quarter,
@@ -71,9 +79,9 @@ def collect(
             ]
         empty += sum(not view.records for view in views)
         for part in units([view for view in views if view.records], ITEMS_PER_TOKEN):
-            with services.uow() as uow:  # issuing codes: units that fit one DynamoDB transaction
+            with uow() as unit:  # issuing codes: units that fit one DynamoDB transaction
                 for view in part:
-                    token = ensure_token(uow, view.household_id, now.isoformat())
+                    token = ensure_token(unit, view.household_id, now.isoformat())
                     by_village[view.village_code].append(PrintItem(view, list_url(base_url, token)))
         if not (cursor := page.next_cursor):
             break
