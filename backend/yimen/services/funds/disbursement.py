@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from yimen.domain.disbursement import Batch, BatchLine, BatchState, Slip, SlipStatus
 from yimen.domain.errors import Conflict, NotFound, ValidationError
 from yimen.domain.masking import mask_name
-from yimen.domain.model import Actor, AuditEvent
+from yimen.domain.model import Actor, AuditEvent, Household
 from yimen.domain.money import yuan
 from yimen.domain.payee import Payee, payee_of, unusable_reason
 from yimen.domain.permissions import Action, require, require_area
@@ -104,7 +104,7 @@ class DisbursementService:
             page = uow.slips.list_by_status(status.value, limit=50, cursor=cursor)
             views = []
             for slip in page.items:
-                household = uow.households.get(slip.household_id)
+                household = _household(uow, slip.household_id)
                 views.append(SlipView(slip, mask_name(household.head.name), household.village_code))
         return Page(views, page.next_cursor)
 
@@ -122,9 +122,7 @@ class DisbursementService:
         return slips
 
     def _transition(self, uow, actor: Actor, slip_id: str, action: str, phrase: str, reason: str | None) -> Slip:
-        slip = uow.slips.get(slip_id)
-        if slip is None:
-            raise NotFound("SLIP_NOT_FOUND", "找不到该拨付单")
+        slip = _slip(uow, slip_id)
         require_area(actor, slip.region_code)
         before, after = slip.move(action)
         if action == "send_back":
@@ -180,7 +178,7 @@ class DisbursementService:
         try:
             self._claim_all(batch, claims)
             with self.uow() as uow:
-                batch = uow.batches.get(batch.id)
+                batch = _batch(uow, batch.id)
                 batch.state = BatchState.EXPORTED
                 uow.batches.update(batch)
                 self._audit_batch(
@@ -257,11 +255,11 @@ class DisbursementService:
         claims, held_back = [], []
         for slip in slips:
             household = households[slip.household_id]
-            reason = unusable_reason(household)
-            if reason:
-                held_back.append(HeldBack(slip.id, reason, mask_name(household.head.name), slip.amount_fen))
-            else:
-                claims.append((slip, payee_of(household)))
+            reason, payee = unusable_reason(household), payee_of(household)
+            if reason is None and payee is not None:
+                claims.append((slip, payee))
+            else:  # without a card payee is None and the reason says so
+                held_back.append(HeldBack(slip.id, reason or "", mask_name(household.head.name), slip.amount_fen))
         return claims, held_back
 
     def recover_exports(self, actor: Actor, older_than: timedelta = STALE_EXPORT) -> list[str]:
@@ -285,7 +283,7 @@ class DisbursementService:
         for start in range(0, len(ids), CLAIM_CHUNK):
             self._release(batch_id, ids[start : start + CLAIM_CHUNK])
         with self.uow() as uow:
-            batch = uow.batches.get(batch_id)
+            batch = _batch(uow, batch_id)
             if batch.state == BatchState.PREPARING:
                 batch.state = BatchState.VOID
                 uow.batches.update(batch)
@@ -342,9 +340,7 @@ class DisbursementService:
 
     @staticmethod
     def _exported(uow, batch_id: str) -> Batch:
-        batch = uow.batches.get(batch_id)
-        if batch is None:
-            raise NotFound("BATCH_NOT_FOUND", f"找不到批次 {batch_id}")
+        batch = _batch(uow, batch_id)
         if batch.state != BatchState.EXPORTED:
             raise Conflict("BATCH_NOT_EXPORTED", f"批次 {batch_id} {batch.state.value}，没有代发文件")
         return batch
@@ -406,12 +402,12 @@ class DisbursementService:
             _line_to_apply(batch, row, number)
         for start in range(0, len(rows), IMPORT_CHUNK):
             with self.uow() as uow:
-                batch = uow.batches.get(batch.id)
+                batch = _batch(uow, batch.id)
                 for number, row in enumerate(rows[start : start + IMPORT_CHUNK], start=start + 2):
                     self._apply_line(uow, batch, row, number, result)
                 uow.batches.update(batch)
         with self.uow() as uow:
-            batch = uow.batches.get(batch.id)
+            batch = _batch(uow, batch.id)
             batch.imported_files.append(digest)
             uow.batches.update(batch)
             uow.audit.append(
@@ -432,7 +428,7 @@ class DisbursementService:
         if line is None:
             result.unchanged += 1
             return
-        slip = uow.slips.get(line.slip_id)
+        slip = _slip(uow, line.slip_id)
         paid = row["result"] == "paid"
         paid_on = (row["paid_on"] or self.clock.today()) if paid else None
         before, after = slip.settle(batch.id, row["result"], row["reason"] or None, paid_on)
@@ -460,13 +456,11 @@ class DisbursementService:
     def report(self, actor: Actor, batch_id: str) -> dict:
         require(actor, Action.FUNDS_READ)
         with self.uow() as uow:
-            batch = uow.batches.get(batch_id)
-            if batch is None:
-                raise NotFound("BATCH_NOT_FOUND", f"找不到批次 {batch_id}")
+            batch = _batch(uow, batch_id)
             lines = []
             for line in batch.lines:
-                slip = uow.slips.get(line.slip_id)
-                household = uow.households.get(slip.household_id)
+                slip = _slip(uow, line.slip_id)
+                household = _household(uow, slip.household_id)
                 lines.append(
                     {
                         "line_id": line.line_id,
@@ -487,9 +481,7 @@ class DisbursementService:
         result, and its audit trail."""
         require(actor, Action.SLIP_HISTORY)
         with self.uow() as uow:
-            slip = uow.slips.get(slip_id)
-            if slip is None:
-                raise NotFound("SLIP_NOT_FOUND", "找不到该拨付单")
+            slip = _slip(uow, slip_id)
             require_area(actor, slip.region_code)
             events = uow.audit.for_object("slip", slip.id)
         return {
@@ -588,3 +580,24 @@ def _result_row(raw: dict, number: int) -> dict:
     except ValueError as exc:
         raise ValidationError("BAD_DATE", f"第{number}行：到账日期须为 YYYY-MM-DD") from exc
     return {**row, "result": RESULT_WORDS[row["result"]], "amount_fen": int(row["amount_fen"]), "paid_on": paid_on}
+
+
+def _slip(uow: UnitOfWork, slip_id: str) -> Slip:
+    slip = uow.slips.get(slip_id)
+    if slip is None:
+        raise NotFound("SLIP_NOT_FOUND", "找不到该拨付单")
+    return slip
+
+
+def _batch(uow: UnitOfWork, batch_id: str) -> Batch:
+    batch = uow.batches.get(batch_id)
+    if batch is None:
+        raise NotFound("BATCH_NOT_FOUND", f"找不到批次 {batch_id}")
+    return batch
+
+
+def _household(uow: UnitOfWork, household_id: str) -> Household:
+    household = uow.households.get(household_id)
+    if household is None:
+        raise NotFound("HOUSEHOLD_NOT_FOUND", "找不到该户")
+    return household
