@@ -106,9 +106,9 @@ def audit_verify(data_dir: str | None) -> None:
     verdict = services_for(data_dir).audit.verify()
     for problem in verdict.problems:
         click.echo(f"审计链断裂：{problem}")
-    if verdict.problems:
-        sys.exit(1)
     anchor = verdict.anchor
+    if verdict.problems or anchor is None:  # no anchor at all is one of the problems
+        sys.exit(1)
     click.echo(
         f"审计链完整：共 {verdict.events} 个事件，{verdict.chains} 条链；最新锚点第 {anchor.no} 号"
         f"（{anchor.at:%Y-%m-%d %H:%M}），其后 {verdict.unanchored} 个事件待下次锚定。"
