@@ -2,12 +2,11 @@
 outbox relay, which hands SQS any job whose send after commit failed."""
 
 from functions.runtime import services
-from yimen.services.applications.service import ApplicationService
 from yimen.services.jobs import relay_outbox
 
 
 def handler(event: dict, context) -> dict:
     s = services()
-    counts = ApplicationService(s).scan_deadlines()
+    counts = s.deadlines.scan()
     relayed = relay_outbox(s.uow, s.relay_queue, s.config.queue_urls, s.clock.now())
     return {"warnings": counts, "relayed": relayed}

@@ -8,7 +8,6 @@ from functions.api import handler as http_handler
 from functions.runtime import services, sqs_handler
 from yimen.domain.errors import YimenError
 from yimen.ports_ocr import READ_EVENT
-from yimen.services.applications.service import ApplicationService
 from yimen.services.ocr.idcard_check import check_idcard
 from yimen.services.ocr.remote import answer_read
 
@@ -18,7 +17,7 @@ RESULT_NS = "ocr_result"
 def _check(job) -> None:
     s, p = services(), job.payload
     if "application_id" in p:  # a submitted application's ID photo: the result is kept on the case
-        ApplicationService(s).check_submitted_photo(p["application_id"], s.ocr)
+        s.id_checks.check_submitted(p["application_id"], s.ocr)
         return
     try:
         result = check_idcard(

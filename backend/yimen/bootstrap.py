@@ -21,6 +21,18 @@ from yimen.domain.audit import Sealer
 from yimen.ports import AnchorSigner, BlobStore, Cipher, Clock, Job, JobQueue, SmsSender, UnitOfWork, WeChat
 from yimen.ports_documents import PdfRenderer, QrEncoder, SpreadsheetReader
 from yimen.ports_ocr import Images, OcrEngine
+from yimen.services.applications.casework import CaseFiles
+from yimen.services.applications.citizen import CitizenCases
+from yimen.services.applications.complaints import ComplaintService
+from yimen.services.applications.corrections import Corrections
+from yimen.services.applications.deadlines import DeadlineScan
+from yimen.services.applications.decisions import Decisions
+from yimen.services.applications.green import GreenChannelGrants
+from yimen.services.applications.id_check import IdChecks
+from yimen.services.applications.reports import CaseReports
+from yimen.services.applications.signing import Signer
+from yimen.services.applications.submission import Submission
+from yimen.services.applications.withdrawal import Withdrawal
 from yimen.services.checking.outreach import OutreachService
 from yimen.services.funds.disbursement import DisbursementService
 from yimen.services.funds.payees import PayeeService, county_banks
@@ -157,6 +169,64 @@ class Services:
     @functools.cached_property
     def ocr(self) -> OcrEngine:
         return _ocr_engine(self.config)
+
+    # --- applications (services/applications/): one service per part of a case's life
+
+    @functools.cached_property
+    def submission(self) -> Submission:
+        banks = county_banks(self.config.banks_file)
+        return Submission(uow=self.uow, clock=self.clock, blobs=self.blobs, images=self.images, banks=banks)
+
+    @functools.cached_property
+    def citizen_cases(self) -> CitizenCases:
+        return CitizenCases(uow=self.uow)
+
+    @functools.cached_property
+    def withdrawal(self) -> Withdrawal:
+        return Withdrawal(uow=self.uow, clock=self.clock)
+
+    @functools.cached_property
+    def corrections(self) -> Corrections:
+        return Corrections(uow=self.uow, clock=self.clock, blobs=self.blobs, images=self.images)
+
+    @functools.cached_property
+    def case_files(self) -> CaseFiles:
+        return CaseFiles(uow=self.uow, clock=self.clock, blobs=self.blobs)
+
+    @functools.cached_property
+    def signer(self) -> Signer:
+        return Signer(auth=self.auth, clock=self.clock, blobs=self.blobs, images=self.images)
+
+    @functools.cached_property
+    def decisions(self) -> Decisions:
+        return Decisions(uow=self.uow, clock=self.clock, cipher=self.cipher, signer=self.signer)
+
+    @functools.cached_property
+    def green_channel(self) -> GreenChannelGrants:
+        return GreenChannelGrants(
+            uow=self.uow,
+            clock=self.clock,
+            signer=self.signer,
+            auth=self.auth,
+            max_fen=self.config.green_max_fen,
+            second_signer_fen=self.config.green_second_signer_fen,
+        )
+
+    @functools.cached_property
+    def id_checks(self) -> IdChecks:
+        return IdChecks(uow=self.uow, clock=self.clock, blobs=self.blobs, images=self.images)
+
+    @functools.cached_property
+    def case_reports(self) -> CaseReports:
+        return CaseReports(uow=self.uow, clock=self.clock)
+
+    @functools.cached_property
+    def deadlines(self) -> DeadlineScan:
+        return DeadlineScan(uow=self.uow, clock=self.clock)
+
+    @functools.cached_property
+    def complaints(self) -> ComplaintService:
+        return ComplaintService(uow=self.uow, clock=self.clock, reply_days=self.config.complaint_reply_days)
 
 
 def build_services(config: Config, clock: Clock | None = None) -> Services:

@@ -18,7 +18,7 @@ from yimen.domain.workflow import GRANT, Application, Stage
 from yimen.services import messagebus
 from yimen.services.applications import consequences
 from yimen.services.applications.forms import catalogue_item
-from yimen.services.applications.service import ApplicationService, Signing
+from yimen.services.applications.signing import Signing
 from yimen.services.funds import slips
 from yimen.services.staff.auth import hash_password, staff_actor
 
@@ -76,8 +76,9 @@ def test_the_table_says_what_follows_from_granted_aid():
 def test_granting_aid_makes_one_slip_one_notice_and_one_happiness_line(backend, case):
     approver = _staff(backend, "approver-mb", Role.APPROVER, department="民政")
     app = case(Stage.APPROVAL)
-    service = ApplicationService(backend.services)
-    service.decide_item(approver, app.id, app.version, "dibao", GRANT, "", 60000, False, 1, Signing(approver.name, PIN))
+    backend.services.decisions.decide_item(
+        approver, app.id, app.version, "dibao", GRANT, "", 60000, False, 1, Signing(approver.name, PIN)
+    )
 
     slip = slip_id(app.id, "dibao", None)
     assert _slip_count(backend, [slip]) == 1
@@ -98,8 +99,9 @@ def test_granting_aid_makes_one_slip_one_notice_and_one_happiness_line(backend, 
 def test_the_green_channel_grants_through_the_same_handlers(backend, case):
     window = _staff(backend, "window-mb", Role.WINDOW)
     app = case(Stage.ACCEPTANCE)
-    service = ApplicationService(backend.services)
-    service.green_channel(window, app.id, app.version, "dibao", 50000, "房屋失火", Signing(window.name, PIN))
+    backend.services.green_channel.grant(
+        window, app.id, app.version, "dibao", 50000, "房屋失火", Signing(window.name, PIN)
+    )
 
     with backend.uow() as uow:
         slip = uow.slips.get(slip_id(f"{app.id}-green", "dibao", None))
@@ -117,9 +119,8 @@ def test_a_failing_handler_rolls_back_the_decision(backend, case, monkeypatch):
         raise OSError("outbox unavailable")
 
     monkeypatch.setitem(messagebus.HANDLERS, AidGranted, [*messagebus.HANDLERS[AidGranted], notice_service_down])
-    service = ApplicationService(backend.services)
     with pytest.raises(OSError):
-        service.decide_item(
+        backend.services.decisions.decide_item(
             approver, app.id, app.version, "dibao", GRANT, "", 60000, False, 1, Signing(approver.name, PIN)
         )
 

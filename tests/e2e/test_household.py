@@ -8,7 +8,7 @@ from tests.e2e.conftest import shot
 from tests.e2e.test_apply import _login, _sign
 from tests.ocr import cardgen
 from yimen.domain.model import Actor
-from yimen.services.applications.service import ApplicationService, Signing
+from yimen.services.applications.signing import Signing
 from yimen.services.demo import county as demo
 from yimen.services.staff.auth import staff_actor
 
@@ -70,7 +70,6 @@ def test_resident_on_file_binds_by_sms_code_and_applies(page, site, tmp_path):
 
 def test_staff_edit_the_household_file_and_the_check_report_changes(desktop_page, site):
     h = _on_file(site, 1)
-    service = ApplicationService(site.services)
     materials = {k: _png() for k in ("id_photo", "signature", "assistant_authorisation")}
     body = {
         "items": ["dibao"],
@@ -86,11 +85,11 @@ def test_staff_edit_the_household_file_and_the_check_report_changes(desktop_page
             "resident_id_number": h.head.id_number,
         },
     }
-    app, _ = service.submit(Actor(kind="citizen", id="o-assistant-e2e"), body, "e2e-file-0001")
+    app, _ = site.services.submission.submit(Actor(kind="citizen", id="o-assistant-e2e"), body, "e2e-file-0001")
     window, sign = _staff(site, "window1")
-    service.decide(window, app.id, app.version, "同意受理", "", sign, identity_verified=True)
+    site.services.decisions.decide(window, app.id, app.version, "同意受理", "", sign, identity_verified=True)
     checking, _ = _staff(site, "checking")
-    service.run_check(checking, app.id, service.case(checking, app.id)[0].version)
+    site.services.decisions.run_check(checking, app.id, site.services.case_files.case(checking, app.id)[0].version)
 
     page = desktop_page
     page.goto(site.url + "/staff/login")
@@ -152,9 +151,10 @@ def test_correction_is_fixed_and_resubmitted_on_h5(page, site, tmp_path):
         .then(r => r.json())""",
         body,
     )
-    service = ApplicationService(site.services)
     window, sign = _staff(site, "window1")
-    service.decide(window, created["id"], 0, "退回补正", "身份证照片看不清，请重拍；务农收入请按实际填写", sign)
+    site.services.decisions.decide(
+        window, created["id"], 0, "退回补正", "身份证照片看不清，请重拍；务农收入请按实际填写", sign
+    )
 
     page.goto(f"{site.url}/my/{created['id']}")
     assert "身份证照片看不清" in page.locator("#correction-reason").inner_text()

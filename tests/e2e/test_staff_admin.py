@@ -23,7 +23,7 @@ from yimen.domain.model import Actor
 from yimen.domain.workflow import ACCEPT, CHECKED, FORWARD
 from yimen.entrypoints.web.app import create_app
 from yimen.ports import FixedClock
-from yimen.services.applications.service import ApplicationService, Signing
+from yimen.services.applications.signing import Signing
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_PASSWORD, CLERK_PASSWORD, TEACHER_PASSWORD = "Chengguan2026a", "Baihe2026town", "Jiaoyu2026book"
@@ -107,16 +107,15 @@ def _case_in_approval(services, items) -> str:
     """A citizen applies; the administrator takes it through 受理, 核对 and 督办 (any stage is hers)."""
     body = application_body(items=items)
     body["household"]["village_code"] = VILLAGE
-    service = ApplicationService(services)
-    app, _ = service.submit(Actor(kind="citizen", id="o-e2e-mixed"), body, "e2e-mixed-0001")
+    app, _ = services.submission.submit(Actor(kind="citizen", id="o-e2e-mixed"), body, "e2e-mixed-0001")
     admin = services.auth.staff_actor("admin0")
     sign = Signing(admin.name, ADMIN_PASSWORD)
     for phrase in (ACCEPT, "report", CHECKED, FORWARD):
-        version = service.case(admin, app.id)[0].version
+        version = services.case_files.case(admin, app.id)[0].version
         if phrase == "report":
-            service.run_check(admin, app.id, version)
+            services.decisions.run_check(admin, app.id, version)
         else:
-            service.decide(admin, app.id, version, phrase, "", sign, identity_verified=True)
+            services.decisions.decide(admin, app.id, version, phrase, "", sign, identity_verified=True)
     return app.id
 
 
@@ -196,7 +195,7 @@ def test_403_404_and_500_are_chinese_pages(browser, county):
     body["household"]["village_code"] = OTHER_TOWNSHIP_VILLAGE
     body["household"]["members"] = body["household"]["members"][:1]
     body["household"]["members"][0]["id_number"] = id_number("19500303", "03")
-    app, _ = ApplicationService(services).submit(Actor(kind="citizen", id="o-e2e-other"), body, "e2e-other-0001")
+    app, _ = services.submission.submit(Actor(kind="citizen", id="o-e2e-other"), body, "e2e-other-0001")
     _login(page, county.url, "window1", CLERK_PASSWORD)  # 城关街道: 白鹤镇's households are not hers
 
     answer = page.goto(f"{county.url}/staff/households/{app.household_id}")
@@ -213,7 +212,7 @@ def test_403_404_and_500_are_chinese_pages(browser, county):
     assert answer.status == 404 and "找不到这个页面" in page.locator("h1").inner_text()
     shot(page, "error-404")
 
-    _, household = ApplicationService(services).case(services.auth.staff_actor("admin0"), _case_in_village(services))
+    _, household = services.case_files.case(services.auth.staff_actor("admin0"), _case_in_village(services))
     with sqlite3.connect(services.config.database) as conn:  # a record damaged in the store
         doc = json.loads(conn.execute("SELECT doc FROM households WHERE id = ?", (household.id,)).fetchone()[0])
         doc["members"][0]["work_capacity"] = "无法识别的值"
@@ -233,5 +232,5 @@ def _case_in_village(services) -> str:
     body = application_body(head_name="测试丙", head_id=id_number("19400404", "04"))
     body["household"]["village_code"] = "990102001002"
     body["household"]["members"] = body["household"]["members"][:1]
-    app, _ = ApplicationService(services).submit(Actor(kind="citizen", id="o-e2e-own"), body, "e2e-own-00001")
+    app, _ = services.submission.submit(Actor(kind="citizen", id="o-e2e-own"), body, "e2e-own-00001")
     return app.id

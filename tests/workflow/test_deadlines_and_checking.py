@@ -10,7 +10,6 @@ from click.testing import CliRunner
 from tests.workflow.helpers import act, application_body, case_page, decide, id_number, submit
 from yimen.domain.errors import ValidationError
 from yimen.entrypoints.cli.main import main
-from yimen.services.applications.service import ApplicationService
 from yimen.services.checking import dept_data
 
 HEAD_ID = id_number("19500101", "12")
@@ -27,11 +26,10 @@ def test_scan_warns_yellow_then_red_once_and_lists_overdue(
     client, citizen_headers, staff_client, seeded, clock, config
 ):
     app_id = submit(client, citizen_headers, application_body()).get_json()["id"]  # Wed 25 Nov, 受理 due Thu 26
-    service = ApplicationService(seeded)
-    assert service.scan_deadlines(warn_days=1) == {"yellow": 1, "red": 0}
-    assert service.scan_deadlines(warn_days=1) == {"yellow": 0, "red": 0}  # recorded once
+    assert seeded.deadlines.scan(warn_days=1) == {"yellow": 1, "red": 0}
+    assert seeded.deadlines.scan(warn_days=1) == {"yellow": 0, "red": 0}  # recorded once
     clock.advance(days=2)  # Fri 27 Nov: the limit has passed
-    assert service.scan_deadlines(warn_days=1) == {"yellow": 0, "red": 1}
+    assert seeded.deadlines.scan(warn_days=1) == {"yellow": 0, "red": 1}
 
     notices = _staff_notices(config)
     assert [(n["role"], n["area_code"], n["data"]["level"]) for n in notices] == [
@@ -117,7 +115,7 @@ def test_duplicate_aid_warning_and_proposal(client, citizen_headers, staff_clien
     assert "不可同时享受：最低生活保障 与 特困人员救助供养" in page
     with seeded.uow() as uow:
         app, household = _app_and_household(uow, app_id)
-    advice = ApplicationService(seeded).advice(app, household)
+    advice = seeded.case_files.advice(app, household)
     assert advice["duplicates"][0]["reason"].startswith("特困人员已由供养金保障基本生活")
     proposals = {p["code"] for p in advice["proposals"]}
     assert "dibao" not in proposals and proposals, advice  # something likely but not asked for

@@ -47,7 +47,7 @@ def test_id_photo_checked_against_the_file_and_kept(client, citizen_headers, sta
 
 
 def test_every_submitted_photo_is_checked_by_the_ocr_job(client, citizen_headers, staff_client, seeded):
-    from yimen.services.applications.service import OCR_JOB, run_id_check_jobs
+    from yimen.services.applications.consequences import OCR_JOB
 
     person = cardgen.make_person(random.Random(8))
     body = application_body(head_name=person.name, head_id=person.id_number)
@@ -58,8 +58,8 @@ def test_every_submitted_photo_is_checked_by_the_ocr_job(client, citizen_headers
         assert uow.job_leases.counts(OCR_JOB) == {"pending": 1}
         assert uow.applications.get(app_id).id_check is None  # the request itself never ran the model
 
-    assert run_id_check_jobs(seeded, seeded.ocr) == 1
-    assert run_id_check_jobs(seeded, seeded.ocr) == 0
+    assert seeded.id_checks.run_jobs(seeded.ocr) == 1
+    assert seeded.id_checks.run_jobs(seeded.ocr) == 0
     with seeded.uow() as uow:
         kept = uow.applications.get(app_id)
         assert uow.job_leases.counts(OCR_JOB) == {"done": 1}

@@ -39,9 +39,7 @@ def _every(seconds: float, job, *args) -> None:
 
 
 def _scan_deadlines(services) -> None:
-    from yimen.services.applications.service import ApplicationService
-
-    ApplicationService(services).scan_deadlines(services.config.deadline_warn_days)
+    services.deadlines.scan(services.config.deadline_warn_days)
 
 
 def _anchor_audit(services) -> None:
@@ -57,10 +55,10 @@ def _expire_uploads(services) -> None:
 
 
 def _check_id_photos(services) -> None:
-    from yimen.services.applications.service import OCR_JOB, run_id_check_jobs
+    from yimen.services.applications.consequences import OCR_JOB
 
     with services.uow() as uow:
         counts = uow.job_leases.counts(OCR_JOB)
     waiting = counts.get("pending", 0) + counts.get("running", 0)
     if waiting:  # the model loads only when a photo is waiting (on the engine's first read)
-        run_id_check_jobs(services, services.ocr)
+        services.id_checks.run_jobs(services.ocr)

@@ -4,7 +4,6 @@ import click
 
 from yimen.domain import workdays
 from yimen.entrypoints.cli.wiring import services_for
-from yimen.services.applications.service import ApplicationService
 
 
 @click.group("deadlines", help="办理时限：预警扫描")
@@ -22,5 +21,5 @@ def deadlines_command() -> None:
 )
 @click.option("--data-dir", default=None)
 def scan_command(warn_days: int, data_dir: str | None) -> None:
-    counts = ApplicationService(services_for(data_dir)).scan_deadlines(warn_days)
+    counts = services_for(data_dir).deadlines.scan(warn_days)
     click.echo(f"时限扫描完成：新增黄色预警 {counts[workdays.YELLOW]} 件，红色预警（超时）{counts[workdays.RED]} 件。")

@@ -1,25 +1,25 @@
 """`yimen demo-cases`: applications in every stage for the demo county."""
 
 from dataclasses import replace
+from datetime import datetime
 
 import click
 
 from yimen.bootstrap import Services
 from yimen.entrypoints.cli.wiring import services_for
 from yimen.ports import FixedClock
-from yimen.services.applications.service import ApplicationService
-from yimen.services.demo.cases import seed_cases
+from yimen.services.demo.cases import Desk, seed_cases
 from yimen.services.demo.county import DEMO_PASSWORD
 
 
 def demo_cases(services: Services) -> int:
-    """The scripted cases, each submitted and decided by an application service stopped at its own day."""
-    return seed_cases(
-        DEMO_PASSWORD,
-        uow=services.uow,
-        clock=services.clock,
-        applications_at=lambda at: ApplicationService(replace(services, clock=FixedClock(at))),
-    )
+    """The scripted cases, each submitted and decided by application services stopped at its own day."""
+    return seed_cases(DEMO_PASSWORD, uow=services.uow, clock=services.clock, desk_at=lambda at: _desk(services, at))
+
+
+def _desk(services: Services, at: datetime) -> Desk:
+    then = replace(services, clock=FixedClock(at))
+    return Desk(then.submission, then.case_files, then.decisions, then.green_channel)
 
 
 @click.command("demo-cases", help="在示范县生成几件处于各环节的演示申请（需先运行 demo-data；已有则不重复）")

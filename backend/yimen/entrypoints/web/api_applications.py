@@ -8,17 +8,12 @@ from yimen.domain.errors import NotFound
 from yimen.domain.masking import mask_name
 from yimen.domain.payee import account_warnings, normalise_account
 from yimen.entrypoints.web.common import api_doc, json_body, login_required, rate_limit, require_fields, services
-from yimen.services.applications.complaints import ComplaintService
-from yimen.services.applications.service import ApplicationService, application_view
+from yimen.services.applications.views import application_view
 from yimen.services.households.file import INCOME_SOURCES
 from yimen.services.ocr.checked import checked_findings
 
 bp = Blueprint("api_applications", __name__, url_prefix="/api/v1")
 TAGS = ("applications",)
-
-
-def _service() -> ApplicationService:
-    return ApplicationService(services())
 
 
 def _view(app, resident=None):
@@ -47,7 +42,7 @@ def _view(app, resident=None):
 def submit():
     body = json_body()
     _hold_for_photo(body)
-    app, created = _service().submit(g.actor, body, request.headers.get("Idempotency-Key", "").strip())
+    app, created = services().submission.submit(g.actor, body, request.headers.get("Idempotency-Key", "").strip())
     number = (body.get("payee") or {}).get("account_number") if isinstance(body.get("payee"), dict) else None
     warnings = account_warnings(normalise_account(number)) if number else ()
     return jsonify({**_view(app), "warnings": [{"code": c, "message": m} for c, m in warnings]}), (
@@ -89,16 +84,18 @@ def banks():
 @api_doc("我的申请（含协理员为我家代办的申请；我代办的申请附被代办人的脱敏姓名和身份证号）", auth="citizen", tags=TAGS)
 @login_required("citizen")
 def mine():
-    return jsonify(items=[_view(a, resident) for a, resident in _service().mine(g.actor)])
+    return jsonify(items=[_view(a, resident) for a, resident in services().citizen_cases.mine(g.actor)])
 
 
 @bp.get("/applications/<app_id>")
 @api_doc("申请详情与办理进度（时间线）", auth="citizen", tags=TAGS)
 @login_required("citizen")
 def detail(app_id: str):
-    service = _service()
     return jsonify(
-        {**_view(service.get_for_citizen(g.actor, app_id)), "payee": service.payee_for_citizen(g.actor, app_id)}
+        {
+            **_view(services().citizen_cases.get(g.actor, app_id)),
+            "payee": services().citizen_cases.payee(g.actor, app_id),
+        }
     )
 
 
@@ -107,14 +104,14 @@ def detail(app_id: str):
 @login_required("citizen")
 def withdraw(app_id: str):
     body = json_body(optional=True)
-    return jsonify(_view(_service().withdraw(g.actor, app_id, str(body.get("reason") or ""))))
+    return jsonify(_view(services().withdrawal.withdraw(g.actor, app_id, str(body.get("reason") or ""))))
 
 
 @bp.post("/applications/<app_id>/revoke-assistant")
 @api_doc("撤销协理员的代办授权（申请继续办理，协理员此后看不到）", auth="citizen", tags=TAGS)
 @login_required("citizen")
 def revoke_assistant(app_id: str):
-    return jsonify(_view(_service().revoke_assistant(g.actor, app_id)))
+    return jsonify(_view(services().withdrawal.revoke_assistant(g.actor, app_id)))
 
 
 @bp.post("/applications/<app_id>/resubmit")
@@ -127,7 +124,9 @@ def revoke_assistant(app_id: str):
 @login_required("citizen")
 def resubmit(app_id: str):
     body = json_body()
-    app = _service().resubmit(g.actor, app_id, str(body.get("note") or ""), body.get("materials"), body.get("incomes"))
+    app = services().corrections.resubmit(
+        g.actor, app_id, str(body.get("note") or ""), body.get("materials"), body.get("incomes")
+    )
     return jsonify(_view(app))
 
 
@@ -135,8 +134,7 @@ def resubmit(app_id: str):
 @api_doc("补正时可改收入的家庭成员（脱敏姓名、关系、各项月收入）；档案由窗口维护的户答 404", auth="citizen", tags=TAGS)
 @login_required("citizen")
 def correctable_household(app_id: str):
-    service = _service()
-    household = service.correctable_file(g.actor, service.get_for_citizen(g.actor, app_id))
+    household = services().citizen_cases.correctable_file(g.actor, services().citizen_cases.get(g.actor, app_id))
     if household is None:
         raise NotFound("FILE_AT_WINDOW", "这户的档案请到乡镇（街道）社会救助窗口修改")
     return jsonify(
@@ -157,7 +155,7 @@ def status_lookup():
     # a second limit per ID number, so one person's number can't be tried from many addresses
     key = services().cipher.lookup_hash(body["id_number"].strip().upper())
     services().rate_limiter.check("status-lookup-id", key, 5, 3600)
-    return jsonify(_service().status_lookup(body["id_number"], body["name"]))
+    return jsonify(services().citizen_cases.lookup(body["id_number"], body["name"]))
 
 
 @bp.post("/complaints")
@@ -172,7 +170,7 @@ def status_lookup():
 def complain():
     body = json_body()
     require_fields(body, content=str)
-    complaint = _service().complain(
+    complaint = services().complaints.file(
         g.actor,
         body["content"],
         application_id=body.get("application_id"),
@@ -197,6 +195,6 @@ def my_complaints():
                 "reply": c.reply,
                 "answered_at": c.answered_at and c.answered_at.isoformat(),
             }
-            for c in ComplaintService(services()).mine(g.actor)
+            for c in services().complaints.mine(g.actor)
         ]
     )

@@ -49,7 +49,7 @@ def ocr_idcard():
 def _photo_and_fields() -> tuple[bytes, dict]:
     if request.is_json:
         body = json_body()
-        return take(services(), g.actor, body.get("upload_key")), body
+        return take(services().blobs, g.actor, body.get("upload_key")), body
     upload = request.files.get("image")
     if upload is None:
         raise ValidationError("MISSING_IMAGE", "请选择一张身份证照片上传（字段名 image）。")

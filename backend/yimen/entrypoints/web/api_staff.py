@@ -4,6 +4,7 @@ console (web/staff_workflow.py), so roles, areas, versions, signatures and audit
 
 from flask import Blueprint, g, jsonify, request
 
+from yimen.bootstrap import Services
 from yimen.domain import workdays
 from yimen.domain.errors import ValidationError
 from yimen.domain.masking import mask_id_number, mask_name
@@ -11,7 +12,8 @@ from yimen.domain.permissions import actions_of
 from yimen.domain.workflow import ROLE_STAGE, Stage
 from yimen.entrypoints.web.api_ocr import ocr_engine
 from yimen.entrypoints.web.common import api_doc, json_body, rate_limit, require_fields, services, staff_token_required
-from yimen.services.applications.service import ApplicationService, CoSigner, Signing, application_view
+from yimen.services.applications.signing import CoSigner, Signing
+from yimen.services.applications.views import application_view
 
 bp = Blueprint("api_staff", __name__, url_prefix="/api/v1/staff")
 TAGS = ("staff-api",)
@@ -33,10 +35,6 @@ ACTION_BODY = {
 
 def _doc(summary: str, **kwargs):
     return api_doc(summary, auth="staff_api", tags=TAGS, **kwargs)
-
-
-def _service() -> ApplicationService:
-    return ApplicationService(services())
 
 
 def _warn_days() -> int:
@@ -103,7 +101,7 @@ def queue():
         stage = Stage(wanted)
     else:
         raise ValidationError("BAD_STAGE", f"环节应为：{'、'.join(Stage)}", details={"field": "stage"})
-    page = _service().queue(g.actor, stage, cursor=request.args.get("cursor"))
+    page = services().case_files.queue(g.actor, stage, cursor=request.args.get("cursor"))
     today, warn_days = services().clock.today(), _warn_days()
     return jsonify(items=[_queue_row(a, today, warn_days) for a in page.items], next_cursor=page.next_cursor)
 
@@ -130,8 +128,7 @@ def case(app_id: str):
 
 
 def _case_view(app_id: str) -> dict:
-    service = _service()
-    app, household = service.case(g.actor, app_id)
+    app, household = services().case_files.case(g.actor, app_id)
     view = application_view(app, services().clock.today(), _warn_days())
     head = household.head
     view.update(
@@ -148,7 +145,7 @@ def _case_view(app_id: str) -> dict:
         check_report=app.check_report,
         id_check=app.id_check,
         identity_check=app.identity_check,
-        next=[s.view() for s in service.next_steps(g.actor, app, household)],
+        next=[step.view() for step in services().case_files.next_steps(g.actor, app, household)],
     )
     return view
 
@@ -167,7 +164,7 @@ def act(app_id: str):
     run = STEPS.get(body["step"])
     if run is None:
         raise ValidationError("BAD_STEP", f"step 应为：{'、'.join(STEPS)}", details={"field": "step"})
-    run(_service(), app_id, body["version"], body)
+    run(services(), app_id, body["version"], body)
     return jsonify(_case_view(app_id))
 
 
@@ -182,8 +179,8 @@ def _signing(body: dict) -> Signing:
     return Signing(_text(body, "typed_name"), _text(body, "pin"))
 
 
-def _decide(service, app_id, version, body):
-    service.decide(
+def _decide(s: Services, app_id: str, version: int, body: dict) -> None:
+    s.decisions.decide(
         g.actor,
         app_id,
         version,
@@ -194,14 +191,14 @@ def _decide(service, app_id, version, body):
     )
 
 
-def _decide_item(service, app_id, version, body):
+def _decide_item(s: Services, app_id: str, version: int, body: dict) -> None:
     require_fields(body, item_code=str, phrase=str)
     if body.get("amount_fen") is not None:
         require_fields(body, amount_fen=int)
     months = body.get("months", 1)
     if not isinstance(months, int) or isinstance(months, bool):
         raise ValidationError("BAD_MONTHS", "月数应为整数", details={"field": "months"})
-    service.decide_item(
+    s.decisions.decide_item(
         g.actor,
         app_id,
         version,
@@ -215,10 +212,10 @@ def _decide_item(service, app_id, version, body):
     )
 
 
-def _green(service, app_id, version, body):
+def _green(s: Services, app_id: str, version: int, body: dict) -> None:
     require_fields(body, item_code=str, amount_fen=int)
     second = body.get("second_signer") if isinstance(body.get("second_signer"), dict) else {}
-    service.green_channel(
+    s.green_channel.grant(
         g.actor,
         app_id,
         version,
@@ -231,13 +228,13 @@ def _green(service, app_id, version, body):
     )
 
 
-def _propose(service, app_id, version, body):
+def _propose(s: Services, app_id: str, version: int, body: dict) -> None:
     require_fields(body, item_code=str)
-    service.propose(g.actor, app_id, version, body["item_code"])
+    s.decisions.propose(g.actor, app_id, version, body["item_code"])
 
 
-def _id_check(service, app_id, version, body):
-    service.check_id_photo(g.actor, app_id, version, ocr_engine())
+def _id_check(s: Services, app_id: str, version: int, body: dict) -> None:
+    s.id_checks.check(g.actor, app_id, version, ocr_engine())
 
 
 STEPS = {"decide": _decide, "decide_item": _decide_item, "green": _green, "propose": _propose, "id_check": _id_check}

@@ -20,7 +20,7 @@ bp = Blueprint("api_uploads", __name__, url_prefix="/api/v1")
 @login_required("citizen", "staff")
 @rate_limit("upload-form", limit=30, per_seconds=60)
 def new_upload():
-    form = upload_form(services(), g.actor, str(json_body().get("content_type") or "image/jpeg"))
+    form = upload_form(services().blobs, g.actor, str(json_body().get("content_type") or "image/jpeg"))
     if form["url"].startswith("/"):  # the local stand-in answers on this server
         form["url"] = request.host_url.rstrip("/") + form["url"]
     return jsonify(form), 201

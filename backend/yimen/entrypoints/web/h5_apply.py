@@ -16,10 +16,9 @@ from yimen.domain.workflow import Stage
 from yimen.entrypoints.web.api_ocr import check_photo
 from yimen.entrypoints.web.common import api_doc, check_csrf, current_actor, services
 from yimen.entrypoints.web.h5 import citizen_page
-from yimen.services.applications.complaints import ComplaintService
 from yimen.services.applications.forms import base64_image, image_type
-from yimen.services.applications.service import ApplicationService, application_view
 from yimen.services.applications.uploads import new_key, take
+from yimen.services.applications.views import application_view
 from yimen.services.households.file import INCOME_SOURCES
 from yimen.services.ocr.photos import clean_material, load_upload, photo_slot
 from yimen.services.staff.regions import villages
@@ -61,10 +60,6 @@ def _villages() -> list[tuple[str, str]]:
     return [(v["code"], v["township"] + v["name"]) for v in villages(uow=services().uow)]
 
 
-def _service() -> ApplicationService:
-    return ApplicationService(services())
-
-
 def _actor():
     g.actor = current_actor()
     return g.actor
@@ -90,7 +85,7 @@ def apply():
             if (doubt := _card_doubt(body)) and not request.form.get("account_confirmed"):
                 errors["payee_account"] = doubt
             else:
-                app, _ = _service().submit(_actor(), body, request.form.get("idempotency_key", ""))
+                app, _ = services().submission.submit(_actor(), body, request.form.get("idempotency_key", ""))
                 return redirect(f"/my/{app.id}?new=1")
         except YimenError as exc:
             field = "id_photo" if exc.code.startswith("IMAGE_") else FIELD_OF.get(exc.code, "form")
@@ -193,7 +188,7 @@ def _body_from_form(form, kept: dict[str, str]) -> tuple[dict, dict]:
         raise YimenError("MATERIALS_REQUIRED", "请拍摄或选择身份证人像面照片")
     name, number = form.get("name", "").strip(), form.get("id_number", "").strip().upper()
     with photo_slot():
-        photo = load_upload(take(services(), _actor(), kept["id_photo"]), services().images)
+        photo = load_upload(take(services().blobs, _actor(), kept["id_photo"]), services().images)
         ocr = check_photo(photo.image, name or None, number or None)
     body = {"items": form.getlist("items"), "materials": {kind: {"upload_key": key} for kind, key in kept.items()}}
     if form.get("household_id") and not form.get("assistant_mode"):  # her own household on file (bound)
@@ -237,7 +232,7 @@ def _card_doubt(body: dict) -> str | None:
 def my_applications():
     today = services().clock.today()
     apps, residents = [], {}  # 我代办的居民: (masked name, masked ID number) -> their applications
-    for app, resident in _service().mine(_actor()):
+    for app, resident in services().citizen_cases.mine(_actor()):
         view = application_view(app, today, resident=resident)
         if resident:
             residents.setdefault((resident["name"], resident["id_number"]), []).append(view)
@@ -254,9 +249,8 @@ def my_application(app_id: str):
 
 
 def _timeline(app_id: str, errors: dict | None = None, kept: dict | None = None, status: int = 200):
-    service = _service()
-    app = service.get_for_citizen(_actor(), app_id)
-    household = service.correctable_file(_actor(), app) if app.stage == Stage.CORRECTION else None
+    app = services().citizen_cases.get(_actor(), app_id)
+    household = services().citizen_cases.correctable_file(_actor(), app) if app.stage == Stage.CORRECTION else None
     sources = (
         [list(dict.fromkeys([*INCOME_SOURCES, *m.monthly_income_fen])) for m in household.members] if household else []
     )
@@ -266,12 +260,12 @@ def _timeline(app_id: str, errors: dict | None = None, kept: dict | None = None,
         new=request.args.get("new"),
         fixed=request.args.get("fixed"),
         household=household,
-        may_revoke=service.may_revoke(_actor(), app),
+        may_revoke=services().citizen_cases.may_revoke(_actor(), app),
         sources=sources,
         errors=errors or {},
         kept=kept or {},
         form=request.form,
-        payee=service.payee_for_citizen(_actor(), app_id),
+        payee=services().citizen_cases.payee(_actor(), app_id),
     ), status
 
 
@@ -282,9 +276,8 @@ def resubmit(app_id: str):
     kept = {}
     try:
         kept = _kept_materials(request.form, request.files)
-        service = _service()
-        household = service.correctable_file(_actor(), service.get_for_citizen(_actor(), app_id))
-        service.resubmit(
+        household = services().citizen_cases.correctable_file(_actor(), services().citizen_cases.get(_actor(), app_id))
+        services().corrections.resubmit(
             _actor(),
             app_id,
             request.form.get("note", ""),
@@ -312,7 +305,7 @@ def _changed_incomes(form, household) -> list[dict]:
 @_doc("撤销协理员的代办授权（申请继续办理）")
 @citizen_page
 def revoke_assistant(app_id: str):
-    _service().revoke_assistant(_actor(), app_id)
+    services().withdrawal.revoke_assistant(_actor(), app_id)
     return redirect(f"/my/{app_id}")
 
 
@@ -320,7 +313,7 @@ def revoke_assistant(app_id: str):
 @_doc("撤回申请")
 @citizen_page
 def withdraw(app_id: str):
-    _service().withdraw(_actor(), app_id, request.form.get("reason", ""))
+    services().withdrawal.withdraw(_actor(), app_id, request.form.get("reason", ""))
     return redirect(f"/my/{app_id}")
 
 
@@ -331,7 +324,7 @@ def status():
     if request.method == "POST":
         try:
             services().rate_limiter.check("status-lookup", request.remote_addr or "-", 10, 60)
-            result = _service().status_lookup(request.form.get("id_number", ""), request.form.get("name", ""))
+            result = services().citizen_cases.lookup(request.form.get("id_number", ""), request.form.get("name", ""))
         except YimenError as exc:
             error = exc.message
     logged_in = bool(session.get("citizen_token"))
@@ -345,7 +338,7 @@ def complaint():
     error, done = None, None
     if request.method == "POST":
         try:
-            done = _service().complain(
+            done = services().complaints.file(
                 _actor(),
                 request.form.get("content", ""),
                 application_id=request.form.get("application_id") or None,
@@ -355,7 +348,7 @@ def complaint():
         except YimenError as exc:
             error = exc.message
     return render_template(
-        "h5/complaint.html", error=error, done=done, form=request.form, mine=ComplaintService(services()).mine(_actor())
+        "h5/complaint.html", error=error, done=done, form=request.form, mine=services().complaints.mine(_actor())
     )
 
 

@@ -17,7 +17,7 @@ def _doc(summary: str):
 
 
 def _service() -> ComplaintService:
-    return ComplaintService(services())
+    return services().complaints
 
 
 def _page(complaint_id: str, error: str | None = None, status: int = 200):

@@ -16,7 +16,8 @@ from yimen.entrypoints.web import staff
 from yimen.entrypoints.web.api_ocr import ocr_engine
 from yimen.entrypoints.web.common import api_doc, services
 from yimen.services.applications.forms import MATERIALS
-from yimen.services.applications.service import STEP_WORDS, ApplicationService, CoSigner, Signing
+from yimen.services.applications.signing import CoSigner, Signing
+from yimen.services.applications.views import STEP_WORDS
 
 bp = Blueprint("staff_workflow", __name__, url_prefix="/staff/cases")
 bp.before_request(staff._csrf)  # the same per-session token as the rest of the console
@@ -24,10 +25,6 @@ bp.before_request(staff._csrf)  # the same per-session token as the rest of the 
 
 def _doc(summary: str):
     return api_doc(summary, auth="staff", tags=("staff-console",))
-
-
-def _service() -> ApplicationService:
-    return ApplicationService(services())
 
 
 def _warn_days() -> int:
@@ -55,7 +52,7 @@ def queue():
         stage = ROLE_STAGE.get(g.actor.role)
     else:  # "?stage=" is every stage
         stage = Stage(wanted) if wanted in {s.value for s in Stage} else None
-    page = _service().queue(g.actor, stage, cursor=request.args.get("cursor"))
+    page = services().case_files.queue(g.actor, stage, cursor=request.args.get("cursor"))
     return _render("staff/cases_queue.html", page=page, stage=stage, stages=list(Stage))
 
 
@@ -67,11 +64,10 @@ def case(app_id: str):
 
 
 def _case_page(app_id: str, error: str | None = None, status: int = 200):
-    service = _service()
-    app, household = service.case(g.actor, app_id)
+    app, household = services().case_files.case(g.actor, app_id)
     show_advice = app.stage in (Stage.CHECKING, Stage.SUPERVISION, Stage.APPROVAL, Stage.ACCEPTANCE)
-    advice = service.advice(app, household) if show_advice else None
-    steps = service.next_steps(g.actor, app, household, advice)  # the forms shown are the steps allowed now
+    advice = services().case_files.advice(app, household) if show_advice else None
+    steps = services().case_files.next_steps(g.actor, app, household, advice)  # the forms shown: the steps allowed
     by_step = {s.step: s for s in steps}
     decide = by_step["decide"].phrases if "decide" in by_step else ()
     return _render(
@@ -134,7 +130,7 @@ def _act(app_id: str, action):
 def decide(app_id: str):
     return _act(
         app_id,
-        lambda: _service().decide(
+        lambda: services().decisions.decide(
             g.actor,
             app_id,
             _version(),
@@ -156,7 +152,7 @@ def decide_item(app_id: str, item_code: str):
         months = request.form.get("months", "1").strip() or "1"
         if not months.isdigit():
             raise ValidationError("BAD_MONTHS", "月数应为整数")
-        _service().decide_item(
+        services().decisions.decide_item(
             g.actor,
             app_id,
             _version(),
@@ -181,7 +177,7 @@ def green(app_id: str):
         if not amount:
             raise ValidationError("BAD_AMOUNT", "请填写应急救助金额")
         second = CoSigner(request.form.get("second_username", ""), request.form.get("second_pin", ""))
-        _service().green_channel(
+        services().green_channel.grant(
             g.actor,
             app_id,
             _version(),
@@ -200,28 +196,30 @@ def green(app_id: str):
 @_doc("核对：生成家庭经济状况核对报告")
 @staff.staff_page
 def check(app_id: str):
-    return _act(app_id, lambda: _service().run_check(g.actor, app_id, _version()))
+    return _act(app_id, lambda: services().decisions.run_check(g.actor, app_id, _version()))
 
 
 @bp.post("/<app_id>/id-check")
 @_doc("身份证照片识别核验（结果留存）")
 @staff.staff_page
 def id_check(app_id: str):
-    return _act(app_id, lambda: _service().check_id_photo(g.actor, app_id, _version(), ocr_engine()))
+    return _act(app_id, lambda: services().id_checks.check(g.actor, app_id, _version(), ocr_engine()))
 
 
 @bp.post("/<app_id>/propose")
 @_doc("多元化救助：建议增加救助事项")
 @staff.staff_page
 def propose(app_id: str):
-    return _act(app_id, lambda: _service().propose(g.actor, app_id, _version(), request.form.get("item_code", "")))
+    return _act(
+        app_id, lambda: services().decisions.propose(g.actor, app_id, _version(), request.form.get("item_code", ""))
+    )
 
 
 @bp.get("/<app_id>/materials/<kind>")
 @_doc("申请材料图片（仅限办理岗位，留痕）")
 @staff.staff_page
 def material(app_id: str, kind: str):
-    data, content_type = _service().material(g.actor, app_id, kind)
+    data, content_type = services().case_files.material(g.actor, app_id, kind)
     return Response(
         data, mimetype=content_type, headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
     )
@@ -231,7 +229,7 @@ def material(app_id: str, kind: str):
 @_doc("乡镇工作台：各环节数量、超时、金额")
 @staff.staff_page
 def dashboard():
-    stats = _service().dashboard(g.actor, _warn_days())
+    stats = services().case_reports.dashboard(g.actor, _warn_days())
     return _render(
         "staff/cases_dashboard.html",
         stats=stats,
@@ -263,11 +261,13 @@ def _chart(stages: dict) -> list[dict]:
 @_doc("超时清单（纪委监督）")
 @staff.staff_page
 def overdue():
-    return _render("staff/cases_overdue.html", cases=_service().overdue(g.actor))
+    return _render("staff/cases_overdue.html", cases=services().case_reports.overdue(g.actor))
 
 
 @bp.get("/complaints")
 @_doc("在线举报（纪委监督）")
 @staff.staff_page
 def complaints():
-    return _render("staff/cases_complaints.html", page=_service().complaints(g.actor, request.args.get("cursor")))
+    return _render(
+        "staff/cases_complaints.html", page=services().complaints.recent(g.actor, request.args.get("cursor"))
+    )

@@ -8,6 +8,7 @@ import uuid
 
 from yimen.domain.errors import NotFound, ValidationError
 from yimen.domain.model import Actor
+from yimen.ports import BlobStore
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # every photo, however it arrives
 UPLOAD_PREFIX = "uploads/"
@@ -25,11 +26,11 @@ def new_key(actor: Actor, content_type: str, label: str = "photo") -> str:
     return f"{UPLOAD_PREFIX}{scope(actor)}/{label}-{uuid.uuid4().hex}.{EXTENSIONS[content_type]}"
 
 
-def upload_form(services, actor: Actor, content_type: str) -> dict:
+def upload_form(blobs: BlobStore, actor: Actor, content_type: str) -> dict:
     if content_type not in EXTENSIONS:
         raise ValidationError("UPLOAD_TYPE_UNSUPPORTED", "只能上传JPG、PNG或WebP格式的照片。")
     key = new_key(actor, content_type)
-    form = services.blobs.presigned_upload(key, content_type, MAX_PHOTO_BYTES, FORM_SECONDS)
+    form = blobs.presigned_upload(key, content_type, MAX_PHOTO_BYTES, FORM_SECONDS)
     return {
         "upload_key": key,
         "url": form["url"],
@@ -39,11 +40,11 @@ def upload_form(services, actor: Actor, content_type: str) -> dict:
     }
 
 
-def take(services, actor: Actor, key: object) -> bytes:
+def take(blobs: BlobStore, actor: Actor, key: object) -> bytes:
     """The bytes of an upload this actor made; the same answer for someone else's key as for none."""
     if not isinstance(key, str) or not key.startswith(f"{UPLOAD_PREFIX}{scope(actor)}/") or ".." in key:
         raise NotFound("UPLOAD_NOT_FOUND", "没有找到已上传的照片，请重新上传。")
     try:
-        return services.blobs.get(key)
+        return blobs.get(key)
     except NotFound as exc:
         raise NotFound("UPLOAD_NOT_FOUND", "没有找到已上传的照片，请重新上传。") from exc

@@ -14,7 +14,7 @@ from yimen.domain.permissions import Action, require
 from yimen.domain.policy import catalogue
 from yimen.domain.workflow import Stage
 from yimen.ports import Clock, UnitOfWork
-from yimen.services.applications.service import all_pages
+from yimen.services.applications.cases import all_pages
 from yimen.services.checking.outreach import index_of
 from yimen.services.staff.regions import county_regions
 
