@@ -5,6 +5,8 @@ import logging
 import threading
 import time
 
+from yimen.services.applications.consequences import OCR_JOB
+from yimen.services.applications.uploads import UPLOAD_PREFIX, UPLOAD_TTL_SECONDS
 from yimen.services.notices.worker import WorkerSettings
 
 
@@ -47,16 +49,12 @@ def _anchor_audit(services) -> None:
 
 
 def _expire_uploads(services) -> None:
-    from yimen.services.applications.uploads import UPLOAD_PREFIX, UPLOAD_TTL_SECONDS
-
     expire = getattr(services.blobs, "expire", None)  # S3 and compatible stores use a lifecycle rule
     if expire:
         expire(UPLOAD_PREFIX, UPLOAD_TTL_SECONDS)
 
 
 def _check_id_photos(services) -> None:
-    from yimen.services.applications.consequences import OCR_JOB
-
     with services.uow() as uow:
         counts = uow.job_leases.counts(OCR_JOB)
     waiting = counts.get("pending", 0) + counts.get("running", 0)
