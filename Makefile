@@ -34,6 +34,7 @@ run: $(STAMP)
 test: $(STAMP) apt node-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 	@if [ -f miniprogram/package.json ]; then bash scripts/test-miniprogram.sh; fi
 
@@ -47,3 +48,4 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
