@@ -353,12 +353,14 @@ def _anchor_signer(config: Config) -> AnchorSigner:
     return FileAnchorSigner(config.audit_signing_key_file)
 
 
-def _records_and_blobs(config: Config, cipher: Cipher, sealer: Sealer):
+def _records_and_blobs(config: Config, cipher: Cipher, sealer: Sealer) -> tuple[Callable[[], UnitOfWork], BlobStore]:
     if config.backend == "sqlite":
         from yimen.adapters.blobs_local import LocalBlobStore
         from yimen.adapters.sqlite import SqliteDatabase
 
-        blobs = LocalBlobStore(Path(config.blob_dir), FileSealer(config.data_key), config.secret_key.encode())
+        blobs: BlobStore = LocalBlobStore(
+            Path(config.blob_dir), FileSealer(config.data_key), config.secret_key.encode()
+        )
         return SqliteDatabase(Path(config.database), cipher, sealer).uow, blobs
     if config.backend == "aws":
         from yimen.adapters.aws import LazyClient

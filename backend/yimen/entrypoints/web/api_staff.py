@@ -214,7 +214,9 @@ def _decide_item(s: Services, app_id: str, version: int, body: dict) -> None:
 
 def _green(s: Services, app_id: str, version: int, body: dict) -> None:
     require_fields(body, item_code=str, amount_fen=int)
-    second = body.get("second_signer") if isinstance(body.get("second_signer"), dict) else {}
+    second = body.get("second_signer")
+    if not isinstance(second, dict):
+        second = {}
     s.green_channel.grant(
         g.actor,
         app_id,

@@ -3,8 +3,10 @@ these pages keep what was typed, and show each error in plain Chinese next to it
 
 import re
 import secrets
+from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, session
+from flask.typing import ResponseReturnValue
 
 from yimen.domain import eligibility, photo_rule
 from yimen.domain.errors import YimenError
@@ -68,7 +70,7 @@ def _actor():
 @bp.route("/apply", methods=["GET", "POST"])
 @_doc("我要申请：填写信息、拍身份证、签名")
 @citizen_page
-def apply():
+def apply() -> ResponseReturnValue:
     owned = services().households.owned_by(_actor().id)
     form = (
         request.form
@@ -142,7 +144,7 @@ def _incomes(form, index: int) -> dict[str, int]:
 
 def _members_from_form(form, name: str, number: str) -> list[dict]:
     """The applicant with her incomes, then each other member as typed (details optional, in plain words)."""
-    members = [{"name": name, "id_number": number, "monthly_income_fen": _incomes(form, 0)}]
+    members: list[dict[str, Any]] = [{"name": name, "id_number": number, "monthly_income_fen": _incomes(form, 0)}]
     for i in _member_indexes(form):
         grade = form.get(f"m{i}_disability_grade", "")
         members.append(

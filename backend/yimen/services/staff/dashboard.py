@@ -5,6 +5,7 @@ caller's area only."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
@@ -37,7 +38,7 @@ class DashboardService:
             apps = [
                 a
                 for stage in workflow.OPEN_STAGES  # open cases only, each stage one county partition
-                for a in all_pages(lambda c, stage=stage: uow.applications.list_in_area(actor.area_code, stage, 500, c))
+                for a in all_pages(functools.partial(uow.applications.list_in_area, actor.area_code, stage, 500))
             ]
             households = list(uow.households.iter_in_area(actor.area_code))
             records = [
@@ -96,7 +97,8 @@ class DashboardService:
 
     @staticmethod
     def _warnings(households) -> dict:
-        raised, closed = Counter(), Counter()
+        raised: Counter[str] = Counter()
+        closed: Counter[str] = Counter()
         for e in (e for h in households for e in h.outreach if e.source != "筛查"):
             raised[e.raised_on.strftime("%Y-%m")] += 1
             if e.closed_at:
