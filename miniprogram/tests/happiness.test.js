@@ -20,7 +20,7 @@ test('other codes are refused with a plain message', () => {
 });
 
 test('the /mine document: records by year, the backend\'s totals, the cadre', () => {
-  // Shape as served by GET /api/v1/happiness/mine (web/happiness.py view_document).
+  // Shape as served by GET /api/v1/happiness/mine (entrypoints/web/happiness.py view_document).
   const lists = shapeMine({ lists: [{ url: 'https://yimen.example.gov.cn/h/Tok3n_abcdefgh', qr_png: '/x.png', list: {
     title: '2026年幸福清单', head_name: '王秀英', address: '青山镇石桥村三组',
     members: [{ name: '王秀英', relation: '户主', id_number: '5117**********0029', age: 70, disability: '肢体残疾二级' }],

@@ -2,7 +2,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { shapeTimeline, stageLabel, statusLine, dueLine } = require('../utils/timeline');
 
-// Entries as services/applications.py timeline() writes them: the stage the action happened in.
+// Entries as services/applications/views.py timeline() writes them: the stage the action happened in.
 const submitted = { stage: '受理', action: '提交申请', at: '2026-11-02T10:15:00+08:00', phrase: null, reason: null, item: null };
 const accepted = { stage: '受理', action: '办理', at: '2026-11-03T09:00:00+08:00', phrase: '同意受理', reason: '材料齐全', item: null };
 

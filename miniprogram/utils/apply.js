@@ -1,6 +1,6 @@
 /*
  * The 申请 journey: steps, OCR feedback, review rows and the body of POST /api/v1/applications
- * (services/applications.py submit: household, items, materials, assistant). The ID photo is named by
+ * (services/applications/submission.py submit: household, items, materials, assistant). The ID photo is named by
  * the upload key the check returned; the signature, a small PNG, goes inline as base64.
  */
 const { normalizeIdNumber, maskIdNumber } = require('./idcard');

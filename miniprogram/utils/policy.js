@@ -71,7 +71,7 @@ function userMessage(text) {
 const strings = (list) => (list || []).map(String);
 
 /* The item page's sections in the order a person asks about them; 依据 last, it is for clerks.
- * Fields as served by GET /api/v1/policy/items/<code> (web/api_policy.py item_json). */
+ * Fields as served by GET /api/v1/policy/items/<code> (entrypoints/web/api_policy.py item_json). */
 const SECTIONS = [
   { title: '谁能申请', lines: (i) => strings(i.conditions) },
   {

@@ -2,7 +2,7 @@
  * Turns an application's history into steps an elderly applicant can follow: what happened
  * (with the standard phrase and reason), where the case is now, and what is left.
  *
- * Backend shape (services/applications.py application_view): stage is one of 受理 核对 督办 审批
+ * Backend shape (services/applications/views.py application_view): stage is one of 受理 核对 督办 审批
  * 备案 补正 已办结 不予受理 已撤回; timeline entries are {stage, action, at, phrase, reason, item}
  * where `stage` is the stage in which the action happened.
  */

@@ -1,5 +1,5 @@
 """WeChat through wechatpy. The base URL is configurable so local runs and tests talk real HTTP to
-the bundled imitation (web/wechat_imitation.py) with exactly the production code path.
+the bundled imitation (entrypoints/web/wechat_imitation.py) with exactly the production code path.
 
 wechatpy (and requests under it) is imported on the first call to WeChat: most requests of a cold
 Lambda never make one."""

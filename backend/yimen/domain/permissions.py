@@ -4,7 +4,7 @@ A staff member may take an action when her role is in the action's row of POLICY
 action), and only inside her area: a county, township or village code covers every region code it
 prefixes. Citizens and the system are not staff: they never pass a role check, and the area rule does
 not apply to them (their own services scope them). Services call `require`; the staff console and the
-JSON API reach the rule through the services, and templates ask `can("funds.review")` (web/app.py).
+JSON API reach the rule through the services, and templates ask `can("funds.review")` (entrypoints/web/app.py).
 Which role decides a case at each stage is the workflow's own table (workflow.STAGE_ROLE)."""
 
 from enum import StrEnum

@@ -1,6 +1,6 @@
 """Staff JSON API for the workflow (/api/v1/staff): login for a bearer token, the caller's queue, a case with
 its `version` and the steps the caller may take now (`next`), and those steps. The same service calls as the
-console (web/staff_workflow.py), so roles, areas, versions, signatures and audit are the console's."""
+console (entrypoints/web/staff_workflow.py), so roles, areas, versions, signatures and audit are the console's."""
 
 from flask import Blueprint, g, jsonify, request
 

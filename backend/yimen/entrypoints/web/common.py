@@ -68,7 +68,7 @@ def api_doc(
     query: dict | None = None,
     upload: str | None = None,
 ):
-    """Attach OpenAPI metadata to a view; web/openapi.py builds the document from it. query: name ->
+    """Attach OpenAPI metadata to a view; entrypoints/web/openapi.py builds the document from it. query: name ->
     description of the query parameters; upload: the multipart field that carries a file."""
 
     def decorate(view):
