@@ -101,8 +101,9 @@ def require(actor: Actor, action: Action, region_code: str | None = None) -> Non
 def require_role(actor: Actor, *roles: Role) -> None:
     """The role check itself, for the stage's own role (workflow.STAGE_ROLE) and a co-signer's."""
     if actor.kind != "staff" or (actor.role not in roles and actor.role != Role.ADMIN):
-        names = "、".join(r.value for r in roles)
-        raise Forbidden("ROLE_REQUIRED", f"此操作需要{names}岗位")
+        if set(roles) == set(Role):
+            raise Forbidden("ROLE_REQUIRED", "仅限工作人员")
+        raise Forbidden("ROLE_REQUIRED", f"此操作需要{'、'.join(r.value for r in roles)}岗位")
 
 
 def require_area(actor: Actor, region_code: str) -> None:

@@ -29,6 +29,7 @@ from yimen.domain.events import (
     ReturnedForCorrection,
 )
 from yimen.domain.model import Role, new_id
+from yimen.domain.permissions import Action, role_may
 from yimen.domain.workdays import add_working_days
 
 
@@ -89,11 +90,7 @@ class _AnyDepartment(Enum):
 ANY_DEPARTMENT: Final = _AnyDepartment.ANY
 NEEDS_REASON = frozenset({NOT_ACCEPT, NOT_GRANT, RETURN})
 CHECK_REPORT, GREEN = "生成核对报告", "绿色通道"  # 核对 is 生成核对报告 then 核对完成
-# Who may take the side steps of a case (besides the stage's own role and the admin).
-GREEN_ROLES = (Role.WINDOW, Role.CENTRE)
-PROPOSE_ROLES = (Role.WINDOW, Role.CHECKING, Role.SUPERVISION, Role.CENTRE)
 PROPOSE_STAGES = (Stage.ACCEPTANCE, Stage.CHECKING, Stage.SUPERVISION)
-ID_CHECK_ROLES = (Role.WINDOW, Role.CENTRE)
 WITHDRAWABLE = frozenset({Stage.ACCEPTANCE, Stage.CORRECTION, Stage.CHECKING, Stage.SUPERVISION, Stage.APPROVAL})
 
 
@@ -470,26 +467,23 @@ def next_steps(
     if not app.open:
         return []
 
-    def allowed(*roles: Role) -> bool:
-        return role == Role.ADMIN or role in roles
-
     steps = []
-    if app.stage in STAGE_PHRASES and allowed(STAGE_ROLE[app.stage]):
+    if app.stage in STAGE_PHRASES and role in (Role.ADMIN, STAGE_ROLE[app.stage]):
         phrases = tuple(STAGE_PHRASES[app.stage])
         if app.stage == Stage.CHECKING:  # the report first, then 核对完成 (or a fresh report)
             phrases = phrases + (CHECK_REPORT,) if app.check_report else (CHECK_REPORT,)
         steps.append(NextStep("decide", phrases))
-    if app.stage == Stage.APPROVAL and allowed(Role.APPROVER):
+    if app.stage == Stage.APPROVAL and role_may(role, Action.CASE_DECIDE_ITEM):
         steps += [
             NextStep("decide_item", ITEM_PHRASES, item_code=i.code)
             for i in app.items
             if not i.decision and may_decide_item(i)
         ]
-    if app.stage in (Stage.ACCEPTANCE, Stage.CORRECTION) and not app.green and allowed(*GREEN_ROLES):
+    if app.stage in (Stage.ACCEPTANCE, Stage.CORRECTION) and not app.green and role_may(role, Action.CASE_GREEN):
         steps.append(NextStep("green", (GREEN,), item_codes=tuple(i.code for i in app.items)))
-    if app.stage in PROPOSE_STAGES and proposals and allowed(*PROPOSE_ROLES):
+    if app.stage in PROPOSE_STAGES and proposals and role_may(role, Action.CASE_PROPOSE):
         steps.append(NextStep("propose", item_codes=tuple(proposals)))
-    if "id_photo" in app.materials and allowed(*ID_CHECK_ROLES):
+    if "id_photo" in app.materials and role_may(role, Action.CASE_ID_CHECK):
         steps.append(NextStep("id_check"))
     return steps
 

@@ -8,12 +8,10 @@ from datetime import datetime
 
 from yimen.domain.errors import Conflict, NotFound, ValidationError
 from yimen.domain.model import Actor, AuditEvent, Household, Role
+from yimen.domain.permissions import Action, require, require_area
 from yimen.domain.workflow import Application, RequestedItem, Stage
 from yimen.ports import BlobStore, Page, UnitOfWork
 from yimen.services.applications.forms import image_type
-from yimen.services.staff.auth import require_area, require_role
-
-CASE_ROLES = (Role.WINDOW, Role.CHECKING, Role.SUPERVISION, Role.APPROVER, Role.CENTRE)  # may see ID photos
 
 
 def all_pages(fetch: Callable[[str | None], Page]) -> list:
@@ -73,7 +71,7 @@ def household_of(uow: UnitOfWork, app: Application) -> Household:
 
 
 def staff_app(uow: UnitOfWork, actor: Actor, app_id: str) -> Application:
-    require_role(actor, *Role)
+    require(actor, Action.CASES_READ)
     app = uow.applications.get(app_id)
     if app is None:
         raise NotFound("APPLICATION_NOT_FOUND", "找不到该申请")

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from yimen.domain.errors import Forbidden, NotFound
+from yimen.domain.errors import NotFound
 from yimen.domain.model import Actor, AuditEvent, Household, Role
+from yimen.domain.permissions import Action, require
 from yimen.domain.workflow import PROPOSE_STAGES, Application, NextStep, Stage, next_steps
 from yimen.ports import BlobStore, Clock, Page, UnitOfWork
-from yimen.services.applications.cases import CASE_ROLES, decides, household_of, staff_app
+from yimen.services.applications.cases import decides, household_of, staff_app
 from yimen.services.applications.forms import MATERIALS, image_type
 from yimen.services.checking.reports import advice, current_aid_codes
-from yimen.services.staff.auth import require_role
 
 
 class CaseFiles:
@@ -23,8 +23,7 @@ class CaseFiles:
         self.blobs = blobs
 
     def queue(self, actor: Actor, stage: Stage | None, cursor: str | None = None) -> Page[Application]:
-        if actor.kind != "staff":
-            raise Forbidden("ROLE_REQUIRED", "仅限工作人员")
+        require(actor, Action.CASES_READ)
         with self.uow() as uow:
             page = uow.applications.list_in_area(actor.area_code, stage, limit=50, cursor=cursor)
         if actor.role == Role.APPROVER and stage == Stage.APPROVAL:  # 协同办理: her department's part only
@@ -44,7 +43,7 @@ class CaseFiles:
 
     def material(self, actor: Actor, app_id: str, kind: str) -> tuple[bytes, str]:
         """ID photos and signed forms: only the roles that handle cases, inside their area; audited."""
-        require_role(actor, *CASE_ROLES)
+        require(actor, Action.CASE_MATERIALS)
         with self.uow() as uow:
             app = staff_app(uow, actor, app_id)
             key = app.materials.get(kind)

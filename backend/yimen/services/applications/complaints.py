@@ -10,10 +10,10 @@ from collections.abc import Callable
 from yimen.domain import workdays
 from yimen.domain.errors import Conflict, NotFound, ValidationError
 from yimen.domain.model import Actor, AuditEvent, Role
+from yimen.domain.permissions import Action, require
 from yimen.domain.workflow import Complaint, ComplaintStatus
 from yimen.ports import Clock, Page, UnitOfWork
 from yimen.services import messagebus
-from yimen.services.staff.auth import require_role
 
 
 class ComplaintService:
@@ -46,7 +46,7 @@ class ComplaintService:
         return complaint
 
     def recent(self, actor: Actor, cursor: str | None = None) -> Page[Complaint]:
-        require_role(actor, Role.DISCIPLINE)
+        require(actor, Action.COMPLAINTS)
         with self.uow() as uow:
             uow.audit.append(
                 AuditEvent(
@@ -57,12 +57,12 @@ class ComplaintService:
 
     def handlers(self, actor: Actor) -> list[tuple[str, str]]:
         """(username, name) of the discipline office's staff, who can be assigned a complaint."""
-        require_role(actor, Role.DISCIPLINE)
+        require(actor, Action.COMPLAINTS)
         with self.uow() as uow:
             return [(u.username, u.display_name) for u in uow.staff.list_all() if u.role == Role.DISCIPLINE]
 
     def get(self, actor: Actor, complaint_id: str) -> Complaint:
-        require_role(actor, Role.DISCIPLINE)
+        require(actor, Action.COMPLAINTS)
         with self.uow() as uow:
             return self._get(uow, complaint_id)
 
@@ -99,7 +99,7 @@ class ComplaintService:
 
     def monthly_summary(self, actor: Actor, months: int = 12) -> list[dict]:
         """Per month filed: how many, answered, still open, overdue, and the average working days to answer."""
-        require_role(actor, Role.DISCIPLINE)
+        require(actor, Action.COMPLAINTS)
         today, rows = self.clock.today(), defaultdict(list)
         with self.uow() as uow:
             page, cursor = None, None
@@ -132,7 +132,7 @@ class ComplaintService:
         return out
 
     def _change(self, actor: Actor, complaint_id: str, version: int, action: str, change, reason: str) -> Complaint:
-        require_role(actor, Role.DISCIPLINE)
+        require(actor, Action.COMPLAINTS)
         with self.uow() as uow:
             complaint = self._get(uow, complaint_id)
             if complaint.version != version:

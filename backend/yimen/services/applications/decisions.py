@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 from yimen.domain.errors import Conflict
 from yimen.domain.model import Actor, Role
+from yimen.domain.permissions import Action, require, require_role
 from yimen.domain.workflow import (
     ACCEPT,
     ANY_DEPARTMENT,
     CHECK_REPORT,
-    PROPOSE_ROLES,
     STAGE_PHRASES,
     STAGE_ROLE,
     Application,
@@ -24,7 +24,6 @@ from yimen.services.applications.cases import audit, for_update, household_of, v
 from yimen.services.applications.forms import catalogue_item
 from yimen.services.applications.signing import Signer, Signing
 from yimen.services.checking.reports import check_report
-from yimen.services.staff.auth import require_role
 
 
 class Decisions:
@@ -79,7 +78,7 @@ class Decisions:
     ) -> Application:
         signature = self.signer.sign(actor, signing, f"{app_id}|v{version}|{item_code}|{phrase}|{amount_fen}|{reason}")
         now = self.clock.now()
-        require_role(actor, Role.APPROVER)
+        require(actor, Action.CASE_DECIDE_ITEM)
         with self.uow() as uow:
             app = for_update(uow, actor, app_id, version)
             before = app.stage
@@ -103,7 +102,7 @@ class Decisions:
 
     def run_check(self, actor: Actor, app_id: str, version: int) -> Application:
         """核对: build the economic-status report from the household file and imported department data."""
-        require_role(actor, Role.CHECKING)
+        require(actor, Action.CASE_CHECK_REPORT)
         now = self.clock.now()
         with self.uow() as uow:
             app = for_update(uow, actor, app_id, version)
@@ -116,7 +115,7 @@ class Decisions:
             return app
 
     def propose(self, actor: Actor, app_id: str, version: int, item_code: str) -> Application:
-        require_role(actor, *PROPOSE_ROLES)
+        require(actor, Action.CASE_PROPOSE)
         now = self.clock.now()
         with self.uow() as uow:
             app = for_update(uow, actor, app_id, version)

@@ -9,13 +9,14 @@ from collections.abc import Callable
 from yimen.domain.errors import ValidationError
 from yimen.domain.model import Actor
 from yimen.domain.money import yuan
+from yimen.domain.permissions import Action, require
 from yimen.domain.policy import catalogue
-from yimen.domain.workflow import GREEN_ROLES, Application
+from yimen.domain.workflow import Application
 from yimen.ports import Clock, UnitOfWork
 from yimen.services import messagebus
 from yimen.services.applications.cases import audit, for_update, staff_app, verify_identity
 from yimen.services.applications.signing import CoSigner, Signer, Signing
-from yimen.services.staff.auth import AuthService, require_role
+from yimen.services.staff.auth import AuthService
 
 
 def green_ceiling(item_code: str, village_code: str, county_max_fen: int) -> int:
@@ -58,7 +59,7 @@ class GreenChannelGrants:
     ) -> Application:
         """绿色通道: 先救助、后补办. A one-off slip now; the case goes on as its paperwork, with its own limit.
         The amount is capped (item standard, county maximum); above a threshold a second clerk co-signs."""
-        require_role(actor, *GREEN_ROLES)
+        require(actor, Action.CASE_GREEN)
         second = self._green_limits(actor, app_id, item_code, amount_fen, cosigner)
         signature = self.signer.sign(actor, signing, f"{app_id}|v{version}|green|{item_code}|{amount_fen}|{reason}")
         if second:
@@ -99,4 +100,4 @@ class GreenChannelGrants:
             raise ValidationError(
                 "SECOND_SIGNER_REQUIRED", f"应急救助金额超过 {yuan(threshold)} 元，须另一名工作人员复核签字"
             )
-        return self.auth.check_cosigner(actor, cosigner.username, cosigner.pin, village, *GREEN_ROLES)
+        return self.auth.check_cosigner(actor, cosigner.username, cosigner.pin, village, Action.CASE_GREEN)

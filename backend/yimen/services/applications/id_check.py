@@ -9,13 +9,13 @@ from datetime import timedelta
 
 from yimen.domain.errors import Conflict, NotFound, TooLarge, ValidationError
 from yimen.domain.model import SYSTEM, Actor
-from yimen.domain.workflow import ID_CHECK_ROLES, Application
+from yimen.domain.permissions import Action, require
+from yimen.domain.workflow import Application
 from yimen.ports import BlobStore, Clock, UnitOfWork
 from yimen.ports_ocr import Images
 from yimen.services.applications.cases import audit, for_update, household_of, staff_app
 from yimen.services.applications.consequences import OCR_JOB
 from yimen.services.ocr.idcard_check import check_idcard
-from yimen.services.staff.auth import require_role
 
 
 class IdChecks:
@@ -28,7 +28,7 @@ class IdChecks:
     def check(self, actor: Actor, app_id: str, version: int, engine) -> Application:
         """Read the ID photo (OCR) and compare it with the household head's name and number; the result is kept.
         The slow read runs outside the transaction; storing it still needs the version the clerk saw."""
-        require_role(actor, *ID_CHECK_ROLES)
+        require(actor, Action.CASE_ID_CHECK)
         with self.uow() as uow:
             app = staff_app(uow, actor, app_id)
             head = household_of(uow, app).head

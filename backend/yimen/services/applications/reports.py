@@ -9,11 +9,11 @@ from collections.abc import Callable
 from datetime import date
 
 from yimen.domain import workdays
-from yimen.domain.model import Actor, Role
+from yimen.domain.model import Actor
+from yimen.domain.permissions import Action, require
 from yimen.domain.workflow import OPEN_STAGES, TERMINAL, Application, Stage
 from yimen.ports import Clock, UnitOfWork
 from yimen.services.applications.cases import all_pages
-from yimen.services.staff.auth import require_role
 
 
 class CaseReports:
@@ -25,7 +25,7 @@ class CaseReports:
         """For the actor's area: open cases by stage with yellow/red (read from the county's stage queues,
         open cases only), and this year's closed cases and granted amounts (counters, kept with each
         application write), so the page reads no more than the open work and one counter item."""
-        require_role(actor, *Role)
+        require(actor, Action.CASES_READ)
         today = self.clock.today()
         stats = {s: {"total": 0, workdays.YELLOW: 0, workdays.RED: 0} for s in Stage}
         green_pending = 0
@@ -52,7 +52,7 @@ class CaseReports:
 
     def overdue(self, actor: Actor) -> list[Application]:
         """纪委监督: every open case past its limit in the actor's area."""
-        require_role(actor, Role.DISCIPLINE, Role.CENTRE, Role.SUPERVISION)
+        require(actor, Action.CASES_OVERDUE)
         yesterday = date.fromordinal(self.clock.today().toordinal() - 1)
         with self.uow() as uow:
             return all_pages(lambda c: uow.applications.list_due(yesterday, 500, c, area_code=actor.area_code))

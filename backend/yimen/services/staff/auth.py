@@ -11,8 +11,8 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from yimen.domain.errors import Forbidden, NotAuthenticated, RateLimited, ValidationError
-from yimen.domain.model import Actor, AuditEvent, Role, StaffUser
-from yimen.domain.permissions import require_area, require_role
+from yimen.domain.model import Actor, AuditEvent, StaffUser
+from yimen.domain.permissions import Action, require
 from yimen.ports import Clock, UnitOfWork, WeChat
 
 _hasher = PasswordHasher()
@@ -160,15 +160,14 @@ class AuthService:
             raise ValidationError("SIGNATURE_NAME_MISMATCH", f"签名栏须填写您本人账号登记的姓名：{actor.name}")
         self._check_pin(actor, pin)
 
-    def check_cosigner(self, actor: Actor, username: str, pin: str, area_code: str, *roles: Role) -> Actor:
+    def check_cosigner(self, actor: Actor, username: str, pin: str, area_code: str, action: Action) -> Actor:
         """A second clerk who confirms a decision at the same desk with their own PIN (双人复核)."""
         with self.uow() as uow:
             user = uow.staff.get_by_username(str(username or "").strip())
         if user is None or user.username == actor.id:
             raise ValidationError("SECOND_SIGNER_INVALID", "复核人须是另一名工作人员，请填写其登录账号")
         other = staff_actor(user)
-        require_role(other, *roles)
-        require_area(other, area_code)
+        require(other, action, area_code)
         self._check_pin(other, pin)
         return other
 
