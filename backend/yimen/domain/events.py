@@ -119,6 +119,19 @@ class ComplaintAnswered(Event):
     answered_on: date
 
 
+@dataclass(frozen=True)
+class WarningRaised(Event):
+    """主动发现预警: a department's record raised an outreach entry on a household."""
+
+    entry_id: str
+    household_id: str
+    village_code: str
+    kind: str
+    level: str
+    due_on: date | None
+    cadre: bool  # the household has its 帮扶干部's phone on file
+
+
 # --- money ----------------------------------------------------------------------------------------
 
 
@@ -129,6 +142,17 @@ class PaymentMade(Event):
     slip_id: str
     record: AidRecord  # domain.disbursement.platform_aid_record: the one door to a platform aid record
     account_masked: str
+
+
+@dataclass(frozen=True)
+class PayeeChanged(Event):
+    """A household's account replaced by another; the household is told at once (fraud shows there first)."""
+
+    household_id: str
+    version: int  # the household's version the change is written over: one notice per change
+    account_masked: str
+    bank_name: str
+    changed_on: date
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from yimen.domain.errors import Conflict, ValidationError
+from yimen.domain.events import WarningRaised
 from yimen.domain.model import Household, new_id
 
 RULES_FILE = Path(__file__).resolve().parents[1] / "catalogue" / "_warnings.yaml"
@@ -144,6 +145,19 @@ def add_entry(household: Household, entry: OutreachEntry) -> bool:
         return False
     household.outreach.append(entry)
     return True
+
+
+def warning_raised(household: Household, entry: OutreachEntry) -> WarningRaised:
+    """The event of an entry just added (add_entry): who is told follows from it (services/messagebus.py)."""
+    return WarningRaised(
+        entry.id,
+        household.id,
+        household.village_code,
+        entry.kind,
+        entry.level,
+        entry.due_on,
+        bool(household.cadre_phone),
+    )
 
 
 def entry(household: Household, entry_id: str) -> OutreachEntry:

@@ -5,8 +5,10 @@ ends up, unmodified, in the payment file the bank reads (a stray "=" or "+" woul
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from yimen.domain.errors import ValidationError
+from yimen.domain.events import PayeeChanged
 from yimen.domain.masking import mask_bank_card
 from yimen.domain.model import Household
 
@@ -143,3 +145,15 @@ def unusable_reason(household: Household) -> str | None:
     except ValidationError:
         return "登记的银行卡号格式不对（应为16-19位数字）"
     return None
+
+
+def set_payee(household: Household, payee: Payee, on: date) -> PayeeChanged | None:
+    """Put the account on the household (the caller stores it); replacing an account already there is an
+    event, registering the first one is not."""
+    changed = bool(household.bank_card)
+    household.bank_card, household.bank_name = payee.account_number, payee.bank_name
+    household.bank_code, household.bank_cnaps, household.payee_name = payee.bank_code, payee.cnaps, payee.holder_name
+    household.payee_failed = None
+    if not changed:
+        return None
+    return PayeeChanged(household.id, household.version, payee.masked, payee.bank_name, on)

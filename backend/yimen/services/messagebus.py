@@ -21,12 +21,16 @@ from yimen.domain.events import (
     ComplaintAnswered,
     DeadlineWarned,
     Event,
+    PayeeChanged,
     PaymentFailed,
     PaymentMade,
     ReturnedForCorrection,
+    WarningRaised,
 )
 from yimen.ports import UnitOfWork
 from yimen.services.applications import consequences as application
+from yimen.services.checking import consequences as checking
+from yimen.services.funds import consequences as funds
 from yimen.services.funds import slips
 
 Handler = Callable[[Any, UnitOfWork], Iterable[Event] | None]  # Any: each takes its own event type
@@ -44,6 +48,8 @@ HANDLERS: dict[type[Event], list[Handler]] = {
     # the bank paid: a line on the household's 幸福清单 (its platform aid record), and the notice
     PaymentMade: [slips.add_to_happiness_list, slips.tell_household_paid],
     PaymentFailed: [slips.mark_refused_account, slips.tell_centre_payment_failed],
+    PayeeChanged: [funds.tell_household_payee_changed],
+    WarningRaised: [checking.tell_window_and_cadre],
 }
 
 

@@ -12,15 +12,14 @@ from datetime import date, timedelta
 from yimen.domain import outreach, poverty, workdays
 from yimen.domain.errors import NotFound, ValidationError
 from yimen.domain.masking import mask_name
-from yimen.domain.model import Actor, AuditEvent, Household, Role
+from yimen.domain.model import Actor, AuditEvent, Household
 from yimen.domain.permissions import Action, require, require_area
 from yimen.domain.policy import catalogue
 from yimen.domain.workflow import Application
 from yimen.ports import Clock, UnitOfWork
+from yimen.services import messagebus
 from yimen.services.applications.forms import requested_items
 from yimen.services.checking.screening import MISSED, current_codes, screen_household
-from yimen.services.notices.outbox import notify
-from yimen.services.staff.regions import county_regions, region_label
 
 LEVEL_ORDER = {"red": 0, "yellow": 1, "info": 2}
 
@@ -88,18 +87,7 @@ def raise_warning(uow: UnitOfWork, clock: Clock, actor: Actor, source: str, id_n
             reason=f"{rule.kind}（{source}）",
         )
     )
-    village = region_label({r.code: r.name for r in county_regions(uow)}, household.village_code)
-    data = {"kind": rule.kind, "level": rule.level, "village": village, "due_on": due.isoformat()}
-    notify(
-        uow,
-        "warning_raised",
-        role=Role.WINDOW.value,
-        area_code=household.village_code[:9],
-        data=data,
-        dedupe_key=f"warning:{entry.id}",
-    )
-    if household.cadre_phone:  # and the household's 帮扶干部, who usually knows the family best
-        notify(uow, "warning_raised", cadre_of=household.id, data=data, dedupe_key=f"warning:{entry.id}:cadre")
+    messagebus.handle(uow, [outreach.warning_raised(household, entry)])  # the window and the 帮扶干部 are told
 
 
 class OutreachService:

@@ -15,10 +15,10 @@ from yimen.domain.disbursement import SlipStatus
 from yimen.domain.errors import NotFound, ValidationError
 from yimen.domain.masking import mask_bank_card, mask_name
 from yimen.domain.model import Actor, AuditEvent, Household
-from yimen.domain.payee import Bank, Payee, PayeeCheck, check_payee, payee_of, unusable_reason
+from yimen.domain.payee import Bank, Payee, PayeeCheck, check_payee, payee_of, set_payee, unusable_reason
 from yimen.domain.permissions import Action, require, require_area
 from yimen.ports import Clock, UnitOfWork
-from yimen.services.notices.outbox import notify
+from yimen.services import messagebus
 
 PACKAGED_BANKS = Path(__file__).resolve().parents[2] / "data" / "banks.yaml"
 UNPAID = (
@@ -71,9 +71,7 @@ def apply_payee(uow, clock, actor: Actor, household: Household, payee: Payee, re
     """Put the account on the household (the caller stores it) with its audit event; a household whose
     account changes is told at once, because that is where fraud shows first."""
     before = mask_bank_card(household.bank_card) or None
-    household.bank_card, household.bank_name = payee.account_number, payee.bank_name
-    household.bank_code, household.bank_cnaps, household.payee_name = payee.bank_code, payee.cnaps, payee.holder_name
-    household.payee_failed = None
+    changed = set_payee(household, payee, clock.today())
     uow.audit.append(
         AuditEvent(
             actor=actor.label,
@@ -87,18 +85,7 @@ def apply_payee(uow, clock, actor: Actor, household: Household, payee: Payee, re
             reason=reason,
         )
     )
-    if before is not None:
-        notify(
-            uow,
-            "payee_changed",
-            household_id=household.id,
-            dedupe_key=f"payee_changed:{household.id}:{household.version}",
-            data={
-                "account_masked": payee.masked,
-                "bank_name": payee.bank_name,
-                "changed_on": clock.today().isoformat(),
-            },
-        )
+    messagebus.handle(uow, [changed] if changed else [])  # the household is told (services/messagebus.py)
 
 
 @dataclass
