@@ -71,6 +71,9 @@ def test_the_table_says_what_follows_from_granted_aid():
     assert {name for name, text in sources.items() if "create_slips(" in text} == {"funds/slips.py"}
     approving = {name for name, text in sources.items() if '"approved"' in text}
     assert approving == {"applications/consequences.py", "notices/outbox.py"}, "sent in one place, worded in one"
+    notifying = {name for name, text in sources.items() if "notify(" in text}
+    handlers = {"applications/consequences.py", "checking/consequences.py", "funds/consequences.py", "funds/slips.py"}
+    assert notifying == {*handlers, "notices/outbox.py"}, "notices are sent by the handlers of the table only"
 
 
 def test_granting_aid_makes_one_slip_one_notice_and_one_happiness_line(backend, case):
