@@ -3,6 +3,7 @@ the person and logs it (services/notices/worker.py). Failures come back via SQS,
 where staff put them back (services/notices/dead.py) once the cause is fixed."""
 
 from functions.runtime import services, sqs_handler
+from yimen.services.notices.worker import failure_text
 
 
 def _deliver(job) -> None:
@@ -10,8 +11,6 @@ def _deliver(job) -> None:
 
 
 def _describe(exc: Exception) -> str:
-    from yimen.services.notices.worker import failure_text
-
     return failure_text(exc)
 
 

@@ -7,15 +7,13 @@ import click
 from yimen.domain.errors import ValidationError
 from yimen.entrypoints.cli.wiring import services_for
 from yimen.services.households.aid_import import SHOWN_PROBLEMS, import_aid
+from yimen.services.households.importing import import_file
 
 
 @click.command("import-households", help="导入已有的户档案（如原低保花名册），CSV 或 .xlsx，一人一行")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--data-dir", default=None, help="数据目录（默认 ./var）")
 def import_households_command(file: Path, data_dir: str | None) -> None:
-    from yimen.domain.errors import ValidationError
-    from yimen.services.households.importing import import_file
-
     services = services_for(data_dir)
     try:
         count = import_file(file.name, file.read_bytes(), uow=services.uow, clock=services.clock, xlsx=services.xlsx)

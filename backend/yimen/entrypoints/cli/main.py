@@ -24,6 +24,8 @@ from yimen.entrypoints.cli import (
     staff,
 )
 from yimen.entrypoints.cli.wiring import services_for
+from yimen.entrypoints.web.app import create_app
+from yimen.services.demo import county
 
 
 @click.group(help="一门：县级社会救助一体化平台")
@@ -45,8 +47,6 @@ def main() -> None:
     help="werkzeug：开发用服务器，只在改代码调试时用",
 )
 def serve(host: str, port: int, data_dir: str | None, threads: int, server_name: str) -> None:
-    from yimen.entrypoints.web.app import create_app
-
     if not os.environ.get("YIMEN_PUBLIC_BASE_URL"):  # local: links and QR codes follow the port served
         remember_public_base_url(data_dir, f"http://{host}:{port}")
     config = load_config(data_dir)
@@ -82,16 +82,14 @@ def serve(host: str, port: int, data_dir: str | None, threads: int, server_name:
 @click.option("--households", default=200, show_default=True, type=int)
 @click.option("--data-dir", default=None)
 def demo_data(households: int, data_dir: str | None) -> None:
-    from yimen.services.demo import county as demo
-
     services = services_for(data_dir)
-    result = demo.seed(households=households, uow=services.uow, clock=services.clock)
+    result = county.seed(households=households, uow=services.uow, clock=services.clock)
     if result["created"]:
         click.echo(f"已生成示范县数据：{result['households']} 户（全部为虚构人员）。")
     else:
         click.echo("示范县数据已存在，未重复生成。")
-    click.echo(f"工作人员登录（密码均为 {demo.DEMO_PASSWORD}）：")
-    for username, display, role, area, _ in demo.staff_accounts():
+    click.echo(f"工作人员登录（密码均为 {county.DEMO_PASSWORD}）：")
+    for username, display, role, area, _ in county.staff_accounts():
         click.echo(f"  {username:<11} {role.value:<5} {display}（辖区 {area}）")
 
 

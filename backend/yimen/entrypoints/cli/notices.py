@@ -5,6 +5,7 @@ import threading
 import click
 
 from yimen.entrypoints.cli.wiring import services_for
+from yimen.services.notices.dead import CLI_ACTOR, dead_notices, requeue
 from yimen.services.notices.outbox import NOTICE_JOB
 from yimen.services.notices.worker import WorkerSettings
 
@@ -48,8 +49,6 @@ def status(data_dir: str | None) -> None:
 @click.option("--limit", default=50, show_default=True, type=int, help="最多列出多少条")
 @click.option("--data-dir", default=None)
 def dead(limit: int, data_dir: str | None) -> None:
-    from yimen.services.notices.dead import dead_notices
-
     found = dead_notices(limit, uow=services_for(data_dir).uow)
     for n in found:
         at = n.at.strftime("%Y-%m-%d %H:%M") if n.at else "时间不明"
@@ -68,8 +67,6 @@ def dead(limit: int, data_dir: str | None) -> None:
 @click.option("--id", "job_id", default=None, help="只重新投递这一条（yimen notices dead 方括号里的编号）")
 @click.option("--data-dir", default=None)
 def retry_dead(kind: str, job_id: str | None, data_dir: str | None) -> None:
-    from yimen.services.notices.dead import CLI_ACTOR, requeue
-
     services = services_for(data_dir)
     count = requeue(CLI_ACTOR, job_id, kind, uow=services.uow, clock=services.clock)
     if job_id and not count:

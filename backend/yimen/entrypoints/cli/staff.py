@@ -11,6 +11,7 @@ from yimen.domain.errors import YimenError
 from yimen.domain.masking import mask_phone
 from yimen.domain.model import ROLE_KEYS, Actor, Role
 from yimen.entrypoints.cli.wiring import services_for
+from yimen.services.staff.accounts import StaffChanges
 
 CLI = Actor(kind="system", id="cli", name="命令行")
 ROLE_HELP = "岗位：" + "、".join(f"{key}（{role.value}）" for key, role in ROLE_KEYS.items())
@@ -71,8 +72,6 @@ def staff_command() -> None:
 @click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（一行），不在屏幕上询问")
 @_data_dir
 def add_command(username: str, password_stdin: bool, data_dir: str | None, **fields) -> None:
-    from yimen.services.staff.accounts import StaffChanges
-
     if fields["role"] is None:
         raise click.UsageError("请用 --role 指定岗位。" + ROLE_HELP)
     password = _password(password_stdin, "密码")
@@ -102,8 +101,6 @@ def list_command(data_dir: str | None) -> None:
 @_with_fields
 @_data_dir
 def edit_command(username: str, data_dir: str | None, **fields) -> None:
-    from yimen.services.staff.accounts import StaffChanges
-
     service = _service(data_dir)
     current = _run(lambda: service.get(CLI, username))
     user = _run(lambda: service.edit(CLI, username, current.version, StaffChanges(**fields)))
